@@ -1,0 +1,12 @@
+import ArgumentParser
+import ConvKit
+
+/// `convkit`: the command-line front of ConvKit.
+@main
+struct ConvKitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convkit",
+        abstract: "Convolutional networks from scratch: course demo, benchmarks and training.",
+        subcommands: []
+    )
+}
