@@ -26,7 +26,8 @@ let package = Package(
             dependencies: [
                 "ConvKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            resources: [.copy("Resources/suite.json")]
         ),
         .testTarget(
             name: "ConvKitTests",

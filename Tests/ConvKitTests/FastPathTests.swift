@@ -23,3 +23,30 @@ import Testing
         KernelISA.active = .detected
     }
 }
+
+extension FastPathTests {
+    @Test(arguments: cases)
+    func convolutionBackwardDouble(_ c: ConvCase) throws {
+        var rng = NumPyRandomState(seed: 6)
+        let x = try rng.randn(c.inputShape)
+        let w = try rng.randn(c.weightShape)
+        let k = c.options.layout == .nhwc ? c.weightShape[3] : c.weightShape[0]
+        let b = c.hasBias ? try rng.randn([k]) : nil
+        var reference = c.options
+        reference.algorithm = .reference
+        let (y, referenceCache) = try conv2dForward(x, weight: w, bias: b, options: reference)
+        let dy = try rng.randn(y.shape)
+        let expected = try conv2dBackward(dy, cache: referenceCache)
+        for isa in KernelISA.supported {
+            KernelISA.active = isa
+            let (_, cache) = try conv2dForward(x, weight: w, bias: b, options: c.options)
+            let got = try conv2dBackward(dy, cache: cache)
+            #expect(try #require(got.input.relativeError(to: expected.input)) < 1e-12, "\(isa) input")
+            #expect(try #require(got.weight.relativeError(to: expected.weight)) < 1e-12, "\(isa) weight")
+            if let bias = expected.bias {
+                #expect(try #require(got.bias?.relativeError(to: bias)) < 1e-12, "\(isa) bias")
+            }
+        }
+        KernelISA.active = .detected
+    }
+}

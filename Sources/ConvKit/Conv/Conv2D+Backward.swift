@@ -7,27 +7,99 @@
 public func conv2dBackward<T: ConvKitFloat>(
     _ gradOutput: Tensor<T>, cache: Conv2DCache<T>
 ) throws -> Conv2DGradients<T> {
-    let g = cache.geometry
-    let layout = cache.options.layout
-    let expected = g.outputShape(layout)
+    try validateGradOutput(gradOutput, cache: cache, function: "conv2dBackward")
+    let (weight, bias) = try conv2dBackwardWeight(gradOutput, cache: cache)
+    return Conv2DGradients(input: try conv2dBackwardInput(gradOutput, cache: cache), weight: weight, bias: bias)
+}
+
+/// The gradient of a convolution's loss with respect to its input alone (PyTorch's
+/// `conv2d_input`), shaped like the forward input.
+///
+/// - Throws: ``ConvKitError`` when `gradOutput`'s shape differs from the forward output's.
+public func conv2dBackwardInput<T: ConvKitFloat>(_ gradOutput: Tensor<T>, cache: Conv2DCache<T>) throws -> Tensor<T> {
+    try validateGradOutput(gradOutput, cache: cache, function: "conv2dBackwardInput")
+    let (g, options) = (cache.geometry, cache.options)
+    let layout = options.layout
+    let dy = layout.activationToNHWC(gradOutput)
+    let w = layout.weightToRSCK(cache.weight)
+    let dx: Tensor<T>
+    switch options.algorithm {
+    case .reference:
+        dx = conv2dBackwardReference(
+            dy, x: layout.activationToNHWC(cache.input), weight: w, geometry: g, paddingMode: options.paddingMode).dx
+    case .loopFree:
+        dx = conv2dBackwardInputLoopFree(dy, weight: w, geometry: g, paddingMode: options.paddingMode)
+    case .fast:
+        var out = [T](repeating: 0, count: g.batch * g.inputHeight * g.inputWidth * g.inputChannels)
+        dy.scalars.withUnsafeBufferPointer { dy in
+            w.scalars.withUnsafeBufferPointer { w in
+                out.withUnsafeMutableBufferPointer { out in
+                    conv2dBackwardDataFast(
+                        dy: dy, weight: w, dx: out, geometry: g, paddingMode: options.paddingMode,
+                        threads: g.threads(options.threads))
+                }
+            }
+        }
+        dx = Tensor(uncheckedShape: [g.batch, g.inputHeight, g.inputWidth, g.inputChannels], scalars: out)
+    }
+    return layout.activationFromNHWC(dx)
+}
+
+/// The gradients of a convolution's loss with respect to its weight and bias (PyTorch's
+/// `conv2d_weight`), shaped like the forward weight and bias (`nil` without bias).
+///
+/// - Throws: ``ConvKitError`` when `gradOutput`'s shape differs from the forward output's.
+public func conv2dBackwardWeight<T: ConvKitFloat>(
+    _ gradOutput: Tensor<T>, cache: Conv2DCache<T>
+) throws -> (weight: Tensor<T>, bias: Tensor<T>?) {
+    try validateGradOutput(gradOutput, cache: cache, function: "conv2dBackwardWeight")
+    let (g, options) = (cache.geometry, cache.options)
+    let layout = options.layout
+    let dy = layout.activationToNHWC(gradOutput)
+    let x = layout.activationToNHWC(cache.input)
+    let dw: Tensor<T>
+    var db: [T]
+    switch options.algorithm {
+    case .reference:
+        let w = layout.weightToRSCK(cache.weight)
+        (_, dw, db) = conv2dBackwardReference(dy, x: x, weight: w, geometry: g, paddingMode: options.paddingMode)
+    case .loopFree:
+        (dw, db) = conv2dBackwardWeightLoopFree(dy, x: x, geometry: g, paddingMode: options.paddingMode)
+    case .fast:
+        var weight = [T](repeating: 0, count: g.kernelHeight * g.kernelWidth * g.inputChannelsPerGroup * g.outputChannels)
+        db = [T](repeating: 0, count: g.outputChannels)
+        x.scalars.withUnsafeBufferPointer { x in
+            dy.scalars.withUnsafeBufferPointer { dy in
+                weight.withUnsafeMutableBufferPointer { dw in
+                    db.withUnsafeMutableBufferPointer { db in
+                        conv2dBackwardWeightsFast(
+                            x: x, dy: dy, dw: dw, db: db, geometry: g, paddingMode: options.paddingMode,
+                            threads: g.threads(options.threads))
+                    }
+                }
+            }
+        }
+        dw = Tensor(uncheckedShape: [g.kernelHeight, g.kernelWidth, g.inputChannelsPerGroup, g.outputChannels], scalars: weight)
+    }
+    return (layout.weightFromRSCK(dw), cache.biasShape.map { Tensor(uncheckedShape: $0, scalars: db) })
+}
+
+private func validateGradOutput<T: ConvKitFloat>(_ gradOutput: Tensor<T>, cache: Conv2DCache<T>, function: String) throws {
+    let expected = cache.geometry.outputShape(cache.options.layout)
     guard gradOutput.shape == expected else {
         throw ConvKitError(
-            "conv2dBackward",
+            function,
             "gradOutput has shape \(shapeString(gradOutput.shape)) but the forward output had \(shapeString(expected)) "
                 + "(input \(shapeString(cache.input.shape)), weight \(shapeString(cache.weight.shape)))")
     }
-    let (dx, dw, db) = conv2dBackwardReference(
-        layout.activationToNHWC(gradOutput), x: layout.activationToNHWC(cache.input),
-        weight: layout.weightToRSCK(cache.weight), geometry: g, paddingMode: cache.options.paddingMode)
-    return Conv2DGradients(
-        input: layout.activationFromNHWC(dx), weight: layout.weightFromRSCK(dw),
-        bias: cache.biasShape.map { Tensor(uncheckedShape: $0, scalars: db) })
 }
 
 /// The reference backward pass, a loop for loop copy of the course's `conv_backward`.
 ///
 /// dz is (N, P, Q, K), x is (N, H, W, C), weight is (R, S, C/G, K); returns dx (N, H, W, C),
 /// dw (R, S, C/G, K) and db (K).
+@_specialize(where T == Float)
+@_specialize(where T == Double)
 func conv2dBackwardReference<T: ConvKitFloat>(
     _ dz: Tensor<T>, x: Tensor<T>, weight: Tensor<T>, geometry g: Conv2DGeometry, paddingMode: PaddingMode
 ) -> (dx: Tensor<T>, dw: Tensor<T>, db: [T]) {

@@ -49,6 +49,8 @@ struct GEMMBlocking {
 /// it multiplies.
 ///
 /// x is (N, H, W, C), weight is (R, S, C/G, K), bias is (K) or nil; out is (N, P, Q, K).
+@_specialize(where T == Float)
+@_specialize(where T == Double)
 func conv2dForwardFast<T: ConvKitFloat>(
     x: UnsafeBufferPointer<T>, weight: UnsafeBufferPointer<T>, bias: UnsafeBufferPointer<T>?,
     out: UnsafeMutableBufferPointer<T>, geometry g: Conv2DGeometry, paddingMode: PaddingMode, threads: Int

@@ -50,6 +50,8 @@ public func conv2dForward<T: ConvKitFloat>(
 /// The reference forward pass, a loop for loop copy of the course's `conv_forward`.
 ///
 /// x is (N, H, W, C), weight is (R, S, C/G, K), bias is (K) or nil; the result is (N, P, Q, K).
+@_specialize(where T == Float)
+@_specialize(where T == Double)
 func conv2dForwardReference<T: ConvKitFloat>(
     _ x: Tensor<T>, weight: Tensor<T>, bias: [T]?, geometry g: Conv2DGeometry, paddingMode: PaddingMode
 ) -> Tensor<T> {

@@ -11,7 +11,8 @@ public struct CoursePoolCache<T: ConvKitFloat>: Sendable {
 private func coursePoolOptions(_ hparameters: [String: Int], mode: PoolMode, function: String) throws -> Pool2DOptions {
     let f = try hyperparameter(hparameters, "f", function: function)
     let stride = try hyperparameter(hparameters, "stride", function: function)
-    return Pool2DOptions(mode, window: Size2D(f, f), stride: Size2D(stride, stride), maxTies: .all, layout: .nhwc)
+    return Pool2DOptions(
+        mode, window: Size2D(f, f), stride: Size2D(stride, stride), maxTies: .all, layout: .nhwc, algorithm: .reference)
 }
 
 /// The course's `pool_forward`: max or average pooling without padding (NHWC).

@@ -26,6 +26,8 @@ public func pool2dBackward<T: ConvKitFloat>(_ gradOutput: Tensor<T>, cache: Pool
 /// The reference backward pass, written like the course's `pool_backward`.
 ///
 /// dA is (N, P, Q, C), x is (N, H, W, C); the result is (N, H, W, C).
+@_specialize(where T == Float)
+@_specialize(where T == Double)
 func pool2dBackwardReference<T: ConvKitFloat>(
     _ dA: Tensor<T>, x: Tensor<T>, geometry g: Pool2DGeometry, options: Pool2DOptions
 ) -> Tensor<T> {

@@ -27,6 +27,8 @@ public func pool2dForward<T: ConvKitFloat>(
 ///
 /// x is (N, H, W, C); returns the output (N, P, Q, C) and, for max pooling, the flat
 /// index `h · W + w` of each maximum (N, P, Q, C).
+@_specialize(where T == Float)
+@_specialize(where T == Double)
 func pool2dForwardReference<T: ConvKitFloat>(
     _ x: Tensor<T>, geometry g: Pool2DGeometry, options: Pool2DOptions
 ) -> (output: Tensor<T>, indices: Tensor<Int>) {

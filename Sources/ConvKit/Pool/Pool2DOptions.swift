@@ -54,6 +54,10 @@ public struct Pool2DOptions: Sendable, Hashable {
     public var maxTies: MaxTiePolicy
     /// The layout of input and output.
     public var layout: TensorLayout
+    /// Which implementation computes the pooling; all give identical results.
+    public var algorithm: PoolAlgorithm
+    /// Threads for this call; `nil` uses ``ConvKitRuntime/threads``.
+    public var threads: Int?
 
     /// Creates pooling options; defaults follow PyTorch, except the layout, which follows the
     /// course (NHWC).
@@ -61,7 +65,7 @@ public struct Pool2DOptions: Sendable, Hashable {
         _ mode: PoolMode, window: Size2D?, stride: Size2D? = nil, padding: Padding = .valid,
         dilation: Size2D = 1, ceilMode: Bool = false, countIncludePad: Bool = true,
         divisorOverride: Int? = nil, returnIndices: Bool = false, maxTies: MaxTiePolicy = .first,
-        layout: TensorLayout = .nhwc
+        layout: TensorLayout = .nhwc, algorithm: PoolAlgorithm = .fast, threads: Int? = nil
     ) {
         self.mode = mode
         self.window = window
@@ -74,12 +78,22 @@ public struct Pool2DOptions: Sendable, Hashable {
         self.returnIndices = returnIndices
         self.maxTies = maxTies
         self.layout = layout
+        self.algorithm = algorithm
+        self.threads = threads
     }
 
     /// Global pooling: one window covering the whole input, output `[N, 1, 1, C]` or `[N, C, 1, 1]`.
     public static func global(_ mode: PoolMode, layout: TensorLayout = .nhwc) -> Pool2DOptions {
         Pool2DOptions(mode, window: nil, layout: layout)
     }
+}
+
+/// The implementations of pooling.
+public enum PoolAlgorithm: String, Sendable, Hashable, CaseIterable {
+    /// Plain loops written like the course's `pool_forward` and `pool_backward`.
+    case reference
+    /// Vectorised along the contiguous axis and multithreaded (the default).
+    case fast
 }
 
 /// What a pooling forward pass keeps for its backward pass.

@@ -1,0 +1,179 @@
+/// The fast input gradient: stride-1 sub-convolutions of the output gradient, one per residue
+/// class of the stride (XNNPACK's split), each an implicit GEMM over packed tiles.
+///
+/// In the forward pass this was: `y[n, p, q, k] += xPad[n, p·sh + r·dh, q·sw + s·dw, c] · w[r, s, c, k]`,
+/// so now we have `dxPad[n, hp, wp, c] = Σ dy[n, (hp − r·dh)/sh, (wp − s·dw)/sw, k] · w[r, s, c, k]`
+/// over the taps whose division is exact. Whether it is depends only on `hp mod sh` and
+/// `wp mod sw`: padded rows of one residue class share their taps, and form one dense GEMM with
+/// rows `(n, hp, wp)`, depth `(tap, k)` and columns `c` — no multiplication by inserted zeros.
+///
+/// dy is (N, P, Q, K), weight is (R, S, C/G, K); dx is (N, H, W, C), zero on entry. With zero
+/// padding the gradient of the padding is never formed; other modes fold it back afterwards.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func conv2dBackwardDataFast<T: ConvKitFloat>(
+    dy: UnsafeBufferPointer<T>, weight: UnsafeBufferPointer<T>, dx: UnsafeMutableBufferPointer<T>,
+    geometry g: Conv2DGeometry, paddingMode: PaddingMode, threads: Int
+) {
+    if paddingMode == .zeros {
+        let region = BackwardDataRegion(
+            rows: g.padding.top ..< g.padding.top + g.inputHeight,
+            columns: g.padding.left ..< g.padding.left + g.inputWidth)
+        conv2dBackwardDataRegion(dy: dy, weight: weight, out: dx, region: region, geometry: g, threads: threads)
+        return
+    }
+    // The gradient of the whole padded input, then each padded position's gradient added to
+    // the input element it copied.
+    let paddedHeight = g.inputHeight + g.padding.top + g.padding.bottom
+    let paddedWidth = g.inputWidth + g.padding.left + g.padding.right
+    var dxPad = [T](repeating: 0, count: g.batch * paddedHeight * paddedWidth * g.inputChannels)
+    dxPad.withUnsafeMutableBufferPointer { dxPad in
+        conv2dBackwardDataRegion(
+            dy: dy, weight: weight, out: dxPad,
+            region: BackwardDataRegion(rows: 0 ..< paddedHeight, columns: 0 ..< paddedWidth),
+            geometry: g, threads: threads)
+    }
+    let folded = pad2DBackward(
+        Tensor(uncheckedShape: [g.batch, paddedHeight, paddedWidth, g.inputChannels], scalars: dxPad),
+        g.padding, mode: paddingMode, height: g.inputHeight, width: g.inputWidth)
+    for i in folded.scalars.indices { dx[i] = folded.scalars[i] }
+}
+
+/// The padded rows and columns whose gradient is computed, and the array holding them.
+struct BackwardDataRegion {
+    let rows: Range<Int>
+    let columns: Range<Int>
+}
+
+/// One residue class of the stride: the padded positions `hp ≡ rowResidue (mod sh)`,
+/// `wp ≡ columnResidue (mod sw)` inside the region, and the taps that reach them.
+private struct ResidueClass {
+    let firstRow: Int
+    let rowCount: Int
+    let firstColumn: Int
+    let columnCount: Int
+    /// Kernel taps `(r, s)` whose divisions are exact for this class.
+    let taps: [(r: Int, s: Int)]
+
+    init(rowResidue: Int, columnResidue: Int, region: BackwardDataRegion, g: Conv2DGeometry) {
+        func first(_ range: Range<Int>, _ residue: Int, _ stride: Int) -> (Int, Int) {
+            let start = range.lowerBound + ((residue - range.lowerBound) % stride + stride) % stride
+            return (start, start < range.upperBound ? (range.upperBound - start + stride - 1) / stride : 0)
+        }
+        (firstRow, rowCount) = first(region.rows, rowResidue, g.stride.height)
+        (firstColumn, columnCount) = first(region.columns, columnResidue, g.stride.width)
+        let rows = (0..<g.kernelHeight).filter { (rowResidue - $0 * g.dilation.height) % g.stride.height == 0 }
+        let columns = (0..<g.kernelWidth).filter { (columnResidue - $0 * g.dilation.width) % g.stride.width == 0 }
+        taps = rows.flatMap { r in columns.map { (r, $0) } }
+    }
+}
+
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+private func conv2dBackwardDataRegion<T: ConvKitFloat>(
+    dy: UnsafeBufferPointer<T>, weight: UnsafeBufferPointer<T>, out: UnsafeMutableBufferPointer<T>,
+    region: BackwardDataRegion, geometry g: Conv2DGeometry, threads: Int
+) {
+    guard let dy = dy.baseAddress, let weight = weight.baseAddress, let out = out.baseAddress else { return }
+    let gemm = PackedGEMM<T>()
+    let (c, k, cg, kg) = (g.inputChannels, g.outputChannels, g.inputChannelsPerGroup, g.outputChannelsPerGroup)
+    let (p, q, s) = (g.outputHeight, g.outputWidth, g.kernelWidth)
+    let (sh, sw, dh, dw) = (g.stride.height, g.stride.width, g.dilation.height, g.dilation.width)
+    let (regionHeight, regionWidth) = (region.rows.count, region.columns.count)
+    let classes = (0..<sh).flatMap { a in
+        (0..<sw).map { b in ResidueClass(rowResidue: a, columnResidue: b, region: region, g: g) }
+    }.filter { !$0.taps.isEmpty && $0.rowCount > 0 && $0.columnCount > 0 }
+    let paddedColumns = (cg + gemm.nr - 1) / gemm.nr * gemm.nr
+    let maxDepth = classes.map { $0.taps.count * kg }.max() ?? 0
+    let blocking = GEMMBlocking(gemm, depth: max(maxDepth, 1))
+
+    // Packed B per (group, class): depth (tap, k), columns c, read from w[r, s, c, g·K/G + k].
+    var bOffsets: [Int] = []
+    var bSize = 0
+    for _ in 0..<g.groups {
+        for cls in classes {
+            bOffsets.append(bSize)
+            bSize += cls.taps.count * kg * paddedColumns
+        }
+    }
+    // Work items: (group, class, first row) with rows `(n, i, j)` of the class in row-major order.
+    var items: [(group: Int, cls: Int, m0: Int)] = []
+    for group in 0..<g.groups {
+        for (index, cls) in classes.enumerated() {
+            let rows = g.batch * cls.rowCount * cls.columnCount
+            for m0 in stride(from: 0, to: rows, by: blocking.rowsPerBlock) { items.append((group, index, m0)) }
+        }
+    }
+    let participants = min(threads, items.count)
+    let aSize = gemm.packedASize(rows: blocking.rowsPerBlock, kc: blocking.depthPerBlock)
+
+    ScratchPool.shared.withBuffers(count: 1, bytes: max(bSize, 1) * MemoryLayout<T>.stride) { shared in
+        let packedB = shared[0].assumingMemoryBound(to: T.self)
+        for group in 0..<g.groups {
+            for (index, cls) in classes.enumerated() {
+                let depth = cls.taps.count * kg
+                var panel = packedB + bOffsets[group * classes.count + index]
+                // Depth blocks are laid out one after another, each in nr-column panels.
+                for d0 in stride(from: 0, to: depth, by: blocking.depthPerBlock) {
+                    let kc = min(blocking.depthPerBlock, depth - d0)
+                    for c0 in stride(from: 0, to: cg, by: gemm.nr) {
+                        for d in d0 ..< d0 + kc {
+                            let tap = cls.taps[d / kg]
+                            let source = weight + ((tap.r * s + tap.s) * cg) * k + group * kg + d % kg
+                            for j in 0..<gemm.nr { panel[j] = c0 + j < cg ? source[(c0 + j) * k] : 0 }
+                            panel += gemm.nr
+                        }
+                    }
+                }
+            }
+        }
+        let scratchBytes = aSize * MemoryLayout<T>.stride + blocking.rowsPerBlock * MemoryLayout<Int>.stride
+        ScratchPool.shared.withBuffers(count: participants, bytes: scratchBytes) { scratch in
+            ThreadPool.shared.parallelFor(items.count, threads: participants) { itemIndex, participant in
+                let (group, classIndex, m0) = items[itemIndex]
+                let cls = classes[classIndex]
+                let depth = cls.taps.count * kg
+                let rows = min(blocking.rowsPerBlock, g.batch * cls.rowCount * cls.columnCount - m0)
+                let packedA = scratch[participant].assumingMemoryBound(to: T.self)
+                let rowOffsets = (scratch[participant] + aSize * MemoryLayout<T>.stride).assumingMemoryBound(to: Int.self)
+                for i in 0..<rows {
+                    let m = m0 + i
+                    let (n, rest) = m.quotientAndRemainder(dividingBy: cls.rowCount * cls.columnCount)
+                    let hp = cls.firstRow + rest / cls.columnCount * sh
+                    let wp = cls.firstColumn + rest % cls.columnCount * sw
+                    rowOffsets[i] = ((n * regionHeight + hp - region.rows.lowerBound) * regionWidth
+                        + wp - region.columns.lowerBound) * c + group * cg
+                }
+                var bBlock = packedB + bOffsets[group * classes.count + classIndex]
+                for d0 in stride(from: 0, to: depth, by: blocking.depthPerBlock) {
+                    let kc = min(blocking.depthPerBlock, depth - d0)
+                    for i in 0..<rows {
+                        let (n, rest) = (m0 + i).quotientAndRemainder(dividingBy: cls.rowCount * cls.columnCount)
+                        let hp = cls.firstRow + rest / cls.columnCount * sh
+                        let wp = cls.firstColumn + rest % cls.columnCount * sw
+                        let column = packedA + (i / gemm.mr) * gemm.mr * kc + i % gemm.mr
+                        var d = d0
+                        while d < d0 + kc {
+                            let tap = cls.taps[d / kg]
+                            let channel = d % kg
+                            let run = min(kg - channel, d0 + kc - d)
+                            let pp = (hp - tap.r * dh) / sh
+                            let qq = (wp - tap.s * dw) / sw
+                            let destination = column + (d - d0) * gemm.mr
+                            if hp - tap.r * dh >= 0 && pp < p && wp - tap.s * dw >= 0 && qq < q {
+                                let source = dy + ((n * p + pp) * q + qq) * k + group * kg + channel
+                                for t in 0..<run { destination[t * gemm.mr] = source[t] }
+                            } else {
+                                for t in 0..<run { destination[t * gemm.mr] = 0 }
+                            }
+                            d += run
+                        }
+                    }
+                    zeroPanelTail(packedA, rows: rows, kc: kc, mr: gemm.mr)
+                    gemm.run(m: rows, n: cg, kc: kc, a: packedA, b: bBlock, c: out, rowOffsets: rowOffsets, accumulate: true)
+                    bBlock += kc * paddedColumns
+                }
+            }
+        }
+    }
+}
