@@ -124,7 +124,7 @@ func zeros(_ shape: [Int]) -> Tensor<Double> {
         ErrorCase("negative axis", "Tensor.init: shape [2, -1] has a negative axis") {
             _ = try Tensor<Double>(shape: [2, -1], repeating: 0)
         },
-        ErrorCase("overflowing shape", "Tensor.init: shape [0, 9223372036854775807, 2] has more elements than an Int can count") {
+        ErrorCase("overflowing shape", "Tensor.init: shape [0, 9223372036854775807, 2] has more elements than Int.max") {
             _ = try Tensor<Double>(shape: [0, Int.max, 2], scalars: [])
         },
     ]

@@ -24,6 +24,8 @@ extension Tensor where Scalar: BinaryFloatingPoint {
         return zip(scalars, other.scalars).allSatisfy { a, b in
             if a.isNaN || b.isNaN { return a.isNaN && b.isNaN }
             if a == b { return true }
+            // An infinity is close only to itself; the formula would accept inf ≈ -inf.
+            if a.isInfinite || b.isInfinite { return false }
             return abs(a - b) <= absoluteTolerance + relativeTolerance * abs(b)
         }
     }

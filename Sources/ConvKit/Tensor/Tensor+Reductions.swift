@@ -18,7 +18,8 @@ extension Tensor where Scalar: FloatingPoint {
 
     /// The means over `axes`.
     public func mean(axes: [Int], keepingDimensions: Bool = false) throws -> Tensor {
-        let summed = try sum(axes: axes, keepingDimensions: keepingDimensions)
+        let summed = try reduce(
+            axes: axes, keepingDimensions: keepingDimensions, function: "Tensor.mean", initial: 0, +)
         let divisor = Scalar(summed.count == 0 ? 0 : count / summed.count)
         return summed / divisor
     }

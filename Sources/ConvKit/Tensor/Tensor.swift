@@ -20,10 +20,10 @@ public struct Tensor<Scalar: Sendable>: Sendable {
 
     /// Creates a tensor from a shape and its elements in row-major order.
     ///
-    /// - Throws: ``ConvKitError`` when an axis is negative or the element count does not match.
+    /// - Throws: ``ConvKitError`` when an axis is negative, the axes multiply past `Int.max`
+    ///   or the element count does not match.
     public init(shape: [Int], scalars: [Scalar]) throws {
-        try Tensor.validate(shape: shape, function: "Tensor.init")
-        let count = shape.reduce(1, *)
+        let count = try Tensor.validate(shape: shape, function: "Tensor.init")
         guard count == scalars.count else {
             throw ConvKitError(
                 "Tensor.init",
@@ -35,11 +35,11 @@ public struct Tensor<Scalar: Sendable>: Sendable {
 
     /// Creates a tensor of the given shape with every element equal to `value`.
     ///
-    /// - Throws: ``ConvKitError`` when an axis is negative.
+    /// - Throws: ``ConvKitError`` when an axis is negative or the axes multiply past `Int.max`.
     public init(shape: [Int], repeating value: Scalar) throws {
-        try Tensor.validate(shape: shape, function: "Tensor.init")
+        let count = try Tensor.validate(shape: shape, function: "Tensor.init")
         self.shape = shape
-        self.scalars = Array(repeating: value, count: shape.reduce(1, *))
+        self.scalars = Array(repeating: value, count: count)
     }
 
     /// Creates a 0-d tensor holding one value.
@@ -61,19 +61,29 @@ public struct Tensor<Scalar: Sendable>: Sendable {
         self.scalars = scalars
     }
 
-    static func validate(shape: [Int], function: String) throws {
+    /// The element count of `shape`, checked: no axis may be negative and the product must fit
+    /// in an `Int` (an overflowing product would otherwise trap).
+    @discardableResult
+    static func validate(shape: [Int], function: String) throws -> Int {
         guard shape.allSatisfy({ $0 >= 0 }) else {
             throw ConvKitError(function, "shape \(shapeString(shape)) has a negative axis")
         }
-        // Every partial product must fit, or `strides` would overflow even when an axis is 0.
+        guard let count = elementCount(shape) else {
+            throw ConvKitError(function, "shape \(shapeString(shape)) has more elements than Int.max")
+        }
+        return count
+    }
+
+    /// The product of the axes, or `nil` when the product of the non-zero axes overflows `Int`
+    /// (then `strides` would overflow even when another axis is 0).
+    static func elementCount(_ shape: [Int]) -> Int? {
         var product = 1
         for size in shape where size > 0 {
             let (next, overflow) = product.multipliedReportingOverflow(by: size)
-            guard !overflow else {
-                throw ConvKitError(function, "shape \(shapeString(shape)) has more elements than an Int can count")
-            }
+            if overflow { return nil }
             product = next
         }
+        return shape.contains(0) ? 0 : product
     }
 
     /// The number of axes.
@@ -142,14 +152,14 @@ public struct Tensor<Scalar: Sendable>: Sendable {
                 "Tensor.reshaped", "cannot reshape \(shapeString(shape)) to \(shapeString(newShape))")
         }
         if let axis = inferred.first {
-            let known = newShape.enumerated().filter { $0.offset != axis }.map(\.element).reduce(1, *)
-            guard known > 0, count % known == 0 else {
+            let others = newShape.enumerated().filter { $0.offset != axis }.map(\.element)
+            guard let known = Tensor.elementCount(others), known > 0, count % known == 0 else {
                 throw ConvKitError(
                     "Tensor.reshaped", "cannot reshape \(shapeString(shape)) to \(shapeString(newShape))")
             }
             resolved[axis] = count / known
         }
-        guard resolved.reduce(1, *) == count else {
+        guard Tensor.elementCount(resolved) == count else {
             throw ConvKitError(
                 "Tensor.reshaped",
                 "cannot reshape \(shapeString(shape)) (\(count) elements) to \(shapeString(newShape))")
@@ -207,7 +217,7 @@ extension Tensor: Hashable where Scalar: Hashable {}
 extension Tensor where Scalar: Numeric {
     /// A tensor of zeros.
     ///
-    /// - Throws: ``ConvKitError`` when an axis is negative.
+    /// - Throws: ``ConvKitError`` when an axis is negative or the axes multiply past `Int.max`.
     public init(zeros shape: [Int]) throws {
         try self.init(shape: shape, repeating: 0)
     }
@@ -216,10 +226,9 @@ extension Tensor where Scalar: Numeric {
 extension Tensor where Scalar: FloatingPoint {
     /// A tensor of evenly spaced values, like `numpy.linspace(start, stop, count)` reshaped to `shape`.
     ///
-    /// - Throws: ``ConvKitError`` when an axis is negative.
+    /// - Throws: ``ConvKitError`` when an axis is negative or the axes multiply past `Int.max`.
     public init(linspace start: Scalar, _ stop: Scalar, shape: [Int]) throws {
-        try Tensor.validate(shape: shape, function: "Tensor.init(linspace:)")
-        let count = shape.reduce(1, *)
+        let count = try Tensor.validate(shape: shape, function: "Tensor.init(linspace:)")
         let step = count > 1 ? (stop - start) / Scalar(count - 1) : 0
         // numpy computes start + i * step and pins the last value to `stop`.
         var values = (0..<count).map { start + Scalar($0) * step }
