@@ -7,6 +7,6 @@ struct ConvKitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convkit",
         abstract: "Convolutional networks from scratch: course demo, benchmarks and training.",
-        subcommands: []
+        subcommands: [DemoCommand.self]
     )
 }

@@ -80,18 +80,19 @@ extension Padding {
             return ResolvedPadding(
                 top: height - height / 2, bottom: height / 2, left: width - width / 2, right: width / 2)
         case .uniform(let p):
-            return try Padding.explicit(top: p, bottom: p, left: p, right: p).resolved(
-                inputSize: inputSize, effectiveWindow: effectiveWindow, stride: stride, function: function)
+            return try checked(ResolvedPadding(top: p, bottom: p, left: p, right: p), function: function)
         case .symmetric(let h, let w):
-            return try Padding.explicit(top: h, bottom: h, left: w, right: w).resolved(
-                inputSize: inputSize, effectiveWindow: effectiveWindow, stride: stride, function: function)
+            return try checked(ResolvedPadding(top: h, bottom: h, left: w, right: w), function: function)
         case .explicit(let top, let bottom, let left, let right):
-            guard top >= 0, bottom >= 0, left >= 0, right >= 0 else {
-                throw ConvKitError(
-                    function, "padding must not be negative, got \(self.descriptionForErrors)")
-            }
-            return ResolvedPadding(top: top, bottom: bottom, left: left, right: right)
+            return try checked(ResolvedPadding(top: top, bottom: bottom, left: left, right: right), function: function)
         }
+    }
+
+    private func checked(_ pad: ResolvedPadding, function: String) throws -> ResolvedPadding {
+        guard pad.top >= 0, pad.bottom >= 0, pad.left >= 0, pad.right >= 0 else {
+            throw ConvKitError(function, "padding must not be negative, got \(descriptionForErrors)")
+        }
+        return pad
     }
 
     var descriptionForErrors: String {

@@ -10,6 +10,9 @@ extension Tensor where Scalar: Numeric {
 }
 
 extension Tensor where Scalar: FloatingPoint {
+    /// The sum of all elements, added in numpy's pairwise order (see ``pairwiseSum(_:)``).
+    public func sum() -> Scalar { pairwiseSum(scalars) }
+
     /// The mean of all elements (NaN for an empty tensor, as numpy).
     public func mean() -> Scalar { sum() / Scalar(count) }
 

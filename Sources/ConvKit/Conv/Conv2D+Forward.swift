@@ -1,0 +1,64 @@
+/// A 2-d convolution (cross-correlation, as in every deep-learning library) with bias.
+///
+/// Shapes, with `G = options.groups`:
+/// - `.nhwc`: input `[N, H, W, C]`, weight `[R, S, C/G, K]`, output `[N, P, Q, K]` (the course);
+/// - `.nchw`: input `[N, C, H, W]`, weight `[K, C/G, R, S]`, output `[N, K, P, Q]` (cs231n, PyTorch);
+/// - bias `[K]` or the course's `[1, 1, 1, K]`, or `nil`.
+///
+/// `output[n, p, q, k] = bias[k] + Σ_{r, s, c} xPadded[n, p·strideH + r·dilationH,
+/// q·strideW + s·dilationW, g·C/G + c] · weight[r, s, c, k]` with `g = k / (K/G)`.
+///
+/// - Returns: the output and the cache ``conv2dBackward(_:cache:)`` needs.
+/// - Throws: ``ConvKitError`` naming the argument and the shapes for any inconsistent input.
+public func conv2dForward<T: ConvKitFloat>(
+    _ input: Tensor<T>, weight: Tensor<T>, bias: Tensor<T>?, options: Conv2DOptions
+) throws -> (output: Tensor<T>, cache: Conv2DCache<T>) {
+    let geometry = try Conv2DGeometry(
+        inputShape: input.shape, weightShape: weight.shape, biasShape: bias?.shape, options: options,
+        function: "conv2dForward")
+    let layout = options.layout
+    let outputNHWC = conv2dForwardReference(
+        layout.activationToNHWC(input), weight: layout.weightToRSCK(weight), bias: bias?.scalars,
+        geometry: geometry, paddingMode: options.paddingMode)
+    let cache = Conv2DCache(
+        input: input, weight: weight, biasShape: bias?.shape, options: options, geometry: geometry)
+    return (layout.activationFromNHWC(outputNHWC), cache)
+}
+
+/// The reference forward pass, a loop for loop copy of the course's `conv_forward`.
+///
+/// x is (N, H, W, C), weight is (R, S, C/G, K), bias is (K) or nil; the result is (N, P, Q, K).
+func conv2dForwardReference<T: ConvKitFloat>(
+    _ x: Tensor<T>, weight: Tensor<T>, bias: [T]?, geometry g: Conv2DGeometry, paddingMode: PaddingMode
+) -> Tensor<T> {
+    let xPad = pad2D(x, g.padding, mode: paddingMode)
+    let (paddedHeight, paddedWidth) = (xPad.shape[1], xPad.shape[2])
+    let (k, cg, kg) = (g.outputChannels, g.inputChannelsPerGroup, g.outputChannelsPerGroup)
+    var z = [T](repeating: 0, count: g.batch * g.outputHeight * g.outputWidth * k)
+    var products = [T]()
+    products.reserveCapacity(g.kernelHeight * g.kernelWidth * cg)
+    for i in 0..<g.batch {
+        for h in 0..<g.outputHeight {
+            let vertStart = h * g.stride.height
+            for w in 0..<g.outputWidth {
+                let horizStart = w * g.stride.width
+                for c in 0..<k {
+                    let firstChannel = (c / kg) * cg
+                    // conv_single_step: Z = np.sum(a_slice_prev * W[:, :, :, c]) + b[c], summed in numpy's order
+                    products.removeAll(keepingCapacity: true)
+                    for r in 0..<g.kernelHeight {
+                        let row = vertStart + r * g.dilation.height
+                        for s in 0..<g.kernelWidth {
+                            let column = horizStart + s * g.dilation.width
+                            let a = ((i * paddedHeight + row) * paddedWidth + column) * g.inputChannels + firstChannel
+                            let wt = (r * g.kernelWidth + s) * cg * k + c
+                            for ch in 0..<cg { products.append(xPad.scalars[a + ch] * weight.scalars[wt + ch * k]) }
+                        }
+                    }
+                    z[((i * g.outputHeight + h) * g.outputWidth + w) * k + c] = pairwiseSum(products) + (bias?[c] ?? 0)
+                }
+            }
+        }
+    }
+    return Tensor(uncheckedShape: [g.batch, g.outputHeight, g.outputWidth, k], scalars: z)
+}

@@ -1,0 +1,28 @@
+extension TensorLayout {
+    /// An activation in this layout, as NHWC (no copy when it already is).
+    func activationToNHWC<T>(_ x: Tensor<T>) -> Tensor<T> {
+        self == .nhwc ? x : Tensor.permutingUnchecked(x, [0, 2, 3, 1])
+    }
+
+    /// An NHWC activation, in this layout.
+    func activationFromNHWC<T>(_ x: Tensor<T>) -> Tensor<T> {
+        self == .nhwc ? x : Tensor.permutingUnchecked(x, [0, 3, 1, 2])
+    }
+
+    /// A weight in this layout, as the course's (R, S, C/G, K).
+    func weightToRSCK<T>(_ w: Tensor<T>) -> Tensor<T> {
+        self == .nhwc ? w : Tensor.permutingUnchecked(w, [2, 3, 1, 0])
+    }
+
+    /// A (R, S, C/G, K) weight, in this layout.
+    func weightFromRSCK<T>(_ w: Tensor<T>) -> Tensor<T> {
+        self == .nhwc ? w : Tensor.permutingUnchecked(w, [3, 2, 0, 1])
+    }
+}
+
+extension Tensor {
+    /// `transposed` for rank-4 permutations the caller has already checked.
+    static func permutingUnchecked(_ x: Tensor, _ axes: [Int]) -> Tensor {
+        (try? x.transposed(axes)) ?? x
+    }
+}

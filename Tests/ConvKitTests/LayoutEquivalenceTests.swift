@@ -1,0 +1,44 @@
+import Testing
+@testable import ConvKit
+
+/// NHWC and NCHW compute the same numbers, up to the transpose.
+@Suite struct LayoutEquivalenceTests {
+    static let toNCHW = [0, 3, 1, 2]
+    static let weightToNCHW = [3, 2, 0, 1]
+
+    @Test(arguments: ConvCase.random(count: 20, seed: 21).filter { $0.options.layout == .nhwc })
+    func convolution(_ c: ConvCase) throws {
+        var rng = NumPyRandomState(seed: 9)
+        let x = try rng.randn(c.inputShape)
+        let w = try rng.randn(c.weightShape)
+        let b = c.hasBias ? try rng.randn([c.weightShape[3]]) : nil
+        var nchwOptions = c.options
+        nchwOptions.layout = .nchw
+        let (y, cache) = try conv2dForward(x, weight: w, bias: b, options: c.options)
+        let (y2, cache2) = try conv2dForward(
+            x.transposed(Self.toNCHW), weight: w.transposed(Self.weightToNCHW), bias: b, options: nchwOptions)
+        #expect(try y.transposed(Self.toNCHW) == y2)
+
+        let dy = try rng.randn(y.shape)
+        let g = try conv2dBackward(dy, cache: cache)
+        let g2 = try conv2dBackward(dy.transposed(Self.toNCHW), cache: cache2)
+        #expect(try g.input.transposed(Self.toNCHW) == g2.input)
+        #expect(try g.weight.transposed(Self.weightToNCHW) == g2.weight)
+        #expect(g.bias == g2.bias)
+    }
+
+    @Test(arguments: PoolCase.random(count: 20, seed: 23).filter { $0.options.layout == .nhwc })
+    func pooling(_ c: PoolCase) throws {
+        var rng = NumPyRandomState(seed: 9)
+        let x = try rng.randn(c.inputShape)
+        var nchwOptions = c.options
+        nchwOptions.layout = .nchw
+        let (y, cache) = try pool2dForward(x, options: c.options)
+        let (y2, cache2) = try pool2dForward(x.transposed(Self.toNCHW), options: nchwOptions)
+        #expect(try y.transposed(Self.toNCHW) == y2)
+        #expect(try cache.indices?.transposed(Self.toNCHW) == cache2.indices)
+        let dy = try rng.randn(y.shape)
+        #expect(try pool2dBackward(dy, cache: cache).transposed(Self.toNCHW)
+                == pool2dBackward(dy.transposed(Self.toNCHW), cache: cache2))
+    }
+}
