@@ -48,21 +48,21 @@ import Testing
         // (0,1) gets 1 + 2 from windows (0,0) and (0,1); (1,0) gets 4; (2,1) gets 8.
         let (_, _, dx) = try Self.run(
             try Self.plane(Self.overlapX), try Self.plane(Self.overlapDy), Self.overlapOptions, .first)
-        #expect(dx == (try Self.plane([[0, 3, 0], [4, 0, 0], [0, 8, 0]])))
+        #expect(try Self.plane([[0, 3, 0], [4, 0, 0], [0, 8, 0]]) == dx)
     }
 
     @Test func overlappingAll() throws {
         // (0,1): 1 + 2 = 3; (1,0): 1 + 4 = 5; (0,2): 2; (2,1): 4 + 8 = 12.
         let (_, _, dx) = try Self.run(
             try Self.plane(Self.overlapX), try Self.plane(Self.overlapDy), Self.overlapOptions, .all)
-        #expect(dx == (try Self.plane([[0, 3, 2], [5, 0, 0], [0, 12, 0]])))
+        #expect(try Self.plane([[0, 3, 2], [5, 0, 0], [0, 12, 0]]) == dx)
     }
 
     @Test func overlappingSplitEvenly() throws {
         // (0,1): 1/2 + 2/2 = 1.5; (1,0): 1/2 + 4/2 = 2.5; (0,2): 2/2 = 1; (2,1): 4/2 + 8 = 10.
         let (_, _, dx) = try Self.run(
             try Self.plane(Self.overlapX), try Self.plane(Self.overlapDy), Self.overlapOptions, .splitEvenly)
-        #expect(dx == (try Self.plane([[0, 1.5, 1], [2.5, 0, 0], [0, 10, 0]])))
+        #expect(try Self.plane([[0, 1.5, 1], [2.5, 0, 0], [0, 10, 0]]) == dx)
     }
 
     // MARK: Padding 1, window 2, stride 2 (padding is −∞: never a maximum, never tied)
@@ -80,28 +80,28 @@ import Testing
     @Test func paddedForwardAndIndices() throws {
         let (y, indices, _) = try Self.run(
             try Self.plane(Self.paddedX), try Self.plane(Self.overlapDy), Self.paddedOptions, .first)
-        #expect(y == (try Self.plane([[-1, 4], [-3, 4]])))
+        #expect(try Self.plane([[-1, 4], [-3, 4]]) == y)
         #expect(indices?.scalars == [0, 1, 3, 4])
     }
 
     @Test func paddedFirst() throws {
         let (_, _, dx) = try Self.run(
             try Self.plane(Self.paddedX), try Self.plane(Self.overlapDy), Self.paddedOptions, .first)
-        #expect(dx == (try Self.plane([[1, 2, 0], [4, 8, 0]])))
+        #expect(try Self.plane([[1, 2, 0], [4, 8, 0]]) == dx)
     }
 
     @Test func paddedAll() throws {
         // Window (0,1) gives 2 to both tied 4s.
         let (_, _, dx) = try Self.run(
             try Self.plane(Self.paddedX), try Self.plane(Self.overlapDy), Self.paddedOptions, .all)
-        #expect(dx == (try Self.plane([[1, 2, 2], [4, 8, 0]])))
+        #expect(try Self.plane([[1, 2, 2], [4, 8, 0]]) == dx)
     }
 
     @Test func paddedSplitEvenly() throws {
         // Window (0,1) gives 2 / 2 = 1 to each tied 4.
         let (_, _, dx) = try Self.run(
             try Self.plane(Self.paddedX), try Self.plane(Self.overlapDy), Self.paddedOptions, .splitEvenly)
-        #expect(dx == (try Self.plane([[1, 1, 1], [4, 8, 0]])))
+        #expect(try Self.plane([[1, 1, 1], [4, 8, 0]]) == dx)
     }
 
     // MARK: All-equal windows, overlapping, with padding 1 (window 3, stride 1)
@@ -120,9 +120,9 @@ import Testing
     func allEqualWindowsWithPadding(_ policy: MaxTiePolicy, _ expected: [[Double]]) throws {
         let (y, indices, dx) = try Self.run(
             try Self.plane(Self.equalX), try Self.plane(Self.overlapDy), Self.equalOptions, policy)
-        #expect(y == (try Self.plane([[7, 7], [7, 7]])))
+        #expect(try Self.plane([[7, 7], [7, 7]]) == y)
         #expect(indices?.scalars == [0, 0, 0, 0])
-        #expect(dx == (try Self.plane(expected)))
+        #expect(try Self.plane(expected) == dx)
     }
 
     // x = [[7, 7], [7, 7]] with padding 0, window 2: one window of four equal values; dy = [[6]].
@@ -137,7 +137,7 @@ import Testing
         let (y, indices, dx) = try Self.run(try Self.plane(Self.equalX), try Self.plane([[6]]), options, policy)
         #expect(y.scalars == [7])
         #expect(indices?.scalars == [0])
-        #expect(dx == (try Self.plane(expected)))
+        #expect(try Self.plane(expected) == dx)
     }
 
     // MARK: NaN in a window
@@ -153,7 +153,7 @@ import Testing
     @Test func nanForwardAndIndices() throws {
         let (y, indices, _) = try Self.run(try Self.plane(Self.nanX), try Self.plane([[1, 2]]), Self.nanOptions, .first)
         #expect(y.shape == [1, 1, 1, 2])
-        #expect(y.scalars.allSatisfy(\.isNaN))
+        #expect(y.scalars.allSatisfy { $0.isNaN })
         #expect(indices?.scalars == [1, 1])
     }
 
@@ -167,7 +167,7 @@ import Testing
     ])
     func nanBackward(_ policy: MaxTiePolicy, _ expected: [[Double]]) throws {
         let (_, _, dx) = try Self.run(try Self.plane(Self.nanX), try Self.plane([[1, 2]]), Self.nanOptions, policy)
-        #expect(dx == (try Self.plane(expected)))
+        #expect(try Self.plane(expected) == dx)
     }
 
     // x = [[1, NaN, 2, 3],   window 2, stride 2: window (0,0) = {1, NaN, 4, 0} → NaN at index 1
@@ -179,7 +179,7 @@ import Testing
         #expect(y.scalars[0].isNaN)
         #expect(y.scalars[1] == 9)
         #expect(indices?.scalars == [1, 6])
-        #expect(dx == (try Self.plane([[0, 1, 0, 0], [0, 0, 2, 0]])))
+        #expect(try Self.plane([[0, 1, 0, 0], [0, 0, 2, 0]]) == dx)
     }
 
     // A NaN in the first position still wins over a later larger number: {NaN, 8} → NaN, index 0.
@@ -214,9 +214,9 @@ import Testing
         let x = try nhwc(Self.overlapX, zeros)
         let dy = try nhwc(Self.overlapDy, [[1, 1], [1, 1]])
         let (y, indices, dx) = try Self.run(x, dy, Pool2DOptions(.max, window: 2, stride: 1), policy)
-        #expect(y == (try nhwc([[3, 3], [3, 3]], [[0, 0], [0, 0]])))
+        #expect(try nhwc([[3, 3], [3, 3]], [[0, 0], [0, 0]]) == y)
         // Indices per channel, interleaved in NHWC order: channel 0 [1, 1, 3, 7], channel 1 [0, 1, 3, 4].
         #expect(indices?.scalars == [1, 0, 1, 1, 3, 3, 7, 4])
-        #expect(dx == (try nhwc(channel0, channel1)))
+        #expect(try nhwc(channel0, channel1) == dx)
     }
 }

@@ -23,11 +23,11 @@ struct PeerConformanceTensorFlowTests {
     }
 
     func run<T: ConvKitFloat>(_ c: TFCase, _ type: T.Type, tolerance: T) throws {
-        let x = try arange(c.inputShape, T.self)
-        let w = try arange(c.weightShape, T.self)
+        let x = try peerArange(c.inputShape, T.self)
+        let w = try peerArange(c.weightShape, T.self)
         let (y, cache) = try conv2dForward(x, weight: w, bias: nil, options: try c.options())
         #expect(y.shape == c.outputShape)
-        let grads = try conv2dBackward(try arange(c.outputShape, T.self), cache: cache)
+        let grads = try conv2dBackward(try peerArange(c.outputShape, T.self), cache: cache)
         #expect(grads.input.shape == c.inputShape)
         #expect(grads.weight.shape == c.weightShape)
         #expect(grads.bias == nil)
@@ -38,16 +38,16 @@ struct PeerConformanceTensorFlowTests {
         }
         switch c.kind {
         case "forward":
-            expectClose(y, try expected(c.expected, c.outputShape), tolerance: tolerance, "\(c.name) output")
+            expectPeerClose(y, try expected(c.expected, c.outputShape), tolerance: tolerance, "\(c.name) output")
         case "backpropInput":
-            expectClose(grads.input, try expected(c.expected, c.inputShape), tolerance: tolerance, "\(c.name) dx")
+            expectPeerClose(grads.input, try expected(c.expected, c.inputShape), tolerance: tolerance, "\(c.name) dx")
         case "backpropFilter":
-            expectClose(grads.weight, try expected(c.expected, c.weightShape), tolerance: tolerance, "\(c.name) dw")
+            expectPeerClose(grads.weight, try expected(c.expected, c.weightShape), tolerance: tolerance, "\(c.name) dw")
         case "explicitPadding":
-            expectClose(y, try expected(c.expectedOutput, c.outputShape), tolerance: tolerance, "\(c.name) output")
-            expectClose(
+            expectPeerClose(y, try expected(c.expectedOutput, c.outputShape), tolerance: tolerance, "\(c.name) output")
+            expectPeerClose(
                 grads.input, try expected(c.expectedInputGradient, c.inputShape), tolerance: tolerance, "\(c.name) dx")
-            expectClose(
+            expectPeerClose(
                 grads.weight, try expected(c.expectedFilterGradient, c.weightShape), tolerance: tolerance,
                 "\(c.name) dw")
         default:

@@ -43,15 +43,15 @@ struct PeerConformanceTorchTests {
 
         let (y, cache) = try conv2dForward(x, weight: w, bias: b, options: options)
         #expect(y.shape == c.outputShape)
-        expectClose(y, try arrays.floats("\(c.key)__y", T.self), tolerance: tolerance, "\(c.name) output")
+        expectPeerClose(y, try arrays.floats("\(c.key)__y", T.self), tolerance: tolerance, "\(c.name) output")
 
         let grads = try conv2dBackward(try arrays.floats("\(c.key)__dy", T.self), cache: cache)
-        expectClose(grads.input, try arrays.floats("\(c.key)__dx", T.self), tolerance: tolerance, "\(c.name) dx")
-        expectClose(grads.weight, try arrays.floats("\(c.key)__dw", T.self), tolerance: tolerance, "\(c.name) dw")
+        expectPeerClose(grads.input, try arrays.floats("\(c.key)__dx", T.self), tolerance: tolerance, "\(c.name) dx")
+        expectPeerClose(grads.weight, try arrays.floats("\(c.key)__dw", T.self), tolerance: tolerance, "\(c.name) dw")
         if let biasShape = c.biasShape {
             let db = try #require(grads.bias, "\(c.name): no bias gradient")
             #expect(db.shape == biasShape)
-            expectClose(db, try arrays.floats("\(c.key)__db", T.self), tolerance: tolerance, "\(c.name) db")
+            expectPeerClose(db, try arrays.floats("\(c.key)__db", T.self), tolerance: tolerance, "\(c.name) db")
         } else {
             #expect(grads.bias == nil)
         }
@@ -69,28 +69,28 @@ struct PeerConformanceTorchTests {
 
     // MARK: Pooling
 
-    func runPool<T: ConvKitFloat>(_ c: PoolCase, _ type: T.Type, tolerance: T) throws {
+    func runPool<T: ConvKitFloat>(_ c: PeerPoolCase, _ type: T.Type, tolerance: T) throws {
         let arrays = PeerFixtures.torchPoolArrays
         let x = try arrays.floats("\(c.key)__x", T.self)
         let options = try c.options()
 
         let (y, cache) = try pool2dForward(x, options: options)
         #expect(y.shape == c.outputShape)
-        expectClose(y, try arrays.floats("\(c.key)__y", T.self), tolerance: tolerance, "\(c.name) output")
+        expectPeerClose(y, try arrays.floats("\(c.key)__y", T.self), tolerance: tolerance, "\(c.name) output")
         if c.returnIndices {
-            expectEqualIndices(cache.indices, try arrays.integers("\(c.key)__indices"), "\(c.name) indices")
+            expectPeerIndices(cache.indices, try arrays.integers("\(c.key)__indices"), "\(c.name) indices")
         }
         let dx = try pool2dBackward(try arrays.floats("\(c.key)__dy", T.self), cache: cache)
-        expectClose(dx, try arrays.floats("\(c.key)__dx", T.self), tolerance: tolerance, "\(c.name) dx")
+        expectPeerClose(dx, try arrays.floats("\(c.key)__dx", T.self), tolerance: tolerance, "\(c.name) dx")
     }
 
     @Test("pool2d, Double", arguments: poolCases)
-    func poolDouble(_ c: PoolCase) throws {
+    func poolDouble(_ c: PeerPoolCase) throws {
         try runPool(c, Double.self, tolerance: 1e-10)
     }
 
     @Test("pool2d, Float", arguments: poolCases)
-    func poolFloat(_ c: PoolCase) throws {
+    func poolFloat(_ c: PeerPoolCase) throws {
         try runPool(c, Float.self, tolerance: 1e-5)
     }
 

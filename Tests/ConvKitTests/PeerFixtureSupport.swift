@@ -35,7 +35,7 @@ enum PeerFixtures {
 // MARK: - Manifest shapes
 
 /// A padding as the manifests write it: `{"kind": "explicit", "top": 1, ...}`.
-struct PaddingSpec: Codable, Sendable, Hashable {
+struct PeerPaddingSpec: Codable, Sendable, Hashable {
     var kind: String
     var value: Int?
     var height: Int?
@@ -56,34 +56,34 @@ struct PaddingSpec: Codable, Sendable, Hashable {
             return .explicit(
                 top: try require(top), bottom: try require(bottom), left: try require(left),
                 right: try require(right))
-        default: throw FixtureError("unknown padding kind '\(kind)'")
+        default: throw PeerFixtureError("unknown padding kind '\(kind)'")
         }
     }
 
     private func require(_ v: Int?) throws -> Int {
-        guard let v else { throw FixtureError("padding '\(kind)' lacks a number") }
+        guard let v else { throw PeerFixtureError("padding '\(kind)' lacks a number") }
         return v
     }
 }
 
-struct FixtureError: Error, CustomStringConvertible {
+struct PeerFixtureError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
 }
 
-func size2D(_ pair: [Int]) throws -> Size2D {
-    guard pair.count == 2 else { throw FixtureError("expected [height, width], got \(pair)") }
+func peerSize2D(_ pair: [Int]) throws -> Size2D {
+    guard pair.count == 2 else { throw PeerFixtureError("expected [height, width], got \(pair)") }
     return Size2D(height: pair[0], width: pair[1])
 }
 
-func tensorLayout(_ name: String) throws -> TensorLayout {
-    guard let layout = TensorLayout(rawValue: name) else { throw FixtureError("unknown layout '\(name)'") }
+func peerLayout(_ name: String) throws -> TensorLayout {
+    guard let layout = TensorLayout(rawValue: name) else { throw PeerFixtureError("unknown layout '\(name)'") }
     return layout
 }
 
 struct TorchManifest: Decodable, Sendable {
     var conv: [TorchConvCase]
-    var pool: [PoolCase]
+    var pool: [PeerPoolCase]
 }
 
 struct TorchConvCase: Decodable, Sendable, CustomTestStringConvertible {
@@ -93,7 +93,7 @@ struct TorchConvCase: Decodable, Sendable, CustomTestStringConvertible {
     var stride: [Int]
     var dilation: [Int]
     var groups: Int
-    var padding: PaddingSpec
+    var padding: PeerPaddingSpec
     var paddingMode: String
     var biasShape: [Int]?
     var outputShape: [Int]
@@ -102,16 +102,16 @@ struct TorchConvCase: Decodable, Sendable, CustomTestStringConvertible {
 
     func options() throws -> Conv2DOptions {
         guard let mode = PaddingMode(rawValue: paddingMode) else {
-            throw FixtureError("unknown padding mode '\(paddingMode)'")
+            throw PeerFixtureError("unknown padding mode '\(paddingMode)'")
         }
         return Conv2DOptions(
-            stride: try size2D(stride), padding: try padding.padding(), paddingMode: mode,
-            dilation: try size2D(dilation), groups: groups, layout: try tensorLayout(layout))
+            stride: try peerSize2D(stride), padding: try padding.padding(), paddingMode: mode,
+            dilation: try peerSize2D(dilation), groups: groups, layout: try peerLayout(layout))
     }
 }
 
 /// A pooling case; the PyTorch and ONNX manifests share these fields.
-struct PoolCase: Decodable, Sendable, CustomTestStringConvertible {
+struct PeerPoolCase: Decodable, Sendable, CustomTestStringConvertible {
     var name: String
     var key: String
     var source: String?
@@ -120,7 +120,7 @@ struct PoolCase: Decodable, Sendable, CustomTestStringConvertible {
     var global: Bool
     var window: [Int]?
     var stride: [Int]?
-    var padding: PaddingSpec
+    var padding: PeerPaddingSpec
     var dilation: [Int]
     var ceilMode: Bool
     var countIncludePad: Bool
@@ -133,17 +133,17 @@ struct PoolCase: Decodable, Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 
     func options() throws -> Pool2DOptions {
-        guard let poolMode = PoolMode(rawValue: mode) else { throw FixtureError("unknown pool mode '\(mode)'") }
-        guard let ties = MaxTiePolicy(rawValue: maxTies) else { throw FixtureError("unknown tie policy '\(maxTies)'") }
-        let layout = try tensorLayout(layout)
+        guard let poolMode = PoolMode(rawValue: mode) else { throw PeerFixtureError("unknown pool mode '\(mode)'") }
+        guard let ties = MaxTiePolicy(rawValue: maxTies) else { throw PeerFixtureError("unknown tie policy '\(maxTies)'") }
+        let layout = try peerLayout(layout)
         var options: Pool2DOptions
         if global {
             options = .global(poolMode, layout: layout)
         } else {
-            guard let window else { throw FixtureError("\(name): a windowed pool needs a window") }
+            guard let window else { throw PeerFixtureError("\(name): a windowed pool needs a window") }
             options = Pool2DOptions(
-                poolMode, window: try size2D(window), stride: try stride.map(size2D),
-                padding: try padding.padding(), dilation: try size2D(dilation), ceilMode: ceilMode,
+                poolMode, window: try peerSize2D(window), stride: try stride.map(peerSize2D),
+                padding: try padding.padding(), dilation: try peerSize2D(dilation), ceilMode: ceilMode,
                 countIncludePad: countIncludePad, divisorOverride: divisorOverride, layout: layout)
         }
         options.returnIndices = returnIndices
@@ -185,7 +185,7 @@ struct OnnxCase: Decodable, Sendable, CustomTestStringConvertible {
     var stride: [Int]?
     var dilation: [Int]?
     var groups: Int?
-    var padding: PaddingSpec?
+    var padding: PeerPaddingSpec?
     var paddingMode: String?
     var biasShape: [Int]?
     // Pooling
@@ -210,18 +210,18 @@ struct OnnxCase: Decodable, Sendable, CustomTestStringConvertible {
 
     func convOptions() throws -> Conv2DOptions {
         guard let stride, let dilation, let groups, let padding else {
-            throw FixtureError("\(name): conv options missing")
+            throw PeerFixtureError("\(name): conv options missing")
         }
         return Conv2DOptions(
-            stride: try size2D(stride), padding: try padding.padding(), paddingMode: .zeros,
-            dilation: try size2D(dilation), groups: groups, layout: try tensorLayout(layout))
+            stride: try peerSize2D(stride), padding: try padding.padding(), paddingMode: .zeros,
+            dilation: try peerSize2D(dilation), groups: groups, layout: try peerLayout(layout))
     }
 
-    func poolCase() throws -> PoolCase {
+    func poolCase() throws -> PeerPoolCase {
         guard let mode, let global, let padding, let dilation, let ceilMode, let countIncludePad, let maxTies,
             let returnIndices
-        else { throw FixtureError("\(name): pooling options missing") }
-        return PoolCase(
+        else { throw PeerFixtureError("\(name): pooling options missing") }
+        return PeerPoolCase(
             name: name, key: key, source: "onnx", layout: layout, mode: mode, global: global, window: window,
             stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode,
             countIncludePad: countIncludePad, divisorOverride: divisorOverride, returnIndices: returnIndices,
@@ -243,7 +243,7 @@ struct TFCase: Decodable, Sendable, CustomTestStringConvertible {
     var stride: [Int]
     var dilation: [Int]
     var groups: Int
-    var padding: PaddingSpec
+    var padding: PeerPaddingSpec
     var expected: [Double]?
     var expectedOutput: [Double]?
     var expectedInputGradient: [Double]?
@@ -253,7 +253,7 @@ struct TFCase: Decodable, Sendable, CustomTestStringConvertible {
 
     func options() throws -> Conv2DOptions {
         Conv2DOptions(
-            stride: try size2D(stride), padding: try padding.padding(), dilation: try size2D(dilation),
+            stride: try peerSize2D(stride), padding: try padding.padding(), dilation: try peerSize2D(dilation),
             groups: groups, layout: .nhwc)
     }
 }
@@ -274,7 +274,7 @@ extension Result where Success == [String: NPYArray], Failure == any Error {
 }
 
 /// `1, 2, 3, …` reshaped to `shape`, as TensorFlow's tests build their tensors.
-func arange<T: ConvKitFloat>(_ shape: [Int], _ type: T.Type) throws -> Tensor<T> {
+func peerArange<T: ConvKitFloat>(_ shape: [Int], _ type: T.Type) throws -> Tensor<T> {
     let count = shape.reduce(1, *)
     return try Tensor(shape: shape, scalars: (0..<count).map { T($0 + 1) })
 }
@@ -284,7 +284,7 @@ func arange<T: ConvKitFloat>(_ shape: [Int], _ type: T.Type) throws -> Tensor<T>
 /// The norm-wise relative error of `got` against `want` after checking that both have the same
 /// shape and NaN at the same positions (NaNs are then left out). `nil` when the shapes or the
 /// NaN positions differ.
-func nanAwareRelativeError<T: ConvKitFloat>(_ got: Tensor<T>, _ want: Tensor<T>) -> T? {
+func peerRelativeError<T: ConvKitFloat>(_ got: Tensor<T>, _ want: Tensor<T>) -> T? {
     guard got.shape == want.shape else { return nil }
     guard zip(got.scalars, want.scalars).allSatisfy({ $0.isNaN == $1.isNaN }) else { return nil }
     let a = got.map { $0.isNaN ? 0 : $0 }
@@ -294,7 +294,7 @@ func nanAwareRelativeError<T: ConvKitFloat>(_ got: Tensor<T>, _ want: Tensor<T>)
 
 /// Records a failure naming `what` unless `got` matches `want` to `tolerance` (norm-wise
 /// relative error, NaN positions equal).
-func expectClose<T: ConvKitFloat>(
+func expectPeerClose<T: ConvKitFloat>(
     _ got: Tensor<T>, _ want: Tensor<T>, tolerance: T, _ what: String,
     sourceLocation: SourceLocation = #_sourceLocation
 ) {
@@ -303,7 +303,7 @@ func expectClose<T: ConvKitFloat>(
             "\(what): shape \(got.shape), expected \(want.shape)", sourceLocation: sourceLocation)
         return
     }
-    guard let error = nanAwareRelativeError(got, want) else {
+    guard let error = peerRelativeError(got, want) else {
         let gotNaN = got.scalars.indices.filter { got.scalars[$0].isNaN }
         let wantNaN = want.scalars.indices.filter { want.scalars[$0].isNaN }
         Issue.record(
@@ -318,15 +318,14 @@ func expectClose<T: ConvKitFloat>(
             let d = abs(got.scalars[i] - want.scalars[i])
             if d > worstDifference { worstDifference = d; worst = i }
         }
-        let position = multiIndex(worst, shape: got.shape)
-        Issue.record(
-            "\(what): relative error \(error) > \(tolerance); worst at \(position): got \(got.scalars[worst]), "
-                + "expected \(want.scalars[worst])",
-            sourceLocation: sourceLocation)
+        let position = peerMultiIndex(worst, shape: got.shape)
+        let message = "\(what): relative error \(error) > \(tolerance); worst at \(position): got "
+            + "\(got.scalars[worst]), expected \(want.scalars[worst])"
+        Issue.record(Comment(rawValue: message), sourceLocation: sourceLocation)
     }
 }
 
-func multiIndex(_ flat: Int, shape: [Int]) -> [Int] {
+func peerMultiIndex(_ flat: Int, shape: [Int]) -> [Int] {
     var rest = flat
     var index = [Int](repeating: 0, count: shape.count)
     for axis in shape.indices.reversed() where shape[axis] > 0 {
@@ -337,7 +336,7 @@ func multiIndex(_ flat: Int, shape: [Int]) -> [Int] {
 }
 
 /// Records a failure unless two index tensors are equal, naming the first difference.
-func expectEqualIndices(
+func expectPeerIndices(
     _ got: Tensor<Int>?, _ want: Tensor<Int>, _ what: String, sourceLocation: SourceLocation = #_sourceLocation
 ) {
     guard let got else {
@@ -350,9 +349,8 @@ func expectEqualIndices(
     }
     if let i = got.scalars.indices.first(where: { got.scalars[$0] != want.scalars[$0] }) {
         let mismatches = zip(got.scalars, want.scalars).filter { $0 != $1 }.count
-        Issue.record(
-            "\(what): \(mismatches) of \(want.count) differ; first at \(multiIndex(i, shape: want.shape)): got "
-                + "\(got.scalars[i]), expected \(want.scalars[i])",
-            sourceLocation: sourceLocation)
+        let message = "\(what): \(mismatches) of \(want.count) differ; first at "
+            + "\(peerMultiIndex(i, shape: want.shape)): got \(got.scalars[i]), expected \(want.scalars[i])"
+        Issue.record(Comment(rawValue: message), sourceLocation: sourceLocation)
     }
 }
