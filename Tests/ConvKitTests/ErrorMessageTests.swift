@@ -117,6 +117,18 @@ func zeros(_ shape: [Int]) -> Tensor<Double> {
         },
     ]
 
+    static let tensor: [ErrorCase] = [
+        ErrorCase("element count", "Tensor.init: shape [2, 3] holds 6 elements but 5 were given") {
+            _ = try Tensor<Double>(shape: [2, 3], scalars: [1, 2, 3, 4, 5])
+        },
+        ErrorCase("negative axis", "Tensor.init: shape [2, -1] has a negative axis") {
+            _ = try Tensor<Double>(shape: [2, -1], repeating: 0)
+        },
+        ErrorCase("overflowing shape", "Tensor.init: shape [0, 9223372036854775807, 2] has more elements than an Int can count") {
+            _ = try Tensor<Double>(shape: [0, Int.max, 2], scalars: [])
+        },
+    ]
+
     static let course: [ErrorCase] = [
         ErrorCase("zeroPad rank", "zeroPad: X must have rank 4 (m, n_H, n_W, n_C), got shape [3, 3]") {
             _ = try zeroPad(zeros([3, 3]), pad: 1)
@@ -150,7 +162,7 @@ func zeros(_ shape: [Int]) -> Tensor<Double> {
         },
     ]
 
-    @Test(arguments: convolution + pooling + course)
+    @Test(arguments: convolution + pooling + tensor + course)
     func throwsTheDocumentedMessage(_ errorCase: ErrorCase) {
         #expect(errorCase.thrownMessage() == errorCase.expected)
     }

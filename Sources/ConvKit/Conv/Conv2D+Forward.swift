@@ -17,9 +17,31 @@ public func conv2dForward<T: ConvKitFloat>(
         inputShape: input.shape, weightShape: weight.shape, biasShape: bias?.shape, options: options,
         function: "conv2dForward")
     let layout = options.layout
-    let outputNHWC = conv2dForwardReference(
-        layout.activationToNHWC(input), weight: layout.weightToRSCK(weight), bias: bias?.scalars,
-        geometry: geometry, paddingMode: options.paddingMode)
+    let x = layout.activationToNHWC(input)
+    let w = layout.weightToRSCK(weight)
+    let outputNHWC: Tensor<T>
+    switch options.algorithm {
+    case .reference:
+        outputNHWC = conv2dForwardReference(
+            x, weight: w, bias: bias?.scalars, geometry: geometry, paddingMode: options.paddingMode)
+    case .loopFree:
+        outputNHWC = conv2dForwardLoopFree(
+            x, weight: w, bias: bias?.scalars, geometry: geometry, paddingMode: options.paddingMode)
+    case .fast:
+        var out = [T](repeating: 0, count: geometry.batch * geometry.outputHeight * geometry.outputWidth * geometry.outputChannels)
+        x.scalars.withUnsafeBufferPointer { x in
+            w.scalars.withUnsafeBufferPointer { w in
+                out.withUnsafeMutableBufferPointer { out in
+                    withUnsafeBufferPointer(to: bias?.scalars) { bias in
+                        conv2dForwardFast(
+                            x: x, weight: w, bias: bias, out: out, geometry: geometry,
+                            paddingMode: options.paddingMode, threads: geometry.threads(options.threads))
+                    }
+                }
+            }
+        }
+        outputNHWC = Tensor(uncheckedShape: geometry.outputShape(.nhwc), scalars: out)
+    }
     let cache = Conv2DCache(
         input: input, weight: weight, biasShape: bias?.shape, options: options, geometry: geometry)
     return (layout.activationFromNHWC(outputNHWC), cache)

@@ -24,12 +24,17 @@ public struct Conv2DOptions: Sendable, Hashable {
     public var groups: Int
     /// The layout of input, weight and output.
     public var layout: TensorLayout
+    /// Which implementation computes the convolution; all agree to rounding.
+    public var algorithm: ConvAlgorithm
+    /// Threads for this call; `nil` uses ``ConvKitRuntime/threads``.
+    public var threads: Int?
 
     /// Creates convolution options; every argument has PyTorch's default except the layout,
     /// which follows the course (NHWC).
     public init(
         stride: Size2D = 1, padding: Padding = .valid, paddingMode: PaddingMode = .zeros,
-        dilation: Size2D = 1, groups: Int = 1, layout: TensorLayout = .nhwc
+        dilation: Size2D = 1, groups: Int = 1, layout: TensorLayout = .nhwc,
+        algorithm: ConvAlgorithm = .fast, threads: Int? = nil
     ) {
         self.stride = stride
         self.padding = padding
@@ -37,7 +42,21 @@ public struct Conv2DOptions: Sendable, Hashable {
         self.dilation = dilation
         self.groups = groups
         self.layout = layout
+        self.algorithm = algorithm
+        self.threads = threads
     }
+}
+
+/// The implementations of a convolution.
+public enum ConvAlgorithm: String, Sendable, Hashable, CaseIterable {
+    /// Plain loops written like the course's code: the reference everything is tested against.
+    case reference
+    /// Packed, cache-blocked GEMM with SIMD micro-kernels, multithreaded (the default).
+    case fast
+    /// The loop-free derivation: the input gradient as a stride-1 convolution of the dilated,
+    /// padded output gradient with the 180°-rotated kernel, the weight gradient as a convolution
+    /// of the input with the dilated output gradient. There to teach; the benchmark shows its cost.
+    case loopFree
 }
 
 /// What a convolution's forward pass keeps for its backward pass.

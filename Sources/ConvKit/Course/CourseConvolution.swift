@@ -42,7 +42,9 @@ public func convForward<T: ConvKitFloat>(
 ) throws -> (Z: Tensor<T>, cache: CourseConvCache<T>) {
     let stride = try hyperparameter(hparameters, "stride", function: "convForward")
     let pad = try hyperparameter(hparameters, "pad", function: "convForward")
-    let options = Conv2DOptions(stride: Size2D(stride, stride), padding: .uniform(pad), layout: .nhwc)
+    // The reference loops mirror the course and sum in numpy's order, so the numbers match to the bit.
+    let options = Conv2DOptions(
+        stride: Size2D(stride, stride), padding: .uniform(pad), layout: .nhwc, algorithm: .reference)
     do {
         let (Z, conv) = try conv2dForward(APrev, weight: W, bias: b, options: options)
         return (Z, CourseConvCache(aPrev: APrev, W: W, b: b, hparameters: hparameters, conv: conv))

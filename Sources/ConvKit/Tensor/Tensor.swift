@@ -65,6 +65,15 @@ public struct Tensor<Scalar: Sendable>: Sendable {
         guard shape.allSatisfy({ $0 >= 0 }) else {
             throw ConvKitError(function, "shape \(shapeString(shape)) has a negative axis")
         }
+        // Every partial product must fit, or `strides` would overflow even when an axis is 0.
+        var product = 1
+        for size in shape where size > 0 {
+            let (next, overflow) = product.multipliedReportingOverflow(by: size)
+            guard !overflow else {
+                throw ConvKitError(function, "shape \(shapeString(shape)) has more elements than an Int can count")
+            }
+            product = next
+        }
     }
 
     /// The number of axes.

@@ -1,0 +1,62 @@
+import CConvKitKernels
+import Foundation
+
+/// The instruction sets ConvKit's micro-kernels are compiled for; one is chosen at run time.
+public enum KernelISA: String, Sendable, CaseIterable, Comparable {
+    /// Portable C, whatever the CPU.
+    case generic
+    /// 256-bit AVX2 with FMA.
+    case avx2
+    /// 512-bit AVX-512F.
+    case avx512
+
+    var code: Int32 {
+        switch self {
+        case .generic: return Int32(CK_ISA_GENERIC.rawValue)
+        case .avx2: return Int32(CK_ISA_AVX2.rawValue)
+        case .avx512: return Int32(CK_ISA_AVX512.rawValue)
+        }
+    }
+
+    public static func < (lhs: KernelISA, rhs: KernelISA) -> Bool { lhs.code < rhs.code }
+
+    /// The best instruction set this CPU supports.
+    public static let detected: KernelISA = {
+        switch ck_isa_detect() {
+        case Int32(CK_ISA_AVX512.rawValue): return .avx512
+        case Int32(CK_ISA_AVX2.rawValue): return .avx2
+        default: return .generic
+        }
+    }()
+
+    /// The instruction sets this CPU can run, slowest first.
+    public static var supported: [KernelISA] { allCases.filter { $0 <= detected } }
+
+    /// The instruction set in use: `CONVKIT_ISA=avx512|avx2|generic` if set (and supported),
+    /// otherwise ``detected``. Tests and benchmarks may change it.
+    public static var active: KernelISA {
+        get { activeStorage.withLock { $0 } }
+        set { activeStorage.withLock { $0 = min(newValue, detected) } }
+    }
+
+    private static let activeStorage = Lock<KernelISA>({
+        if let name = ProcessInfo.processInfo.environment["CONVKIT_ISA"], let isa = KernelISA(rawValue: name) {
+            return min(isa, detected)
+        }
+        return detected
+    }())
+}
+
+/// A value guarded by a mutex.
+final class Lock<Value>: @unchecked Sendable {
+    private var value: Value
+    private let mutex = NSLock()
+
+    init(_ value: Value) { self.value = value }
+
+    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+        mutex.lock()
+        defer { mutex.unlock() }
+        return try body(&value)
+    }
+}

@@ -1,0 +1,68 @@
+import CConvKitKernels
+
+/// The packed GEMM micro-kernels of `CConvKitKernels`, for Float and Double.
+///
+/// A GEMM `C (m × n) (+)= A (m × kc) · B (kc × n)` runs over packed operands: A in micro-panels
+/// of `mr` rows (element (i, p) of a panel at `p · mr + i`), B in micro-panels of `nr` columns
+/// (element (p, j) at `p · nr + j`), both zero-padded to whole panels. Row i of C starts at
+/// `c + rowOffsets[i]`, so C's rows may be scattered.
+struct PackedGEMM<T: ConvKitFloat> {
+    let isa: KernelISA
+    /// Rows of a micro-tile.
+    let mr: Int
+    /// Columns of a micro-tile.
+    let nr: Int
+
+    init(isa: KernelISA = .active) {
+        self.isa = isa
+        let isDouble: Int32 = T.self == Double.self ? 1 : 0
+        mr = Int(ck_gemm_mr(isa.code, isDouble))
+        nr = Int(ck_gemm_nr(isa.code, isDouble))
+    }
+
+    /// Elements of a packed A holding `rows` rows of depth `kc`.
+    func packedASize(rows: Int, kc: Int) -> Int { (rows + mr - 1) / mr * mr * kc }
+    /// Elements of a packed B holding `columns` columns of depth `kc`.
+    func packedBSize(columns: Int, kc: Int) -> Int { (columns + nr - 1) / nr * nr * kc }
+
+    /// C (+)= A · B over packed operands.
+    func run(
+        m: Int, n: Int, kc: Int, a: UnsafePointer<T>, b: UnsafePointer<T>, c: UnsafeMutablePointer<T>,
+        rowOffsets: UnsafePointer<Int>, accumulate: Bool
+    ) {
+        // The element type is Float or Double (ConvKitFloat has no other conformers).
+        if T.self == Float.self {
+            ck_sgemm_packed(
+                isa.code, m, n, kc, UnsafeRawPointer(a).assumingMemoryBound(to: Float.self),
+                UnsafeRawPointer(b).assumingMemoryBound(to: Float.self),
+                UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), rowOffsets, accumulate ? 1 : 0)
+        } else {
+            ck_dgemm_packed(
+                isa.code, m, n, kc, UnsafeRawPointer(a).assumingMemoryBound(to: Double.self),
+                UnsafeRawPointer(b).assumingMemoryBound(to: Double.self),
+                UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self), rowOffsets, accumulate ? 1 : 0)
+        }
+    }
+
+    /// Packs columns `column0 ..< column0 + n` of rows `row0 ..< row0 + kc` of a row-major matrix
+    /// with `ld` elements per row into B's panel layout; `transposed` reads element (p, j) at
+    /// `[j · ld + p]` instead.
+    func packB(
+        _ source: UnsafePointer<T>, ld: Int, row0: Int, kc: Int, column0: Int, n: Int,
+        into packed: UnsafeMutablePointer<T>, transposed: Bool = false
+    ) {
+        var out = packed
+        for panel in stride(from: 0, to: n, by: nr) {
+            let width = min(nr, n - panel)
+            for p in 0..<kc {
+                for j in 0..<width {
+                    let row = row0 + p
+                    let column = column0 + panel + j
+                    out[j] = transposed ? source[column * ld + row] : source[row * ld + column]
+                }
+                for j in width..<nr { out[j] = 0 }
+                out += nr
+            }
+        }
+    }
+}
