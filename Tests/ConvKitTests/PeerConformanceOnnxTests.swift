@@ -12,7 +12,8 @@ import Testing
 /// `y64` is ONNX's reference evaluator run in float64.
 @Suite("Peer conformance: ONNX")
 struct PeerConformanceOnnxTests {
-    static let cases = PeerFixtures.onnx?.cases ?? []
+    static let convCases = PeerFixtures.onnx?.cases.filter(\.isConv) ?? []
+    static let poolCases = PeerFixtures.onnx?.cases.filter { !$0.isConv } ?? []
 
     @Test func manifestLoads() throws {
         let manifest = try PeerFixtures.decode(OnnxManifest.self, from: "onnx_manifest.json")
@@ -51,21 +52,25 @@ struct PeerConformanceOnnxTests {
         return full
     }
 
-    func output<T: ConvKitFloat>(_ c: OnnxCase, _ x: Tensor<T>) throws -> (Tensor<T>, Tensor<Int>?) {
+    /// The output (and max-pooling indices); `algorithm` applies to convolutions only.
+    func output<T: ConvKitFloat>(
+        _ c: OnnxCase, _ x: Tensor<T>, _ algorithm: ConvAlgorithm
+    ) throws -> (Tensor<T>, Tensor<Int>?) {
         let arrays = PeerFixtures.onnxArrays
         if c.isConv {
             let w = try arrays.floats("\(c.key)__w", T.self)
             let b = c.biasShape == nil ? nil : try arrays.floats("\(c.key)__b", T.self)
-            return (try conv2dForward(x, weight: w, bias: b, options: try c.convOptions()).output, nil)
+            var options = try c.convOptions()
+            options.algorithm = algorithm
+            return (try conv2dForward(x, weight: w, bias: b, options: options).output, nil)
         }
         let (y, cache) = try pool2dForward(x, options: try c.poolCase().options())
         return (y, cache.indices)
     }
 
-    @Test("ONNX, Double", arguments: cases)
-    func onnxDouble(_ c: OnnxCase) throws {
+    func checkDouble(_ c: OnnxCase, _ algorithm: ConvAlgorithm) throws {
         let arrays = PeerFixtures.onnxArrays
-        let (y, indices) = try output(c, try input(c, Double.self))
+        let (y, indices) = try output(c, try input(c, Double.self), algorithm)
         #expect(y.shape == c.outputShape)
         let published = try arrays.floats("\(c.key)__y", Double.self)
         if try arrays.has("\(c.key)__y64") {
@@ -83,15 +88,34 @@ struct PeerConformanceOnnxTests {
         }
     }
 
-    @Test("ONNX, Float", arguments: cases)
-    func onnxFloat(_ c: OnnxCase) throws {
+    func checkFloat(_ c: OnnxCase, _ algorithm: ConvAlgorithm) throws {
         let arrays = PeerFixtures.onnxArrays
-        let (y, indices) = try output(c, try input(c, Float.self))
+        let (y, indices) = try output(c, try input(c, Float.self), algorithm)
         #expect(y.shape == c.outputShape)
         let tolerance = Float(max(1e-5, c.publishedTolerance))
         expectPeerClose(y, try arrays.floats("\(c.key)__y", Float.self), tolerance: tolerance, "\(c.name) output")
         if try arrays.has("\(c.key)__indices") {
             expectPeerIndices(indices, try arrays.integers("\(c.key)__indices"), "\(c.name) indices")
         }
+    }
+
+    @Test("ONNX Conv, Double", arguments: convCases, ConvAlgorithm.allCases)
+    func convDouble(_ c: OnnxCase, _ algorithm: ConvAlgorithm) throws {
+        try checkDouble(c, algorithm)
+    }
+
+    @Test("ONNX Conv, Float", arguments: convCases, ConvAlgorithm.allCases)
+    func convFloat(_ c: OnnxCase, _ algorithm: ConvAlgorithm) throws {
+        try checkFloat(c, algorithm)
+    }
+
+    @Test("ONNX pooling, Double", arguments: poolCases)
+    func poolDouble(_ c: OnnxCase) throws {
+        try checkDouble(c, .reference)
+    }
+
+    @Test("ONNX pooling, Float", arguments: poolCases)
+    func poolFloat(_ c: OnnxCase) throws {
+        try checkFloat(c, .reference)
     }
 }

@@ -22,10 +22,12 @@ struct PeerConformanceTensorFlowTests {
         #expect(manifest.cases.contains { $0.name.hasSuffix("testConv2DKernelSmallerThanStrideSame#3") })
     }
 
-    func run<T: ConvKitFloat>(_ c: TFCase, _ type: T.Type, tolerance: T) throws {
+    func run<T: ConvKitFloat>(_ c: TFCase, _ algorithm: ConvAlgorithm, _ type: T.Type, tolerance: T) throws {
         let x = try peerArange(c.inputShape, T.self)
         let w = try peerArange(c.weightShape, T.self)
-        let (y, cache) = try conv2dForward(x, weight: w, bias: nil, options: try c.options())
+        var options = try c.options()
+        options.algorithm = algorithm
+        let (y, cache) = try conv2dForward(x, weight: w, bias: nil, options: options)
         #expect(y.shape == c.outputShape)
         let grads = try conv2dBackward(try peerArange(c.outputShape, T.self), cache: cache)
         #expect(grads.input.shape == c.inputShape)
@@ -55,13 +57,13 @@ struct PeerConformanceTensorFlowTests {
         }
     }
 
-    @Test("TensorFlow Conv2D, Double", arguments: cases)
-    func tensorflowDouble(_ c: TFCase) throws {
-        try run(c, Double.self, tolerance: 1e-10)
+    @Test("TensorFlow Conv2D, Double", arguments: cases, ConvAlgorithm.allCases)
+    func tensorflowDouble(_ c: TFCase, _ algorithm: ConvAlgorithm) throws {
+        try run(c, algorithm, Double.self, tolerance: 1e-10)
     }
 
-    @Test("TensorFlow Conv2D, Float", arguments: cases)
-    func tensorflowFloat(_ c: TFCase) throws {
-        try run(c, Float.self, tolerance: 1e-5)
+    @Test("TensorFlow Conv2D, Float", arguments: cases, ConvAlgorithm.allCases)
+    func tensorflowFloat(_ c: TFCase, _ algorithm: ConvAlgorithm) throws {
+        try run(c, algorithm, Float.self, tolerance: 1e-5)
     }
 }

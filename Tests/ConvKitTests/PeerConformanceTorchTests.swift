@@ -34,12 +34,15 @@ struct PeerConformanceTorchTests {
 
     // MARK: Convolution
 
-    func runConv<T: ConvKitFloat>(_ c: TorchConvCase, _ type: T.Type, tolerance: T) throws {
+    func runConv<T: ConvKitFloat>(
+        _ c: TorchConvCase, _ algorithm: ConvAlgorithm, _ type: T.Type, tolerance: T
+    ) throws {
         let arrays = PeerFixtures.torchConvArrays
         let x = try arrays.floats("\(c.key)__x", T.self)
         let w = try arrays.floats("\(c.key)__w", T.self)
         let b = c.biasShape == nil ? nil : try arrays.floats("\(c.key)__b", T.self)
-        let options = try c.options()
+        var options = try c.options()
+        options.algorithm = algorithm
 
         let (y, cache) = try conv2dForward(x, weight: w, bias: b, options: options)
         #expect(y.shape == c.outputShape)
@@ -57,14 +60,14 @@ struct PeerConformanceTorchTests {
         }
     }
 
-    @Test("conv2d, Double", arguments: convCases)
-    func convDouble(_ c: TorchConvCase) throws {
-        try runConv(c, Double.self, tolerance: 1e-10)
+    @Test("conv2d, Double", arguments: convCases, ConvAlgorithm.allCases)
+    func convDouble(_ c: TorchConvCase, _ algorithm: ConvAlgorithm) throws {
+        try runConv(c, algorithm, Double.self, tolerance: 1e-10)
     }
 
-    @Test("conv2d, Float", arguments: convCases)
-    func convFloat(_ c: TorchConvCase) throws {
-        try runConv(c, Float.self, tolerance: 1e-5)
+    @Test("conv2d, Float", arguments: convCases, ConvAlgorithm.allCases)
+    func convFloat(_ c: TorchConvCase, _ algorithm: ConvAlgorithm) throws {
+        try runConv(c, algorithm, Float.self, tolerance: 1e-5)
     }
 
     // MARK: Pooling
