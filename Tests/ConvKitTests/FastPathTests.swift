@@ -17,8 +17,12 @@ import Testing
         let expected = try conv2dForward(x, weight: w, bias: b, options: reference).output
         for isa in KernelISA.supported {
             KernelISA.active = isa
-            let got = try conv2dForward(x, weight: w, bias: b, options: c.options).output
-            #expect(try #require(got.relativeError(to: expected)) < 1e-12, "\(isa)")
+            for algorithm in [ConvAlgorithm.fast, .loopFree] {
+                var options = c.options
+                options.algorithm = algorithm
+                let got = try conv2dForward(x, weight: w, bias: b, options: options).output
+                #expect(try #require(got.relativeError(to: expected)) < 1e-12, "\(isa) \(algorithm)")
+            }
         }
         KernelISA.active = .detected
     }
@@ -39,12 +43,16 @@ extension FastPathTests {
         let expected = try conv2dBackward(dy, cache: referenceCache)
         for isa in KernelISA.supported {
             KernelISA.active = isa
-            let (_, cache) = try conv2dForward(x, weight: w, bias: b, options: c.options)
-            let got = try conv2dBackward(dy, cache: cache)
-            #expect(try #require(got.input.relativeError(to: expected.input)) < 1e-12, "\(isa) input")
-            #expect(try #require(got.weight.relativeError(to: expected.weight)) < 1e-12, "\(isa) weight")
-            if let bias = expected.bias {
-                #expect(try #require(got.bias?.relativeError(to: bias)) < 1e-12, "\(isa) bias")
+            for algorithm in [ConvAlgorithm.fast, .loopFree] {
+                var options = c.options
+                options.algorithm = algorithm
+                let (_, cache) = try conv2dForward(x, weight: w, bias: b, options: options)
+                let got = try conv2dBackward(dy, cache: cache)
+                #expect(try #require(got.input.relativeError(to: expected.input)) < 1e-12, "\(isa) \(algorithm) input")
+                #expect(try #require(got.weight.relativeError(to: expected.weight)) < 1e-12, "\(isa) \(algorithm) weight")
+                if let bias = expected.bias {
+                    #expect(try #require(got.bias?.relativeError(to: bias)) < 1e-12, "\(isa) \(algorithm) bias")
+                }
             }
         }
         KernelISA.active = .detected

@@ -28,7 +28,8 @@ public func conv2dBackwardInput<T: ConvKitFloat>(_ gradOutput: Tensor<T>, cache:
         dx = conv2dBackwardReference(
             dy, x: layout.activationToNHWC(cache.input), weight: w, geometry: g, paddingMode: options.paddingMode).dx
     case .loopFree:
-        dx = conv2dBackwardInputLoopFree(dy, weight: w, geometry: g, paddingMode: options.paddingMode)
+        dx = conv2dBackwardInputLoopFree(
+            dy, weight: w, geometry: g, paddingMode: options.paddingMode, threads: g.threads(options.threads))
     case .fast:
         var out = [T](repeating: 0, count: g.batch * g.inputHeight * g.inputWidth * g.inputChannels)
         dy.scalars.withUnsafeBufferPointer { dy in
@@ -64,7 +65,8 @@ public func conv2dBackwardWeight<T: ConvKitFloat>(
         let w = layout.weightToRSCK(cache.weight)
         (_, dw, db) = conv2dBackwardReference(dy, x: x, weight: w, geometry: g, paddingMode: options.paddingMode)
     case .loopFree:
-        (dw, db) = conv2dBackwardWeightLoopFree(dy, x: x, geometry: g, paddingMode: options.paddingMode)
+        (dw, db) = conv2dBackwardWeightLoopFree(
+            dy, x: x, geometry: g, paddingMode: options.paddingMode, threads: g.threads(options.threads))
     case .fast:
         var weight = [T](repeating: 0, count: g.kernelHeight * g.kernelWidth * g.inputChannelsPerGroup * g.outputChannels)
         db = [T](repeating: 0, count: g.outputChannels)

@@ -26,7 +26,8 @@ public func conv2dForward<T: ConvKitFloat>(
             x, weight: w, bias: bias?.scalars, geometry: geometry, paddingMode: options.paddingMode)
     case .loopFree:
         outputNHWC = conv2dForwardLoopFree(
-            x, weight: w, bias: bias?.scalars, geometry: geometry, paddingMode: options.paddingMode)
+            x, weight: w, bias: bias?.scalars, geometry: geometry, paddingMode: options.paddingMode,
+            threads: geometry.threads(options.threads))
     case .fast:
         var out = [T](repeating: 0, count: geometry.batch * geometry.outputHeight * geometry.outputWidth * geometry.outputChannels)
         x.scalars.withUnsafeBufferPointer { x in
