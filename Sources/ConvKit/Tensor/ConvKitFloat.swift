@@ -1,6 +1,6 @@
 /// The element types ConvKit computes with: `Float` (fast training) and `Double`
 /// (reproduces the course's published numbers to the last digit).
-public protocol ConvKitFloat: BinaryFloatingPoint, SIMDScalar, Sendable, LosslessStringConvertible {
+public protocol ConvKitFloat: BinaryFloatingPoint, SIMDScalar, Sendable, LosslessStringConvertible, Codable {
     /// The element's name in messages and benchmark tables: `"Float"` or `"Double"`.
     static var typeName: String { get }
 }
