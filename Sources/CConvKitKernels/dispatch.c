@@ -4,7 +4,13 @@
 void ck_sgemm_generic(long, long, long, const float *, const float *, float *, const long *, int);
 void ck_dgemm_generic(long, long, long, const double *, const double *, double *, const long *, int);
 float ck_peak_generic(long);
+void ck_sgemm_indirect_generic(long, long, long, long, const float *const *, const float *, const float *, float *, const long *, int);
+void ck_dgemm_indirect_generic(long, long, long, long, const double *const *, const double *, const double *, double *, const long *, int);
 #if defined(__x86_64__)
+void ck_sgemm_indirect_avx2(long, long, long, long, const float *const *, const float *, const float *, float *, const long *, int);
+void ck_dgemm_indirect_avx2(long, long, long, long, const double *const *, const double *, const double *, double *, const long *, int);
+void ck_sgemm_indirect_avx512(long, long, long, long, const float *const *, const float *, const float *, float *, const long *, int);
+void ck_dgemm_indirect_avx512(long, long, long, long, const double *const *, const double *, const double *, double *, const long *, int);
 void ck_sgemm_avx2(long, long, long, const float *, const float *, float *, const long *, int);
 void ck_dgemm_avx2(long, long, long, const double *, const double *, double *, const long *, int);
 void ck_sgemm_avx512(long, long, long, const float *, const float *, float *, const long *, int);
@@ -55,6 +61,32 @@ void ck_dgemm_packed(int isa, long m, long n, long kc, const double *a, const do
     if (isa == CK_ISA_AVX2) { ck_dgemm_avx2(m, n, kc, a, b, c, row_offsets, accumulate); return; }
 #endif
     ck_dgemm_generic(m, n, kc, a, b, c, row_offsets, accumulate);
+}
+
+int ck_indirect_mr(int isa) {
+    switch (isa) {
+    case CK_ISA_AVX512: return 8;
+    case CK_ISA_AVX2: return 6;
+    default: return 4;
+    }
+}
+
+void ck_sgemm_indirect(int isa, long m, long n, long taps, long channels, const float *const *a_rows,
+                       const float *b, const float *bias, float *c, const long *row_offsets, int accumulate) {
+#if defined(__x86_64__)
+    if (isa == CK_ISA_AVX512) { ck_sgemm_indirect_avx512(m, n, taps, channels, a_rows, b, bias, c, row_offsets, accumulate); return; }
+    if (isa == CK_ISA_AVX2) { ck_sgemm_indirect_avx2(m, n, taps, channels, a_rows, b, bias, c, row_offsets, accumulate); return; }
+#endif
+    ck_sgemm_indirect_generic(m, n, taps, channels, a_rows, b, bias, c, row_offsets, accumulate);
+}
+
+void ck_dgemm_indirect(int isa, long m, long n, long taps, long channels, const double *const *a_rows,
+                       const double *b, const double *bias, double *c, const long *row_offsets, int accumulate) {
+#if defined(__x86_64__)
+    if (isa == CK_ISA_AVX512) { ck_dgemm_indirect_avx512(m, n, taps, channels, a_rows, b, bias, c, row_offsets, accumulate); return; }
+    if (isa == CK_ISA_AVX2) { ck_dgemm_indirect_avx2(m, n, taps, channels, a_rows, b, bias, c, row_offsets, accumulate); return; }
+#endif
+    ck_dgemm_indirect_generic(m, n, taps, channels, a_rows, b, bias, c, row_offsets, accumulate);
 }
 
 float ck_peak_probe(int isa, long iterations) {

@@ -62,3 +62,54 @@ __attribute__((target("avx2,fma"))) float ck_peak_avx2(long iterations) {
     return total;
 }
 #endif
+
+#if defined(__x86_64__)
+// Indirect AVX2 kernels: 6 rows of A through pointers, a 6 × (2 vectors) tile of C.
+#define CK_AVX2_INDIRECT(NAME, T, V, SUF, LANES)                                                   \
+    __attribute__((target("avx2,fma"))) void NAME(long m, long n, long taps, long channels,        \
+                                                  const T *const *rows, const T *b, const T *bias, \
+                                                  T *c, const long *ro, int accumulate) {          \
+        enum { MR = 6, NR = 2 * LANES };                                                           \
+        long kc = taps * channels;                                                                 \
+        for (long j0 = 0; j0 < n; j0 += NR) {                                                      \
+            long nr = n - j0 < NR ? n - j0 : NR;                                                   \
+            for (long i0 = 0; i0 < m; i0 += MR) {                                                  \
+                long mr = m - i0 < MR ? m - i0 : MR;                                               \
+                const T *bp = b + (j0 / NR) * kc * NR;                                             \
+                V c0[MR], c1[MR];                                                                  \
+                CK_UNROLL for (int i = 0; i < MR; i++) {                                           \
+                    c0[i] = _mm256_setzero_##SUF();                                                \
+                    c1[i] = _mm256_setzero_##SUF();                                                \
+                }                                                                                  \
+                for (long t = 0; t < taps; t++) {                                                  \
+                    const T *a[MR];                                                                \
+                    CK_UNROLL for (int i = 0; i < MR; i++)                                         \
+                        a[i] = rows[(i < mr ? i0 + i : i0) * taps + t];                            \
+                    for (long p = 0; p < channels; p++) {                                          \
+                        V b0 = _mm256_loadu_##SUF(bp);                                             \
+                        V b1 = _mm256_loadu_##SUF(bp + LANES);                                     \
+                        bp += NR;                                                                  \
+                        CK_UNROLL for (int i = 0; i < MR; i++) {                                   \
+                            V ai = _mm256_set1_##SUF(a[i][p]);                                     \
+                            c0[i] = _mm256_fmadd_##SUF(ai, b0, c0[i]);                             \
+                            c1[i] = _mm256_fmadd_##SUF(ai, b1, c1[i]);                             \
+                        }                                                                          \
+                    }                                                                              \
+                }                                                                                  \
+                T tile[MR][NR];                                                                    \
+                CK_UNROLL for (int i = 0; i < MR; i++) {                                           \
+                    _mm256_storeu_##SUF(tile[i], c0[i]);                                           \
+                    _mm256_storeu_##SUF(tile[i] + LANES, c1[i]);                                   \
+                }                                                                                  \
+                for (long i = 0; i < mr; i++) {                                                    \
+                    T *row = c + ro[i0 + i] + j0;                                                  \
+                    for (long j = 0; j < nr; j++)                                                  \
+                        row[j] = (accumulate ? row[j] : 0) + (bias ? bias[j0 + j] : 0) + tile[i][j];  \
+                }                                                                                  \
+            }                                                                                      \
+        }                                                                                          \
+    }
+
+CK_AVX2_INDIRECT(ck_sgemm_indirect_avx2, float, __m256, ps, 8)
+CK_AVX2_INDIRECT(ck_dgemm_indirect_avx2, double, __m256d, pd, 4)
+#endif

@@ -9,4 +9,14 @@ struct ConvKitCommand: ParsableCommand {
         abstract: "Convolutional networks from scratch: course demo, benchmarks and training.",
         subcommands: [DemoCommand.self, BenchCommand.self]
     )
+
+    static func main() {
+        ConvKitRuntime.keepLargeAllocations()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -32,11 +32,28 @@ void ck_sgemm_packed(int isa, long m, long n, long kc, const float *a, const flo
 void ck_dgemm_packed(int isa, long m, long n, long kc, const double *a, const double *b,
                      double *c, const long *row_offsets, int accumulate);
 
+/// C (+)= A · B where A is given indirectly: row i of A is the concatenation over taps t of the
+/// `channels` elements at `a_rows[i · taps + t]` (an implicit-GEMM convolution reads its input
+/// through these pointers; a padding tap points at a row of zeros). B is packed as for
+/// ck_sgemm_packed with depth taps · channels; C is addressed as there. `bias` (n elements, or
+/// NULL) is added to every row, so C = bias + A · B needs no pass of its own.
+void ck_sgemm_indirect(int isa, long m, long n, long taps, long channels, const float *const *a_rows,
+                       const float *b, const float *bias, float *c, const long *row_offsets, int accumulate);
+void ck_dgemm_indirect(int isa, long m, long n, long taps, long channels, const double *const *a_rows,
+                       const double *b, const double *bias, double *c, const long *row_offsets, int accumulate);
+
+/// Rows of the micro-tile of the indirect kernels of `isa`.
+int ck_indirect_mr(int isa);
+
 /// Fused multiply-add throughput probe: runs `iterations` rounds of independent FMAs on
 /// registers of `isa` and returns a value that depends on them (so they are not optimised away).
 /// Each round is 2 · lanes · chains flops, with lanes and chains given by ck_peak_flops_per_round.
 float ck_peak_probe(int isa, long iterations);
 long ck_peak_flops_per_round(int isa);
+
+/// Tunes glibc's allocator to keep large freed blocks for reuse (no-op elsewhere). For
+/// programs, not libraries: it changes the whole process.
+void ck_keep_large_allocations(void);
 
 #ifdef __cplusplus
 }

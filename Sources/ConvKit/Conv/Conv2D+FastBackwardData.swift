@@ -84,10 +84,10 @@ private func conv2dBackwardDataRegion<T: ConvKitFloat>(
         (0..<sw).map { b in ResidueClass(rowResidue: a, columnResidue: b, region: region, g: g) }
     }.filter { !$0.taps.isEmpty && $0.rowCount > 0 && $0.columnCount > 0 }
     let paddedColumns = (cg + gemm.nr - 1) / gemm.nr * gemm.nr
-    let maxDepth = classes.map { $0.taps.count * kg }.max() ?? 0
-    let blocking = GEMMBlocking(gemm, depth: max(maxDepth, 1))
+    let maxTaps = classes.map(\.taps.count).max() ?? 0
+    let rowsPerBlock = gemm.indirectMR * max(1, 192 / gemm.indirectMR)
 
-    // Packed B per (group, class): depth (tap, k), columns c, read from w[r, s, c, g·K/G + k].
+    // Packed B per (group, class): depth (tap, k), columns c, from w[r, s, c, g·K/G + k].
     var bOffsets: [Int] = []
     var bSize = 0
     for _ in 0..<g.groups {
@@ -96,28 +96,26 @@ private func conv2dBackwardDataRegion<T: ConvKitFloat>(
             bSize += cls.taps.count * kg * paddedColumns
         }
     }
-    // Work items: (group, class, first row) with rows `(n, i, j)` of the class in row-major order.
+    // Work items: (group, class, first row), the rows `(n, i, j)` of a class in row-major order.
     var items: [(group: Int, cls: Int, m0: Int)] = []
     for group in 0..<g.groups {
         for (index, cls) in classes.enumerated() {
             let rows = g.batch * cls.rowCount * cls.columnCount
-            for m0 in stride(from: 0, to: rows, by: blocking.rowsPerBlock) { items.append((group, index, m0)) }
+            for m0 in stride(from: 0, to: rows, by: rowsPerBlock) { items.append((group, index, m0)) }
         }
     }
     let participants = min(threads, items.count)
-    let aSize = gemm.packedASize(rows: blocking.rowsPerBlock, kc: blocking.depthPerBlock)
+    let zeros = [T](repeating: 0, count: kg)
 
-    ScratchPool.shared.withBuffers(count: 1, bytes: max(bSize, 1) * MemoryLayout<T>.stride) { shared in
-        let packedB = shared[0].assumingMemoryBound(to: T.self)
-        for group in 0..<g.groups {
-            for (index, cls) in classes.enumerated() {
-                let depth = cls.taps.count * kg
-                var panel = packedB + bOffsets[group * classes.count + index]
-                // Depth blocks are laid out one after another, each in nr-column panels.
-                for d0 in stride(from: 0, to: depth, by: blocking.depthPerBlock) {
-                    let kc = min(blocking.depthPerBlock, depth - d0)
+    zeros.withUnsafeBufferPointer { zeros in
+        guard let zeroRow = zeros.baseAddress else { return }
+        ScratchPool.shared.withBuffers(count: 1, bytes: max(bSize, 1) * MemoryLayout<T>.stride) { shared in
+            let packedB = shared[0].assumingMemoryBound(to: T.self)
+            for group in 0..<g.groups {
+                for (index, cls) in classes.enumerated() {
+                    var panel = packedB + bOffsets[group * classes.count + index]
                     for c0 in stride(from: 0, to: cg, by: gemm.nr) {
-                        for d in d0 ..< d0 + kc {
+                        for d in 0 ..< cls.taps.count * kg {
                             let tap = cls.taps[d / kg]
                             let source = weight + ((tap.r * s + tap.s) * cg) * k + group * kg + d % kg
                             for j in 0..<gemm.nr { panel[j] = c0 + j < cg ? source[(c0 + j) * k] : 0 }
@@ -126,52 +124,35 @@ private func conv2dBackwardDataRegion<T: ConvKitFloat>(
                     }
                 }
             }
-        }
-        let scratchBytes = aSize * MemoryLayout<T>.stride + blocking.rowsPerBlock * MemoryLayout<Int>.stride
-        ScratchPool.shared.withBuffers(count: participants, bytes: scratchBytes) { scratch in
-            ThreadPool.shared.parallelFor(items.count, threads: participants) { itemIndex, participant in
-                let (group, classIndex, m0) = items[itemIndex]
-                let cls = classes[classIndex]
-                let depth = cls.taps.count * kg
-                let rows = min(blocking.rowsPerBlock, g.batch * cls.rowCount * cls.columnCount - m0)
-                let packedA = scratch[participant].assumingMemoryBound(to: T.self)
-                let rowOffsets = (scratch[participant] + aSize * MemoryLayout<T>.stride).assumingMemoryBound(to: Int.self)
-                for i in 0..<rows {
-                    let m = m0 + i
-                    let (n, rest) = m.quotientAndRemainder(dividingBy: cls.rowCount * cls.columnCount)
-                    let hp = cls.firstRow + rest / cls.columnCount * sh
-                    let wp = cls.firstColumn + rest % cls.columnCount * sw
-                    rowOffsets[i] = ((n * regionHeight + hp - region.rows.lowerBound) * regionWidth
-                        + wp - region.columns.lowerBound) * c + group * cg
-                }
-                var bBlock = packedB + bOffsets[group * classes.count + classIndex]
-                for d0 in stride(from: 0, to: depth, by: blocking.depthPerBlock) {
-                    let kc = min(blocking.depthPerBlock, depth - d0)
+            let scratchBytes = rowsPerBlock * (maxTaps * MemoryLayout<UnsafePointer<T>>.stride + MemoryLayout<Int>.stride)
+            ScratchPool.shared.withBuffers(count: participants, bytes: scratchBytes) { scratch in
+                ThreadPool.shared.parallelFor(items.count, threads: participants) { itemIndex, participant in
+                    let (group, classIndex, m0) = items[itemIndex]
+                    let cls = classes[classIndex]
+                    let tapCount = cls.taps.count
+                    let rows = min(rowsPerBlock, g.batch * cls.rowCount * cls.columnCount - m0)
+                    let pointers = scratch[participant].assumingMemoryBound(to: UnsafePointer<T>.self)
+                    let rowOffsets = (scratch[participant] + rowsPerBlock * maxTaps * MemoryLayout<UnsafePointer<T>>.stride)
+                        .assumingMemoryBound(to: Int.self)
+                    let groupGradient = dy + group * kg
                     for i in 0..<rows {
                         let (n, rest) = (m0 + i).quotientAndRemainder(dividingBy: cls.rowCount * cls.columnCount)
                         let hp = cls.firstRow + rest / cls.columnCount * sh
                         let wp = cls.firstColumn + rest % cls.columnCount * sw
-                        let column = packedA + (i / gemm.mr) * gemm.mr * kc + i % gemm.mr
-                        var d = d0
-                        while d < d0 + kc {
-                            let tap = cls.taps[d / kg]
-                            let channel = d % kg
-                            let run = min(kg - channel, d0 + kc - d)
-                            let pp = (hp - tap.r * dh) / sh
-                            let qq = (wp - tap.s * dw) / sw
-                            let destination = column + (d - d0) * gemm.mr
-                            if hp - tap.r * dh >= 0 && pp < p && wp - tap.s * dw >= 0 && qq < q {
-                                let source = dy + ((n * p + pp) * q + qq) * k + group * kg + channel
-                                for t in 0..<run { destination[t * gemm.mr] = source[t] }
-                            } else {
-                                for t in 0..<run { destination[t * gemm.mr] = 0 }
-                            }
-                            d += run
+                        rowOffsets[i] = ((n * regionHeight + hp - region.rows.lowerBound) * regionWidth
+                            + wp - region.columns.lowerBound) * c + group * cg
+                        for (t, tap) in cls.taps.enumerated() {
+                            // The output position that read this input position through tap (r, s).
+                            let (pp, qq) = ((hp - tap.r * dh) / sh, (wp - tap.s * dw) / sw)
+                            let inside = hp - tap.r * dh >= 0 && pp < p && wp - tap.s * dw >= 0 && qq < q
+                            pointers[i * tapCount + t] = inside
+                                ? UnsafePointer(groupGradient + ((n * p + pp) * q + qq) * k) : zeroRow
                         }
                     }
-                    zeroPanelTail(packedA, rows: rows, kc: kc, mr: gemm.mr)
-                    gemm.run(m: rows, n: cg, kc: kc, a: packedA, b: bBlock, c: out, rowOffsets: rowOffsets, accumulate: true)
-                    bBlock += kc * paddedColumns
+                    gemm.runIndirect(
+                        m: rows, n: cg, taps: tapCount, channels: kg, rows: pointers,
+                        b: packedB + bOffsets[group * classes.count + classIndex], bias: nil, c: out,
+                        rowOffsets: rowOffsets, accumulate: false)
                 }
             }
         }

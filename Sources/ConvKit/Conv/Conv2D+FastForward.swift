@@ -40,15 +40,16 @@ struct GEMMBlocking {
     }
 }
 
-/// The fast forward convolution: an implicit GEMM over NHWC, one packed tile at a time.
+/// The fast forward convolution: an implicit GEMM over NHWC through an indirection table.
 ///
 /// For group g, `out[m, g·K/G + j] = bias + Σ_kk A[m, kk] · B[kk, j]` with rows `m = (n, p, q)`,
-/// depth `kk = (r, s, c)` and `A[m, (r, s, c)] = x[n, p·sh + r·dh − pt, q·sw + s·dw − pl, g·C/G + c]`
-/// (padding resolved by the tap table); B is the weight, which in NHWC is already the matrix
-/// `[(r, s, c), k]`. A is never formed whole: each work item packs the block of rows and depth
-/// it multiplies.
+/// depth `kk = (r, s, c)` and `A[m, (r, s, c)] = x[n, p·sh + r·dh − pt, q·sw + s·dw − pl, g·C/G + c]`;
+/// B is the weight, which in NHWC is already the matrix `[(r, s, c), k]`. A is never formed:
+/// for each tap the micro-kernel reads the C/G contiguous channels of the input pixel through a
+/// pointer (padding resolved by the tap table; a zero tap points at a row of zeros).
 ///
-/// x is (N, H, W, C), weight is (R, S, C/G, K), bias is (K) or nil; out is (N, P, Q, K).
+/// x is (N, H, W, C), weight is (R, S, C/G, K), bias is (K) or nil; out is (N, P, Q, K), every
+/// element written (it may start uninitialised).
 @_specialize(where T == Float)
 @_specialize(where T == Double)
 func conv2dForwardFast<T: ConvKitFloat>(
@@ -60,75 +61,56 @@ func conv2dForwardFast<T: ConvKitFloat>(
     let gemm = PackedGEMM<T>()
     let taps = TapTable(g, paddingMode: paddingMode)
     let (c, k, cg, kg) = (g.inputChannels, g.outputChannels, g.inputChannelsPerGroup, g.outputChannelsPerGroup)
-    let (s, pq, q) = (g.kernelWidth, g.outputHeight * g.outputWidth, g.outputWidth)
-    let (r, h, w) = (g.kernelHeight, g.inputHeight, g.inputWidth)
-    let depth = r * s * cg
+    let (r, s, h, w) = (g.kernelHeight, g.kernelWidth, g.inputHeight, g.inputWidth)
+    let (pq, q) = (g.outputHeight * g.outputWidth, g.outputWidth)
+    let tapCount = r * s
     let rows = g.batch * pq
-    let blocking = GEMMBlocking(gemm, depth: depth)
-    let rowBlocks = (rows + blocking.rowsPerBlock - 1) / blocking.rowsPerBlock
-    let packedWeightPerGroup = gemm.packedBSize(columns: kg, kc: depth)
-    let aSize = gemm.packedASize(rows: blocking.rowsPerBlock, kc: blocking.depthPerBlock)
+    let rowsPerBlock = gemm.indirectMR * max(1, 192 / gemm.indirectMR)
+    let rowBlocks = (rows + rowsPerBlock - 1) / rowsPerBlock
+    let packedWeightPerGroup = gemm.packedBSize(columns: kg, kc: tapCount * cg)
     let participants = min(threads, g.groups * rowBlocks)
+    let zeros = [T](repeating: 0, count: cg)
 
     taps.rows.withUnsafeBufferPointer { tapRows in
         taps.columns.withUnsafeBufferPointer { tapColumns in
-            ScratchPool.shared.withBuffers(count: 1, bytes: g.groups * packedWeightPerGroup * MemoryLayout<T>.stride) { shared in
-                // B for every group and depth block, packed once: block d of group g starts at
-                // g · packedWeightPerGroup + (depth offset) · roundUp(K/G, nr).
-                let packedWeight = shared[0].assumingMemoryBound(to: T.self)
-                let paddedColumns = (kg + gemm.nr - 1) / gemm.nr * gemm.nr
-                for group in 0..<g.groups {
-                    for d0 in stride(from: 0, to: depth, by: blocking.depthPerBlock) {
-                        let kc = min(blocking.depthPerBlock, depth - d0)
+            zeros.withUnsafeBufferPointer { zeros in
+                guard let zeroRow = zeros.baseAddress else { return }
+                ScratchPool.shared.withBuffers(count: 1, bytes: g.groups * packedWeightPerGroup * MemoryLayout<T>.stride) { shared in
+                    // B of every group, packed once over the whole depth (r, s, c).
+                    let packedWeight = shared[0].assumingMemoryBound(to: T.self)
+                    for group in 0..<g.groups {
                         gemm.packB(
-                            weight, ld: k, row0: d0, kc: kc, column0: group * kg, n: kg,
-                            into: packedWeight + group * packedWeightPerGroup + d0 * paddedColumns)
+                            weight, ld: k, row0: 0, kc: tapCount * cg, column0: group * kg, n: kg,
+                            into: packedWeight + group * packedWeightPerGroup)
                     }
-                }
-                let scratchBytes = aSize * MemoryLayout<T>.stride + blocking.rowsPerBlock * MemoryLayout<Int>.stride
-                ScratchPool.shared.withBuffers(count: participants, bytes: scratchBytes) { scratch in
-                    ThreadPool.shared.parallelFor(g.groups * rowBlocks, threads: participants) { item, participant in
-                        let group = item / rowBlocks
-                        let m0 = (item % rowBlocks) * blocking.rowsPerBlock
-                        let count = min(blocking.rowsPerBlock, rows - m0)
-                        let packedA = scratch[participant].assumingMemoryBound(to: T.self)
-                        let rowOffsets = (scratch[participant] + aSize * MemoryLayout<T>.stride)
-                            .assumingMemoryBound(to: Int.self)
-                        for i in 0..<count {
-                            rowOffsets[i] = (m0 + i) * k + group * kg
-                            let row = out + rowOffsets[i]
-                            for j in 0..<kg { row[j] = bias?[group * kg + j] ?? 0 }
-                        }
-                        for d0 in stride(from: 0, to: depth, by: blocking.depthPerBlock) {
-                            let kc = min(blocking.depthPerBlock, depth - d0)
-                            // Pack A[m0 ..< m0 + count, d0 ..< d0 + kc] panel by panel.
+                    let scratchBytes = rowsPerBlock * (tapCount * MemoryLayout<UnsafePointer<T>>.stride + MemoryLayout<Int>.stride)
+                    ScratchPool.shared.withBuffers(count: participants, bytes: scratchBytes) { scratch in
+                        ThreadPool.shared.parallelFor(g.groups * rowBlocks, threads: participants) { item, participant in
+                            let group = item / rowBlocks
+                            let m0 = (item % rowBlocks) * rowsPerBlock
+                            let count = min(rowsPerBlock, rows - m0)
+                            let pointers = scratch[participant].assumingMemoryBound(to: UnsafePointer<T>.self)
+                            let rowOffsets = (scratch[participant] + rowsPerBlock * tapCount * MemoryLayout<UnsafePointer<T>>.stride)
+                                .assumingMemoryBound(to: Int.self)
+                            let groupInput = x + group * cg
                             for i in 0..<count {
                                 let m = m0 + i
                                 let (n, p, qq) = (m / pq, m % pq / q, m % q)
-                                let column = packedA + (i / gemm.mr) * gemm.mr * kc + i % gemm.mr
-                                var kk = 0
-                                var tap = d0 / cg
-                                var channel = d0 % cg
-                                while kk < kc {
-                                    let run = min(cg - channel, kc - kk)
-                                    let ih = tapRows[p * r + tap / s]
-                                    let iw = tapColumns[qq * s + tap % s]
-                                    if ih >= 0 && iw >= 0 {
-                                        let source = x + ((n * h + ih) * w + iw) * c + group * cg + channel
-                                        for t in 0..<run { column[(kk + t) * gemm.mr] = source[t] }
-                                    } else {
-                                        for t in 0..<run { column[(kk + t) * gemm.mr] = 0 }
+                                rowOffsets[i] = m * k + group * kg
+                                let rowPointers = pointers + i * tapCount
+                                for rr in 0..<r {
+                                    let ih = tapRows[p * r + rr]
+                                    for ss in 0..<s {
+                                        let iw = tapColumns[qq * s + ss]
+                                        rowPointers[rr * s + ss] = ih >= 0 && iw >= 0
+                                            ? UnsafePointer(groupInput + ((n * h + ih) * w + iw) * c) : zeroRow
                                     }
-                                    kk += run
-                                    tap += 1
-                                    channel = 0
                                 }
                             }
-                            zeroPanelTail(packedA, rows: count, kc: kc, mr: gemm.mr)
-                            gemm.run(
-                                m: count, n: kg, kc: kc, a: packedA,
-                                b: packedWeight + group * packedWeightPerGroup + d0 * paddedColumns,
-                                c: out, rowOffsets: rowOffsets, accumulate: true)
+                            gemm.runIndirect(
+                                m: count, n: kg, taps: tapCount, channels: cg, rows: pointers,
+                                b: packedWeight + group * packedWeightPerGroup, bias: bias.map { $0 + group * kg },
+                                c: out, rowOffsets: rowOffsets, accumulate: false)
                         }
                     }
                 }

@@ -29,10 +29,11 @@ public func conv2dForward<T: ConvKitFloat>(
             x, weight: w, bias: bias?.scalars, geometry: geometry, paddingMode: options.paddingMode,
             threads: geometry.threads(options.threads))
     case .fast:
-        var out = [T](repeating: 0, count: geometry.batch * geometry.outputHeight * geometry.outputWidth * geometry.outputChannels)
-        x.scalars.withUnsafeBufferPointer { x in
-            w.scalars.withUnsafeBufferPointer { w in
-                out.withUnsafeMutableBufferPointer { out in
+        let count = geometry.batch * geometry.outputHeight * geometry.outputWidth * geometry.outputChannels
+        // The kernel writes every element: no need to zero the output first.
+        let out = [T](unsafeUninitializedCapacity: count) { out, initialized in
+            x.scalars.withUnsafeBufferPointer { x in
+                w.scalars.withUnsafeBufferPointer { w in
                     withUnsafeBufferPointer(to: bias?.scalars) { bias in
                         conv2dForwardFast(
                             x: x, weight: w, bias: bias, out: out, geometry: geometry,
@@ -40,6 +41,7 @@ public func conv2dForward<T: ConvKitFloat>(
                     }
                 }
             }
+            initialized = count
         }
         outputNHWC = Tensor(uncheckedShape: geometry.outputShape(.nhwc), scalars: out)
     }

@@ -12,12 +12,15 @@ struct PackedGEMM<T: ConvKitFloat> {
     let mr: Int
     /// Columns of a micro-tile.
     let nr: Int
+    /// Rows of a micro-tile of the indirect kernel.
+    let indirectMR: Int
 
     init(isa: KernelISA = .active) {
         self.isa = isa
         let isDouble: Int32 = T.self == Double.self ? 1 : 0
         mr = Int(ck_gemm_mr(isa.code, isDouble))
         nr = Int(ck_gemm_nr(isa.code, isDouble))
+        indirectMR = Int(ck_indirect_mr(isa.code))
     }
 
     /// Elements of a packed A holding `rows` rows of depth `kc`.
@@ -40,6 +43,29 @@ struct PackedGEMM<T: ConvKitFloat> {
             ck_dgemm_packed(
                 isa.code, m, n, kc, UnsafeRawPointer(a).assumingMemoryBound(to: Double.self),
                 UnsafeRawPointer(b).assumingMemoryBound(to: Double.self),
+                UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self), rowOffsets, accumulate ? 1 : 0)
+        }
+    }
+
+    /// C (+)= A · B with A read through row pointers: row i of A is the concatenation over taps
+    /// t of the `channels` elements at `rows[i · taps + t]`. B is packed with depth taps · channels;
+    /// `bias` (n elements) is added to every row.
+    func runIndirect(
+        m: Int, n: Int, taps: Int, channels: Int, rows: UnsafePointer<UnsafePointer<T>>, b: UnsafePointer<T>,
+        bias: UnsafePointer<T>?, c: UnsafeMutablePointer<T>, rowOffsets: UnsafePointer<Int>, accumulate: Bool
+    ) {
+        let rawRows = UnsafeRawPointer(rows)
+        if T.self == Float.self {
+            ck_sgemm_indirect(
+                isa.code, m, n, taps, channels, rawRows.assumingMemoryBound(to: UnsafePointer<Float>?.self),
+                UnsafeRawPointer(b).assumingMemoryBound(to: Float.self),
+                bias.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) },
+                UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), rowOffsets, accumulate ? 1 : 0)
+        } else {
+            ck_dgemm_indirect(
+                isa.code, m, n, taps, channels, rawRows.assumingMemoryBound(to: UnsafePointer<Double>?.self),
+                UnsafeRawPointer(b).assumingMemoryBound(to: Double.self),
+                bias.map { UnsafeRawPointer($0).assumingMemoryBound(to: Double.self) },
                 UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self), rowOffsets, accumulate ? 1 : 0)
         }
     }
