@@ -1,3 +1,5 @@
+import CConvKitKernels
+
 /// The fast input gradient: stride-1 sub-convolutions of the output gradient, one per residue
 /// class of the stride (XNNPACK's split), each an implicit GEMM over packed tiles.
 ///
@@ -54,6 +56,8 @@ private struct ResidueClass {
     let columnCount: Int
     /// Kernel taps `(r, s)` whose divisions are exact for this class.
     let taps: [(r: Int, s: Int)]
+    var tapRows: [Int] { taps.map(\.r) }
+    var tapColumns: [Int] { taps.map(\.s) }
 
     init(rowResidue: Int, columnResidue: Int, region: BackwardDataRegion, g: Conv2DGeometry) {
         func first(_ range: Range<Int>, _ residue: Int, _ stride: Int) -> (Int, Int) {
@@ -124,7 +128,11 @@ private func conv2dBackwardDataRegion<T: ConvKitFloat>(
                     }
                 }
             }
+            // Few input channels: dot products along k instead of a mostly empty column panel.
+            let fewColumns = cg <= 4
+            let tapTables = classes.map { ($0.tapRows, $0.tapColumns) }
             let scratchBytes = rowsPerBlock * (maxTaps * MemoryLayout<UnsafePointer<T>>.stride + MemoryLayout<Int>.stride)
+                + maxTaps * MemoryLayout<UnsafePointer<T>>.stride
             ScratchPool.shared.withBuffers(count: participants, bytes: scratchBytes) { scratch in
                 ThreadPool.shared.parallelFor(items.count, threads: participants) { itemIndex, participant in
                     let (group, classIndex, m0) = items[itemIndex]
@@ -134,25 +142,33 @@ private func conv2dBackwardDataRegion<T: ConvKitFloat>(
                     let pointers = scratch[participant].assumingMemoryBound(to: UnsafePointer<T>.self)
                     let rowOffsets = (scratch[participant] + rowsPerBlock * maxTaps * MemoryLayout<UnsafePointer<T>>.stride)
                         .assumingMemoryBound(to: Int.self)
-                    let groupGradient = dy + group * kg
-                    for i in 0..<rows {
-                        let (n, rest) = (m0 + i).quotientAndRemainder(dividingBy: cls.rowCount * cls.columnCount)
-                        let hp = cls.firstRow + rest / cls.columnCount * sh
-                        let wp = cls.firstColumn + rest % cls.columnCount * sw
-                        rowOffsets[i] = ((n * regionHeight + hp - region.rows.lowerBound) * regionWidth
-                            + wp - region.columns.lowerBound) * c + group * cg
-                        for (t, tap) in cls.taps.enumerated() {
-                            // The output position that read this input position through tap (r, s).
-                            let (pp, qq) = ((hp - tap.r * dh) / sh, (wp - tap.s * dw) / sw)
-                            let inside = hp - tap.r * dh >= 0 && pp < p && wp - tap.s * dw >= 0 && qq < q
-                            pointers[i * tapCount + t] = inside
-                                ? UnsafePointer(groupGradient + ((n * p + pp) * q + qq) * k) : zeroRow
+                    let weightTaps = (UnsafeMutableRawPointer(rowOffsets + rowsPerBlock))
+                        .assumingMemoryBound(to: UnsafePointer<T>.self)
+                    tapTables[classIndex].0.withUnsafeBufferPointer { tapR in
+                        tapTables[classIndex].1.withUnsafeBufferPointer { tapS in
+                            ck_gradient_tap_pointers(
+                                UnsafeRawPointer(dy + group * kg).assumingMemoryBound(to: CChar.self), MemoryLayout<T>.stride,
+                                k, m0, rows, cls.rowCount, cls.columnCount, cls.firstRow, cls.firstColumn, sh, sw, dh, dw,
+                                p, q, tapR.baseAddress, tapS.baseAddress, tapCount,
+                                UnsafeRawPointer(zeroRow).assumingMemoryBound(to: CChar.self),
+                                UnsafeMutableRawPointer(pointers).assumingMemoryBound(to: UnsafePointer<CChar>?.self),
+                                region.rows.lowerBound, region.columns.lowerBound, regionHeight, regionWidth, c, group * cg,
+                                rowOffsets)
                         }
                     }
-                    gemm.runIndirect(
-                        m: rows, n: cg, taps: tapCount, channels: kg, rows: pointers,
-                        b: packedB + bOffsets[group * classes.count + classIndex], bias: nil, c: out,
-                        rowOffsets: rowOffsets, accumulate: false)
+                    if fewColumns {
+                        for (t, tap) in cls.taps.enumerated() {
+                            weightTaps[t] = UnsafePointer(weight + ((tap.r * s + tap.s) * cg) * k + group * kg)
+                        }
+                        gemm.runFewColumns(
+                            m: rows, n: cg, taps: tapCount, channels: kg, rows: pointers, bTaps: weightTaps,
+                            bColumnStride: k, c: out, rowOffsets: rowOffsets)
+                    } else {
+                        gemm.runIndirect(
+                            m: rows, n: cg, taps: tapCount, channels: kg, rows: pointers,
+                            b: packedB + bOffsets[group * classes.count + classIndex], bias: nil, c: out,
+                            rowOffsets: rowOffsets, accumulate: false)
+                    }
                 }
             }
         }
