@@ -47,12 +47,14 @@ public enum KernelISA: String, Sendable, CaseIterable, Comparable {
 
     @TaskLocal private static var taskOverride: KernelISA?
 
-    private static let activeStorage = Lock<KernelISA>({
-        if let name = ProcessInfo.processInfo.environment["CONVKIT_ISA"], let isa = KernelISA(rawValue: name) {
-            return min(isa, detected)
-        }
-        return detected
-    }())
+    private static let activeStorage = Lock<KernelISA>(fromEnvironment(ProcessInfo.processInfo.environment))
+
+    /// The instruction set `CONVKIT_ISA` asks for, capped at what the CPU supports; ``detected``
+    /// when it is unset or not one of `avx512`, `avx2`, `generic`.
+    static func fromEnvironment(_ environment: [String: String]) -> KernelISA {
+        guard let name = environment["CONVKIT_ISA"], let isa = KernelISA(rawValue: name) else { return detected }
+        return min(isa, detected)
+    }
 }
 
 /// A value guarded by a mutex.
