@@ -9,8 +9,9 @@ import CConvKitKernels
 /// `wp mod sw`: padded rows of one residue class share their taps, and form one dense GEMM with
 /// rows `(n, hp, wp)`, depth `(tap, k)` and columns `c` — no multiplication by inserted zeros.
 ///
-/// dy is (N, P, Q, K), weight is (R, S, C/G, K); dx is (N, H, W, C), zero on entry. With zero
-/// padding the gradient of the padding is never formed; other modes fold it back afterwards.
+/// dy is (N, P, Q, K), weight is (R, S, C/G, K); dx is (N, H, W, C), every element written (it
+/// may start uninitialised). With zero padding the gradient of the padding is never formed;
+/// other modes fold it back afterwards.
 @_specialize(where T == Float)
 @_specialize(where T == Double)
 func conv2dBackwardDataFast<T: ConvKitFloat>(
@@ -84,9 +85,23 @@ private func conv2dBackwardDataRegion<T: ConvKitFloat>(
     let (p, q, s) = (g.outputHeight, g.outputWidth, g.kernelWidth)
     let (sh, sw, dh, dw) = (g.stride.height, g.stride.width, g.dilation.height, g.dilation.width)
     let (regionHeight, regionWidth) = (region.rows.count, region.columns.count)
-    let classes = (0..<sh).flatMap { a in
+    let allClasses = (0..<sh).flatMap { a in
         (0..<sw).map { b in ResidueClass(rowResidue: a, columnResidue: b, region: region, g: g) }
-    }.filter { !$0.taps.isEmpty && $0.rowCount > 0 && $0.columnCount > 0 }
+    }.filter { $0.rowCount > 0 && $0.columnCount > 0 }
+    // No tap reaches the positions of these classes (a stride longer than the dilated kernel):
+    // their gradient is zero.
+    for cls in allClasses where cls.taps.isEmpty {
+        for n in 0..<g.batch {
+            for a in 0..<cls.rowCount {
+                for b in 0..<cls.columnCount {
+                    let hp = cls.firstRow + a * sh - region.rows.lowerBound
+                    let wp = cls.firstColumn + b * sw - region.columns.lowerBound
+                    (out + ((n * regionHeight + hp) * regionWidth + wp) * c).update(repeating: 0, count: c)
+                }
+            }
+        }
+    }
+    let classes = allClasses.filter { !$0.taps.isEmpty }
     let paddedColumns = (cg + gemm.nr - 1) / gemm.nr * gemm.nr
     let maxTaps = classes.map(\.taps.count).max() ?? 0
     let rowsPerBlock = gemm.indirectMR * max(1, 192 / gemm.indirectMR)
