@@ -14,12 +14,15 @@ let package = Package(
     ],
     targets: [
         .target(name: "CConvKitKernels"),
+        .systemLibrary(name: "CConvKitZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "ConvKit",
             dependencies: [
                 "CConvKitKernels",
+                "CConvKitZlib",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-            ]
+            ],
+            resources: [.copy("Resources/digits.csv.gz")]
         ),
         .executableTarget(
             name: "ConvKitCLI",
