@@ -1,5 +1,7 @@
 // Allocator settings for programs that allocate large tensors over and over.
 #include "CConvKitKernels.h"
+// Any libc header defines __GLIBC__, which the check below needs.
+#include <stdlib.h>
 
 #if defined(__GLIBC__)
 #include <malloc.h>
