@@ -7,9 +7,10 @@
 
 void ck_keep_large_allocations(void) {
 #if defined(__GLIBC__)
-    // Large freed blocks stay in the heap instead of going back to the system, so the next
-    // tensor of that size reuses mapped memory rather than faulting in fresh pages.
-    mallopt(M_MMAP_THRESHOLD, 1 << 30);
+    // Large blocks come from the heap, not from mmap (M_MMAP_THRESHOLD cannot exceed 32 MB,
+    // so turn mmap off), and freed ones stay there: the next tensor of that size reuses
+    // mapped memory rather than faulting in fresh pages.
+    mallopt(M_MMAP_MAX, 0);
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
 #endif
 }

@@ -31,7 +31,7 @@ int ck_isa_detect(void) {
 int ck_gemm_mr(int isa, int is_double) {
     (void)is_double;
     switch (isa) {
-    case CK_ISA_AVX512: return 14;
+    case CK_ISA_AVX512: return 8;
     case CK_ISA_AVX2: return 6;
     default: return 4;
     }
@@ -61,6 +61,38 @@ void ck_dgemm_packed(int isa, long m, long n, long kc, const double *a, const do
     if (isa == CK_ISA_AVX2) { ck_dgemm_avx2(m, n, kc, a, b, c, row_offsets, accumulate); return; }
 #endif
     ck_dgemm_generic(m, n, kc, a, b, c, row_offsets, accumulate);
+}
+
+void ck_sgemm_weight_gradient_generic(long, long, long, long, long, long, const float *const *, const float *, long, float *, const long *, int);
+void ck_dgemm_weight_gradient_generic(long, long, long, long, long, long, const double *const *, const double *, long, double *, const long *, int);
+#if defined(__x86_64__)
+void ck_sgemm_weight_gradient_avx512(long, long, long, long, long, long, const float *const *, const float *, long, float *, const long *, int);
+void ck_dgemm_weight_gradient_avx512(long, long, long, long, long, long, const double *const *, const double *, long, double *, const long *, int);
+#endif
+
+// AVX2 machines use the portable weight-gradient kernel: its tile fits in any register file.
+void ck_sgemm_weight_gradient(int isa, long m, long row_base, long n, long depth, long taps, long channels,
+                              const float *const *a_rows, const float *b, long ldb, float *c,
+                              const long *row_offsets, int accumulate) {
+#if defined(__x86_64__)
+    if (isa == CK_ISA_AVX512) {
+        ck_sgemm_weight_gradient_avx512(m, row_base, n, depth, taps, channels, a_rows, b, ldb, c, row_offsets, accumulate);
+        return;
+    }
+#endif
+    ck_sgemm_weight_gradient_generic(m, row_base, n, depth, taps, channels, a_rows, b, ldb, c, row_offsets, accumulate);
+}
+
+void ck_dgemm_weight_gradient(int isa, long m, long row_base, long n, long depth, long taps, long channels,
+                              const double *const *a_rows, const double *b, long ldb, double *c,
+                              const long *row_offsets, int accumulate) {
+#if defined(__x86_64__)
+    if (isa == CK_ISA_AVX512) {
+        ck_dgemm_weight_gradient_avx512(m, row_base, n, depth, taps, channels, a_rows, b, ldb, c, row_offsets, accumulate);
+        return;
+    }
+#endif
+    ck_dgemm_weight_gradient_generic(m, row_base, n, depth, taps, channels, a_rows, b, ldb, c, row_offsets, accumulate);
 }
 
 int ck_indirect_mr(int isa) {

@@ -1,5 +1,6 @@
-// AVX-512 micro-kernels: a 14 × (2 vectors) tile of C kept in 28 zmm registers while A is
-// broadcast one element at a time and B is loaded two vectors per step.
+// AVX-512 micro-kernels: an 8 × (2 vectors) tile of C kept in 16 zmm registers while A is
+// broadcast one element at a time and B is loaded two vectors per step. (Taller tiles make
+// clang spill accumulators to the stack.)
 #include "CConvKitKernels.h"
 
 #if defined(__x86_64__)
@@ -11,7 +12,7 @@
 #define CK_AVX512_GEMM(NAME, T, V, SUF, LANES)                                                     \
     __attribute__((target("avx512f"))) void NAME(long m, long n, long kc, const T *a, const T *b,  \
                                                  T *c, const long *ro, int accumulate) {          \
-        enum { MR = 14, NR = 2 * LANES };                                                          \
+        enum { MR = 8,  NR = 2 * LANES };                                                          \
         for (long j0 = 0; j0 < n; j0 += NR) {                                                      \
             const T *bp = b + (j0 / NR) * kc * NR;                                                 \
             long nr = n - j0 < NR ? n - j0 : NR;                                                   \

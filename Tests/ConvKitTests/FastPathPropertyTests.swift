@@ -39,12 +39,12 @@ import Testing
             let options = Self.options(kernel, padding, groups: groups, nchw: nchw)
             let inputShape = nchw ? [n, c, h, w] : [n, h, w, c]
             let weightShape = nchw ? [k, cg, r, s] : [r, s, cg, k]
-            KernelISA.active = isa ?? .generic
-            defer { KernelISA.active = .detected }
-            if inDouble {
-                try Self.check(Double.self, inputShape, weightShape, hasBias ? k : nil, options, tolerance: 1e-12)
-            } else {
-                try Self.check(Float.self, inputShape, weightShape, hasBias ? k : nil, options, tolerance: 1e-5)
+            try KernelISA.withActive(isa ?? .generic) {
+                if inDouble {
+                    try Self.check(Double.self, inputShape, weightShape, hasBias ? k : nil, options, tolerance: 1e-12)
+                } else {
+                    try Self.check(Float.self, inputShape, weightShape, hasBias ? k : nil, options, tolerance: 1e-5)
+                }
             }
         }
     }

@@ -16,15 +16,15 @@ import Testing
         reference.algorithm = .reference
         let expected = try conv2dForward(x, weight: w, bias: b, options: reference).output
         for isa in KernelISA.supported {
-            KernelISA.active = isa
-            for algorithm in [ConvAlgorithm.fast, .loopFree] {
-                var options = c.options
-                options.algorithm = algorithm
-                let got = try conv2dForward(x, weight: w, bias: b, options: options).output
-                #expect(try #require(got.relativeError(to: expected)) < 1e-12, "\(isa) \(algorithm)")
+            try KernelISA.withActive(isa) {
+                for algorithm in [ConvAlgorithm.fast, .loopFree] {
+                    var options = c.options
+                    options.algorithm = algorithm
+                    let got = try conv2dForward(x, weight: w, bias: b, options: options).output
+                    #expect(try #require(got.relativeError(to: expected)) < 1e-12, "\(isa) \(algorithm)")
+                }
             }
         }
-        KernelISA.active = .detected
     }
 }
 
@@ -42,19 +42,19 @@ extension FastPathTests {
         let dy = try rng.randn(y.shape)
         let expected = try conv2dBackward(dy, cache: referenceCache)
         for isa in KernelISA.supported {
-            KernelISA.active = isa
-            for algorithm in [ConvAlgorithm.fast, .loopFree] {
-                var options = c.options
-                options.algorithm = algorithm
-                let (_, cache) = try conv2dForward(x, weight: w, bias: b, options: options)
-                let got = try conv2dBackward(dy, cache: cache)
-                #expect(try #require(got.input.relativeError(to: expected.input)) < 1e-12, "\(isa) \(algorithm) input")
-                #expect(try #require(got.weight.relativeError(to: expected.weight)) < 1e-12, "\(isa) \(algorithm) weight")
-                if let bias = expected.bias {
-                    #expect(try #require(got.bias?.relativeError(to: bias)) < 1e-12, "\(isa) \(algorithm) bias")
+            try KernelISA.withActive(isa) {
+                for algorithm in [ConvAlgorithm.fast, .loopFree] {
+                    var options = c.options
+                    options.algorithm = algorithm
+                    let (_, cache) = try conv2dForward(x, weight: w, bias: b, options: options)
+                    let got = try conv2dBackward(dy, cache: cache)
+                    #expect(try #require(got.input.relativeError(to: expected.input)) < 1e-12, "\(isa) \(algorithm) input")
+                    #expect(try #require(got.weight.relativeError(to: expected.weight)) < 1e-12, "\(isa) \(algorithm) weight")
+                    if let bias = expected.bias {
+                        #expect(try #require(got.bias?.relativeError(to: bias)) < 1e-12, "\(isa) \(algorithm) bias")
+                    }
                 }
             }
         }
-        KernelISA.active = .detected
     }
 }

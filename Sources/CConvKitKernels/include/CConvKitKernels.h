@@ -42,6 +42,45 @@ void ck_sgemm_indirect(int isa, long m, long n, long taps, long channels, const 
 void ck_dgemm_indirect(int isa, long m, long n, long taps, long channels, const double *const *a_rows,
                        const double *b, const double *bias, double *c, const long *row_offsets, int accumulate);
 
+/// C (+)= A · B for a convolution's weight gradient, with no packing: row i of A and C is the
+/// (tap, channel) pair row_base + i = tap · channels + channel, and A[i][p] = a_rows[p · taps + tap][channel]
+/// (the input pixel that tap `tap` of output pixel p reads; a row of zeros for padding);
+/// B[p][j] = b[p · ldb + j] (the output gradient, read in place); C as in ck_sgemm_packed.
+void ck_sgemm_weight_gradient(int isa, long m, long row_base, long n, long depth, long taps, long channels,
+                              const float *const *a_rows, const float *b, long ldb, float *c,
+                              const long *row_offsets, int accumulate);
+void ck_dgemm_weight_gradient(int isa, long m, long row_base, long n, long depth, long taps, long channels,
+                              const double *const *a_rows, const double *b, long ldb, double *c,
+                              const long *row_offsets, int accumulate);
+
+/// The forward pass's indirection table for output pixels m0 ..< m0 + count (m = (n·P + p)·Q + q):
+/// entry i · R · S + r · S + s is the address of the input pixel that tap (r, s) reads,
+/// base + ((n·H + ih)·W + iw) · pixel_stride elements with ih = tap_rows[p·R + r] and
+/// iw = tap_cols[q·S + s], or `zero` where either is −1 (zero padding).
+void ck_forward_tap_pointers(const char *base, long element_size, long pixel_stride, long m0, long count,
+                             long P, long Q, long H, long W, const long *tap_rows, long R,
+                             const long *tap_cols, long S, const char *zero, const char **out);
+
+/// The input gradient's indirection table for rows m0 ..< m0 + count of one stride residue class
+/// (row m = (n·class_rows + a)·class_cols + b is padded position (first_row + a·sh, first_col + b·sw)):
+/// entry i · taps + t is the output-gradient pixel that reached it through tap (tap_r[t], tap_s[t]),
+/// or `zero`; row_offsets[i] is where its gradient goes in the (N, region_height, region_width,
+/// out_pixel_stride) result, plus out_column.
+void ck_gradient_tap_pointers(const char *dy, long element_size, long pixel_stride, long m0, long count,
+                              long class_rows, long class_cols, long first_row, long first_col,
+                              long sh, long sw, long dh, long dw, long P, long Q,
+                              const long *tap_r, const long *tap_s, long taps, const char *zero,
+                              const char **out, long region_top, long region_left, long region_height,
+                              long region_width, long out_pixel_stride, long out_column, long *row_offsets);
+
+/// C (+)= A · B for few columns (n ≤ 4): C[i][j] = Σ_t Σ_k a_rows[i·taps + t][k] · b_taps[t][j·b_column_stride + k]
+/// with k < channels, vectorised along k. The input gradient of a layer with 1 to 4 input
+/// channels, where a column panel of the other kernels would be mostly padding.
+void ck_sgemm_few_columns(int isa, long m, long n, long taps, long channels, const float *const *a_rows,
+                          const float *const *b_taps, long b_column_stride, float *c, const long *row_offsets);
+void ck_dgemm_few_columns(int isa, long m, long n, long taps, long channels, const double *const *a_rows,
+                          const double *const *b_taps, long b_column_stride, double *c, const long *row_offsets);
+
 /// Rows of the micro-tile of the indirect kernels of `isa`.
 int ck_indirect_mr(int isa);
 

@@ -31,15 +31,16 @@ public func conv2dBackwardInput<T: ConvKitFloat>(_ gradOutput: Tensor<T>, cache:
         dx = conv2dBackwardInputLoopFree(
             dy, weight: w, geometry: g, paddingMode: options.paddingMode, threads: g.threads(options.threads))
     case .fast:
-        var out = [T](repeating: 0, count: g.batch * g.inputHeight * g.inputWidth * g.inputChannels)
-        dy.scalars.withUnsafeBufferPointer { dy in
-            w.scalars.withUnsafeBufferPointer { w in
-                out.withUnsafeMutableBufferPointer { out in
+        let count = g.batch * g.inputHeight * g.inputWidth * g.inputChannels
+        let out = [T](unsafeUninitializedCapacity: count) { out, initialized in
+            dy.scalars.withUnsafeBufferPointer { dy in
+                w.scalars.withUnsafeBufferPointer { w in
                     conv2dBackwardDataFast(
                         dy: dy, weight: w, dx: out, geometry: g, paddingMode: options.paddingMode,
                         threads: g.threads(options.threads))
                 }
             }
+            initialized = count
         }
         dx = Tensor(uncheckedShape: [g.batch, g.inputHeight, g.inputWidth, g.inputChannels], scalars: out)
     }

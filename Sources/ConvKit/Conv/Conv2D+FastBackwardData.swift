@@ -1,3 +1,5 @@
+import CConvKitKernels
+
 /// The fast input gradient: stride-1 sub-convolutions of the output gradient, one per residue
 /// class of the stride (XNNPACK's split), each an implicit GEMM over packed tiles.
 ///
@@ -7,8 +9,9 @@
 /// `wp mod sw`: padded rows of one residue class share their taps, and form one dense GEMM with
 /// rows `(n, hp, wp)`, depth `(tap, k)` and columns `c` — no multiplication by inserted zeros.
 ///
-/// dy is (N, P, Q, K), weight is (R, S, C/G, K); dx is (N, H, W, C), zero on entry. With zero
-/// padding the gradient of the padding is never formed; other modes fold it back afterwards.
+/// dy is (N, P, Q, K), weight is (R, S, C/G, K); dx is (N, H, W, C), every element written (it
+/// may start uninitialised). With zero padding the gradient of the padding is never formed;
+/// other modes fold it back afterwards.
 @_specialize(where T == Float)
 @_specialize(where T == Double)
 func conv2dBackwardDataFast<T: ConvKitFloat>(
@@ -54,6 +57,8 @@ private struct ResidueClass {
     let columnCount: Int
     /// Kernel taps `(r, s)` whose divisions are exact for this class.
     let taps: [(r: Int, s: Int)]
+    var tapRows: [Int] { taps.map(\.r) }
+    var tapColumns: [Int] { taps.map(\.s) }
 
     init(rowResidue: Int, columnResidue: Int, region: BackwardDataRegion, g: Conv2DGeometry) {
         func first(_ range: Range<Int>, _ residue: Int, _ stride: Int) -> (Int, Int) {
@@ -80,9 +85,23 @@ private func conv2dBackwardDataRegion<T: ConvKitFloat>(
     let (p, q, s) = (g.outputHeight, g.outputWidth, g.kernelWidth)
     let (sh, sw, dh, dw) = (g.stride.height, g.stride.width, g.dilation.height, g.dilation.width)
     let (regionHeight, regionWidth) = (region.rows.count, region.columns.count)
-    let classes = (0..<sh).flatMap { a in
+    let allClasses = (0..<sh).flatMap { a in
         (0..<sw).map { b in ResidueClass(rowResidue: a, columnResidue: b, region: region, g: g) }
-    }.filter { !$0.taps.isEmpty && $0.rowCount > 0 && $0.columnCount > 0 }
+    }.filter { $0.rowCount > 0 && $0.columnCount > 0 }
+    // No tap reaches the positions of these classes (a stride longer than the dilated kernel):
+    // their gradient is zero.
+    for cls in allClasses where cls.taps.isEmpty {
+        for n in 0..<g.batch {
+            for a in 0..<cls.rowCount {
+                for b in 0..<cls.columnCount {
+                    let hp = cls.firstRow + a * sh - region.rows.lowerBound
+                    let wp = cls.firstColumn + b * sw - region.columns.lowerBound
+                    (out + ((n * regionHeight + hp) * regionWidth + wp) * c).update(repeating: 0, count: c)
+                }
+            }
+        }
+    }
+    let classes = allClasses.filter { !$0.taps.isEmpty }
     let paddedColumns = (cg + gemm.nr - 1) / gemm.nr * gemm.nr
     let maxTaps = classes.map(\.taps.count).max() ?? 0
     let rowsPerBlock = gemm.indirectMR * max(1, 192 / gemm.indirectMR)
@@ -124,7 +143,11 @@ private func conv2dBackwardDataRegion<T: ConvKitFloat>(
                     }
                 }
             }
+            // Few input channels: dot products along k instead of a mostly empty column panel.
+            let fewColumns = cg <= 4
+            let tapTables = classes.map { ($0.tapRows, $0.tapColumns) }
             let scratchBytes = rowsPerBlock * (maxTaps * MemoryLayout<UnsafePointer<T>>.stride + MemoryLayout<Int>.stride)
+                + maxTaps * MemoryLayout<UnsafePointer<T>>.stride
             ScratchPool.shared.withBuffers(count: participants, bytes: scratchBytes) { scratch in
                 ThreadPool.shared.parallelFor(items.count, threads: participants) { itemIndex, participant in
                     let (group, classIndex, m0) = items[itemIndex]
@@ -134,25 +157,33 @@ private func conv2dBackwardDataRegion<T: ConvKitFloat>(
                     let pointers = scratch[participant].assumingMemoryBound(to: UnsafePointer<T>.self)
                     let rowOffsets = (scratch[participant] + rowsPerBlock * maxTaps * MemoryLayout<UnsafePointer<T>>.stride)
                         .assumingMemoryBound(to: Int.self)
-                    let groupGradient = dy + group * kg
-                    for i in 0..<rows {
-                        let (n, rest) = (m0 + i).quotientAndRemainder(dividingBy: cls.rowCount * cls.columnCount)
-                        let hp = cls.firstRow + rest / cls.columnCount * sh
-                        let wp = cls.firstColumn + rest % cls.columnCount * sw
-                        rowOffsets[i] = ((n * regionHeight + hp - region.rows.lowerBound) * regionWidth
-                            + wp - region.columns.lowerBound) * c + group * cg
-                        for (t, tap) in cls.taps.enumerated() {
-                            // The output position that read this input position through tap (r, s).
-                            let (pp, qq) = ((hp - tap.r * dh) / sh, (wp - tap.s * dw) / sw)
-                            let inside = hp - tap.r * dh >= 0 && pp < p && wp - tap.s * dw >= 0 && qq < q
-                            pointers[i * tapCount + t] = inside
-                                ? UnsafePointer(groupGradient + ((n * p + pp) * q + qq) * k) : zeroRow
+                    let weightTaps = (UnsafeMutableRawPointer(rowOffsets + rowsPerBlock))
+                        .assumingMemoryBound(to: UnsafePointer<T>.self)
+                    tapTables[classIndex].0.withUnsafeBufferPointer { tapR in
+                        tapTables[classIndex].1.withUnsafeBufferPointer { tapS in
+                            ck_gradient_tap_pointers(
+                                UnsafeRawPointer(dy + group * kg).assumingMemoryBound(to: CChar.self), MemoryLayout<T>.stride,
+                                k, m0, rows, cls.rowCount, cls.columnCount, cls.firstRow, cls.firstColumn, sh, sw, dh, dw,
+                                p, q, tapR.baseAddress, tapS.baseAddress, tapCount,
+                                UnsafeRawPointer(zeroRow).assumingMemoryBound(to: CChar.self),
+                                UnsafeMutableRawPointer(pointers).assumingMemoryBound(to: UnsafePointer<CChar>?.self),
+                                region.rows.lowerBound, region.columns.lowerBound, regionHeight, regionWidth, c, group * cg,
+                                rowOffsets)
                         }
                     }
-                    gemm.runIndirect(
-                        m: rows, n: cg, taps: tapCount, channels: kg, rows: pointers,
-                        b: packedB + bOffsets[group * classes.count + classIndex], bias: nil, c: out,
-                        rowOffsets: rowOffsets, accumulate: false)
+                    if fewColumns {
+                        for (t, tap) in cls.taps.enumerated() {
+                            weightTaps[t] = UnsafePointer(weight + ((tap.r * s + tap.s) * cg) * k + group * kg)
+                        }
+                        gemm.runFewColumns(
+                            m: rows, n: cg, taps: tapCount, channels: kg, rows: pointers, bTaps: weightTaps,
+                            bColumnStride: k, c: out, rowOffsets: rowOffsets)
+                    } else {
+                        gemm.runIndirect(
+                            m: rows, n: cg, taps: tapCount, channels: kg, rows: pointers,
+                            b: packedB + bOffsets[group * classes.count + classIndex], bias: nil, c: out,
+                            rowOffsets: rowOffsets, accumulate: false)
+                    }
                 }
             }
         }

@@ -92,21 +92,10 @@ func conv2dForwardFast<T: ConvKitFloat>(
                             let pointers = scratch[participant].assumingMemoryBound(to: UnsafePointer<T>.self)
                             let rowOffsets = (scratch[participant] + rowsPerBlock * tapCount * MemoryLayout<UnsafePointer<T>>.stride)
                                 .assumingMemoryBound(to: Int.self)
-                            let groupInput = x + group * cg
-                            for i in 0..<count {
-                                let m = m0 + i
-                                let (n, p, qq) = (m / pq, m % pq / q, m % q)
-                                rowOffsets[i] = m * k + group * kg
-                                let rowPointers = pointers + i * tapCount
-                                for rr in 0..<r {
-                                    let ih = tapRows[p * r + rr]
-                                    for ss in 0..<s {
-                                        let iw = tapColumns[qq * s + ss]
-                                        rowPointers[rr * s + ss] = ih >= 0 && iw >= 0
-                                            ? UnsafePointer(groupInput + ((n * h + ih) * w + iw) * c) : zeroRow
-                                    }
-                                }
-                            }
+                            for i in 0..<count { rowOffsets[i] = (m0 + i) * k + group * kg }
+                            forwardTapPointers(
+                                base: x + group * cg, pixelStride: c, m0: m0, count: count, geometry: g,
+                                tapRows: tapRows, tapColumns: tapColumns, zero: zeroRow, into: pointers)
                             gemm.runIndirect(
                                 m: count, n: kg, taps: tapCount, channels: cg, rows: pointers,
                                 b: packedWeight + group * packedWeightPerGroup, bias: bias.map { $0 + group * kg },

@@ -32,19 +32,29 @@ public enum KernelISA: String, Sendable, CaseIterable, Comparable {
     /// The instruction sets this CPU can run, slowest first.
     public static var supported: [KernelISA] { allCases.filter { $0 <= detected } }
 
-    /// The instruction set in use: `CONVKIT_ISA=avx512|avx2|generic` if set (and supported),
-    /// otherwise ``detected``. Tests and benchmarks may change it.
+    /// The instruction set in use: the one given to ``withActive(_:_:)`` in this task, else
+    /// `CONVKIT_ISA=avx512|avx2|generic` if set (and supported), else ``detected``.
     public static var active: KernelISA {
-        get { activeStorage.withLock { $0 } }
+        get { taskOverride ?? activeStorage.withLock { $0 } }
         set { activeStorage.withLock { $0 = min(newValue, detected) } }
     }
 
-    private static let activeStorage = Lock<KernelISA>({
-        if let name = ProcessInfo.processInfo.environment["CONVKIT_ISA"], let isa = KernelISA(rawValue: name) {
-            return min(isa, detected)
-        }
-        return detected
-    }())
+    /// Runs `body` with `isa` (or the best supported set below it) as the active instruction set
+    /// for the current task only, so concurrent callers (tests) do not see each other's choice.
+    public static func withActive<Result>(_ isa: KernelISA, _ body: () throws -> Result) rethrows -> Result {
+        try $taskOverride.withValue(min(isa, detected)) { try body() }
+    }
+
+    @TaskLocal private static var taskOverride: KernelISA?
+
+    private static let activeStorage = Lock<KernelISA>(fromEnvironment(ProcessInfo.processInfo.environment))
+
+    /// The instruction set `CONVKIT_ISA` asks for, capped at what the CPU supports; ``detected``
+    /// when it is unset or not one of `avx512`, `avx2`, `generic`.
+    static func fromEnvironment(_ environment: [String: String]) -> KernelISA {
+        guard let name = environment["CONVKIT_ISA"], let isa = KernelISA(rawValue: name) else { return detected }
+        return min(isa, detected)
+    }
 }
 
 /// A value guarded by a mutex.

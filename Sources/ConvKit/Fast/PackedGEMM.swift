@@ -70,6 +70,26 @@ struct PackedGEMM<T: ConvKitFloat> {
         }
     }
 
+    /// C (+)= A · B for a weight gradient: row i of A, the pair (tap, channel) = rowBase + i,
+    /// reads `rows[p · taps + tap][channel]` at depth p; B is read in place at `b[p · ldb + j]`.
+    func runWeightGradient(
+        m: Int, n: Int, depth: Int, taps: Int, channels: Int, rows: UnsafePointer<UnsafePointer<T>>, rowBase: Int,
+        b: UnsafePointer<T>, ldb: Int, c: UnsafeMutablePointer<T>, rowOffsets: UnsafePointer<Int>, accumulate: Bool
+    ) {
+        let rawRows = UnsafeRawPointer(rows)
+        if T.self == Float.self {
+            ck_sgemm_weight_gradient(
+                isa.code, m, rowBase, n, depth, taps, channels, rawRows.assumingMemoryBound(to: UnsafePointer<Float>?.self),
+                UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), ldb,
+                UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), rowOffsets, accumulate ? 1 : 0)
+        } else {
+            ck_dgemm_weight_gradient(
+                isa.code, m, rowBase, n, depth, taps, channels, rawRows.assumingMemoryBound(to: UnsafePointer<Double>?.self),
+                UnsafeRawPointer(b).assumingMemoryBound(to: Double.self), ldb,
+                UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self), rowOffsets, accumulate ? 1 : 0)
+        }
+    }
+
     /// Packs columns `column0 ..< column0 + n` of rows `row0 ..< row0 + kc` of a row-major matrix
     /// with `ld` elements per row into B's panel layout; `transposed` reads element (p, j) at
     /// `[j · ld + p]` instead.

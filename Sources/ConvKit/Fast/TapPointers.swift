@@ -1,0 +1,39 @@
+import CConvKitKernels
+
+/// Fills `pointers` (count × R·S) with the input pixel each tap of output rows `m0 ..< m0 + count`
+/// reads (`zero` for zero padding), from the tap table's rows (P × R) and columns (Q × S).
+func forwardTapPointers<T>(
+    base: UnsafePointer<T>, pixelStride: Int, m0: Int, count: Int, geometry g: Conv2DGeometry,
+    tapRows: UnsafeBufferPointer<Int>, tapColumns: UnsafeBufferPointer<Int>, zero: UnsafePointer<T>,
+    into pointers: UnsafeMutablePointer<UnsafePointer<T>>
+) {
+    guard let rows = tapRows.baseAddress, let columns = tapColumns.baseAddress else { return }
+    ck_forward_tap_pointers(
+        UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), MemoryLayout<T>.stride, pixelStride, m0, count,
+        g.outputHeight, g.outputWidth, g.inputHeight, g.inputWidth, rows, g.kernelHeight, columns, g.kernelWidth,
+        UnsafeRawPointer(zero).assumingMemoryBound(to: CChar.self),
+        UnsafeMutableRawPointer(pointers).assumingMemoryBound(to: UnsafePointer<CChar>?.self))
+}
+
+extension PackedGEMM {
+    /// C = A · B for n ≤ 4 columns: `C[i][j] = Σ_t Σ_k rows[i·taps + t][k] · bTaps[t][j·bColumnStride + k]`.
+    func runFewColumns(
+        m: Int, n: Int, taps: Int, channels: Int, rows: UnsafePointer<UnsafePointer<T>>,
+        bTaps: UnsafePointer<UnsafePointer<T>>, bColumnStride: Int, c: UnsafeMutablePointer<T>,
+        rowOffsets: UnsafePointer<Int>
+    ) {
+        let rawRows = UnsafeRawPointer(rows)
+        let rawTaps = UnsafeRawPointer(bTaps)
+        if T.self == Float.self {
+            ck_sgemm_few_columns(
+                isa.code, m, n, taps, channels, rawRows.assumingMemoryBound(to: UnsafePointer<Float>?.self),
+                rawTaps.assumingMemoryBound(to: UnsafePointer<Float>?.self), bColumnStride,
+                UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), rowOffsets)
+        } else {
+            ck_dgemm_few_columns(
+                isa.code, m, n, taps, channels, rawRows.assumingMemoryBound(to: UnsafePointer<Double>?.self),
+                rawTaps.assumingMemoryBound(to: UnsafePointer<Double>?.self), bColumnStride,
+                UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self), rowOffsets)
+        }
+    }
+}
