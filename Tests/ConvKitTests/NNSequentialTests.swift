@@ -165,5 +165,9 @@ import Testing
         #expect(last.loss < first.loss * 0.3, "loss \(first.loss) → \(last.loss)")
         #expect(try SoftmaxCrossEntropy.accuracy(logits: model.forward(images, training: false), labels: labels) == 1)
         #expect(adam.stepCount == 41)
+        let (loss, accuracy) = try model.evaluate(images, labels: labels, batchSize: 5)
+        #expect(accuracy == 1)
+        let whole = try SoftmaxCrossEntropy.loss(logits: model.forward(images, training: false), labels: labels)
+        #expect(abs(loss - whole) < 1e-6)
     }
 }

@@ -106,14 +106,21 @@ public struct NamedTensor<Scalar: ConvKitFloat>: Sendable {
 }
 
 extension Layer {
+    /// The learnable parameters with their gradients.
     public var parameters: [NamedParameter<Scalar>] { [] }
+    /// Sets every parameter gradient to zero.
     public mutating func zeroGradients() {}
+    /// The non-learnable state saved in checkpoints.
     public var buffers: [NamedTensor<Scalar>] { [] }
+    /// The elements counted as non-trainable parameters.
     public var nonTrainableParameterCount: Int { buffers.reduce(0) { $0 + $1.value.count } }
+    /// Calls `body` with each parameter, in place, and its gradient.
     public mutating func updateParameters(
         _ body: (_ name: String, _ value: inout Tensor<Scalar>, _ gradient: Tensor<Scalar>) throws -> Void
     ) throws {}
+    /// Draws the initial weights (see ``Layer/initializeParameters(_:rng:)``).
     public mutating func initializeParameters(_ scheme: WeightInitialization, rng: inout NumPyRandomState) throws {}
+    /// Replaces a parameter or buffer by name.
     public mutating func setTensor(named name: String, to value: Tensor<Scalar>) throws {
         throw ConvKitError("\(Self.typeName).setTensor", "\(spec) has no tensor named '\(name)'")
     }

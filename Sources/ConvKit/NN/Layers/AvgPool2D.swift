@@ -8,7 +8,9 @@ public struct AvgPool2D<Scalar: ConvKitFloat>: Layer {
     public let window: Size2D
     /// The step between windows.
     public let stride: Size2D
+    /// The shape of one input sample, without the batch axis.
     public let inputShape: [Int]
+    /// The shape of one output sample, without the batch axis.
     public let outputShape: [Int]
     /// The batch size of the last forward pass, or `nil` when no backward pass is pending.
     private var batch: Int?
@@ -25,9 +27,11 @@ public struct AvgPool2D<Scalar: ConvKitFloat>: Layer {
             inputShape: inputShape, window: window, stride: stride ?? window, layer: "AvgPool2D")
     }
 
+    /// The layer as a model-spec item.
     public var spec: LayerSpec { .avgPool(window: window, stride: stride) }
 
     // x is (N, H, W, C); y is (N, P, Q, C)
+    /// The forward pass (see ``Layer/forward(_:training:)``).
     public mutating func forward(_ input: Tensor<Scalar>, training: Bool) throws -> Tensor<Scalar> {
         let n = try checkInput(input)
         let geometry = PoolGeometry(inputShape: inputShape, outputShape: outputShape, window: window, stride: stride)
@@ -41,6 +45,7 @@ public struct AvgPool2D<Scalar: ConvKitFloat>: Layer {
     }
 
     // dy is (N, P, Q, C); dx is (N, H, W, C)
+    /// The backward pass (see ``Layer/backward(_:needsInputGradient:)``).
     public mutating func backward(_ gradOutput: Tensor<Scalar>, needsInputGradient: Bool) throws -> Tensor<Scalar>? {
         guard let n = batch else { throw missingForward }
         try checkGradOutput(gradOutput, batch: n)

@@ -15,7 +15,9 @@ public struct BatchNorm2D<Scalar: ConvKitFloat>: Layer {
     public let momentum: Double
     /// Added to the variance before the square root (PyTorch's default 1e-5).
     public let epsilon: Double
+    /// The shape of one input sample, without the batch axis.
     public let inputShape: [Int]
+    /// The shape of one output sample, without the batch axis.
     public var outputShape: [Int] { inputShape }
 
     /// γ, `[C]`.
@@ -66,12 +68,14 @@ public struct BatchNorm2D<Scalar: ConvKitFloat>: Layer {
         self.runningVariance = weight
     }
 
+    /// The layer as a model-spec item.
     public var spec: LayerSpec { .batchNorm(momentum: momentum, epsilon: epsilon) }
 
     /// The number of channels C.
     public var channels: Int { inputShape[inputShape.count - 1] }
 
     // x is (M, C) with M = N·H·W; y is (M, C); mean, rstd, weight, bias are (C)
+    /// The forward pass (see ``Layer/forward(_:training:)``).
     public mutating func forward(_ input: Tensor<Scalar>, training: Bool) throws -> Tensor<Scalar> {
         _ = try checkInput(input)
         let c = channels
@@ -118,6 +122,7 @@ public struct BatchNorm2D<Scalar: ConvKitFloat>: Layer {
     }
 
     // dy is (M, C); dx is (M, C), dweight and dbias are (C)
+    /// The backward pass (see ``Layer/backward(_:needsInputGradient:)``).
     public mutating func backward(_ gradOutput: Tensor<Scalar>, needsInputGradient: Bool) throws -> Tensor<Scalar>? {
         guard let cache else { throw missingForward }
         try checkGradOutput(gradOutput, batch: cache.input.shape[0])
@@ -150,11 +155,13 @@ public struct BatchNorm2D<Scalar: ConvKitFloat>: Layer {
         }
     }
 
+    /// The learnable parameters with their gradients.
     public var parameters: [NamedParameter<Scalar>] {
         [NamedParameter(name: "weight", value: weight, gradient: weightGradient),
          NamedParameter(name: "bias", value: bias, gradient: biasGradient)]
     }
 
+    /// Calls `body` with each parameter, in place, and its gradient.
     public mutating func updateParameters(
         _ body: (_ name: String, _ value: inout Tensor<Scalar>, _ gradient: Tensor<Scalar>) throws -> Void
     ) throws {
@@ -162,16 +169,19 @@ public struct BatchNorm2D<Scalar: ConvKitFloat>: Layer {
         try body("bias", &bias, biasGradient)
     }
 
+    /// Sets every parameter gradient to zero.
     public mutating func zeroGradients() {
         zeroFill(&weightGradient)
         zeroFill(&biasGradient)
     }
 
+    /// The non-learnable state saved in checkpoints.
     public var buffers: [NamedTensor<Scalar>] {
         [NamedTensor(name: "running_mean", value: runningMean),
          NamedTensor(name: "running_var", value: runningVariance)]
     }
 
+    /// Replaces a parameter or buffer by name.
     public mutating func setTensor(named name: String, to value: Tensor<Scalar>) throws {
         guard value.shape == [channels] else { throw wrongShape(name, value, expected: [channels]) }
         switch name {
@@ -183,6 +193,7 @@ public struct BatchNorm2D<Scalar: ConvKitFloat>: Layer {
         }
     }
 
+    /// Draws the initial weights (see ``Layer/initializeParameters(_:rng:)``).
     public mutating func initializeParameters(_ scheme: WeightInitialization, rng: inout NumPyRandomState) throws {
         weight = try Tensor(shape: [channels], repeating: 1)
         zeroFill(&bias)
@@ -254,14 +265,20 @@ func batchNormParameterGradients<T: ConvKitFloat>(
     guard let x, let dy else { return }
     dGamma.withUnsafeMutableBufferPointer { dGamma in
         dBeta.withUnsafeMutableBufferPointer { dBeta in
-            for row in 0..<m {
-                let (xRow, dyRow) = (x + row * c, dy + row * c)
-                for ch in 0..<c {
-                    // in the forward pass this was: y = xhat · γ + β with xhat = (x − mean) · rstd
-                    // so now we have:
-                    let xhat = (xRow[ch] - mean[ch]) * rstd[ch]
-                    dGamma[ch] += xhat * dyRow[ch]
-                    dBeta[ch] += dyRow[ch]
+            mean.withUnsafeBufferPointer { mean in
+                rstd.withUnsafeBufferPointer { rstd in
+                    guard let dGamma = dGamma.baseAddress, let dBeta = dBeta.baseAddress,
+                          let mean = mean.baseAddress, let rstd = rstd.baseAddress else { return }
+                    for row in 0..<m {
+                        let (xRow, dyRow) = (x + row &* c, dy + row &* c)
+                        for ch in 0..<c {
+                            // in the forward pass this was: y = xhat · γ + β with xhat = (x − mean) · rstd
+                            // so now we have:
+                            let xhat = (xRow[ch] - mean[ch]) * rstd[ch]
+                            dGamma[ch] += xhat * dyRow[ch]
+                            dBeta[ch] += dyRow[ch]
+                        }
+                    }
                 }
             }
         }
@@ -276,20 +293,38 @@ func batchNormInputGradient<T: ConvKitFloat>(
     mean: [T], rstd: [T], dGamma: [T], dBeta: [T], batchStatistics: Bool, m: Int, c: Int
 ) {
     guard let x, let dy, let gamma else { return }
+    // per channel: dx = a · dy + b · xhat + d, with constants hoisted out of the loop over rows
     let invM = 1 / T(m)
-    for row in 0..<m {
-        let (xRow, dyRow, dxRow) = (x + row * c, dy + row * c, dx + row * c)
-        for ch in 0..<c {
-            if batchStatistics {
-                // in the forward pass this was: xhat = (x − mean(x)) · rstd(x), y = xhat · γ + β,
-                // where the mean and the variance depend on every x of the channel
-                // so now we have: dx = γ · rstd · (dy − Σdy / M − xhat · Σ(dy · xhat) / M)
-                let xhat = (xRow[ch] - mean[ch]) * rstd[ch]
-                dxRow[ch] = gamma[ch] * rstd[ch] * (dyRow[ch] - dBeta[ch] * invM - xhat * dGamma[ch] * invM)
-            } else {
-                // in the forward pass this was: y = (x − runningMean) · rstd · γ + β (constants)
-                // so now we have:
-                dxRow[ch] = gamma[ch] * rstd[ch] * dyRow[ch]
+    var a = [T](repeating: 0, count: c)
+    var b = [T](repeating: 0, count: c)
+    var d = [T](repeating: 0, count: c)
+    for ch in 0..<c {
+        a[ch] = gamma[ch] * rstd[ch]
+        if batchStatistics {
+            // in the forward pass this was: xhat = (x − mean(x)) · rstd(x), y = xhat · γ + β,
+            // where the mean and the variance depend on every x of the channel
+            // so now we have: dx = γ · rstd · (dy − Σdy / M − xhat · Σ(dy · xhat) / M)
+            b[ch] = -a[ch] * dGamma[ch] * invM
+            d[ch] = -a[ch] * dBeta[ch] * invM
+        }
+        // in evaluation this was: y = (x − runningMean) · rstd · γ + β (constants), so dx = γ · rstd · dy
+    }
+    a.withUnsafeBufferPointer { a in
+        b.withUnsafeBufferPointer { b in
+            d.withUnsafeBufferPointer { d in
+                mean.withUnsafeBufferPointer { mean in
+                    rstd.withUnsafeBufferPointer { rstd in
+                        guard let a = a.baseAddress, let b = b.baseAddress, let d = d.baseAddress,
+                              let mean = mean.baseAddress, let rstd = rstd.baseAddress else { return }
+                        for row in 0..<m {
+                            let (xRow, dyRow, dxRow) = (x + row &* c, dy + row &* c, dx + row &* c)
+                            for ch in 0..<c {
+                                let xhat = (xRow[ch] - mean[ch]) * rstd[ch]
+                                dxRow[ch] = a[ch] * dyRow[ch] + b[ch] * xhat + d[ch]
+                            }
+                        }
+                    }
+                }
             }
         }
     }

@@ -21,7 +21,9 @@ public struct Conv2D<Scalar: ConvKitFloat>: Layer {
     public let padding: Padding
     /// Whether the layer adds a bias.
     public let hasBias: Bool
+    /// The shape of one input sample, without the batch axis.
     public let inputShape: [Int]
+    /// The shape of one output sample, without the batch axis.
     public let outputShape: [Int]
 
     /// The kernel, `[R, S, C, K]`.
@@ -71,11 +73,13 @@ public struct Conv2D<Scalar: ConvKitFloat>: Layer {
         self.biasGradient = self.bias
     }
 
+    /// The layer as a model-spec item.
     public var spec: LayerSpec {
         .conv2d(filters: filters, kernel: kernel, stride: stride, padding: padding, bias: hasBias)
     }
 
     // x is (N, H, W, C), weight is (R, S, C, K), bias is (K); y is (N, P, Q, K)
+    /// The forward pass (see ``Layer/forward(_:training:)``).
     public mutating func forward(_ input: Tensor<Scalar>, training: Bool) throws -> Tensor<Scalar> {
         _ = try checkInput(input)
         // y[n, p, q, k] = bias[k] + Σ_{r, s, c} xPadded[n, p·stride + r, q·stride + s, c] · weight[r, s, c, k]
@@ -85,6 +89,7 @@ public struct Conv2D<Scalar: ConvKitFloat>: Layer {
     }
 
     // dy is (N, P, Q, K); dx is (N, H, W, C), dweight is (R, S, C, K), dbias is (K)
+    /// The backward pass (see ``Layer/backward(_:needsInputGradient:)``).
     public mutating func backward(_ gradOutput: Tensor<Scalar>, needsInputGradient: Bool) throws -> Tensor<Scalar>? {
         guard let cache else { throw missingForward }
         try checkGradOutput(gradOutput, batch: cache.geometry.batch)
@@ -101,12 +106,14 @@ public struct Conv2D<Scalar: ConvKitFloat>: Layer {
         return dx
     }
 
+    /// The learnable parameters with their gradients.
     public var parameters: [NamedParameter<Scalar>] {
         var list = [NamedParameter(name: "weight", value: weight, gradient: weightGradient)]
         if hasBias { list.append(NamedParameter(name: "bias", value: bias, gradient: biasGradient)) }
         return list
     }
 
+    /// Calls `body` with each parameter, in place, and its gradient.
     public mutating func updateParameters(
         _ body: (_ name: String, _ value: inout Tensor<Scalar>, _ gradient: Tensor<Scalar>) throws -> Void
     ) throws {
@@ -114,11 +121,13 @@ public struct Conv2D<Scalar: ConvKitFloat>: Layer {
         if hasBias { try body("bias", &bias, biasGradient) }
     }
 
+    /// Sets every parameter gradient to zero.
     public mutating func zeroGradients() {
         zeroFill(&weightGradient)
         zeroFill(&biasGradient)
     }
 
+    /// Replaces a parameter or buffer by name.
     public mutating func setTensor(named name: String, to value: Tensor<Scalar>) throws {
         switch name {
         case "weight":
@@ -132,6 +141,7 @@ public struct Conv2D<Scalar: ConvKitFloat>: Layer {
         }
     }
 
+    /// Draws the initial weights (see ``Layer/initializeParameters(_:rng:)``).
     public mutating func initializeParameters(_ scheme: WeightInitialization, rng: inout NumPyRandomState) throws {
         let receptive = kernel.height * kernel.width
         weight = try scheme.weight(

@@ -9,7 +9,9 @@ public struct Dense<Scalar: ConvKitFloat>: Layer {
     public let units: Int
     /// Whether the layer adds a bias.
     public let hasBias: Bool
+    /// The shape of one input sample, without the batch axis.
     public let inputShape: [Int]
+    /// The shape of one output sample, without the batch axis.
     public let outputShape: [Int]
 
     /// The weight, `[D, K]`.
@@ -43,9 +45,11 @@ public struct Dense<Scalar: ConvKitFloat>: Layer {
         self.biasGradient = self.bias
     }
 
+    /// The layer as a model-spec item.
     public var spec: LayerSpec { .dense(units: units, bias: hasBias) }
 
     // x is (N, D), weight is (D, K), bias is (K); y is (N, K)
+    /// The forward pass (see ``Layer/forward(_:training:)``).
     public mutating func forward(_ input: Tensor<Scalar>, training: Bool) throws -> Tensor<Scalar> {
         let n = try checkInput(input)
         let (d, k) = (inputShape[0], units)
@@ -64,6 +68,7 @@ public struct Dense<Scalar: ConvKitFloat>: Layer {
     }
 
     // dy is (N, K); dx is (N, D), dweight is (D, K), dbias is (K)
+    /// The backward pass (see ``Layer/backward(_:needsInputGradient:)``).
     public mutating func backward(_ gradOutput: Tensor<Scalar>, needsInputGradient: Bool) throws -> Tensor<Scalar>? {
         guard let input = cachedInput else { throw missingForward }
         let n = input.shape[0]
@@ -112,12 +117,14 @@ public struct Dense<Scalar: ConvKitFloat>: Layer {
         return dx
     }
 
+    /// The learnable parameters with their gradients.
     public var parameters: [NamedParameter<Scalar>] {
         var list = [NamedParameter(name: "weight", value: weight, gradient: weightGradient)]
         if hasBias { list.append(NamedParameter(name: "bias", value: bias, gradient: biasGradient)) }
         return list
     }
 
+    /// Calls `body` with each parameter, in place, and its gradient.
     public mutating func updateParameters(
         _ body: (_ name: String, _ value: inout Tensor<Scalar>, _ gradient: Tensor<Scalar>) throws -> Void
     ) throws {
@@ -125,11 +132,13 @@ public struct Dense<Scalar: ConvKitFloat>: Layer {
         if hasBias { try body("bias", &bias, biasGradient) }
     }
 
+    /// Sets every parameter gradient to zero.
     public mutating func zeroGradients() {
         zeroFill(&weightGradient)
         zeroFill(&biasGradient)
     }
 
+    /// Replaces a parameter or buffer by name.
     public mutating func setTensor(named name: String, to value: Tensor<Scalar>) throws {
         switch name {
         case "weight":
@@ -143,6 +152,7 @@ public struct Dense<Scalar: ConvKitFloat>: Layer {
         }
     }
 
+    /// Draws the initial weights (see ``Layer/initializeParameters(_:rng:)``).
     public mutating func initializeParameters(_ scheme: WeightInitialization, rng: inout NumPyRandomState) throws {
         weight = try scheme.weight(shape: weight.shape, fanIn: inputShape[0], fanOut: units, rng: &rng)
         zeroFill(&bias)

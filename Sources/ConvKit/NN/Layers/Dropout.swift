@@ -13,7 +13,9 @@ public struct Dropout<Scalar: ConvKitFloat>: Layer {
     public let rate: Double
     /// The seed the masks derive from.
     public private(set) var seed: UInt32
+    /// The shape of one input sample, without the batch axis.
     public let inputShape: [Int]
+    /// The shape of one output sample, without the batch axis.
     public var outputShape: [Int] { inputShape }
     /// The number of masks drawn so far.
     public private(set) var draws: Int = 0
@@ -35,9 +37,11 @@ public struct Dropout<Scalar: ConvKitFloat>: Layer {
         self.inputShape = inputShape
     }
 
+    /// The layer as a model-spec item.
     public var spec: LayerSpec { .dropout(rate: rate) }
 
     // x is (N, ...); y is (N, ...), mask is (N, ...)
+    /// The forward pass (see ``Layer/forward(_:training:)``).
     public mutating func forward(_ input: Tensor<Scalar>, training: Bool) throws -> Tensor<Scalar> {
         batch = try checkInput(input)
         guard training, rate > 0 else {
@@ -61,6 +65,7 @@ public struct Dropout<Scalar: ConvKitFloat>: Layer {
     }
 
     // dy is (N, ...); dx is (N, ...)
+    /// The backward pass (see ``Layer/backward(_:needsInputGradient:)``).
     public mutating func backward(_ gradOutput: Tensor<Scalar>, needsInputGradient: Bool) throws -> Tensor<Scalar>? {
         guard let n = batch else { throw missingForward }
         try checkGradOutput(gradOutput, batch: n)
@@ -80,13 +85,16 @@ public struct Dropout<Scalar: ConvKitFloat>: Layer {
         }
     }
 
+    /// The non-learnable state saved in checkpoints.
     public var buffers: [NamedTensor<Scalar>] {
         let values = [Scalar(seed >> 16), Scalar(seed & 0xFFFF), Scalar(draws)]
         return [NamedTensor(name: "rng", value: Tensor(uncheckedShape: [3], scalars: values))]
     }
 
+    /// The elements counted as non-trainable parameters.
     public var nonTrainableParameterCount: Int { 0 }
 
+    /// Replaces a parameter or buffer by name.
     public mutating func setTensor(named name: String, to value: Tensor<Scalar>) throws {
         guard name == "rng" else {
             throw ConvKitError("Dropout.setTensor", "\(spec) has no tensor named '\(name)'")

@@ -4,7 +4,9 @@
 /// Note that PyTorch flattens NCHW tensors (width fastest): a dense layer after a flatten sees
 /// the features in another order than PyTorch's.
 public struct Flatten<Scalar: ConvKitFloat>: Layer {
+    /// The shape of one input sample, without the batch axis.
     public let inputShape: [Int]
+    /// The shape of one output sample, without the batch axis.
     public let outputShape: [Int]
     /// The batch size of the last forward pass, or `nil` when no backward pass is pending.
     private var batch: Int?
@@ -15,9 +17,11 @@ public struct Flatten<Scalar: ConvKitFloat>: Layer {
         self.outputShape = [inputShape.reduce(1, *)]
     }
 
+    /// The layer as a model-spec item.
     public var spec: LayerSpec { .flatten }
 
     // x is (N, H, W, C); y is (N, H·W·C)
+    /// The forward pass (see ``Layer/forward(_:training:)``).
     public mutating func forward(_ input: Tensor<Scalar>, training: Bool) throws -> Tensor<Scalar> {
         let n = try checkInput(input)
         batch = n
@@ -25,6 +29,7 @@ public struct Flatten<Scalar: ConvKitFloat>: Layer {
     }
 
     // dy is (N, H·W·C); dx is (N, H, W, C)
+    /// The backward pass (see ``Layer/backward(_:needsInputGradient:)``).
     public mutating func backward(_ gradOutput: Tensor<Scalar>, needsInputGradient: Bool) throws -> Tensor<Scalar>? {
         guard let n = batch else { throw missingForward }
         try checkGradOutput(gradOutput, batch: n)

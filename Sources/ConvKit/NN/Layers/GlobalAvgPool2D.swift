@@ -3,7 +3,9 @@
 ///
 /// Shapes: input `[N, H, W, C]`, output `[N, C]`.
 public struct GlobalAvgPool2D<Scalar: ConvKitFloat>: Layer {
+    /// The shape of one input sample, without the batch axis.
     public let inputShape: [Int]
+    /// The shape of one output sample, without the batch axis.
     public let outputShape: [Int]
     /// The batch size of the last forward pass, or `nil` when no backward pass is pending.
     private var batch: Int?
@@ -19,9 +21,11 @@ public struct GlobalAvgPool2D<Scalar: ConvKitFloat>: Layer {
         self.outputShape = [inputShape[2]]
     }
 
+    /// The layer as a model-spec item.
     public var spec: LayerSpec { .globalAvgPool }
 
     // x is (N, H, W, C); y is (N, C)
+    /// The forward pass (see ``Layer/forward(_:training:)``).
     public mutating func forward(_ input: Tensor<Scalar>, training: Bool) throws -> Tensor<Scalar> {
         let n = try checkInput(input)
         let (pixels, c) = (inputShape[0] * inputShape[1], inputShape[2])
@@ -35,6 +39,7 @@ public struct GlobalAvgPool2D<Scalar: ConvKitFloat>: Layer {
     }
 
     // dy is (N, C); dx is (N, H, W, C)
+    /// The backward pass (see ``Layer/backward(_:needsInputGradient:)``).
     public mutating func backward(_ gradOutput: Tensor<Scalar>, needsInputGradient: Bool) throws -> Tensor<Scalar>? {
         guard let n = batch else { throw missingForward }
         try checkGradOutput(gradOutput, batch: n)

@@ -5,7 +5,9 @@
 public struct LeakyReLU<Scalar: ConvKitFloat>: Layer {
     /// The slope for negative inputs (PyTorch's default 0.01).
     public let alpha: Double
+    /// The shape of one input sample, without the batch axis.
     public let inputShape: [Int]
+    /// The shape of one output sample, without the batch axis.
     public var outputShape: [Int] { inputShape }
     /// The forward input, kept for the backward pass.
     private var cachedInput: Tensor<Scalar>?
@@ -19,9 +21,11 @@ public struct LeakyReLU<Scalar: ConvKitFloat>: Layer {
         self.inputShape = inputShape
     }
 
+    /// The layer as a model-spec item.
     public var spec: LayerSpec { .leakyReLU(alpha: alpha) }
 
     // x is (N, ...); y is (N, ...)
+    /// The forward pass (see ``Layer/forward(_:training:)``).
     public mutating func forward(_ input: Tensor<Scalar>, training: Bool) throws -> Tensor<Scalar> {
         _ = try checkInput(input)
         let alpha = Scalar(self.alpha)
@@ -35,6 +39,7 @@ public struct LeakyReLU<Scalar: ConvKitFloat>: Layer {
     }
 
     // dy is (N, ...); dx is (N, ...)
+    /// The backward pass (see ``Layer/backward(_:needsInputGradient:)``).
     public mutating func backward(_ gradOutput: Tensor<Scalar>, needsInputGradient: Bool) throws -> Tensor<Scalar>? {
         guard let input = cachedInput else { throw missingForward }
         try checkGradOutput(gradOutput, batch: input.shape[0])

@@ -8,7 +8,9 @@ public struct MaxPool2D<Scalar: ConvKitFloat>: Layer {
     public let window: Size2D
     /// The step between windows.
     public let stride: Size2D
+    /// The shape of one input sample, without the batch axis.
     public let inputShape: [Int]
+    /// The shape of one output sample, without the batch axis.
     public let outputShape: [Int]
     /// The forward input and output, kept for the backward pass, which finds each window's
     /// first maximum again instead of storing its position.
@@ -26,9 +28,11 @@ public struct MaxPool2D<Scalar: ConvKitFloat>: Layer {
             inputShape: inputShape, window: window, stride: stride ?? window, layer: "MaxPool2D")
     }
 
+    /// The layer as a model-spec item.
     public var spec: LayerSpec { .maxPool(window: window, stride: stride) }
 
     // x is (N, H, W, C); y is (N, P, Q, C)
+    /// The forward pass (see ``Layer/forward(_:training:)``).
     public mutating func forward(_ input: Tensor<Scalar>, training: Bool) throws -> Tensor<Scalar> {
         let n = try checkInput(input)
         let geometry = PoolGeometry(inputShape: inputShape, outputShape: outputShape, window: window, stride: stride)
@@ -42,6 +46,7 @@ public struct MaxPool2D<Scalar: ConvKitFloat>: Layer {
     }
 
     // dy is (N, P, Q, C); dx is (N, H, W, C)
+    /// The backward pass (see ``Layer/backward(_:needsInputGradient:)``).
     public mutating func backward(_ gradOutput: Tensor<Scalar>, needsInputGradient: Bool) throws -> Tensor<Scalar>? {
         guard let (input, output) = cache else { throw missingForward }
         let n = input.shape[0]
@@ -101,7 +106,11 @@ func maxPoolBackward<T: ConvKitFloat>(
     let c = g.channels
     // (constants hoisted out of the loops: a literal inside them keeps the selects from vectorising)
     let zero = T.zero
-    dx.initialize(repeating: zero, count: batch &* g.height &* g.width &* c)
+    // Windows that neither overlap nor leave gaps (PyTorch's usual 2×2, stride 2, on an even
+    // input) cover every input element once: each is assigned, and nothing needs zeroing first.
+    let tiles = g.strideHeight == g.windowHeight && g.strideWidth == g.windowWidth
+        && g.outputHeight &* g.strideHeight == g.height && g.outputWidth &* g.strideWidth == g.width
+    if !tiles { dx.initialize(repeating: zero, count: batch &* g.height &* g.width &* c) }
     // the gradient of one window not yet handed out, per channel
     let remaining = UnsafeMutablePointer<T>.allocate(capacity: c)
     defer { remaining.deallocate() }
@@ -117,16 +126,25 @@ func maxPoolBackward<T: ConvKitFloat>(
                     for s in 0..<g.windowWidth {
                         let position = ((h0 &+ r) &* g.width &+ w0 &+ s) &* c
                         let (tap, gradTap, best) = (image + position, gradImage + position, y + out)
-                        for ch in 0..<c {
-                            // in the forward pass this was: y[n, p, q, c] = x[n, h, w, c] at the window's
-                            // first maximum (in scan order)
-                            // so now we have: dx[n, h, w, c] += dy[n, p, q, c] at that first maximum
-                            // (x ≤ y everywhere, so "not below" is "equal": one compare, two selects;
-                            // a NaN maximum sends its gradient to the first tap)
-                            let (value, gradient) = (tap[ch], remaining[ch])
-                            let hit = !(value < best[ch])
-                            gradTap[ch] += hit ? gradient : zero
-                            remaining[ch] = hit ? zero : gradient
+                        // in the forward pass this was: y[n, p, q, c] = x[n, h, w, c] at the window's
+                        // first maximum (in scan order)
+                        // so now we have: dx[n, h, w, c] += dy[n, p, q, c] at that first maximum
+                        // (x ≤ y everywhere, so "not below" is "equal": one compare and selects, which
+                        // vectorise; a NaN maximum sends its gradient to the first tap)
+                        if tiles {
+                            for ch in 0..<c {
+                                let (value, gradient) = (tap[ch], remaining[ch])
+                                let hit = !(value < best[ch])
+                                gradTap[ch] = hit ? gradient : zero
+                                remaining[ch] = hit ? zero : gradient
+                            }
+                        } else {
+                            for ch in 0..<c {
+                                let (value, gradient) = (tap[ch], remaining[ch])
+                                let hit = !(value < best[ch])
+                                gradTap[ch] += hit ? gradient : zero
+                                remaining[ch] = hit ? zero : gradient
+                            }
                         }
                     }
                 }

@@ -2,7 +2,9 @@
 ///
 /// Shapes: input and output `[N] + inputShape`. The gradient at 0 is 0, as in PyTorch.
 public struct ReLU<Scalar: ConvKitFloat>: Layer {
+    /// The shape of one input sample, without the batch axis.
     public let inputShape: [Int]
+    /// The shape of one output sample, without the batch axis.
     public var outputShape: [Int] { inputShape }
     /// The forward output, kept for the backward pass (`y > 0` exactly where `x > 0`).
     private var cachedOutput: Tensor<Scalar>?
@@ -12,9 +14,11 @@ public struct ReLU<Scalar: ConvKitFloat>: Layer {
         self.inputShape = inputShape
     }
 
+    /// The layer as a model-spec item.
     public var spec: LayerSpec { .relu }
 
     // x is (N, ...); y is (N, ...)
+    /// The forward pass (see ``Layer/forward(_:training:)``).
     public mutating func forward(_ input: Tensor<Scalar>, training: Bool) throws -> Tensor<Scalar> {
         _ = try checkInput(input)
         let output = Tensor<Scalar>.filled(shape: input.shape) { y in
@@ -27,6 +31,7 @@ public struct ReLU<Scalar: ConvKitFloat>: Layer {
     }
 
     // dy is (N, ...); dx is (N, ...)
+    /// The backward pass (see ``Layer/backward(_:needsInputGradient:)``).
     public mutating func backward(_ gradOutput: Tensor<Scalar>, needsInputGradient: Bool) throws -> Tensor<Scalar>? {
         guard let output = cachedOutput else { throw missingForward }
         try checkGradOutput(gradOutput, batch: output.shape[0])

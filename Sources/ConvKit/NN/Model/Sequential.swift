@@ -141,6 +141,7 @@ public struct Sequential<Scalar: ConvKitFloat>: TrainableParameters, Sendable {
     /// - Returns: ∂L/∂input (`[N] + inputShape`), or `nil` when not asked for.
     /// - Throws: ``ConvKitError`` when there was no forward pass or the gradient's shape is wrong.
     @discardableResult
+    /// The backward pass (see ``Layer/backward(_:needsInputGradient:)``).
     public mutating func backward(_ gradOutput: Tensor<Scalar>, needsInputGradient: Bool = false) throws -> Tensor<Scalar>? {
         var gradient = gradOutput
         for index in layers.indices.reversed() {
@@ -169,6 +170,7 @@ public struct Sequential<Scalar: ConvKitFloat>: TrainableParameters, Sendable {
     /// The number of non-learnable elements Keras lists as non-trainable (batch-norm statistics).
     public var nonTrainableParameterCount: Int { layers.reduce(0) { $0 + $1.nonTrainableParameterCount } }
 
+    /// Calls `body` with each parameter, in place, and its gradient.
     public mutating func updateParameters(
         _ body: (_ name: String, _ value: inout Tensor<Scalar>, _ gradient: Tensor<Scalar>) throws -> Void
     ) throws {

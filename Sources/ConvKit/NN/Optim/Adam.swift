@@ -11,6 +11,7 @@ import Foundation
 ///
 /// State: `"step"`, `"<parameter>.exp_avg"` (m) and `"<parameter>.exp_avg_sq"` (v).
 public struct Adam<Scalar: ConvKitFloat>: Optimizer {
+    /// The learning rate of the next step.
     public var learningRate: Double
     /// The decay of the first moment (PyTorch's default 0.9).
     public var beta1: Double
@@ -38,16 +39,20 @@ public struct Adam<Scalar: ConvKitFloat>: Optimizer {
         self.weightDecay = weightDecay
     }
 
+    /// The number of steps taken.
     public var stepCount: Int { slots.stepCount }
 
+    /// Takes one step (see ``Optimizer/step(_:)``).
     public mutating func step<Model: TrainableParameters>(_ model: inout Model) throws where Model.Scalar == Scalar {
         try adamStep(
             &model, slots: &slots, optimizer: "Adam", learningRate: learningRate, beta1: beta1, beta2: beta2,
             epsilon: epsilon, l2: weightDecay, decoupled: 0)
     }
 
+    /// The state as named tensors.
     public var state: [NamedTensor<Scalar>] { slots.state }
 
+    /// Replaces the state with an exported one.
     public mutating func loadState(_ state: [NamedTensor<Scalar>]) throws {
         try slots.load(state, optimizer: "Adam")
     }

@@ -3,6 +3,7 @@
 ///
 /// State: `"step"`, `"<parameter>.exp_avg"` and `"<parameter>.exp_avg_sq"`.
 public struct AdamW<Scalar: ConvKitFloat>: Optimizer {
+    /// The learning rate of the next step.
     public var learningRate: Double
     /// The decay of the first moment (PyTorch's default 0.9).
     public var beta1: Double
@@ -30,16 +31,20 @@ public struct AdamW<Scalar: ConvKitFloat>: Optimizer {
         self.weightDecay = weightDecay
     }
 
+    /// The number of steps taken.
     public var stepCount: Int { slots.stepCount }
 
+    /// Takes one step (see ``Optimizer/step(_:)``).
     public mutating func step<Model: TrainableParameters>(_ model: inout Model) throws where Model.Scalar == Scalar {
         try adamStep(
             &model, slots: &slots, optimizer: "AdamW", learningRate: learningRate, beta1: beta1, beta2: beta2,
             epsilon: epsilon, l2: 0, decoupled: weightDecay)
     }
 
+    /// The state as named tensors.
     public var state: [NamedTensor<Scalar>] { slots.state }
 
+    /// Replaces the state with an exported one.
     public mutating func loadState(_ state: [NamedTensor<Scalar>]) throws {
         try slots.load(state, optimizer: "AdamW")
     }

@@ -30,6 +30,7 @@ public enum LearningRateSchedule: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The canonical text.
     public var description: String {
         switch self {
         case .constant: return "constant"

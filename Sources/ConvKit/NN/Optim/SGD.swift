@@ -10,6 +10,7 @@
 ///
 /// State: `"step"` and `"<parameter>.momentum_buffer"` (with momentum only).
 public struct SGD<Scalar: ConvKitFloat>: Optimizer {
+    /// The learning rate of the next step.
     public var learningRate: Double
     /// The momentum factor (0 for plain SGD).
     public var momentum: Double
@@ -36,8 +37,10 @@ public struct SGD<Scalar: ConvKitFloat>: Optimizer {
         self.weightDecay = weightDecay
     }
 
+    /// The number of steps taken.
     public var stepCount: Int { slots.stepCount }
 
+    /// Takes one step (see ``Optimizer/step(_:)``).
     public mutating func step<Model: TrainableParameters>(_ model: inout Model) throws where Model.Scalar == Scalar {
         try slots.validate(&model, required: momentum > 0, optimizer: "SGD")
         slots.stepCount += 1
@@ -59,8 +62,10 @@ public struct SGD<Scalar: ConvKitFloat>: Optimizer {
         }
     }
 
+    /// The state as named tensors.
     public var state: [NamedTensor<Scalar>] { slots.state }
 
+    /// Replaces the state with an exported one.
     public mutating func loadState(_ state: [NamedTensor<Scalar>]) throws {
         try slots.load(state, optimizer: "SGD")
     }
