@@ -7,7 +7,8 @@ struct ConvKitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convkit",
         abstract: "Convolutional networks from scratch: course demo, benchmarks and training.",
-        subcommands: [DemoCommand.self, BenchCommand.self]
+        subcommands: [TrainCommand.self, EvaluateCommand.self, PredictCommand.self, VisualizeCommand.self, DemoCommand.self, BenchCommand.self],
+        defaultSubcommand: TrainCommand.self
     )
 
     static func main() {
