@@ -16,7 +16,7 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         let (trainer, classes) = try Checkpoint.read(contentsOf: URL(fileURLWithPath: checkpoint))
         let test = try TrainingData.load(data).test
-        try TrainingData.check(trainer.model, fits: test, source: data ?? "the embedded digits")
+        try trainer.model.checkFits(test, source: data ?? "the embedded digits")
         let (loss, _) = try trainer.model.evaluate(test.images, labels: test.labels)
         let matrix = try trainer.model.confusionMatrix(test.images, labels: test.labels, classes: max(classes, test.classCount))
         print(String(format: "test accuracy %.2f%%, loss %.4f (%d images)", 100 * matrix.accuracy, loss, test.count))

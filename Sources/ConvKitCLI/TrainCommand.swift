@@ -81,7 +81,7 @@ struct TrainCommand: ParsableCommand {
                 model: network, optimizer: try OptimizerChoice(named: optimizer, learningRate: lr),
                 configuration: configuration)
         }
-        try TrainingData.check(trainer.model, fits: train, source: data ?? "the embedded digits")
+        try trainer.model.checkFits(train, source: data ?? "the embedded digits")
         let folder = try RunFolder(path: out)
         print(trainer.model.summary())
         print("training on \(train.count) images, testing on \(test.count); \(ConvKitRuntime.threads) threads; output in \(folder.url.path)")
@@ -149,7 +149,7 @@ struct RunFolder {
         try LineChart.training(
             loss: trainer.history.map(\.trainLoss), testLoss: trainer.history.map(\.testLoss),
             trainAccuracy: trainer.history.map(\.trainAccuracy), testAccuracy: trainer.history.map(\.testAccuracy),
-            title: "convkit train: \(trainer.model.spec.description)"
+            title: "convkit train, \(trainer.history.count) epochs"
         ).write(to: chart)
     }
 }
@@ -159,18 +159,5 @@ enum TrainingData {
     static func load(_ path: String?) throws -> (train: Dataset, test: Dataset) {
         guard let path else { return try Dataset.digitsSplit() }
         return try Dataset.load(URL(fileURLWithPath: path))
-    }
-
-    /// Rejects data whose images or labels the model cannot take, in one line.
-    static func check(_ model: Sequential<Float>, fits data: Dataset, source: String) throws {
-        guard model.inputShape == data.imageShape else {
-            throw ValidationError(
-                "the model takes \(model.inputShape.map(String.init).joined(separator: "x")) images but \(source) has "
-                    + "\(data.imageShape.map(String.init).joined(separator: "x")) images")
-        }
-        let outputs = model.outputShape.reduce(1, *)
-        guard data.classCount <= outputs else {
-            throw ValidationError("\(source) has \(data.classCount) classes but the model has \(outputs) outputs")
-        }
     }
 }

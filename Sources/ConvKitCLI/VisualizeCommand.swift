@@ -20,7 +20,7 @@ struct VisualizeCommand: ParsableCommand {
     func run() throws {
         let model = try Checkpoint.read(contentsOf: URL(fileURLWithPath: checkpoint)).trainer.model
         let test = try TrainingData.load(data).test
-        try TrainingData.check(model, fits: test, source: data ?? "the embedded digits")
+        try model.checkFits(test, source: data ?? "the embedded digits")
         let folder = URL(fileURLWithPath: out)
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -54,12 +54,16 @@ struct VisualizeCommand: ParsableCommand {
             try write(try PNGImage.grid(maps, scale: max(1, 96 / max(h, w)), spacing: 2), "featuremaps-\(index)-conv.png")
         }
 
-        // The course's zero_pad picture: an image next to its padded version (pad 3).
-        let padded = try zeroPad(try test.images.slice(0 ..< 1), pad: 3)
-        let scale = max(1, 160 / max(image.shape[0], 1))
-        let left = try PNGImage(grayscale: image.channels(0), scale: scale, range: 0...1)
-        let right = try PNGImage(grayscale: try padded.reshaped(Array(padded.shape.dropFirst())).channels(0), scale: scale, range: 0...1)
-        try write(try PNGImage.sideBySide([left, right], captions: ["x", "x_pad = zero_pad(x, 3)"]), "zero-padding.png")
+        // The course's zero_pad picture, with the course's data: np.random.seed(1);
+        // x = np.random.randn(4, 3, 3, 2); x_pad = zero_pad(x, 3); x[1, :, :, 0] beside x_pad[1, :, :, 0].
+        var rng = NumPyRandomState(seed: 1)
+        let course = try rng.randn(4, 3, 3, 2)
+        let coursePadded = try zeroPad(course, pad: 3)
+        let limit = try course.map(abs).max()
+        let range = -limit...limit
+        let left = try PNGImage(grayscale: try course.slice(1).map(Float.init).channels(0), scale: 40, range: range)
+        let right = try PNGImage(grayscale: try coursePadded.slice(1).map(Float.init).channels(0), scale: 40, range: range)
+        try write(try PNGImage.sideBySide([left, right], captions: ["x[1, :, :, 0]", "x_pad[1, :, :, 0]"]), "zero-padding.png")
         print("wrote " + written.map { folder.appendingPathComponent($0).path }.joined(separator: ", "))
     }
 }
