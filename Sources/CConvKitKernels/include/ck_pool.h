@@ -1,0 +1,30 @@
+// Max-pooling kernels of ConvKit's fast path (NHWC), for the instruction sets of ck_isa.
+#ifndef CK_POOL_H
+#define CK_POOL_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Max pooling of one NHWC output row of `q` windows over `c` channels.
+///
+/// The window rows are the `rows` input rows `x_rows[k]` (each pointing at column 0, channel 0
+/// of its row) with row tap `row_taps[k]`; window j reads columns `start + t · dw` for taps t in
+/// `lo ..< hi`, where (start, lo, hi) = (cols[4j], cols[4j + 1], cols[4j + 2]). Taps are scanned
+/// row by row; out[j · c + ch] is the first maximum of channel ch, a NaN counting as larger
+/// than any number (the first NaN wins). With `arg_bytes` 1 or 4, the winner's tap
+/// `row_taps[k] · s + t` is stored as uint8_t or int32_t at element j · c + ch of `arg`.
+/// `tap_pointers` and `tap_ids` are scratch for rows · (hi − lo) entries.
+/// `isa` must be CK_ISA_AVX2 or CK_ISA_AVX512; returns 0 (doing nothing) for any other.
+int ck_pool_max_row_f32(int isa, const float *const *x_rows, const long *row_taps, long rows,
+                        const long *cols, long q, long c, long s, long dw, float *out, void *arg,
+                        int arg_bytes, const float **tap_pointers, int *tap_ids);
+int ck_pool_max_row_f64(int isa, const double *const *x_rows, const long *row_taps, long rows,
+                        const long *cols, long q, long c, long s, long dw, double *out, void *arg,
+                        int arg_bytes, const double **tap_pointers, int *tap_ids);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
