@@ -4,6 +4,21 @@
 #include "CConvKitKernels.h"
 #include <stdint.h>
 
+// The taps of window j of an average (no ids needed).
+#define CK_POOL_AVG_TAPS(NAME, T)                                                                  \
+    static inline long NAME(const T *const *x_rows, long rows, const long *cols, long j, long c,   \
+                            long dw, const T **ptrs) {                                             \
+        long start = cols[4 * j], lo = cols[4 * j + 1], hi = cols[4 * j + 2], n = 0;               \
+        for (long k = 0; k < rows; k++) {                                                          \
+            for (long t = lo; t < hi; t++) ptrs[n++] = x_rows[k] + (start + t * dw) * c;           \
+        }                                                                                          \
+        return n;                                                                                  \
+    }
+CK_POOL_AVG_TAPS(ck_pool_avg_taps_f32, float)
+CK_POOL_AVG_TAPS(ck_pool_avg_taps_f64, double)
+
+static inline int ck_is_power_of_two(long v) { return v > 0 && (v & (v - 1)) == 0; }
+
 #define CK_POOL_TAPS(NAME, T)                                                                      \
     static inline long NAME(const T *const *x_rows, const long *row_taps, long rows,               \
                             const long *cols, long j, long c, long s, long dw, const T **ptrs,     \
@@ -178,6 +193,36 @@ max_row_f64_avx2(const double *const *x_rows, const long *row_taps, long rows, c
         CK_POOL_SCALAR_TAIL(double)
     }
 }
+// Averages: sums kept in registers over the window's taps, then one division (or exact
+// multiplication) per vector. V: vector type, P: intrinsic prefix, S: suffix.
+#define CK_POOL_AVG_KERNEL(NAME, TARGET, T, V, P, S, LANES, TAPS)                                 \
+    __attribute__((target(TARGET))) static void NAME(                                             \
+        const T *const *x_rows, long rows, const long *cols, long q, long c, long dw,             \
+        long row_count, long divisor_override, T *out, const T **ptrs) {                          \
+        for (long j = 0; j < q; j++) {                                                            \
+            long n = TAPS(x_rows, rows, cols, j, c, dw, ptrs);                                    \
+            long divisor = divisor_override > 0 ? divisor_override : row_count * cols[4 * j + 3]; \
+            T d = (T)divisor;                                                                     \
+            int exact = ck_is_power_of_two(divisor);                                              \
+            V vd = P##_set1_##S(exact ? (T)1 / d : d);                                            \
+            long ch = 0;                                                                          \
+            for (; ch + LANES <= c; ch += LANES) {                                                \
+                V sum = P##_setzero_##S();                                                        \
+                for (long k = 0; k < n; k++) sum = P##_add_##S(sum, P##_loadu_##S(ptrs[k] + ch)); \
+                P##_storeu_##S(out + j * c + ch, exact ? P##_mul_##S(sum, vd) : P##_div_##S(sum, vd)); \
+            }                                                                                     \
+            for (; ch < c; ch++) {                                                                \
+                T sum = 0;                                                                        \
+                for (long k = 0; k < n; k++) sum += ptrs[k][ch];                                  \
+                out[j * c + ch] = sum / d;                                                        \
+            }                                                                                     \
+        }                                                                                         \
+    }
+
+CK_POOL_AVG_KERNEL(avg_row_f32_avx512, "avx512f", float, __m512, _mm512, ps, 16, ck_pool_avg_taps_f32)
+CK_POOL_AVG_KERNEL(avg_row_f64_avx512, "avx512f", double, __m512d, _mm512, pd, 8, ck_pool_avg_taps_f64)
+CK_POOL_AVG_KERNEL(avg_row_f32_avx2, "avx2", float, __m256, _mm256, ps, 8, ck_pool_avg_taps_f32)
+CK_POOL_AVG_KERNEL(avg_row_f64_avx2, "avx2", double, __m256d, _mm256, pd, 4, ck_pool_avg_taps_f64)
 #endif
 
 int ck_pool_max_row_f32(int isa, const float *const *x_rows, const long *row_taps, long rows,
@@ -215,3 +260,26 @@ int ck_pool_max_row_f64(int isa, const double *const *x_rows, const long *row_ta
     (void)out, (void)arg, (void)arg_bytes, (void)tap_pointers, (void)tap_ids, (void)isa;
     return 0;
 }
+
+#define CK_POOL_AVG_DISPATCH(NAME, T, AVX512, AVX2)                                                \
+    int NAME(int isa, const T *const *x_rows, long rows, const long *cols, long q, long c,        \
+             long dw, long row_count, long divisor_override, T *out, const T **tap_pointers) {    \
+        CK_POOL_AVG_X86(AVX512, AVX2)                                                              \
+        (void)x_rows, (void)rows, (void)cols, (void)q, (void)c, (void)dw, (void)row_count;         \
+        (void)divisor_override, (void)out, (void)tap_pointers, (void)isa;                          \
+        return 0;                                                                                  \
+    }
+#if defined(__x86_64__)
+#define CK_POOL_AVG_X86(AVX512, AVX2)                                                              \
+    if (isa == CK_ISA_AVX512 || isa == CK_ISA_AVX2) {                                             \
+        (isa == CK_ISA_AVX512 ? AVX512 : AVX2)(x_rows, rows, cols, q, c, dw, row_count,            \
+                                               divisor_override, out, tap_pointers);               \
+        return 1;                                                                                  \
+    }
+CK_POOL_AVG_DISPATCH(ck_pool_avg_row_f32, float, avg_row_f32_avx512, avg_row_f32_avx2)
+CK_POOL_AVG_DISPATCH(ck_pool_avg_row_f64, double, avg_row_f64_avx512, avg_row_f64_avx2)
+#else
+#define CK_POOL_AVG_X86(AVX512, AVX2)
+CK_POOL_AVG_DISPATCH(ck_pool_avg_row_f32, float, _, _)
+CK_POOL_AVG_DISPATCH(ck_pool_avg_row_f64, double, _, _)
+#endif

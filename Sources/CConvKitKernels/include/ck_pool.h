@@ -23,6 +23,17 @@ int ck_pool_max_row_f64(int isa, const double *const *x_rows, const long *row_ta
                         const long *cols, long q, long c, long s, long dw, double *out, void *arg,
                         int arg_bytes, const double **tap_pointers, int *tap_ids);
 
+/// Average pooling of one NHWC output row, windows as in ck_pool_max_row_f32: out[j · c + ch] is
+/// the sum of the window's taps, added in scan order starting from 0, divided by the window's
+/// divisor: `divisor_override` if positive, else `row_count · cols[4j + 3]`. (Dividing by a power
+/// of two multiplies by its exact reciprocal.)
+int ck_pool_avg_row_f32(int isa, const float *const *x_rows, long rows, const long *cols, long q,
+                        long c, long dw, long row_count, long divisor_override, float *out,
+                        const float **tap_pointers);
+int ck_pool_avg_row_f64(int isa, const double *const *x_rows, long rows, const long *cols, long q,
+                        long c, long dw, long row_count, long divisor_override, double *out,
+                        const double **tap_pointers);
+
 #ifdef __cplusplus
 }
 #endif

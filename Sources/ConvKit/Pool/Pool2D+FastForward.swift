@@ -97,7 +97,7 @@ func poolForwardNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
     // Max pooling runs the C row kernels where the CPU has AVX2 or AVX-512 (SSE2 needs three
     // instructions for each select), otherwise the Swift loops below.
     let isa = KernelISA.active
-    let rowKernel = mode == .max && isa >= .avx2
+    let rowKernel = isa >= .avx2
     let r = g.windowHeight
     let argBytes = arg == nil ? 0 : Int32(MemoryLayout<I>.size)
     // Per participant: a row of argmax taps (C, T's width), then for the row kernel the window
@@ -122,6 +122,23 @@ func poolForwardNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
                 }
                 let o = (n * p + pp) * q * c
                 let argRow = arg.map { UnsafeMutableRawPointer($0 + o) }
+                if mode == .average {
+                    let divisor = plan.divisorOverride ?? 0
+                    if T.self == Float.self {
+                        ck_pool_avg_row_f32(
+                            isa.code, UnsafeRawPointer(rowPointers).assumingMemoryBound(to: UnsafePointer<Float>?.self),
+                            rhi - rlo, tables.columns, q, c, dw, rowCount, divisor,
+                            UnsafeMutableRawPointer(y + o).assumingMemoryBound(to: Float.self),
+                            tapPointers.assumingMemoryBound(to: UnsafePointer<Float>?.self))
+                    } else {
+                        ck_pool_avg_row_f64(
+                            isa.code, UnsafeRawPointer(rowPointers).assumingMemoryBound(to: UnsafePointer<Double>?.self),
+                            rhi - rlo, tables.columns, q, c, dw, rowCount, divisor,
+                            UnsafeMutableRawPointer(y + o).assumingMemoryBound(to: Double.self),
+                            tapPointers.assumingMemoryBound(to: UnsafePointer<Double>?.self))
+                    }
+                    continue
+                }
                 if T.self == Float.self {
                     ck_pool_max_row_f32(
                         isa.code, UnsafeRawPointer(rowPointers).assumingMemoryBound(to: UnsafePointer<Float>?.self),
