@@ -37,7 +37,7 @@ import Testing
                     Pool2DOptions(mode, window: 3, stride: Size2D(2, 1), padding: .explicit(top: 2, bottom: 0, left: 1, right: 2),
                                   dilation: Size2D(2, 3), layout: layout), ties: true))
                 // Channel counts around the vector widths (4, 8, 16 lanes) and their tails.
-                for c in [8, 16, 17, 33] {
+                for c in [8, 16, 17, 33, 69] {
                     cases.append(FastPoolCase(
                         shape(1, c, 6, 6), Pool2DOptions(mode, window: 3, stride: 2, padding: 1, layout: layout),
                         ties: c == 17, nans: c == 33))

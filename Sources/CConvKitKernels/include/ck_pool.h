@@ -15,13 +15,14 @@ extern "C" {
 /// than any number (the first NaN wins). With `arg_bytes` 1 or 4, the winner's tap
 /// `row_taps[k] · s + t` is stored as uint8_t or int32_t at element j · c + ch of `arg`.
 /// `tap_pointers` and `tap_ids` are scratch for rows · (hi − lo) entries.
-/// `isa` must be CK_ISA_AVX2 or CK_ISA_AVX512; returns 0 (doing nothing) for any other.
+/// With `stream`, whole aligned vectors are stored non-temporally (for outputs too large to stay
+/// in cache). `isa` must be CK_ISA_AVX2 or CK_ISA_AVX512; returns 0 (doing nothing) otherwise.
 int ck_pool_max_row_f32(int isa, const float *const *x_rows, const long *row_taps, long rows,
                         const long *cols, long q, long c, long s, long dw, float *out, void *arg,
-                        int arg_bytes, const float **tap_pointers, int *tap_ids);
+                        int arg_bytes, const float **tap_pointers, int *tap_ids, int stream);
 int ck_pool_max_row_f64(int isa, const double *const *x_rows, const long *row_taps, long rows,
                         const long *cols, long q, long c, long s, long dw, double *out, void *arg,
-                        int arg_bytes, const double **tap_pointers, int *tap_ids);
+                        int arg_bytes, const double **tap_pointers, int *tap_ids, int stream);
 
 /// Average pooling of one NHWC output row, windows as in ck_pool_max_row_f32: out[j · c + ch] is
 /// the sum of the window's taps, added in scan order starting from 0, divided by the window's
@@ -29,10 +30,10 @@ int ck_pool_max_row_f64(int isa, const double *const *x_rows, const long *row_ta
 /// of two multiplies by its exact reciprocal.)
 int ck_pool_avg_row_f32(int isa, const float *const *x_rows, long rows, const long *cols, long q,
                         long c, long dw, long row_count, long divisor_override, float *out,
-                        const float **tap_pointers);
+                        const float **tap_pointers, int stream);
 int ck_pool_avg_row_f64(int isa, const double *const *x_rows, long rows, const long *cols, long q,
                         long c, long dw, long row_count, long divisor_override, double *out,
-                        const double **tap_pointers);
+                        const double **tap_pointers, int stream);
 
 #ifdef __cplusplus
 }

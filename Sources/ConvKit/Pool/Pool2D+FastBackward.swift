@@ -83,7 +83,8 @@ func poolBackwardNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
     let sliceRows = max(1, (128 << 10) / max(1, w * c * MemoryLayout<T>.stride))
     let mode = plan.mode
     let ties = plan.maxTies
-    let override = plan.divisorOverride.map { T($0) }
+    let assign = plan.tiles
+    let zero: T = 0
     let scratchBytes = 3 * c * MemoryLayout<T>.stride
     ScratchPool.shared.withBuffers(count: plan.threads, bytes: scratchBytes) { scratch in
         ThreadPool.shared.parallelFor(g.batch * blocks, threads: plan.threads) { item, participant in
@@ -94,7 +95,7 @@ func poolBackwardNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
             let blockEnd = min(h, (item % blocks + 1) * rowsPerItem)
             for h0 in stride(from: (item % blocks) * rowsPerItem, to: blockEnd, by: sliceRows) {
                 let h1 = min(blockEnd, h0 + sliceRows)
-                (dx + (n * h + h0) * w * c).initialize(repeating: 0, count: (h1 - h0) * w * c)
+                if !assign { (dx + (n * h + h0) * w * c).initialize(repeating: 0, count: (h1 - h0) * w * c) }
                 for pp in 0..<p {
                     let (hs, rlo, rhi, rowCount) = (tables.rows[4 * pp], tables.rows[4 * pp + 1], tables.rows[4 * pp + 2], tables.rows[4 * pp + 3])
                     // The window rows inside this slice: taps r0 ..< r1.
@@ -115,10 +116,17 @@ func poolBackwardNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
                                 for ss in slo..<shi {
                                     let tap = I(truncatingIfNeeded: r * s + ss)
                                     let target = base + (r * dh * w + ss * dw) * c
-                                    for ch in 0..<c {
-                                        // Both loads unconditional: a select, not a branch.
-                                        let (value, winner) = (gradient[ch], a[ch])
-                                        target[ch] += winner == tap ? value : 0
+                                    if assign {
+                                        for ch in 0..<c {
+                                            // Both loads unconditional: a select, not a branch.
+                                            let (value, winner) = (gradient[ch], a[ch])
+                                            target[ch] = zero + (winner == tap ? value : 0)
+                                        }
+                                    } else {
+                                        for ch in 0..<c {
+                                            let (value, winner) = (gradient[ch], a[ch])
+                                            target[ch] += winner == tap ? value : 0
+                                        }
                                     }
                                 }
                             }
@@ -151,19 +159,30 @@ func poolBackwardNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
                                     let v = source + (r * dh * w + ss * dw) * c
                                     let target = base + (r * dh * w + ss * dw) * c
                                     for ch in 0..<c {
-                                        let (b, value, part) = (best[ch], v[ch], share[ch])
+                                        let (b, value, part, old) = (best[ch], v[ch], share[ch], assign ? zero : target[ch])
                                         let tied = b != b ? value != value : value == b
-                                        target[ch] += tied ? part : 0
+                                        target[ch] = old + (tied ? part : 0)
                                     }
                                 }
                             }
                         case .average:
-                            let divisor = override ?? T(rowCount * columnCount)
-                            for ch in 0..<c { share[ch] = gradient[ch] / divisor }
+                            let count = plan.divisorOverride ?? rowCount * columnCount
+                            if count & (count - 1) == 0 {
+                                // x / 2^k and x · 2^−k round alike.
+                                let scale = 1 / T(count)
+                                for ch in 0..<c { share[ch] = gradient[ch] * scale }
+                            } else {
+                                let divisor = T(count)
+                                for ch in 0..<c { share[ch] = gradient[ch] / divisor }
+                            }
                             for r in r0..<r1 {
                                 for ss in slo..<shi {
                                     let target = base + (r * dh * w + ss * dw) * c
-                                    for ch in 0..<c { target[ch] += share[ch] }
+                                    if assign {
+                                        for ch in 0..<c { target[ch] = zero + share[ch] }
+                                    } else {
+                                        for ch in 0..<c { target[ch] += share[ch] }
+                                    }
                                 }
                             }
                         }

@@ -100,6 +100,8 @@ func poolForwardNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
     let rowKernel = isa >= .avx2
     let r = g.windowHeight
     let argBytes = arg == nil ? 0 : Int32(MemoryLayout<I>.size)
+    // Outputs larger than the caches are stored around them.
+    let stream: Int32 = plan.outputCount * MemoryLayout<T>.stride >= 8 << 20 ? 1 : 0
     // Per participant: a row of argmax taps (C, T's width), then for the row kernel the window
     // rows' pointers and taps (R each) and the window taps' pointers and ids (R · S each).
     let rowScratch = (max(c, 1) * MemoryLayout<T>.stride + 63) / 64 * 64
@@ -129,13 +131,13 @@ func poolForwardNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
                             isa.code, UnsafeRawPointer(rowPointers).assumingMemoryBound(to: UnsafePointer<Float>?.self),
                             rhi - rlo, tables.columns, q, c, dw, rowCount, divisor,
                             UnsafeMutableRawPointer(y + o).assumingMemoryBound(to: Float.self),
-                            tapPointers.assumingMemoryBound(to: UnsafePointer<Float>?.self))
+                            tapPointers.assumingMemoryBound(to: UnsafePointer<Float>?.self), stream)
                     } else {
                         ck_pool_avg_row_f64(
                             isa.code, UnsafeRawPointer(rowPointers).assumingMemoryBound(to: UnsafePointer<Double>?.self),
                             rhi - rlo, tables.columns, q, c, dw, rowCount, divisor,
                             UnsafeMutableRawPointer(y + o).assumingMemoryBound(to: Double.self),
-                            tapPointers.assumingMemoryBound(to: UnsafePointer<Double>?.self))
+                            tapPointers.assumingMemoryBound(to: UnsafePointer<Double>?.self), stream)
                     }
                     continue
                 }
@@ -144,13 +146,13 @@ func poolForwardNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
                         isa.code, UnsafeRawPointer(rowPointers).assumingMemoryBound(to: UnsafePointer<Float>?.self),
                         rowTaps, rhi - rlo, tables.columns, q, c, s, dw,
                         UnsafeMutableRawPointer(y + o).assumingMemoryBound(to: Float.self), argRow, argBytes,
-                        tapPointers.assumingMemoryBound(to: UnsafePointer<Float>?.self), tapIds)
+                        tapPointers.assumingMemoryBound(to: UnsafePointer<Float>?.self), tapIds, stream)
                 } else {
                     ck_pool_max_row_f64(
                         isa.code, UnsafeRawPointer(rowPointers).assumingMemoryBound(to: UnsafePointer<Double>?.self),
                         rowTaps, rhi - rlo, tables.columns, q, c, s, dw,
                         UnsafeMutableRawPointer(y + o).assumingMemoryBound(to: Double.self), argRow, argBytes,
-                        tapPointers.assumingMemoryBound(to: UnsafePointer<Double>?.self), tapIds)
+                        tapPointers.assumingMemoryBound(to: UnsafePointer<Double>?.self), tapIds, stream)
                 }
                 continue
             }

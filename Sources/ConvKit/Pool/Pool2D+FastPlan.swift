@@ -80,6 +80,9 @@ struct PoolFastPlan {
     let rows: PoolAxisTable
     let columns: PoolAxisTable
     let threads: Int
+    /// Whether the windows cover every input element exactly once (no overlap, no gap), so that
+    /// the backward pass can write each gradient element once instead of zeroing and adding.
+    let tiles: Bool
 
     init(_ g: Pool2DGeometry, options: Pool2DOptions) {
         self.g = g
@@ -97,6 +100,11 @@ struct PoolFastPlan {
         let work = g.batch * g.channels * (g.inputHeight * g.inputWidth
             + g.outputHeight * g.outputWidth * g.windowHeight * g.windowWidth)
         threads = work < PoolTuning.parallelWork ? 1 : max(1, options.threads ?? ConvKitRuntime.threads)
+        func covered(_ axis: PoolAxisTable) -> Int {
+            (0..<axis.outputs).reduce(0) { $0 + axis.entries[4 * $1 + 2] - axis.entries[4 * $1 + 1] }
+        }
+        tiles = !rows.overlapping && !columns.overlapping
+            && covered(rows) == g.inputHeight && covered(columns) == g.inputWidth
     }
 
     /// Whether the argmax fits in a byte per output element.
