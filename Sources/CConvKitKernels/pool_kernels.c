@@ -3,6 +3,7 @@
 // unless v > b or v is NaN, and never replaces a NaN b: "not (v <= b)" and "b is ordered".
 #include "CConvKitKernels.h"
 #include <stdint.h>
+#include <string.h>
 
 // The taps of window j of an average (no ids needed).
 #define CK_POOL_AVG_TAPS(NAME, T)                                                                  \
@@ -427,3 +428,119 @@ CK_POOL_AVG_DISPATCH(ck_pool_avg_row_f64, double, avg_row_f64_avx512, avg_row_f6
 CK_POOL_AVG_DISPATCH(ck_pool_avg_row_f32, float, _, _)
 CK_POOL_AVG_DISPATCH(ck_pool_avg_row_f64, double, _, _)
 #endif
+
+#if defined(__x86_64__)
+__attribute__((target("avx512f"))) static void stream_copy_avx512(char *dst, const char *src, long bytes) {
+    long head = (long)((64 - ((uintptr_t)dst & 63)) & 63);
+    if (head > bytes) head = bytes;
+    memcpy(dst, src, (size_t)head);
+    long i = head;
+    for (; i + 64 <= bytes; i += 64) _mm512_stream_si512((void *)(dst + i), _mm512_loadu_si512((const void *)(src + i)));
+    memcpy(dst + i, src + i, (size_t)(bytes - i));
+    _mm_sfence();
+}
+
+__attribute__((target("avx2"))) static void stream_copy_avx2(char *dst, const char *src, long bytes) {
+    long head = (long)((32 - ((uintptr_t)dst & 31)) & 31);
+    if (head > bytes) head = bytes;
+    memcpy(dst, src, (size_t)head);
+    long i = head;
+    for (; i + 32 <= bytes; i += 32) _mm256_stream_si256((__m256i *)(dst + i), _mm256_loadu_si256((const __m256i *)(src + i)));
+    memcpy(dst + i, src + i, (size_t)(bytes - i));
+    _mm_sfence();
+}
+#endif
+
+void ck_pool_stream_copy(int isa, void *dst, const void *src, long bytes) {
+#if defined(__x86_64__)
+    if (isa == CK_ISA_AVX512) {
+        stream_copy_avx512((char *)dst, (const char *)src, bytes);
+        return;
+    }
+    if (isa == CK_ISA_AVX2) {
+        stream_copy_avx2((char *)dst, (const char *)src, bytes);
+        return;
+    }
+#endif
+    (void)isa;
+    memcpy(dst, src, (size_t)bytes);
+}
+
+// Max-pooling gradients: for each window tap, a masked add of dy where the argmax is that tap.
+#define CK_POOL_MAX_BACKWARD(NAME, T, V, SUF, LANES, MASK, FULL)                                     \
+    __attribute__((target("avx512f"))) static void NAME(                                           \
+        T *const *dx_rows, const long *row_taps, long rows, const long *cols, long q, long c,      \
+        long s, long dw, const T *dy, const void *arg, int arg_bytes, int assign) {                \
+        const V zero = _mm512_setzero_##SUF();                                                     \
+        for (long j = 0; j < q; j++) {                                                             \
+            long start = cols[4 * j], lo = cols[4 * j + 1], hi = cols[4 * j + 2];                   \
+            for (long ch = 0; ch < c; ch += LANES) {                                               \
+                long left = c - ch < LANES ? c - ch : LANES;                                       \
+                MASK m = left == LANES ? (MASK)FULL : (MASK)((1u << left) - 1);                    \
+                V g = m == (MASK)FULL ? _mm512_loadu_##SUF(dy + j * c + ch)                         \
+                                      : _mm512_maskz_loadu_##SUF(m, dy + j * c + ch);               \
+                __m512i a;                                                                         \
+                if (arg_bytes == 1) {                                                              \
+                    uint8_t lanes[16] = {0};                                                       \
+                    const uint8_t *src = (const uint8_t *)arg + j * c + ch;                        \
+                    if (left == 16) a = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)src)); \
+                    else {                                                                         \
+                        for (long l = 0; l < left; l++) lanes[l] = src[l];                         \
+                        a = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)lanes));         \
+                    }                                                                              \
+                } else {                                                                           \
+                    a = _mm512_maskz_loadu_epi32((__mmask16)m, (const int32_t *)arg + j * c + ch);  \
+                }                                                                                  \
+                for (long k = 0; k < rows; k++) {                                                  \
+                    for (long t = lo; t < hi; t++) {                                               \
+                        T *target = dx_rows[k] + (start + t * dw) * c + ch;                        \
+                        MASK win = (MASK)_mm512_cmpeq_epi32_mask(a, _mm512_set1_epi32((int)(row_taps[k] * s + t))) & m; \
+                        if (assign) {                                                              \
+                            V v = _mm512_maskz_add_##SUF(win, zero, g);                            \
+                            if (m == (MASK)FULL) _mm512_storeu_##SUF(target, v);                   \
+                            else _mm512_mask_storeu_##SUF(target, m, v);                           \
+                        } else {                                                                   \
+                            V d = m == (MASK)FULL ? _mm512_loadu_##SUF(target)                      \
+                                                  : _mm512_maskz_loadu_##SUF(m, target);            \
+                            d = _mm512_mask_add_##SUF(d, win, d, g);                               \
+                            if (m == (MASK)FULL) _mm512_storeu_##SUF(target, d);                   \
+                            else _mm512_mask_storeu_##SUF(target, m, d);                           \
+                        }                                                                          \
+                    }                                                                              \
+                }                                                                                  \
+            }                                                                                      \
+        }                                                                                          \
+    }
+
+#if defined(__x86_64__)
+CK_POOL_MAX_BACKWARD(max_backward_f32_avx512, float, __m512, ps, 16, __mmask16, 0xFFFF)
+CK_POOL_MAX_BACKWARD(max_backward_f64_avx512, double, __m512d, pd, 8, __mmask8, 0xFF)
+#endif
+
+int ck_pool_max_backward_row_f32(int isa, float *const *dx_rows, const long *row_taps, long rows,
+                                 const long *cols, long q, long c, long s, long dw, const float *dy,
+                                 const void *arg, int arg_bytes, int assign) {
+#if defined(__x86_64__)
+    if (isa == CK_ISA_AVX512) {
+        max_backward_f32_avx512(dx_rows, row_taps, rows, cols, q, c, s, dw, dy, arg, arg_bytes, assign);
+        return 1;
+    }
+#endif
+    (void)dx_rows, (void)row_taps, (void)rows, (void)cols, (void)q, (void)c, (void)s, (void)dw;
+    (void)dy, (void)arg, (void)arg_bytes, (void)assign, (void)isa;
+    return 0;
+}
+
+int ck_pool_max_backward_row_f64(int isa, double *const *dx_rows, const long *row_taps, long rows,
+                                 const long *cols, long q, long c, long s, long dw, const double *dy,
+                                 const void *arg, int arg_bytes, int assign) {
+#if defined(__x86_64__)
+    if (isa == CK_ISA_AVX512) {
+        max_backward_f64_avx512(dx_rows, row_taps, rows, cols, q, c, s, dw, dy, arg, arg_bytes, assign);
+        return 1;
+    }
+#endif
+    (void)dx_rows, (void)row_taps, (void)rows, (void)cols, (void)q, (void)c, (void)s, (void)dw;
+    (void)dy, (void)arg, (void)arg_bytes, (void)assign, (void)isa;
+    return 0;
+}

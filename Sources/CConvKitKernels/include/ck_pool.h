@@ -35,6 +35,24 @@ int ck_pool_avg_row_f64(int isa, const double *const *x_rows, long rows, const l
                         long c, long dw, long row_count, long divisor_override, double *out,
                         const double **tap_pointers, int stream);
 
+/// Max-pooling gradient of one NHWC output row (AVX-512 only; returns 0 for other `isa`).
+///
+/// Windows as in ck_pool_max_row_f32, but `dx_rows[k]` are rows of the input gradient with row tap
+/// `row_taps[k]` (a caller may pass only some of a window's rows). For each window j in order and
+/// each of its taps, the channels whose stored argmax (arg_bytes 1: uint8_t, 4: int32_t, at
+/// arg + j · c) is that tap receive dy[j · c + ch]: added to dx, or with `assign` (windows that
+/// tile the input) stored as 0 + dy, other channels set to 0.
+int ck_pool_max_backward_row_f32(int isa, float *const *dx_rows, const long *row_taps, long rows,
+                                 const long *cols, long q, long c, long s, long dw, const float *dy,
+                                 const void *arg, int arg_bytes, int assign);
+int ck_pool_max_backward_row_f64(int isa, double *const *dx_rows, const long *row_taps, long rows,
+                                 const long *cols, long q, long c, long s, long dw, const double *dy,
+                                 const void *arg, int arg_bytes, int assign);
+
+/// Copies `bytes` bytes from `src` to `dst` (not overlapping) with non-temporal stores where
+/// `isa` has them, for results too large to stay in cache; memcpy otherwise.
+void ck_pool_stream_copy(int isa, void *dst, const void *src, long bytes);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,3 +1,5 @@
+import CConvKitKernels
+
 /// The fast backward pooling kernels.
 ///
 /// dx[n, c, ih, iw] = Σ over the windows (p, q) holding tap (ih, iw), in (p, q) order, of the
@@ -84,13 +86,26 @@ func poolBackwardNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
     let mode = plan.mode
     let ties = plan.maxTies
     let assign = plan.tiles
+    // Overlapping windows with a stored argmax: scatter each gradient to its tap (one add per
+    // output element) rather than pass over every tap.
+    let scatter = mode == .max && ties == .first && !assign
     let zero: T = 0
-    let scratchBytes = 3 * c * MemoryLayout<T>.stride
+    // With AVX-512 and a stored argmax, masked adds in C; otherwise the Swift loops below.
+    let isa = KernelISA.active
+    let rowKernel = mode == .max && ties == .first && arg != nil && isa == .avx512
+    // Per participant: shares, maxima and tie counts (C each); a row that absorbs the scatter of
+    // taps outside the slice (C); the target of every tap (R · S) and row offsets (R).
+    let taps = g.windowHeight * s
+    let vectorBytes = (4 * c * MemoryLayout<T>.stride + 63) / 64 * 64
+    let scratchBytes = vectorBytes + (taps + g.windowHeight) * MemoryLayout<Int>.stride
     ScratchPool.shared.withBuffers(count: plan.threads, bytes: scratchBytes) { scratch in
         ThreadPool.shared.parallelFor(g.batch * blocks, threads: plan.threads) { item, participant in
             let share = scratch[participant].assumingMemoryBound(to: T.self)
             let best = share + c
             let tieCounts = best + c
+            let trash = tieCounts + c
+            let tapTarget = (scratch[participant] + vectorBytes).assumingMemoryBound(to: UnsafeMutablePointer<T>.self)
+            let rowOffset = (scratch[participant] + vectorBytes + taps * MemoryLayout<Int>.stride).assumingMemoryBound(to: Int.self)
             let n = item / blocks
             let blockEnd = min(h, (item % blocks + 1) * rowsPerItem)
             for h0 in stride(from: (item % blocks) * rowsPerItem, to: blockEnd, by: sliceRows) {
@@ -102,6 +117,48 @@ func poolBackwardNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
                     let r0 = max(rlo, h0 <= hs ? 0 : (h0 - hs + dh - 1) / dh)
                     let r1 = min(rhi, h1 <= hs ? 0 : (h1 - hs + dh - 1) / dh)
                     guard r0 < r1 else { continue }
+                    if rowKernel {
+                        // The rows of dx inside the slice, through the AVX-512 kernel.
+                        for r in r0..<r1 {
+                            tapTarget[r - r0] = dx + (n * h + hs + r * dh) * w * c
+                            rowOffset[r - r0] = r
+                        }
+                        let o = (n * p + pp) * q * c
+                        let done: Int32
+                        if T.self == Float.self {
+                            done = ck_pool_max_backward_row_f32(
+                                isa.code, UnsafeRawPointer(tapTarget).assumingMemoryBound(to: UnsafeMutablePointer<Float>?.self),
+                                rowOffset, r1 - r0, tables.columns, q, c, s, dw,
+                                UnsafeRawPointer(dy + o).assumingMemoryBound(to: Float.self), arg.map { UnsafeRawPointer($0 + o) },
+                                Int32(MemoryLayout<I>.size), assign ? 1 : 0)
+                        } else {
+                            done = ck_pool_max_backward_row_f64(
+                                isa.code, UnsafeRawPointer(tapTarget).assumingMemoryBound(to: UnsafeMutablePointer<Double>?.self),
+                                rowOffset, r1 - r0, tables.columns, q, c, s, dw,
+                                UnsafeRawPointer(dy + o).assumingMemoryBound(to: Double.self), arg.map { UnsafeRawPointer($0 + o) },
+                                Int32(MemoryLayout<I>.size), assign ? 1 : 0)
+                        }
+                        precondition(done == 1, "the AVX-512 pooling kernel is missing")
+                        continue
+                    }
+                    if scatter {
+                        guard let arg else { preconditionFailure("max pooling with .first needs the argmax") }
+                        // Row r of the window: its offset in dx, or −1 outside the slice (whose
+                        // taps go to the absorbing row).
+                        for r in rlo..<rhi { rowOffset[r] = r >= r0 && r < r1 ? (n * h + hs + r * dh) * w * c : -1 }
+                        for qq in 0..<q {
+                            let (ws, slo, shi) = (tables.columns[4 * qq], tables.columns[4 * qq + 1], tables.columns[4 * qq + 2])
+                            for r in rlo..<rhi {
+                                for ss in slo..<shi {
+                                    tapTarget[r * s + ss] = rowOffset[r] < 0 ? trash : dx + rowOffset[r] + (ws + ss * dw) * c
+                                }
+                            }
+                            let o = ((n * p + pp) * q + qq) * c
+                            let (gradient, a) = (dy + o, arg + o)
+                            for ch in 0..<c { tapTarget[Int(a[ch])][ch] += gradient[ch] }
+                        }
+                        continue
+                    }
                     for qq in 0..<q {
                         let (ws, slo, shi, columnCount) = (
                             tables.columns[4 * qq], tables.columns[4 * qq + 1], tables.columns[4 * qq + 2], tables.columns[4 * qq + 3])
