@@ -215,9 +215,12 @@ func poolForwardNCHW<T: ConvKitFloat, I: FixedWidthInteger>(
     let blocks = (planes + planesPerItem - 1) / planesPerItem
     let mode = plan.mode
     let override = plan.divisorOverride.map { T($0) }
-    ScratchPool.shared.withBuffers(count: plan.threads, bytes: max(q, 1) * MemoryLayout<T>.stride) { scratch in
+    // Per participant: the argmax taps of a row (Q, T's width) and a gathered row of input (Q).
+    let rowBytes = (max(q, 1) * MemoryLayout<T>.stride + 63) / 64 * 64
+    ScratchPool.shared.withBuffers(count: plan.threads, bytes: 2 * rowBytes) { scratch in
     ThreadPool.shared.parallelFor(blocks, threads: plan.threads) { item, participant in
         let taps = scratch[participant]
+        let gathered = (scratch[participant] + rowBytes).assumingMemoryBound(to: T.self)
         for plane in (item * planesPerItem)..<min(planes, (item + 1) * planesPerItem) {
             let xPlane = x + plane * h * w
             for pp in 0..<p {
@@ -243,11 +246,17 @@ func poolForwardNCHW<T: ConvKitFloat, I: FixedWidthInteger>(
                             // passing again over a first tap changes nothing.
                             let (q0, q1) = (tables.tapColumns[2 * ss], tables.tapColumns[2 * ss + 1])
                             guard q0 < q1 else { continue }
-                            let source = row + tables.columns[4 * q0] + ss * dw
+                            var source = UnsafePointer(row + tables.columns[4 * q0] + ss * dw)
+                            if sw != 1 {
+                                // Strided selects are neither vectorised nor branch-free: gather
+                                // the taps into a contiguous row first.
+                                for j in 0..<(q1 - q0) { gathered[j] = source[j * sw] }
+                                source = UnsafePointer(gathered)
+                            }
                             if arg != nil {
-                                poolMaxStep(out + q0, taps + q0 * MemoryLayout<T>.stride, source, sw, r * s + ss, q1 - q0)
+                                poolMaxStep(out + q0, taps + q0 * MemoryLayout<T>.stride, source, 1, r * s + ss, q1 - q0)
                             } else {
-                                poolMaxStep(out + q0, source, sw, q1 - q0)
+                                poolMaxStep(out + q0, source, 1, q1 - q0)
                             }
                         }
                     }
