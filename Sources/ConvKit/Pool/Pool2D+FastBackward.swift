@@ -11,7 +11,13 @@ import CConvKitKernels
 ///   and each element receives its terms in the same order whatever the blocking, so the result
 ///   is bitwise the same on any thread count (and equal to the reference's for max pooling and
 ///   NHWC average pooling). Each block works through slices of rows small enough to stay in L2:
-///   zero the slice, then add the windows' terms vectorised along the channels.
+///   zero the slice, then add the windows' terms vectorised along the channels. Where the windows
+///   tile the input (no overlap, no gap) each element is written once and nothing is zeroed.
+///   `.first` with AVX-512 runs a C row kernel (a masked add per tap); elsewhere overlapping
+///   windows scatter each gradient to its argmax through a per-window table of tap addresses.
+///   The result is written in place: large dx buffers come fresh from mmap, and their first-touch
+///   page faults (huge pages asked for, see ``poolAdviseHugePages(_:bytes:)``) are a large part
+///   of the time.
 /// - NCHW: threads own disjoint blocks of (n, c) planes; `.first` scatters each gradient to its
 ///   argmax, average adds a row of shares per tap along the output row.
 
