@@ -313,6 +313,7 @@ max_row_f64_avx2(const double *const *x_rows, const long *row_taps, long rows, c
         long row_count, long divisor_override, T *out, const T **ptrs, int stream) {              \
         for (long j = 0; j < q; j++) {                                                            \
             long n = TAPS(x_rows, rows, cols, j, c, dw, ptrs);                                    \
+            ck_pool_prefetch((const void *const *)x_rows, rows, cols, j, q, c, dw, sizeof(T));    \
             long divisor = divisor_override > 0 ? divisor_override : row_count * cols[4 * j + 3]; \
             T d = (T)divisor;                                                                     \
             int exact = ck_is_power_of_two(divisor);                                              \
