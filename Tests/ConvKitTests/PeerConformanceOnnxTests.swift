@@ -52,9 +52,10 @@ struct PeerConformanceOnnxTests {
         return full
     }
 
-    /// The output (and max-pooling indices); `algorithm` applies to convolutions only.
+    /// The output (and max-pooling indices); `algorithm` applies to convolutions,
+    /// `poolAlgorithm` to pooling.
     func output<T: ConvKitFloat>(
-        _ c: OnnxCase, _ x: Tensor<T>, _ algorithm: ConvAlgorithm
+        _ c: OnnxCase, _ x: Tensor<T>, _ algorithm: ConvAlgorithm, _ poolAlgorithm: PoolAlgorithm
     ) throws -> (Tensor<T>, Tensor<Int>?) {
         let arrays = PeerFixtures.onnxArrays
         if c.isConv {
@@ -64,13 +65,15 @@ struct PeerConformanceOnnxTests {
             options.algorithm = algorithm
             return (try conv2dForward(x, weight: w, bias: b, options: options).output, nil)
         }
-        let (y, cache) = try pool2dForward(x, options: try c.poolCase().options())
+        var options = try c.poolCase().options()
+        options.algorithm = poolAlgorithm
+        let (y, cache) = try pool2dForward(x, options: options)
         return (y, cache.indices)
     }
 
-    func checkDouble(_ c: OnnxCase, _ algorithm: ConvAlgorithm) throws {
+    func checkDouble(_ c: OnnxCase, _ algorithm: ConvAlgorithm, pool poolAlgorithm: PoolAlgorithm = .fast) throws {
         let arrays = PeerFixtures.onnxArrays
-        let (y, indices) = try output(c, try input(c, Double.self), algorithm)
+        let (y, indices) = try output(c, try input(c, Double.self), algorithm, poolAlgorithm)
         #expect(y.shape == c.outputShape)
         let published = try arrays.floats("\(c.key)__y", Double.self)
         if try arrays.has("\(c.key)__y64") {
@@ -88,9 +91,9 @@ struct PeerConformanceOnnxTests {
         }
     }
 
-    func checkFloat(_ c: OnnxCase, _ algorithm: ConvAlgorithm) throws {
+    func checkFloat(_ c: OnnxCase, _ algorithm: ConvAlgorithm, pool poolAlgorithm: PoolAlgorithm = .fast) throws {
         let arrays = PeerFixtures.onnxArrays
-        let (y, indices) = try output(c, try input(c, Float.self), algorithm)
+        let (y, indices) = try output(c, try input(c, Float.self), algorithm, poolAlgorithm)
         #expect(y.shape == c.outputShape)
         let tolerance = Float(max(1e-5, c.publishedTolerance))
         expectPeerClose(y, try arrays.floats("\(c.key)__y", Float.self), tolerance: tolerance, "\(c.name) output")
@@ -109,13 +112,13 @@ struct PeerConformanceOnnxTests {
         try checkFloat(c, algorithm)
     }
 
-    @Test("ONNX pooling, Double", arguments: poolCases)
-    func poolDouble(_ c: OnnxCase) throws {
-        try checkDouble(c, .reference)
+    @Test("ONNX pooling, Double", arguments: poolCases, PoolAlgorithm.allCases)
+    func poolDouble(_ c: OnnxCase, _ algorithm: PoolAlgorithm) throws {
+        try checkDouble(c, .reference, pool: algorithm)
     }
 
-    @Test("ONNX pooling, Float", arguments: poolCases)
-    func poolFloat(_ c: OnnxCase) throws {
-        try checkFloat(c, .reference)
+    @Test("ONNX pooling, Float", arguments: poolCases, PoolAlgorithm.allCases)
+    func poolFloat(_ c: OnnxCase, _ algorithm: PoolAlgorithm) throws {
+        try checkFloat(c, .reference, pool: algorithm)
     }
 }

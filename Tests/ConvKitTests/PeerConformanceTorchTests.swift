@@ -72,10 +72,11 @@ struct PeerConformanceTorchTests {
 
     // MARK: Pooling
 
-    func runPool<T: ConvKitFloat>(_ c: PeerPoolCase, _ type: T.Type, tolerance: T) throws {
+    func runPool<T: ConvKitFloat>(_ c: PeerPoolCase, _ algorithm: PoolAlgorithm, _ type: T.Type, tolerance: T) throws {
         let arrays = PeerFixtures.torchPoolArrays
         let x = try arrays.floats("\(c.key)__x", T.self)
-        let options = try c.options()
+        var options = try c.options()
+        options.algorithm = algorithm
 
         let (y, cache) = try pool2dForward(x, options: options)
         #expect(y.shape == c.outputShape)
@@ -87,23 +88,26 @@ struct PeerConformanceTorchTests {
         expectPeerClose(dx, try arrays.floats("\(c.key)__dx", T.self), tolerance: tolerance, "\(c.name) dx")
     }
 
-    @Test("pool2d, Double", arguments: poolCases)
-    func poolDouble(_ c: PeerPoolCase) throws {
-        try runPool(c, Double.self, tolerance: 1e-10)
+    @Test("pool2d, Double", arguments: poolCases, PoolAlgorithm.allCases)
+    func poolDouble(_ c: PeerPoolCase, _ algorithm: PoolAlgorithm) throws {
+        try runPool(c, algorithm, Double.self, tolerance: 1e-10)
     }
 
-    @Test("pool2d, Float", arguments: poolCases)
-    func poolFloat(_ c: PeerPoolCase) throws {
-        try runPool(c, Float.self, tolerance: 1e-5)
+    @Test("pool2d, Float", arguments: poolCases, PoolAlgorithm.allCases)
+    func poolFloat(_ c: PeerPoolCase, _ algorithm: PoolAlgorithm) throws {
+        try runPool(c, algorithm, Float.self, tolerance: 1e-5)
     }
 
     /// PyTorch's CPU max pooling takes the last NaN of a window; ConvKit documents the first
     /// maximum in row-major order. The fixture stores both so that the difference stays visible.
-    @Test func nanIndicesDifferFromPyTorchAsDocumented() throws {
+    @Test(arguments: PoolAlgorithm.allCases)
+    func nanIndicesDifferFromPyTorchAsDocumented(_ algorithm: PoolAlgorithm) throws {
         let key = "pool_max_nan_two_in_window_first"
         let c = try #require(Self.poolCases.first { $0.key == key })
         let arrays = PeerFixtures.torchPoolArrays
-        let (_, cache) = try pool2dForward(try arrays.floats("\(key)__x", Double.self), options: try c.options())
+        var options = try c.options()
+        options.algorithm = algorithm
+        let (_, cache) = try pool2dForward(try arrays.floats("\(key)__x", Double.self), options: options)
         let ours = try #require(cache.indices)
         let torch = try arrays.integers("\(key)__torchIndices")
         // Window (0, 1) holds one NaN, so both agree there; the other three windows hold two NaNs.

@@ -98,4 +98,6 @@ void ck_keep_large_allocations(void);
 }
 #endif
 
+#include "ck_pool.h"
+
 #endif

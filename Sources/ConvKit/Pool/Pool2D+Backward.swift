@@ -17,6 +17,10 @@ public func pool2dBackward<T: ConvKitFloat>(_ gradOutput: Tensor<T>, cache: Pool
             "gradOutput has shape \(shapeString(gradOutput.shape)) but the forward output had "
                 + "\(shapeString(expected)) (input \(shapeString(cache.input.shape)))")
     }
+    let options = cache.options
+    if options.algorithm == .fast && (options.mode == .average || options.maxTies != .first || cache.argmax != nil) {
+        return pool2dBackwardFast(gradOutput, cache: cache, plan: PoolFastPlan(g, options: options), argmax: cache.argmax)
+    }
     let dx = pool2dBackwardReference(
         layout.activationToNHWC(gradOutput), x: layout.activationToNHWC(cache.input), geometry: g,
         options: cache.options)

@@ -15,12 +15,25 @@ public func pool2dForward<T: ConvKitFloat>(
 ) throws -> (output: Tensor<T>, cache: Pool2DCache<T>) {
     let geometry = try Pool2DGeometry(inputShape: input.shape, options: options, function: "pool2dForward")
     let layout = options.layout
-    let (output, indices) = pool2dForwardReference(
-        layout.activationToNHWC(input), geometry: geometry, options: options)
-    let cache = Pool2DCache(
-        input: input, options: options, geometry: geometry,
-        indices: options.returnIndices ? layout.activationFromNHWC(indices) : nil)
-    return (layout.activationFromNHWC(output), cache)
+    switch options.algorithm {
+    case .reference:
+        let (output, indices) = pool2dForwardReference(
+            layout.activationToNHWC(input), geometry: geometry, options: options)
+        let cache = Pool2DCache(
+            input: input, options: options, geometry: geometry,
+            indices: options.returnIndices ? layout.activationFromNHWC(indices) : nil, argmax: nil)
+        return (layout.activationFromNHWC(output), cache)
+    case .fast:
+        let plan = PoolFastPlan(geometry, options: options)
+        let keepsArgmax = options.mode == .max && options.maxTies == .first
+        let (output, argmax) = pool2dForwardFast(
+            input, plan: plan, layout: layout, storeArgmax: keepsArgmax || options.returnIndices)
+        let cache = Pool2DCache(
+            input: input, options: options, geometry: geometry,
+            indices: options.returnIndices ? argmax.map { poolIndices($0, plan: plan, layout: layout) } : nil,
+            argmax: keepsArgmax ? argmax : nil)
+        return (output, cache)
+    }
 }
 
 /// The reference forward pass, written like the course's `pool_forward`.

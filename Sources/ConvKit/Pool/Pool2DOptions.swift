@@ -108,4 +108,6 @@ public struct Pool2DCache<Scalar: ConvKitFloat>: Sendable {
     /// `h · W + w` of its first maximum within its (n, c) input plane, as PyTorch returns.
     /// Shaped like the output.
     public let indices: Tensor<Int>?
+    /// The fast path's argmax taps for the backward pass (max pooling with `.first` ties only).
+    let argmax: PoolArgmax?
 }

@@ -1,0 +1,60 @@
+// Max-pooling kernels of ConvKit's fast path (NHWC), for the instruction sets of ck_isa.
+#ifndef CK_POOL_H
+#define CK_POOL_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Max pooling of one NHWC output row of `q` windows over `c` channels.
+///
+/// The window rows are the `rows` input rows `x_rows[k]` (each pointing at column 0, channel 0
+/// of its row) with row tap `row_taps[k]`; window j reads columns `start + t · dw` for taps t in
+/// `lo ..< hi`, where (start, lo, hi) = (cols[4j], cols[4j + 1], cols[4j + 2]). Taps are scanned
+/// row by row; out[j · c + ch] is the first maximum of channel ch, a NaN counting as larger
+/// than any number (the first NaN wins). With `arg_bytes` 1 or 4, the winner's tap
+/// `row_taps[k] · s + t` is stored as uint8_t or int32_t at element j · c + ch of `arg`.
+/// `tap_pointers` and `tap_ids` are scratch for rows · (hi − lo) entries.
+/// With `stream`, whole aligned vectors are stored non-temporally (for outputs too large to stay
+/// in cache). `isa` must be CK_ISA_AVX2 or CK_ISA_AVX512; returns 0 (doing nothing) otherwise.
+int ck_pool_max_row_f32(int isa, const float *const *x_rows, const long *row_taps, long rows,
+                        const long *cols, long q, long c, long s, long dw, float *out, void *arg,
+                        int arg_bytes, const float **tap_pointers, int *tap_ids, int stream);
+int ck_pool_max_row_f64(int isa, const double *const *x_rows, const long *row_taps, long rows,
+                        const long *cols, long q, long c, long s, long dw, double *out, void *arg,
+                        int arg_bytes, const double **tap_pointers, int *tap_ids, int stream);
+
+/// Average pooling of one NHWC output row, windows as in ck_pool_max_row_f32: out[j · c + ch] is
+/// the sum of the window's taps, added in scan order starting from 0, divided by the window's
+/// divisor: `divisor_override` if positive, else `row_count · cols[4j + 3]`. (Dividing by a power
+/// of two multiplies by its exact reciprocal.)
+int ck_pool_avg_row_f32(int isa, const float *const *x_rows, long rows, const long *cols, long q,
+                        long c, long dw, long row_count, long divisor_override, float *out,
+                        const float **tap_pointers, int stream);
+int ck_pool_avg_row_f64(int isa, const double *const *x_rows, long rows, const long *cols, long q,
+                        long c, long dw, long row_count, long divisor_override, double *out,
+                        const double **tap_pointers, int stream);
+
+/// Max-pooling gradient of one NHWC output row (AVX-512 only; returns 0 for other `isa`).
+///
+/// Windows as in ck_pool_max_row_f32, but `dx_rows[k]` are rows of the input gradient with row tap
+/// `row_taps[k]` (a caller may pass only some of a window's rows). For each window j in order and
+/// each of its taps, the channels whose stored argmax (arg_bytes 1: uint8_t, 4: int32_t, at
+/// arg + j · c) is that tap receive dy[j · c + ch]: added to dx, or with `assign` (windows that
+/// tile the input) stored as 0 + dy, other channels set to 0.
+int ck_pool_max_backward_row_f32(int isa, float *const *dx_rows, const long *row_taps, long rows,
+                                 const long *cols, long q, long c, long s, long dw, const float *dy,
+                                 const void *arg, int arg_bytes, int assign);
+int ck_pool_max_backward_row_f64(int isa, double *const *dx_rows, const long *row_taps, long rows,
+                                 const long *cols, long q, long c, long s, long dw, const double *dy,
+                                 const void *arg, int arg_bytes, int assign);
+
+/// Copies `bytes` bytes from `src` to `dst` (not overlapping) with non-temporal stores where
+/// `isa` has them, for results too large to stay in cache; memcpy otherwise.
+void ck_pool_stream_copy(int isa, void *dst, const void *src, long bytes);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,346 @@
+import CConvKitKernels
+
+/// The fast backward pooling kernels.
+///
+/// dx[n, c, ih, iw] = Σ over the windows (p, q) holding tap (ih, iw), in (p, q) order, of the
+/// window's share: dy[n, c, p, q] for its stored argmax tap (`.first`), dy (`.all`) or dy / ties
+/// (`.splitEvenly`) for each tied maximum recomputed from the input, dy / divisor for every tap
+/// (average).
+/// - NHWC: threads own disjoint blocks of input rows of one image and walk every window that
+///   touches their rows, adding only to taps inside them; no element is written by two threads,
+///   and each element receives its terms in the same order whatever the blocking, so the result
+///   is bitwise the same on any thread count (and equal to the reference's for max pooling and
+///   NHWC average pooling). Each block works through slices of rows small enough to stay in L2:
+///   zero the slice, then add the windows' terms vectorised along the channels. Where the windows
+///   tile the input (no overlap, no gap) each element is written once and nothing is zeroed.
+///   `.first` with AVX-512 runs a C row kernel (a masked add per tap); elsewhere overlapping
+///   windows scatter each gradient to its argmax through a per-window table of tap addresses.
+///   The result is written in place: large dx buffers come fresh from mmap, and their first-touch
+///   page faults (huge pages asked for, see ``poolAdviseHugePages(_:bytes:)``) are a large part
+///   of the time.
+/// - NCHW: threads own disjoint blocks of (n, c) planes; `.first` scatters each gradient to its
+///   argmax, average adds a row of shares per tap along the output row.
+
+/// Runs the fast backward pass; dy is in the cache's layout, so is the result.
+func pool2dBackwardFast<T: ConvKitFloat>(
+    _ dy: Tensor<T>, cache: Pool2DCache<T>, plan: PoolFastPlan, argmax: PoolArgmax?
+) -> Tensor<T> {
+    let layout = cache.options.layout
+    let count = cache.input.count
+    let dx = cache.input.scalars.withUnsafeBufferPointer { x in
+        dy.scalars.withUnsafeBufferPointer { g in
+            [T](unsafeUninitializedCapacity: count) { out, initialized in
+                poolAdviseHugePages(UnsafeMutableRawPointer(out.baseAddress!), bytes: count * MemoryLayout<T>.stride)
+                switch argmax {
+                case .narrow(let taps)?:
+                    taps.withUnsafeBufferPointer { a in
+                        poolBackwardKernel(x.baseAddress!, g.baseAddress!, a.baseAddress, out.baseAddress!, plan: plan, layout: layout)
+                    }
+                case .wide(let taps)?:
+                    taps.withUnsafeBufferPointer { a in
+                        poolBackwardKernel(x.baseAddress!, g.baseAddress!, a.baseAddress, out.baseAddress!, plan: plan, layout: layout)
+                    }
+                case nil:
+                    poolBackwardKernel(
+                        x.baseAddress!, g.baseAddress!, UnsafePointer<UInt8>?.none, out.baseAddress!, plan: plan, layout: layout)
+                }
+                initialized = count
+            }
+        }
+    }
+    return Tensor(uncheckedShape: cache.input.shape, scalars: dx)
+}
+
+@_specialize(where T == Float, I == UInt8)
+@_specialize(where T == Double, I == UInt8)
+@_specialize(where T == Float, I == Int32)
+@_specialize(where T == Double, I == Int32)
+func poolBackwardKernel<T: ConvKitFloat, I: FixedWidthInteger>(
+    _ x: UnsafePointer<T>, _ dy: UnsafePointer<T>, _ arg: UnsafePointer<I>?, _ dx: UnsafeMutablePointer<T>,
+    plan: PoolFastPlan, layout: TensorLayout
+) {
+    plan.rows.entries.withUnsafeBufferPointer { rows in
+        plan.columns.entries.withUnsafeBufferPointer { columns in
+            plan.columns.tapOutputs.withUnsafeBufferPointer { tapColumns in
+                let tables = PoolTables(rows: rows.baseAddress!, columns: columns.baseAddress!, tapColumns: tapColumns.baseAddress!)
+                if layout == .nhwc {
+                    poolBackwardNHWC(x, dy, arg, dx, plan: plan, tables: tables)
+                } else {
+                    poolBackwardNCHW(x, dy, arg, dx, plan: plan, tables: tables)
+                }
+            }
+        }
+    }
+}
+
+/// x and dx are (N, H, W, C); dy and arg are (N, P, Q, C).
+@_specialize(where T == Float, I == UInt8)
+@_specialize(where T == Double, I == UInt8)
+@_specialize(where T == Float, I == Int32)
+@_specialize(where T == Double, I == Int32)
+func poolBackwardNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
+    _ x: UnsafePointer<T>, _ dy: UnsafePointer<T>, _ arg: UnsafePointer<I>?, _ dx: UnsafeMutablePointer<T>,
+    plan: PoolFastPlan, tables: PoolTables
+) {
+    let g = plan.g
+    let (c, h, w, p, q) = (g.channels, g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth)
+    let (dh, dw, s) = (g.dilation.height, g.dilation.width, g.windowWidth)
+    let rowsPerItem = plan.blockSize(h, perBatch: g.batch)
+    let blocks = (h + rowsPerItem - 1) / rowsPerItem
+    // Slices of about 128 KiB of dx, zeroed and filled while in L2.
+    let sliceRows = max(1, (128 << 10) / max(1, w * c * MemoryLayout<T>.stride))
+    let mode = plan.mode
+    let ties = plan.maxTies
+    let assign = plan.tiles
+    // Overlapping windows with a stored argmax: scatter each gradient to its tap (one add per
+    // output element) rather than pass over every tap.
+    let scatter = mode == .max && ties == .first && !assign
+    let zero: T = 0
+    // With AVX-512 and a stored argmax, masked adds in C; otherwise the Swift loops below.
+    let isa = KernelISA.active
+    let rowKernel = mode == .max && ties == .first && arg != nil && isa == .avx512
+    // Per participant: shares, maxima and tie counts (C each); a row that absorbs the scatter of
+    // taps outside the slice (C); the target of every tap (R · S) and row offsets (R).
+    let taps = g.windowHeight * s
+    let vectorBytes = (4 * c * MemoryLayout<T>.stride + 63) / 64 * 64
+    let scratchBytes = vectorBytes + (taps + g.windowHeight) * MemoryLayout<Int>.stride
+    ScratchPool.shared.withBuffers(count: plan.threads, bytes: scratchBytes) { scratch in
+        ThreadPool.shared.parallelFor(g.batch * blocks, threads: plan.threads) { item, participant in
+            let share = scratch[participant].assumingMemoryBound(to: T.self)
+            let best = share + c
+            let tieCounts = best + c
+            let trash = tieCounts + c
+            let tapTarget = (scratch[participant] + vectorBytes).assumingMemoryBound(to: UnsafeMutablePointer<T>.self)
+            let rowOffset = (scratch[participant] + vectorBytes + taps * MemoryLayout<Int>.stride).assumingMemoryBound(to: Int.self)
+            let n = item / blocks
+            let blockEnd = min(h, (item % blocks + 1) * rowsPerItem)
+            for h0 in stride(from: (item % blocks) * rowsPerItem, to: blockEnd, by: sliceRows) {
+                let h1 = min(blockEnd, h0 + sliceRows)
+                if !assign { (dx + (n * h + h0) * w * c).initialize(repeating: 0, count: (h1 - h0) * w * c) }
+                for pp in 0..<p {
+                    let (hs, rlo, rhi, rowCount) = (tables.rows[4 * pp], tables.rows[4 * pp + 1], tables.rows[4 * pp + 2], tables.rows[4 * pp + 3])
+                    // The window rows inside this slice: taps r0 ..< r1.
+                    let r0 = max(rlo, h0 <= hs ? 0 : (h0 - hs + dh - 1) / dh)
+                    let r1 = min(rhi, h1 <= hs ? 0 : (h1 - hs + dh - 1) / dh)
+                    guard r0 < r1 else { continue }
+                    if rowKernel {
+                        // The rows of dx inside the slice, through the AVX-512 kernel.
+                        for r in r0..<r1 {
+                            tapTarget[r - r0] = dx + (n * h + hs + r * dh) * w * c
+                            rowOffset[r - r0] = r
+                        }
+                        let o = (n * p + pp) * q * c
+                        let done: Int32
+                        if T.self == Float.self {
+                            done = ck_pool_max_backward_row_f32(
+                                isa.code, UnsafeRawPointer(tapTarget).assumingMemoryBound(to: UnsafeMutablePointer<Float>?.self),
+                                rowOffset, r1 - r0, tables.columns, q, c, s, dw,
+                                UnsafeRawPointer(dy + o).assumingMemoryBound(to: Float.self), arg.map { UnsafeRawPointer($0 + o) },
+                                Int32(MemoryLayout<I>.size), assign ? 1 : 0)
+                        } else {
+                            done = ck_pool_max_backward_row_f64(
+                                isa.code, UnsafeRawPointer(tapTarget).assumingMemoryBound(to: UnsafeMutablePointer<Double>?.self),
+                                rowOffset, r1 - r0, tables.columns, q, c, s, dw,
+                                UnsafeRawPointer(dy + o).assumingMemoryBound(to: Double.self), arg.map { UnsafeRawPointer($0 + o) },
+                                Int32(MemoryLayout<I>.size), assign ? 1 : 0)
+                        }
+                        precondition(done == 1, "the AVX-512 pooling kernel is missing")
+                        continue
+                    }
+                    if scatter {
+                        guard let arg else { preconditionFailure("max pooling with .first needs the argmax") }
+                        // Row r of the window: its offset in dx, or −1 outside the slice (whose
+                        // taps go to the absorbing row).
+                        for r in rlo..<rhi { rowOffset[r] = r >= r0 && r < r1 ? (n * h + hs + r * dh) * w * c : -1 }
+                        for qq in 0..<q {
+                            let (ws, slo, shi) = (tables.columns[4 * qq], tables.columns[4 * qq + 1], tables.columns[4 * qq + 2])
+                            for r in rlo..<rhi {
+                                for ss in slo..<shi {
+                                    tapTarget[r * s + ss] = rowOffset[r] < 0 ? trash : dx + rowOffset[r] + (ws + ss * dw) * c
+                                }
+                            }
+                            let o = ((n * p + pp) * q + qq) * c
+                            let (gradient, a) = (dy + o, arg + o)
+                            for ch in 0..<c { tapTarget[Int(a[ch])][ch] += gradient[ch] }
+                        }
+                        continue
+                    }
+                    for qq in 0..<q {
+                        let (ws, slo, shi, columnCount) = (
+                            tables.columns[4 * qq], tables.columns[4 * qq + 1], tables.columns[4 * qq + 2], tables.columns[4 * qq + 3])
+                        let o = ((n * p + pp) * q + qq) * c
+                        let gradient = dy + o
+                        let base = dx + ((n * h + hs) * w + ws) * c
+                        switch mode {
+                        case .max where ties == .first:
+                            guard let arg else { preconditionFailure("max pooling with .first needs the argmax") }
+                            let a = arg + o
+                            for r in r0..<r1 {
+                                for ss in slo..<shi {
+                                    let tap = I(truncatingIfNeeded: r * s + ss)
+                                    let target = base + (r * dh * w + ss * dw) * c
+                                    if assign {
+                                        for ch in 0..<c {
+                                            // Both loads unconditional: a select, not a branch.
+                                            let (value, winner) = (gradient[ch], a[ch])
+                                            target[ch] = zero + (winner == tap ? value : 0)
+                                        }
+                                    } else {
+                                        for ch in 0..<c {
+                                            let (value, winner) = (gradient[ch], a[ch])
+                                            target[ch] += winner == tap ? value : 0
+                                        }
+                                    }
+                                }
+                            }
+                        case .max:
+                            // Recompute the window's maximum over all its taps, then its ties.
+                            let source = x + ((n * h + hs) * w + ws) * c
+                            let first = source + (rlo * dh * w + slo * dw) * c
+                            for ch in 0..<c { best[ch] = first[ch] }
+                            for r in rlo..<rhi {
+                                for ss in slo..<shi { poolMaxStep(best, source + (r * dh * w + ss * dw) * c, 1, c) }
+                            }
+                            if ties == .splitEvenly {
+                                for ch in 0..<c { tieCounts[ch] = 0 }
+                                for r in rlo..<rhi {
+                                    for ss in slo..<shi {
+                                        let v = source + (r * dh * w + ss * dw) * c
+                                        for ch in 0..<c {
+                                            let (b, value) = (best[ch], v[ch])
+                                            let tied = b != b ? value != value : value == b
+                                            tieCounts[ch] += tied ? 1 : 0
+                                        }
+                                    }
+                                }
+                                for ch in 0..<c { share[ch] = gradient[ch] / tieCounts[ch] }
+                            } else {
+                                for ch in 0..<c { share[ch] = gradient[ch] }
+                            }
+                            for r in r0..<r1 {
+                                for ss in slo..<shi {
+                                    let v = source + (r * dh * w + ss * dw) * c
+                                    let target = base + (r * dh * w + ss * dw) * c
+                                    for ch in 0..<c {
+                                        let (b, value, part, old) = (best[ch], v[ch], share[ch], assign ? zero : target[ch])
+                                        let tied = b != b ? value != value : value == b
+                                        target[ch] = old + (tied ? part : 0)
+                                    }
+                                }
+                            }
+                        case .average:
+                            let count = plan.divisorOverride ?? rowCount * columnCount
+                            if count & (count - 1) == 0 {
+                                // x / 2^k and x · 2^−k round alike.
+                                let scale = 1 / T(count)
+                                for ch in 0..<c { share[ch] = gradient[ch] * scale }
+                            } else {
+                                let divisor = T(count)
+                                for ch in 0..<c { share[ch] = gradient[ch] / divisor }
+                            }
+                            for r in r0..<r1 {
+                                for ss in slo..<shi {
+                                    let target = base + (r * dh * w + ss * dw) * c
+                                    if assign {
+                                        for ch in 0..<c { target[ch] = zero + share[ch] }
+                                    } else {
+                                        for ch in 0..<c { target[ch] += share[ch] }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// x and dx are (N, C, H, W); dy and arg are (N, C, P, Q).
+@_specialize(where T == Float, I == UInt8)
+@_specialize(where T == Double, I == UInt8)
+@_specialize(where T == Float, I == Int32)
+@_specialize(where T == Double, I == Int32)
+func poolBackwardNCHW<T: ConvKitFloat, I: FixedWidthInteger>(
+    _ x: UnsafePointer<T>, _ dy: UnsafePointer<T>, _ arg: UnsafePointer<I>?, _ dx: UnsafeMutablePointer<T>,
+    plan: PoolFastPlan, tables: PoolTables
+) {
+    let g = plan.g
+    let (h, w, p, q) = (g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth)
+    let (r, s, dh, dw, sw) = (g.windowHeight, g.windowWidth, g.dilation.height, g.dilation.width, g.stride.width)
+    let planes = g.batch * g.channels
+    let planesPerItem = plan.blockSize(planes, perBatch: 1)
+    let blocks = (planes + planesPerItem - 1) / planesPerItem
+    let mode = plan.mode
+    let ties = plan.maxTies
+    let override = plan.divisorOverride.map { T($0) }
+    // Per participant: a row of shares (Q) and the plane offset of every tap (R · S).
+    let scratchBytes = q * MemoryLayout<T>.stride + r * s * MemoryLayout<Int>.stride
+    ScratchPool.shared.withBuffers(count: plan.threads, bytes: scratchBytes) { scratch in
+        ThreadPool.shared.parallelFor(blocks, threads: plan.threads) { item, participant in
+            let share = scratch[participant].assumingMemoryBound(to: T.self)
+            let tapOffset = (scratch[participant] + q * MemoryLayout<T>.stride).assumingMemoryBound(to: Int.self)
+            for tap in 0..<(r * s) { tapOffset[tap] = tap / s * dh * w + tap % s * dw }
+            for plane in (item * planesPerItem)..<min(planes, (item + 1) * planesPerItem) {
+                let xPlane = x + plane * h * w
+                let dxPlane = dx + plane * h * w
+                dxPlane.initialize(repeating: 0, count: h * w)
+                for pp in 0..<p {
+                    let (hs, rlo, rhi, rowCount) = (tables.rows[4 * pp], tables.rows[4 * pp + 1], tables.rows[4 * pp + 2], tables.rows[4 * pp + 3])
+                    let o = (plane * p + pp) * q
+                    let gradient = dy + o
+                    switch mode {
+                    case .max where ties == .first:
+                        guard let arg else { preconditionFailure("max pooling with .first needs the argmax") }
+                        let a = arg + o
+                        let rowBase = dxPlane + hs * w
+                        for qq in 0..<q {
+                            rowBase[tables.columns[4 * qq] + tapOffset[Int(a[qq])]] += gradient[qq]
+                        }
+                    case .max:
+                        for qq in 0..<q {
+                            let (ws, slo, shi) = (tables.columns[4 * qq], tables.columns[4 * qq + 1], tables.columns[4 * qq + 2])
+                            let source = xPlane + hs * w + ws
+                            var best = source[tapOffset[rlo * s + slo]]
+                            var count = 0
+                            for rr in rlo..<rhi {
+                                for ss in slo..<shi {
+                                    let v = source[tapOffset[rr * s + ss]]
+                                    if v > best || (v != v && best == best) { best = v; count = 1 } else if v == best || (v != v && best != best) { count += 1 }
+                                }
+                            }
+                            let value = ties == .splitEvenly ? gradient[qq] / T(count) : gradient[qq]
+                            let target = dxPlane + hs * w + ws
+                            for rr in rlo..<rhi {
+                                for ss in slo..<shi {
+                                    let v = source[tapOffset[rr * s + ss]]
+                                    if best != best ? v != v : v == best { target[tapOffset[rr * s + ss]] += value }
+                                }
+                            }
+                        }
+                    case .average:
+                        if let override {
+                            for qq in 0..<q { share[qq] = gradient[qq] / override }
+                        } else {
+                            for qq in 0..<q { share[qq] = gradient[qq] / T(rowCount * tables.columns[4 * qq + 3]) }
+                        }
+                        for rr in rlo..<rhi {
+                            let row = dxPlane + (hs + rr * dh) * w
+                            for ss in 0..<s {
+                                let (q0, q1) = (tables.tapColumns[2 * ss], tables.tapColumns[2 * ss + 1])
+                                guard q0 < q1 else { continue }
+                                let target = row + tables.columns[4 * q0] + ss * dw
+                                let values = share + q0
+                                if sw == 1 {
+                                    for j in 0..<(q1 - q0) { target[j] += values[j] }
+                                } else {
+                                    for j in 0..<(q1 - q0) { target[j * sw] += values[j] }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,329 @@
+import CConvKitKernels
+
+/// The fast forward pooling kernels.
+///
+/// Both layouts compute, for output (n, c, p, q), the first maximum (or the sum over the
+/// divisor) of the taps `x[n, c, start_h(p) + r·dh, start_w(q) + s·dw]` for r, s in the
+/// valid ranges of the axis tables, in scan order (r, then s), exactly as the reference.
+/// - NHWC: one output row at a time, vectorised along the contiguous channel axis; threads split
+///   (n, output-row blocks). With AVX2 or AVX-512 the row goes to a C kernel (ck_pool.h) that
+///   keeps each window's running maximum (or sum) in registers, four vectors of channels at a
+///   time, prefetches ahead and stores large outputs non-temporally; otherwise Swift loops
+///   (SSE2) do one pass per tap. Swift's SSE2 selects take three instructions where AVX-512
+///   takes one: max pooling with the argmax ran at 4 ms on maxpool2-112 (compute-bound) against
+///   under 2 ms in C.
+/// - NCHW: one (n, c) plane at a time, one output row at a time; each tap (r, s) is a pass
+///   along the output row (strided taps gathered into a contiguous row first); threads split
+///   blocks of planes.
+///
+/// The Swift loops keep the running maximum in the output itself and replaces it when a tap is
+/// larger, or is NaN while the maximum is not: the first maximum (first NaN) wins. `arg`, when
+/// given, receives the tap `r · S + s` of the winner.
+
+/// Runs the fast forward pass: the output (in the input's layout) and, for max pooling when
+/// `storeArgmax`, the argmax taps.
+func pool2dForwardFast<T: ConvKitFloat>(
+    _ input: Tensor<T>, plan: PoolFastPlan, layout: TensorLayout, storeArgmax: Bool
+) -> (output: Tensor<T>, argmax: PoolArgmax?) {
+    let count = plan.outputCount
+    let withArgmax = storeArgmax && plan.mode == .max
+    var argmax: PoolArgmax? = nil
+    let output: [T] = input.scalars.withUnsafeBufferPointer { x in
+        [T](unsafeUninitializedCapacity: count) { y, initialized in
+            poolAdviseHugePages(UnsafeMutableRawPointer(y.baseAddress!), bytes: count * MemoryLayout<T>.stride)
+            if withArgmax && plan.narrowArgmax {
+                let taps = [UInt8](unsafeUninitializedCapacity: count) { a, n in
+                    poolForwardKernel(x.baseAddress!, y.baseAddress!, a.baseAddress, plan: plan, layout: layout)
+                    n = count
+                }
+                argmax = .narrow(taps)
+            } else if withArgmax {
+                let taps = [Int32](unsafeUninitializedCapacity: count) { a, n in
+                    poolForwardKernel(x.baseAddress!, y.baseAddress!, a.baseAddress, plan: plan, layout: layout)
+                    n = count
+                }
+                argmax = .wide(taps)
+            } else {
+                poolForwardKernel(x.baseAddress!, y.baseAddress!, UnsafeMutablePointer<UInt8>?.none, plan: plan, layout: layout)
+            }
+            initialized = count
+        }
+    }
+    return (Tensor(uncheckedShape: plan.g.outputShape(layout), scalars: output), argmax)
+}
+
+@_specialize(where T == Float, I == UInt8)
+@_specialize(where T == Double, I == UInt8)
+@_specialize(where T == Float, I == Int32)
+@_specialize(where T == Double, I == Int32)
+func poolForwardKernel<T: ConvKitFloat, I: FixedWidthInteger>(
+    _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ arg: UnsafeMutablePointer<I>?,
+    plan: PoolFastPlan, layout: TensorLayout
+) {
+    plan.rows.entries.withUnsafeBufferPointer { rows in
+        plan.columns.entries.withUnsafeBufferPointer { columns in
+            plan.columns.tapOutputs.withUnsafeBufferPointer { tapColumns in
+                let tables = PoolTables(rows: rows.baseAddress!, columns: columns.baseAddress!, tapColumns: tapColumns.baseAddress!)
+                if layout == .nhwc {
+                    poolForwardNHWC(x, y, arg, plan: plan, tables: tables)
+                } else {
+                    poolForwardNCHW(x, y, arg, plan: plan, tables: tables)
+                }
+            }
+        }
+    }
+}
+
+/// Raw views of a plan's tables, for the kernels' inner loops.
+struct PoolTables {
+    /// Four entries per output row: start, lo, hi, divisor count.
+    let rows: UnsafePointer<Int>
+    /// Four entries per output column: start, lo, hi, divisor count.
+    let columns: UnsafePointer<Int>
+    /// Two entries per column tap: the output columns whose tap is inside the input.
+    let tapColumns: UnsafePointer<Int>
+}
+
+/// x is (N, H, W, C); y and arg are (N, P, Q, C).
+@_specialize(where T == Float, I == UInt8)
+@_specialize(where T == Double, I == UInt8)
+@_specialize(where T == Float, I == Int32)
+@_specialize(where T == Double, I == Int32)
+func poolForwardNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
+    _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ arg: UnsafeMutablePointer<I>?,
+    plan: PoolFastPlan, tables: PoolTables
+) {
+    let g = plan.g
+    let (c, h, w, p, q) = (g.channels, g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth)
+    let (dh, dw, s) = (g.dilation.height, g.dilation.width, g.windowWidth)
+    let rowsPerItem = plan.blockSize(p, perBatch: g.batch)
+    let blocks = (p + rowsPerItem - 1) / rowsPerItem
+    let mode = plan.mode
+    let override = plan.divisorOverride.map { T($0) }
+    // Max pooling runs the C row kernels where the CPU has AVX2 or AVX-512 (SSE2 needs three
+    // instructions for each select), otherwise the Swift loops below.
+    let isa = KernelISA.active
+    let rowKernel = isa >= .avx2
+    let r = g.windowHeight
+    let argBytes = arg == nil ? 0 : Int32(MemoryLayout<I>.size)
+    // Outputs larger than the caches are stored around them.
+    let stream: Int32 = plan.outputCount * MemoryLayout<T>.stride >= 8 << 20 ? 1 : 0
+    // Per participant: a row of argmax taps (C, T's width), then for the row kernel the window
+    // rows' pointers and taps (R each) and the window taps' pointers and ids (R · S each).
+    let rowScratch = (max(c, 1) * MemoryLayout<T>.stride + 63) / 64 * 64
+    let scratchBytes = rowScratch + (2 * r + r * s) * 8 + r * s * 4
+    ScratchPool.shared.withBuffers(count: plan.threads, bytes: scratchBytes) { scratch in
+    ThreadPool.shared.parallelFor(g.batch * blocks, threads: plan.threads) { item, participant in
+        let taps = scratch[participant]
+        let rowPointers = (taps + rowScratch).assumingMemoryBound(to: UnsafeRawPointer?.self)
+        let rowTaps = (taps + rowScratch + r * 8).assumingMemoryBound(to: Int.self)
+        let tapPointers = taps + rowScratch + 2 * r * 8
+        let tapIds = (taps + rowScratch + (2 * r + r * s) * 8).assumingMemoryBound(to: Int32.self)
+        let n = item / blocks
+        let p0 = (item % blocks) * rowsPerItem
+        for pp in p0..<min(p, p0 + rowsPerItem) {
+            let (hs, rlo, rhi, rowCount) = (tables.rows[4 * pp], tables.rows[4 * pp + 1], tables.rows[4 * pp + 2], tables.rows[4 * pp + 3])
+            if rowKernel {
+                for rr in rlo..<rhi {
+                    rowPointers[rr - rlo] = UnsafeRawPointer(x + (n * h + hs + rr * dh) * w * c)
+                    rowTaps[rr - rlo] = rr
+                }
+                let o = (n * p + pp) * q * c
+                let argRow = arg.map { UnsafeMutableRawPointer($0 + o) }
+                if mode == .average {
+                    let divisor = plan.divisorOverride ?? 0
+                    if T.self == Float.self {
+                        ck_pool_avg_row_f32(
+                            isa.code, UnsafeRawPointer(rowPointers).assumingMemoryBound(to: UnsafePointer<Float>?.self),
+                            rhi - rlo, tables.columns, q, c, dw, rowCount, divisor,
+                            UnsafeMutableRawPointer(y + o).assumingMemoryBound(to: Float.self),
+                            tapPointers.assumingMemoryBound(to: UnsafePointer<Float>?.self), stream)
+                    } else {
+                        ck_pool_avg_row_f64(
+                            isa.code, UnsafeRawPointer(rowPointers).assumingMemoryBound(to: UnsafePointer<Double>?.self),
+                            rhi - rlo, tables.columns, q, c, dw, rowCount, divisor,
+                            UnsafeMutableRawPointer(y + o).assumingMemoryBound(to: Double.self),
+                            tapPointers.assumingMemoryBound(to: UnsafePointer<Double>?.self), stream)
+                    }
+                    continue
+                }
+                if T.self == Float.self {
+                    ck_pool_max_row_f32(
+                        isa.code, UnsafeRawPointer(rowPointers).assumingMemoryBound(to: UnsafePointer<Float>?.self),
+                        rowTaps, rhi - rlo, tables.columns, q, c, s, dw,
+                        UnsafeMutableRawPointer(y + o).assumingMemoryBound(to: Float.self), argRow, argBytes,
+                        tapPointers.assumingMemoryBound(to: UnsafePointer<Float>?.self), tapIds, stream)
+                } else {
+                    ck_pool_max_row_f64(
+                        isa.code, UnsafeRawPointer(rowPointers).assumingMemoryBound(to: UnsafePointer<Double>?.self),
+                        rowTaps, rhi - rlo, tables.columns, q, c, s, dw,
+                        UnsafeMutableRawPointer(y + o).assumingMemoryBound(to: Double.self), argRow, argBytes,
+                        tapPointers.assumingMemoryBound(to: UnsafePointer<Double>?.self), tapIds, stream)
+                }
+                continue
+            }
+            for qq in 0..<q {
+                let (ws, slo, shi, columnCount) = (
+                    tables.columns[4 * qq], tables.columns[4 * qq + 1], tables.columns[4 * qq + 2], tables.columns[4 * qq + 3])
+                let o = ((n * p + pp) * q + qq) * c
+                let out = y + o
+                let base = x + ((n * h + hs) * w + ws) * c
+                switch mode {
+                case .max:
+                    let first = base + (rlo * dh * w + slo * dw) * c
+                    for ch in 0..<c { out[ch] = first[ch] }
+                    if let arg {
+                        poolFillTaps(taps, as: T.self, rlo * s + slo, c)
+                        for r in rlo..<rhi {
+                            for ss in slo..<shi where r != rlo || ss != slo {
+                                poolMaxStep(out, taps, base + (r * dh * w + ss * dw) * c, 1, r * s + ss, c)
+                            }
+                        }
+                        poolNarrowTaps(taps, as: T.self, arg + o, c)
+                    } else {
+                        for r in rlo..<rhi {
+                            for ss in slo..<shi where r != rlo || ss != slo {
+                                poolMaxStep(out, base + (r * dh * w + ss * dw) * c, 1, c)
+                            }
+                        }
+                    }
+                case .average:
+                    for ch in 0..<c { out[ch] = 0 }
+                    for r in rlo..<rhi {
+                        for ss in slo..<shi {
+                            let source = base + (r * dh * w + ss * dw) * c
+                            for ch in 0..<c { out[ch] += source[ch] }
+                        }
+                    }
+                    let divisor = override ?? T(rowCount * columnCount)
+                    for ch in 0..<c { out[ch] /= divisor }
+                }
+            }
+        }
+    }
+    }
+}
+
+/// x is (N, C, H, W); y and arg are (N, C, P, Q).
+@_specialize(where T == Float, I == UInt8)
+@_specialize(where T == Double, I == UInt8)
+@_specialize(where T == Float, I == Int32)
+@_specialize(where T == Double, I == Int32)
+func poolForwardNCHW<T: ConvKitFloat, I: FixedWidthInteger>(
+    _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ arg: UnsafeMutablePointer<I>?,
+    plan: PoolFastPlan, tables: PoolTables
+) {
+    let g = plan.g
+    let (h, w, p, q) = (g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth)
+    let (dh, dw, s, sw) = (g.dilation.height, g.dilation.width, g.windowWidth, g.stride.width)
+    let planes = g.batch * g.channels
+    let planesPerItem = plan.blockSize(planes, perBatch: 1)
+    let blocks = (planes + planesPerItem - 1) / planesPerItem
+    let mode = plan.mode
+    let override = plan.divisorOverride.map { T($0) }
+    // Per participant: the argmax taps of a row (Q, T's width) and a gathered row of input (Q).
+    let rowBytes = (max(q, 1) * MemoryLayout<T>.stride + 63) / 64 * 64
+    ScratchPool.shared.withBuffers(count: plan.threads, bytes: 2 * rowBytes) { scratch in
+    ThreadPool.shared.parallelFor(blocks, threads: plan.threads) { item, participant in
+        let taps = scratch[participant]
+        let gathered = (scratch[participant] + rowBytes).assumingMemoryBound(to: T.self)
+        for plane in (item * planesPerItem)..<min(planes, (item + 1) * planesPerItem) {
+            let xPlane = x + plane * h * w
+            for pp in 0..<p {
+                let (hs, rlo, rhi, rowCount) = (tables.rows[4 * pp], tables.rows[4 * pp + 1], tables.rows[4 * pp + 2], tables.rows[4 * pp + 3])
+                let o = (plane * p + pp) * q
+                let out = y + o
+                switch mode {
+                case .max:
+                    // Start every column from its first valid tap, then pass over the others.
+                    let firstRow = xPlane + (hs + rlo * dh) * w
+                    for qq in 0..<q {
+                        let (ws, slo) = (tables.columns[4 * qq], tables.columns[4 * qq + 1])
+                        out[qq] = firstRow[ws + slo * dw]
+                    }
+                    if arg != nil {
+                        for qq in 0..<q { poolFillTaps(taps + qq * MemoryLayout<T>.stride, as: T.self, rlo * s + tables.columns[4 * qq + 1], 1) }
+                    }
+                    for r in rlo..<rhi {
+                        let row = xPlane + (hs + r * dh) * w
+                        for ss in 0..<s where r != rlo || ss != 0 {
+                            // Columns q0 ..< q1 have tap ss inside the input; tap (rlo, 0) was
+                            // the first tap of each of its columns, so skipping it is exact, and
+                            // passing again over a first tap changes nothing.
+                            let (q0, q1) = (tables.tapColumns[2 * ss], tables.tapColumns[2 * ss + 1])
+                            guard q0 < q1 else { continue }
+                            var source = UnsafePointer(row + tables.columns[4 * q0] + ss * dw)
+                            if sw != 1 {
+                                // Strided selects are neither vectorised nor branch-free: gather
+                                // the taps into a contiguous row first.
+                                for j in 0..<(q1 - q0) { gathered[j] = source[j * sw] }
+                                source = UnsafePointer(gathered)
+                            }
+                            if arg != nil {
+                                poolMaxStep(out + q0, taps + q0 * MemoryLayout<T>.stride, source, 1, r * s + ss, q1 - q0)
+                            } else {
+                                poolMaxStep(out + q0, source, 1, q1 - q0)
+                            }
+                        }
+                    }
+                    if let arg { poolNarrowTaps(taps, as: T.self, arg + o, q) }
+                case .average:
+                    for qq in 0..<q { out[qq] = 0 }
+                    for r in rlo..<rhi {
+                        let row = xPlane + (hs + r * dh) * w
+                        for ss in 0..<s {
+                            let (q0, q1) = (tables.tapColumns[2 * ss], tables.tapColumns[2 * ss + 1])
+                            guard q0 < q1 else { continue }
+                            let source = row + tables.columns[4 * q0] + ss * dw
+                            let target = out + q0
+                            if sw == 1 {
+                                for j in 0..<(q1 - q0) { target[j] += source[j] }
+                            } else {
+                                for j in 0..<(q1 - q0) { target[j] += source[j * sw] }
+                            }
+                        }
+                    }
+                    if let override {
+                        for qq in 0..<q { out[qq] /= override }
+                    } else {
+                        for qq in 0..<q { out[qq] /= T(rowCount * tables.columns[4 * qq + 3]) }
+                    }
+                }
+            }
+        }
+    }
+    }
+}
+
+/// PyTorch's indices, `h · W + w` of each window's first maximum, from the argmax taps; in the
+/// output's layout.
+func poolIndices(_ argmax: PoolArgmax, plan: PoolFastPlan, layout: TensorLayout) -> Tensor<Int> {
+    let g = plan.g
+    let (c, p, q, s, w) = (g.channels, g.outputHeight, g.outputWidth, g.windowWidth, g.inputWidth)
+    let (dh, dw) = (g.dilation.height, g.dilation.width)
+    let rows = plan.rows.entries
+    let columns = plan.columns.entries
+    func index(_ tap: Int, _ pp: Int, _ qq: Int) -> Int {
+        (rows[4 * pp] + tap / s * dh) * w + columns[4 * qq] + tap % s * dw
+    }
+    func convert<I: FixedWidthInteger>(_ taps: [I]) -> [Int] {
+        var indices = [Int](repeating: 0, count: taps.count)
+        for n in 0..<g.batch {
+            for pp in 0..<p {
+                for qq in 0..<q {
+                    for ch in 0..<c {
+                        let o = layout == .nhwc ? ((n * p + pp) * q + qq) * c + ch : ((n * c + ch) * p + pp) * q + qq
+                        indices[o] = index(Int(taps[o]), pp, qq)
+                    }
+                }
+            }
+        }
+        return indices
+    }
+    let indices: [Int]
+    switch argmax {
+    case .narrow(let taps): indices = convert(taps)
+    case .wide(let taps): indices = convert(taps)
+    }
+    return Tensor(uncheckedShape: g.outputShape(layout), scalars: indices)
+}
