@@ -86,21 +86,21 @@ import Testing
         let (expected, referenceCache) = try pool2dForward(x, options: reference)
         let expectedDx = try pool2dBackward(dy, cache: referenceCache)
         for isa in KernelISA.supported {
-            KernelISA.active = isa
-            defer { KernelISA.active = .detected }
-            var options = c.options
-            options.algorithm = .fast
-            let (y, cache) = try pool2dForward(x, options: options)
-            let dx = try pool2dBackward(dy, cache: cache)
-            #expect(y.shape == expected.shape)
-            #expect(dx.shape == expectedDx.shape)
-            #expect(cache.indices == referenceCache.indices, "\(isa) indices")
-            if c.options.mode == .max {
-                #expect(sameBits(y, expected), "\(isa) output")
-                #expect(sameBits(dx, expectedDx), "\(isa) gradient")
-            } else {
-                #expect(try #require(y.relativeError(to: expected)) <= tolerance, "\(isa) output")
-                #expect(try #require(dx.relativeError(to: expectedDx)) <= tolerance, "\(isa) gradient")
+            try KernelISA.withActive(isa) {
+                var options = c.options
+                options.algorithm = .fast
+                let (y, cache) = try pool2dForward(x, options: options)
+                let dx = try pool2dBackward(dy, cache: cache)
+                #expect(y.shape == expected.shape)
+                #expect(dx.shape == expectedDx.shape)
+                #expect(cache.indices == referenceCache.indices, "\(isa) indices")
+                if c.options.mode == .max {
+                    #expect(sameBits(y, expected), "\(isa) output")
+                    #expect(sameBits(dx, expectedDx), "\(isa) gradient")
+                } else {
+                    #expect(try #require(y.relativeError(to: expected)) <= tolerance, "\(isa) output")
+                    #expect(try #require(dx.relativeError(to: expectedDx)) <= tolerance, "\(isa) gradient")
+                }
             }
         }
     }
