@@ -39,6 +39,15 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Measure this machine's FP32 FMA peak and show each conv row as a fraction of it.")
     var peak = false
 
+    @Flag(help: "Measure training throughput instead: the digits and mnist presets, Adam 1e-3, batch 64 (pytorch_train.py's recipe).")
+    var train = false
+
+    @Option(help: "With --train: the MNIST IDX folder.")
+    var mnist: String = "../shared/data/mnist"
+
+    @Option(help: "With --train: epochs per model (the median epoch is reported).")
+    var epochs: Int = 3
+
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
         guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1, got \(`repeat`)") }
@@ -51,6 +60,13 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        if train {
+            print("convkit \(KernelISA.active.rawValue), threads \(threads): training throughput (Adam 1e-3, batch 64)")
+            for row in try TrainingBenchmark.run(epochs: max(epochs, 1), mnist: mnist, threads: threads) {
+                print(String(format: "%-8@ %10.0f images/s (median of %d epochs)", row.name as NSString, row.imagesPerSecond, row.epochs))
+            }
+            return
+        }
         let suite = try BenchSuite.load(path: suite)
         let peer = try compare.map { path -> [String: Double] in
             do {

@@ -106,7 +106,8 @@ extension BenchSuite {
         for c in pool {
             let options = Pool2DOptions(
                 c.mode == "max" ? .max : .average, window: Size2D(c.R, c.S), stride: Size2D(c.stride, c.stride),
-                padding: .uniform(c.pad), layout: layout, threads: threads)
+                padding: .uniform(c.pad), layout: layout, algorithm: algorithm == .reference ? .reference : .fast,
+                threads: threads)
             if skipSlow && algorithm == .reference && c.N * c.C * c.H * c.W > 1_000_000 { continue }
             let x = try randomFloats(layout == .nhwc ? [c.N, c.H, c.W, c.C] : [c.N, c.C, c.H, c.W], rng: &rng)
             let (y, cache) = try pool2dForward(x, options: options)
@@ -117,5 +118,33 @@ extension BenchSuite {
             record(BenchRow(layer: c.name, op: "pool_backward", seconds: backward, gflops: nil, layout: layout.rawValue))
         }
         return rows
+    }
+}
+
+/// Training throughput on the two reference models, with `pytorch_train.py`'s recipe (Adam 1e-3,
+/// batch 64) so the images/s compare with its output.
+enum TrainingBenchmark {
+    struct Row {
+        let name: String
+        let imagesPerSecond: Double
+        let epochs: Int
+    }
+
+    /// The median images/s over `epochs` epochs of the digits preset, and of the MNIST preset when
+    /// `mnist` (an IDX folder) exists.
+    static func run(epochs: Int, mnist: String, threads: Int) throws -> [Row] {
+        ConvKitRuntime.threads = threads
+        var sets: [(String, ModelSpec, (train: Dataset, test: Dataset))] = [("digits", ModelSpec.digits, try Dataset.digitsSplit())]
+        if FileManager.default.fileExists(atPath: mnist) {
+            sets.append(("mnist", ModelSpec.mnist, try Dataset.load(URL(fileURLWithPath: mnist))))
+        }
+        return try sets.map { name, spec, data in
+            var trainer = try Trainer(
+                model: Sequential<Float>(spec, seed: 0), optimizer: OptimizerChoice(named: "adam", learningRate: 1e-3),
+                configuration: TrainingConfiguration(epochs: epochs, batchSize: 64, learningRate: 1e-3))
+            _ = try trainer.run(train: data.train, test: data.test)
+            let speeds = trainer.history.map(\.imagesPerSecond).sorted()
+            return Row(name: name, imagesPerSecond: speeds[speeds.count / 2], epochs: epochs)
+        }
     }
 }

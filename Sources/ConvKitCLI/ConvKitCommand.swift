@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConvKit
+import Foundation
 
 /// `convkit`: the command-line front of ConvKit.
 @main
@@ -17,7 +18,12 @@ struct ConvKitCommand: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
-            exit(withError: error)
+            let code = exitCode(for: error)
+            // Help and version go out as ArgumentParser prints them; any failure is one line.
+            guard code != .success else { exit(withError: error) }
+            let message = self.message(for: error)
+            if !message.isEmpty { FileHandle.standardError.write(Data("Error: \(message)\n".utf8)) }
+            Foundation.exit(code.rawValue)
         }
     }
 }

@@ -1,6 +1,7 @@
 /// Which statistic a pooling window takes.
 public enum PoolMode: String, Sendable, Hashable, CaseIterable {
-    /// The largest value in the window (NaN if the window holds one, as PyTorch).
+    /// The largest value in the window; NaN if the window holds one, as in PyTorch. Its index
+    /// and gradient go to the window's first NaN (PyTorch's CPU kernel picks the last one).
     case max
     /// The mean of the window; see ``Pool2DOptions/countIncludePad`` for the divisor.
     case average

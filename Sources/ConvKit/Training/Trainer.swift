@@ -35,7 +35,7 @@ public struct EpochRecord: Sendable, Codable, Equatable {
     public var trainAccuracy: Double
     public var testLoss: Double
     public var testAccuracy: Double
-    /// Seconds spent in training steps (evaluation excluded).
+    /// Seconds spent on the epoch's batches: assembling them and training (evaluation excluded).
     public var seconds: Double
     public var imagesPerSecond: Double
 }
@@ -119,13 +119,19 @@ public struct Trainer: Sendable {
         while epoch < configuration.epochs {
             optimizer.learningRate = schedule.learningRate(base: configuration.learningRate, at: epoch)
             var index = 0
+            // Seconds count batch assembly and steps, as PyTorch's script times its epochs.
+            var clock = DispatchTime.now().uptimeNanoseconds
             for batch in loader.nextEpoch() {
                 defer { index += 1 }
-                guard index >= batchInEpoch else { continue }
-                let start = DispatchTime.now().uptimeNanoseconds
+                guard index >= batchInEpoch else {
+                    clock = DispatchTime.now().uptimeNanoseconds
+                    continue
+                }
                 let (loss, correct) = try model.trainStep(batch.images, labels: batch.labels, optimizer: &optimizer)
                 guard loss.isFinite else { return .diverged(step: optimizer.stepCount, loss: loss) }
-                partial.seconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                let now = DispatchTime.now().uptimeNanoseconds
+                partial.seconds += Double(now - clock) / 1e9
+                clock = now
                 partial.lossSum += loss * Double(batch.count)
                 partial.correct += correct
                 partial.seen += batch.count
