@@ -32,9 +32,8 @@ func conv2dBackwardWeightsFast<T: ConvKitFloat>(
     let gemm = PackedGEMM<T>()
     let taps = TapTable(g, paddingMode: paddingMode)
     let (c, k, cg, kg) = (g.inputChannels, g.outputChannels, g.inputChannelsPerGroup, g.outputChannelsPerGroup)
-    let (r, s, h, w) = (g.kernelHeight, g.kernelWidth, g.inputHeight, g.inputWidth)
-    let (pq, q) = (g.outputHeight * g.outputWidth, g.outputWidth)
-    let tapCount = r * s
+    let tapCount = g.kernelHeight * g.kernelWidth
+    let pq = g.outputHeight * g.outputWidth
     let pixels = g.batch * pq
     let rows = tapCount * cg
     let split = ReductionSplit(pixels: pixels)

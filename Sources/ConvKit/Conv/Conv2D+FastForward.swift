@@ -27,19 +27,6 @@ struct TapTable {
     }
 }
 
-/// Blocking of the fast path's GEMMs: rows per block and depth per block.
-struct GEMMBlocking {
-    let rowsPerBlock: Int
-    let depthPerBlock: Int
-
-    init<T>(_ gemm: PackedGEMM<T>, depth: Int) {
-        rowsPerBlock = gemm.mr * max(1, 168 / gemm.mr)
-        // Depth blocks of at most 256 keep a B panel in L1 and an A block in L2.
-        let blocks = (depth + 255) / 256
-        depthPerBlock = (depth + blocks - 1) / max(blocks, 1)
-    }
-}
-
 /// The fast forward convolution: an implicit GEMM over NHWC through an indirection table.
 ///
 /// For group g, `out[m, g·K/G + j] = bias + Σ_kk A[m, kk] · B[kk, j]` with rows `m = (n, p, q)`,
@@ -61,9 +48,8 @@ func conv2dForwardFast<T: ConvKitFloat>(
     let gemm = PackedGEMM<T>()
     let taps = TapTable(g, paddingMode: paddingMode)
     let (c, k, cg, kg) = (g.inputChannels, g.outputChannels, g.inputChannelsPerGroup, g.outputChannelsPerGroup)
-    let (r, s, h, w) = (g.kernelHeight, g.kernelWidth, g.inputHeight, g.inputWidth)
-    let (pq, q) = (g.outputHeight * g.outputWidth, g.outputWidth)
-    let tapCount = r * s
+    let tapCount = g.kernelHeight * g.kernelWidth
+    let pq = g.outputHeight * g.outputWidth
     let rows = g.batch * pq
     let rowsPerBlock = gemm.indirectMR * max(1, 192 / gemm.indirectMR)
     let rowBlocks = (rows + rowsPerBlock - 1) / rowsPerBlock
@@ -105,14 +91,5 @@ func conv2dForwardFast<T: ConvKitFloat>(
                 }
             }
         }
-    }
-}
-
-/// Zeros the rows of the last A panel past `rows`, so whole tiles can be multiplied.
-func zeroPanelTail<T: ConvKitFloat>(_ packedA: UnsafeMutablePointer<T>, rows: Int, kc: Int, mr: Int) {
-    guard rows % mr != 0 else { return }
-    let panel = packedA + (rows / mr) * mr * kc
-    for p in 0..<kc {
-        for i in (rows % mr)..<mr { panel[p * mr + i] = 0 }
     }
 }

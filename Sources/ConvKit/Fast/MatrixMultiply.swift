@@ -67,3 +67,25 @@ func matrixMultiply<T: ConvKitFloat>(
         }
     }
 }
+
+/// Blocking of the fast path's GEMMs: rows per block and depth per block.
+struct GEMMBlocking {
+    let rowsPerBlock: Int
+    let depthPerBlock: Int
+
+    init<T>(_ gemm: PackedGEMM<T>, depth: Int) {
+        rowsPerBlock = gemm.mr * max(1, 168 / gemm.mr)
+        // Depth blocks of at most 256 keep a B panel in L1 and an A block in L2.
+        let blocks = (depth + 255) / 256
+        depthPerBlock = (depth + blocks - 1) / max(blocks, 1)
+    }
+}
+
+/// Zeros the rows of the last A panel past `rows`, so whole tiles can be multiplied.
+func zeroPanelTail<T: ConvKitFloat>(_ packedA: UnsafeMutablePointer<T>, rows: Int, kc: Int, mr: Int) {
+    guard rows % mr != 0 else { return }
+    let panel = packedA + (rows / mr) * mr * kc
+    for p in 0..<kc {
+        for i in (rows % mr)..<mr { panel[p * mr + i] = 0 }
+    }
+}
