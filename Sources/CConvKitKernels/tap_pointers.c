@@ -36,7 +36,8 @@ void ck_gradient_tap_pointers(const char *dy, long element_size, long pixel_stri
             // The output position that read this padded position through tap (r, s); the class
             // guarantees the divisions are exact.
             long dr = hp - tap_r[t] * dh, dc = wp - tap_s[t] * dw;
-            long pp = dr / sh, qq = dc / sw;
+            // Integer division is slow; stride 1 (the common case) needs none.
+            long pp = sh == 1 ? dr : dr / sh, qq = sw == 1 ? dc : dc / sw;
             *out++ = dr >= 0 && pp < P && dc >= 0 && qq < Q ? dy + ((n * P + pp) * Q + qq) * bytes_per_pixel : zero;
         }
         if (++b == class_cols) { b = 0; if (++a == class_rows) { a = 0; n++; } }

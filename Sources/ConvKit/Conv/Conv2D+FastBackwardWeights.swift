@@ -82,8 +82,11 @@ func conv2dBackwardWeightsFast<T: ConvKitFloat>(
                                     c: partials + splitIndex * partialSize, rowOffsets: rowOffsets, accumulate: true)
                                 if row0 == 0 {
                                     // in the forward pass this was: y[m, k] += b[k], so now we have:
-                                    for m in m0 ..< m0 + chunk {
-                                        for j in 0..<kg { biasPartials[splitIndex * k + group * kg + j] += dy[m * k + group * kg + j] }
+                                    let sum = biasPartials + splitIndex * k + group * kg
+                                    var row = dy + m0 * k + group * kg
+                                    for _ in 0..<chunk {
+                                        for j in 0..<kg { sum[j] += row[j] }
+                                        row += k
                                     }
                                 }
                             }
