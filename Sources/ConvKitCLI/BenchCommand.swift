@@ -80,9 +80,10 @@ struct BenchCommand: ParsableCommand {
         if peak {
             let single = MachinePeak.measure(threads: 1)
             let all = MachinePeak.measure(threads: threads)
-            print(String(format: "FP32 FMA peak (%@): %.1f GFLOP/s per core, %.1f GFLOP/s on %d threads",
+            print(String(format: "FP32 FMA peak (%@): %.1f GFLOP/s per core, %.1f GFLOP/s on %d threads together",
                          KernelISA.active.rawValue, single, all, threads))
-            peakPerThread = all
+            // Rows are shown against one core's peak times the threads: what the cores could do.
+            peakPerThread = single * Double(threads)
         }
         print("convkit \(KernelISA.active.rawValue), threads \(threads), algorithm \(algorithm)")
         var header = "layer".padding(16) + " " + "op".padding(24) + " " + "ms".leftPadding(10) + " " + "GFLOP/s".leftPadding(9) + " layout"
