@@ -23,7 +23,7 @@ public func conv2dBackwardInput<T: ConvKitFloat>(_ gradOutput: Tensor<T>, cache:
     let dy = layout.activationToNHWC(gradOutput)
     let w = layout.weightToRSCK(cache.weight)
     let dx: Tensor<T>
-    switch options.algorithm {
+    switch g.batch == 0 ? .reference : options.algorithm {
     case .reference:
         dx = conv2dBackwardReference(
             dy, x: layout.activationToNHWC(cache.input), weight: w, geometry: g, paddingMode: options.paddingMode).dx
@@ -61,7 +61,7 @@ public func conv2dBackwardWeight<T: ConvKitFloat>(
     let x = layout.activationToNHWC(cache.input)
     let dw: Tensor<T>
     var db: [T]
-    switch options.algorithm {
+    switch g.batch == 0 ? .reference : options.algorithm {
     case .reference:
         let w = layout.weightToRSCK(cache.weight)
         (_, dw, db) = conv2dBackwardReference(dy, x: x, weight: w, geometry: g, paddingMode: options.paddingMode)

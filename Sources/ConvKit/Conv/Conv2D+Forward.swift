@@ -20,7 +20,8 @@ public func conv2dForward<T: ConvKitFloat>(
     let x = layout.activationToNHWC(input)
     let w = layout.weightToRSCK(weight)
     let outputNHWC: Tensor<T>
-    switch options.algorithm {
+    // An empty batch is valid input: the reference loops run over nothing and return empty tensors.
+    switch geometry.batch == 0 ? .reference : options.algorithm {
     case .reference:
         outputNHWC = conv2dForwardReference(
             x, weight: w, bias: bias?.scalars, geometry: geometry, paddingMode: options.paddingMode)

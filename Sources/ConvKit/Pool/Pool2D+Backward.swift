@@ -18,7 +18,7 @@ public func pool2dBackward<T: ConvKitFloat>(_ gradOutput: Tensor<T>, cache: Pool
                 + "\(shapeString(expected)) (input \(shapeString(cache.input.shape)))")
     }
     let options = cache.options
-    if options.algorithm == .fast && (options.mode == .average || options.maxTies != .first || cache.argmax != nil) {
+    if g.batch > 0 && options.algorithm == .fast && (options.mode == .average || options.maxTies != .first || cache.argmax != nil) {
         return pool2dBackwardFast(gradOutput, cache: cache, plan: PoolFastPlan(g, options: options), argmax: cache.argmax)
     }
     let dx = pool2dBackwardReference(

@@ -30,19 +30,16 @@ func pool2dBackwardFast<T: ConvKitFloat>(
     let dx = cache.input.scalars.withUnsafeBufferPointer { x in
         dy.scalars.withUnsafeBufferPointer { g in
             [T](unsafeUninitializedCapacity: count) { out, initialized in
-                poolAdviseHugePages(UnsafeMutableRawPointer(out.baseAddress!), bytes: count * MemoryLayout<T>.stride)
+                // Empty batches never get here (pool2dBackward takes the reference loops for them).
+                guard let x = x.baseAddress, let g = g.baseAddress, let y = out.baseAddress else { return }
+                poolAdviseHugePages(UnsafeMutableRawPointer(y), bytes: count * MemoryLayout<T>.stride)
                 switch argmax {
                 case .narrow(let taps)?:
-                    taps.withUnsafeBufferPointer { a in
-                        poolBackwardKernel(x.baseAddress!, g.baseAddress!, a.baseAddress, out.baseAddress!, plan: plan, layout: layout)
-                    }
+                    taps.withUnsafeBufferPointer { a in poolBackwardKernel(x, g, a.baseAddress, y, plan: plan, layout: layout) }
                 case .wide(let taps)?:
-                    taps.withUnsafeBufferPointer { a in
-                        poolBackwardKernel(x.baseAddress!, g.baseAddress!, a.baseAddress, out.baseAddress!, plan: plan, layout: layout)
-                    }
+                    taps.withUnsafeBufferPointer { a in poolBackwardKernel(x, g, a.baseAddress, y, plan: plan, layout: layout) }
                 case nil:
-                    poolBackwardKernel(
-                        x.baseAddress!, g.baseAddress!, UnsafePointer<UInt8>?.none, out.baseAddress!, plan: plan, layout: layout)
+                    poolBackwardKernel(x, g, UnsafePointer<UInt8>?.none, y, plan: plan, layout: layout)
                 }
                 initialized = count
             }
@@ -62,7 +59,8 @@ func poolBackwardKernel<T: ConvKitFloat, I: FixedWidthInteger>(
     plan.rows.entries.withUnsafeBufferPointer { rows in
         plan.columns.entries.withUnsafeBufferPointer { columns in
             plan.columns.tapOutputs.withUnsafeBufferPointer { tapColumns in
-                let tables = PoolTables(rows: rows.baseAddress!, columns: columns.baseAddress!, tapColumns: tapColumns.baseAddress!)
+                guard let rows = rows.baseAddress, let columns = columns.baseAddress, let tapColumns = tapColumns.baseAddress else { return }
+                let tables = PoolTables(rows: rows, columns: columns, tapColumns: tapColumns)
                 if layout == .nhwc {
                     poolBackwardNHWC(x, dy, arg, dx, plan: plan, tables: tables)
                 } else {
@@ -144,8 +142,8 @@ func poolBackwardNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
                                 UnsafeRawPointer(dy + o).assumingMemoryBound(to: Double.self), arg.map { UnsafeRawPointer($0 + o) },
                                 Int32(MemoryLayout<I>.size), assign ? 1 : 0)
                         }
-                        precondition(done == 1, "the AVX-512 pooling kernel is missing")
-                        continue
+                        // Without the C kernel (another architecture) the Swift loops below take over.
+                        if done == 1 { continue }
                     }
                     if scatter {
                         guard let arg else { preconditionFailure("max pooling with .first needs the argmax") }

@@ -30,21 +30,23 @@ func pool2dForwardFast<T: ConvKitFloat>(
     var argmax: PoolArgmax? = nil
     let output: [T] = input.scalars.withUnsafeBufferPointer { x in
         [T](unsafeUninitializedCapacity: count) { y, initialized in
-            poolAdviseHugePages(UnsafeMutableRawPointer(y.baseAddress!), bytes: count * MemoryLayout<T>.stride)
+            // Empty batches never get here (pool2dForward takes the reference loops for them).
+            guard let x = x.baseAddress, let y = y.baseAddress else { return }
+            poolAdviseHugePages(UnsafeMutableRawPointer(y), bytes: count * MemoryLayout<T>.stride)
             if withArgmax && plan.narrowArgmax {
                 let taps = [UInt8](unsafeUninitializedCapacity: count) { a, n in
-                    poolForwardKernel(x.baseAddress!, y.baseAddress!, a.baseAddress, plan: plan, layout: layout)
+                    poolForwardKernel(x, y, a.baseAddress, plan: plan, layout: layout)
                     n = count
                 }
                 argmax = .narrow(taps)
             } else if withArgmax {
                 let taps = [Int32](unsafeUninitializedCapacity: count) { a, n in
-                    poolForwardKernel(x.baseAddress!, y.baseAddress!, a.baseAddress, plan: plan, layout: layout)
+                    poolForwardKernel(x, y, a.baseAddress, plan: plan, layout: layout)
                     n = count
                 }
                 argmax = .wide(taps)
             } else {
-                poolForwardKernel(x.baseAddress!, y.baseAddress!, UnsafeMutablePointer<UInt8>?.none, plan: plan, layout: layout)
+                poolForwardKernel(x, y, UnsafeMutablePointer<UInt8>?.none, plan: plan, layout: layout)
             }
             initialized = count
         }
@@ -63,7 +65,8 @@ func poolForwardKernel<T: ConvKitFloat, I: FixedWidthInteger>(
     plan.rows.entries.withUnsafeBufferPointer { rows in
         plan.columns.entries.withUnsafeBufferPointer { columns in
             plan.columns.tapOutputs.withUnsafeBufferPointer { tapColumns in
-                let tables = PoolTables(rows: rows.baseAddress!, columns: columns.baseAddress!, tapColumns: tapColumns.baseAddress!)
+                guard let rows = rows.baseAddress, let columns = columns.baseAddress, let tapColumns = tapColumns.baseAddress else { return }
+                let tables = PoolTables(rows: rows, columns: columns, tapColumns: tapColumns)
                 if layout == .nhwc {
                     poolForwardNHWC(x, y, arg, plan: plan, tables: tables)
                 } else {

@@ -15,7 +15,8 @@ public func pool2dForward<T: ConvKitFloat>(
 ) throws -> (output: Tensor<T>, cache: Pool2DCache<T>) {
     let geometry = try Pool2DGeometry(inputShape: input.shape, options: options, function: "pool2dForward")
     let layout = options.layout
-    switch options.algorithm {
+    // An empty batch is valid input: the reference loops run over nothing and return empty tensors.
+    switch geometry.batch == 0 ? .reference : options.algorithm {
     case .reference:
         let (output, indices) = pool2dForwardReference(
             layout.activationToNHWC(input), geometry: geometry, options: options)
