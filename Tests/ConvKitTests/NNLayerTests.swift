@@ -121,3 +121,21 @@ import Testing
     }
 }
 
+
+/// Loading parameters by name: the shared weight-and-bias plumbing of Conv2D and Dense.
+@Suite struct WeightAndBiasLayerTests {
+    @Test func setTensorChecksNamesAndShapes() throws {
+        var dense = try Dense<Float>(inputShape: [3], units: 2)
+        try dense.setTensor(named: "bias", to: Tensor([1, 2]))
+        #expect(dense.bias.scalars == [1, 2])
+        #expect(dense.parameters.map(\.name) == ["weight", "bias"])
+        #expect(throws: ConvKitError("Dense.setTensor", "\(dense.spec) has no tensor named 'gamma'")) {
+            try dense.setTensor(named: "gamma", to: Tensor([1, 2]))
+        }
+        var conv = try Conv2D<Float>(inputShape: [4, 4, 1], filters: 2, kernel: 3, bias: false)
+        #expect(conv.parameters.map(\.name) == ["weight"])
+        #expect(throws: ConvKitError("Conv2D.setTensor", "\(conv.spec) has no tensor named 'bias'")) {
+            try conv.setTensor(named: "bias", to: Tensor([1, 2]))
+        }
+    }
+}

@@ -10,7 +10,7 @@
 /// var conv = try Conv2D<Float>(inputShape: [8, 8, 1], filters: 16, kernel: 3, padding: .same)
 /// let y = try conv.forward(x, training: true)          // [N, 8, 8, 16]
 /// ```
-public struct Conv2D<Scalar: ConvKitFloat>: Layer {
+public struct Conv2D<Scalar: ConvKitFloat>: WeightAndBiasLayer {
     /// The number of output channels K.
     public let filters: Int
     /// The kernel size (R, S).
@@ -104,41 +104,6 @@ public struct Conv2D<Scalar: ConvKitFloat>: Layer {
         let dx = needsInputGradient ? try conv2dBackwardInput(gradOutput, cache: cache) : nil
         self.cache = nil  // releases the weight, so that the optimiser updates it in place
         return dx
-    }
-
-    /// The learnable parameters with their gradients.
-    public var parameters: [NamedParameter<Scalar>] {
-        var list = [NamedParameter(name: "weight", value: weight, gradient: weightGradient)]
-        if hasBias { list.append(NamedParameter(name: "bias", value: bias, gradient: biasGradient)) }
-        return list
-    }
-
-    /// Calls `body` with each parameter, in place, and its gradient.
-    public mutating func updateParameters(
-        _ body: (_ name: String, _ value: inout Tensor<Scalar>, _ gradient: Tensor<Scalar>) throws -> Void
-    ) throws {
-        try body("weight", &weight, weightGradient)
-        if hasBias { try body("bias", &bias, biasGradient) }
-    }
-
-    /// Sets every parameter gradient to zero.
-    public mutating func zeroGradients() {
-        zeroFill(&weightGradient)
-        zeroFill(&biasGradient)
-    }
-
-    /// Replaces a parameter or buffer by name.
-    public mutating func setTensor(named name: String, to value: Tensor<Scalar>) throws {
-        switch name {
-        case "weight":
-            guard value.shape == weight.shape else { throw wrongShape(name, value, expected: weight.shape) }
-            weight = value
-        case "bias" where hasBias:
-            guard value.shape == bias.shape else { throw wrongShape(name, value, expected: bias.shape) }
-            bias = value
-        default:
-            throw ConvKitError("Conv2D.setTensor", "\(spec) has no tensor named '\(name)'")
-        }
     }
 
     /// Draws the initial weights (see ``Layer/initializeParameters(_:rng:)``).

@@ -4,7 +4,7 @@
 /// An image must be flattened first (``Flatten``).
 ///
 /// Parameters: `"weight"` `[D, K]` and, with a bias, `"bias"` `[K]`.
-public struct Dense<Scalar: ConvKitFloat>: Layer {
+public struct Dense<Scalar: ConvKitFloat>: WeightAndBiasLayer {
     /// The number of outputs K.
     public let units: Int
     /// Whether the layer adds a bias.
@@ -115,41 +115,6 @@ public struct Dense<Scalar: ConvKitFloat>: Layer {
         }
         cachedInput = nil
         return dx
-    }
-
-    /// The learnable parameters with their gradients.
-    public var parameters: [NamedParameter<Scalar>] {
-        var list = [NamedParameter(name: "weight", value: weight, gradient: weightGradient)]
-        if hasBias { list.append(NamedParameter(name: "bias", value: bias, gradient: biasGradient)) }
-        return list
-    }
-
-    /// Calls `body` with each parameter, in place, and its gradient.
-    public mutating func updateParameters(
-        _ body: (_ name: String, _ value: inout Tensor<Scalar>, _ gradient: Tensor<Scalar>) throws -> Void
-    ) throws {
-        try body("weight", &weight, weightGradient)
-        if hasBias { try body("bias", &bias, biasGradient) }
-    }
-
-    /// Sets every parameter gradient to zero.
-    public mutating func zeroGradients() {
-        zeroFill(&weightGradient)
-        zeroFill(&biasGradient)
-    }
-
-    /// Replaces a parameter or buffer by name.
-    public mutating func setTensor(named name: String, to value: Tensor<Scalar>) throws {
-        switch name {
-        case "weight":
-            guard value.shape == weight.shape else { throw wrongShape(name, value, expected: weight.shape) }
-            weight = value
-        case "bias" where hasBias:
-            guard value.shape == bias.shape else { throw wrongShape(name, value, expected: bias.shape) }
-            bias = value
-        default:
-            throw ConvKitError("Dense.setTensor", "\(spec) has no tensor named '\(name)'")
-        }
     }
 
     /// Draws the initial weights (see ``Layer/initializeParameters(_:rng:)``).
