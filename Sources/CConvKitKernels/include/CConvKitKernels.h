@@ -90,6 +90,41 @@ int ck_indirect_mr(int isa);
 float ck_peak_probe(int isa, long iterations);
 long ck_peak_flops_per_round(int isa);
 
+/// Direct kernels for convolutions with few input channels over a planar band (small_channels.c
+/// explains the layout). Float only; the three compute kernels need AVX-512 (they do nothing
+/// on other CPUs: check ck_isa_detect first).
+enum {
+    /// Row pitch of the packed taps ck_small_weights reads; its pixel runs are at most this long.
+    CK_SMALL_PITCH = 128,
+    /// Taps per block of the packed weight ck_small_data reads.
+    CK_SMALL_DATA_TAPS = 12,
+    /// Pixels per call of ck_small_data (the columns of its transposed output gradient).
+    CK_SMALL_DATA_PIXELS = 32,
+    /// Rows of packed taps past the last that ck_small_weights may read (never stored).
+    CK_SMALL_TAP_SLACK = 24,
+};
+/// band ← the padded rows of x (an (H, W, C) image): padded row hp copies row_map[hp] (an
+/// element offset in x, or −1 for zeros), padded column wp copies column_map[wp] (offset, or −1).
+void ck_small_pack_band(const float *x, long channels, const long *row_map, long rows, const long *column_map,
+                        long columns, long stride, long line, float *band);
+/// dx (rows, columns, channels) ← the band's positions (h + top, w + left); zero where past the
+/// padded_rows × padded_columns the taps reach.
+void ck_small_unpack_band(const float *band, long channels, long rows, long columns, long top, long left,
+                          long stride, long line, long padded_rows, long padded_columns, float *dx);
+/// a[t · pitch + q] ← x[offsets[t] + q] for t < taps, q < count.
+void ck_small_pack_taps(const float *x, const long *offsets, long taps, long count, long pitch, float *a);
+/// dyt[j · pitch + q] ← dy[q · ldy + j] for j < n, q < count; zero for count ≤ q < pitch.
+void ck_small_transpose(const float *dy, long count, long n, long ldy, long pitch, float *dyt);
+/// y[q · ldy + j] = bias[j] + Σ_t x[offsets[t] + q] · w[t · ldw + j] (bias may be NULL).
+void ck_small_forward(long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw,
+                      const float *bias, float *y, long ldy);
+/// dw[t · lddw + j] += Σ_q a[t · CK_SMALL_PITCH + q] · dy[q · ldy + j].
+void ck_small_weights(long count, long n, long taps, const float *a, const float *dy, long ldy, float *dw, long lddw);
+/// x[offsets[t] + q] += Σ_j w[t, j] · dyt[j · CK_SMALL_DATA_PIXELS + q] for q < count, with w
+/// packed in blocks of CK_SMALL_DATA_TAPS taps (block b as (n, CK_SMALL_DATA_TAPS) at
+/// b · n · CK_SMALL_DATA_TAPS).
+void ck_small_data(long count, long n, long taps, const long *offsets, const float *wt, const float *dyt, float *x);
+
 /// Tunes glibc's allocator to keep large freed blocks for reuse (no-op elsewhere). For
 /// programs, not libraries: it changes the whole process.
 void ck_keep_large_allocations(void);

@@ -18,6 +18,11 @@ func conv2dBackwardDataFast<T: ConvKitFloat>(
     dy: UnsafeBufferPointer<T>, weight: UnsafeBufferPointer<T>, dx: UnsafeMutableBufferPointer<T>,
     geometry g: Conv2DGeometry, paddingMode: PaddingMode, threads: Int
 ) {
+    if paddingMode == .zeros, let plan = SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self),
+       let dy = dy.baseAddress, let weight = weight.baseAddress, let dx = dx.baseAddress {
+        conv2dBackwardDataSmallChannels(dy: dy.asFloat, weight: weight.asFloat, dx: dx.asFloat, plan: plan, threads: threads)
+        return
+    }
     if paddingMode == .zeros {
         let region = BackwardDataRegion(
             rows: g.padding.top ..< g.padding.top + g.inputHeight,

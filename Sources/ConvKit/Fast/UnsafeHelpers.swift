@@ -12,3 +12,14 @@ extension Conv2DGeometry {
         flops < 4e6 ? 1 : max(1, requested ?? ConvKitRuntime.threads)
     }
 }
+
+extension UnsafePointer {
+    /// The same memory as Float, for kernels that exist only in single precision; the caller
+    /// has checked that `Pointee` is Float.
+    var asFloat: UnsafePointer<Float> { UnsafeRawPointer(self).assumingMemoryBound(to: Float.self) }
+}
+
+extension UnsafeMutablePointer {
+    /// The same memory as Float; the caller has checked that `Pointee` is Float.
+    var asFloat: UnsafeMutablePointer<Float> { UnsafeMutableRawPointer(self).assumingMemoryBound(to: Float.self) }
+}

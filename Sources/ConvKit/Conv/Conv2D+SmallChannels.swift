@@ -1,0 +1,254 @@
+import CConvKitKernels
+
+/// Direct kernels for convolutions with few input channels (first layers, C ≤ 4), where each
+/// tap's depth C is too short for the GEMM kernels to keep their registers busy.
+///
+/// The input (or its gradient) of one image is laid out as a *planar band*: every padded row
+/// holds one line per channel c and stride residue ρ, with the padded columns ρ, ρ + sw, … So
+/// tap (r, s, c) of output pixel (p, q) is `band[(p·sh + r·dh) · rowPitch + offset(s, c) + q]`:
+/// along an output row every tap reads consecutive elements, which the kernels broadcast at
+/// constant displacements. Padding (any mode) is resolved once, when the band is filled.
+///
+/// Float on AVX-512 only; groups must be 1. Work items depend on the shape alone, so results
+/// are the same whatever the thread count.
+struct SmallChannelPlan {
+    let g: Conv2DGeometry
+    /// Padded rows and columns the taps reach.
+    let paddedRows: Int
+    let paddedColumns: Int
+    /// Elements of one line (padded columns of one channel and residue).
+    let line: Int
+    /// Elements of one padded row: C · sw lines.
+    let rowPitch: Int
+    /// Where tap (r, s, c), in weight order, reads relative to its output row's first padded
+    /// row and column 0.
+    let offsets: [Int]
+    /// Element offset in an (H, W, C) image of each padded row's first element, or −1 (zeros).
+    let rowMap: [Int]
+    /// Element offset within a row of each padded column, or −1 (zeros).
+    let columnMap: [Int]
+
+    var taps: Int { g.kernelHeight * g.kernelWidth * g.inputChannels }
+
+    /// The plan, or nil when the direct kernels do not apply (they are Float, AVX-512, G = 1, C ≤ 4).
+    init?<T: ConvKitFloat>(_ g: Conv2DGeometry, paddingMode: PaddingMode, scalar: T.Type) {
+        guard T.self == Float.self, KernelISA.active == .avx512, g.groups == 1, g.inputChannels <= 4 else { return nil }
+        self.g = g
+        let (c, sw) = (g.inputChannels, g.stride.width)
+        paddedRows = (g.outputHeight - 1) * g.stride.height + (g.kernelHeight - 1) * g.dilation.height + 1
+        paddedColumns = (g.outputWidth - 1) * sw + (g.kernelWidth - 1) * g.dilation.width + 1
+        line = (paddedColumns + sw - 1) / sw
+        rowPitch = c * sw * line
+        var offsets = [Int]()
+        offsets.reserveCapacity(g.kernelHeight * g.kernelWidth * c)
+        for r in 0..<g.kernelHeight {
+            for s in 0..<g.kernelWidth {
+                let column = s * g.dilation.width
+                for channel in 0..<c {
+                    offsets.append(r * g.dilation.height * rowPitch + (channel * sw + column % sw) * line + column / sw)
+                }
+            }
+        }
+        self.offsets = offsets
+        rowMap = (0..<paddedRows).map {
+            paddingMode.sourceIndex($0, before: g.padding.top, size: g.inputHeight).map { $0 * g.inputWidth * c } ?? -1
+        }
+        columnMap = (0..<paddedColumns).map {
+            paddingMode.sourceIndex($0, before: g.padding.left, size: g.inputWidth).map { $0 * c } ?? -1
+        }
+    }
+
+    /// Elements of a band of `rows` padded rows, with the slack the forward kernel reads past
+    /// the last pixel of a row (never stored).
+    func bandSize(rows: Int) -> Int { rows * rowPitch + 32 }
+
+    /// Output rows per work item when items split images into bands of rows: about `pixels`
+    /// output pixels each.
+    func rowsPerBand(pixels: Int) -> Int { min(g.outputHeight, max(1, (pixels + g.outputWidth - 1) / g.outputWidth)) }
+
+    /// Fills `band` with padded rows `first ..< first + rows` of image `n` of x.
+    func pack(_ x: UnsafePointer<Float>, image n: Int, firstRow first: Int, rows: Int, into band: UnsafeMutablePointer<Float>) {
+        rowMap.withUnsafeBufferPointer { rowMap in
+            columnMap.withUnsafeBufferPointer { columnMap in
+                guard let rowMap = rowMap.baseAddress, let columnMap = columnMap.baseAddress else { return }
+                ck_small_pack_band(
+                    x + n * g.inputHeight * g.inputWidth * g.inputChannels, g.inputChannels, rowMap + first, rows,
+                    columnMap, paddedColumns, g.stride.width, line, band)
+            }
+        }
+        (band + rows * rowPitch).initialize(repeating: 0, count: bandSize(rows: rows) - rows * rowPitch)
+    }
+}
+
+/// The forward convolution through the small-channel kernels.
+///
+/// x is (N, H, W, C), weight is (R, S, C, K) — the matrix `[(r, s, c), k]` —, bias is (K) or nil;
+/// out is (N, P, Q, K), every element written.
+/// `out[n, p, q, k] = bias[k] + Σ_(r, s, c) band[(p·sh + r·dh) · rowPitch + offset(r, s, c) + q] · w[(r, s, c), k]`.
+func conv2dForwardSmallChannels(
+    x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+    out: UnsafeMutablePointer<Float>, plan: SmallChannelPlan, threads: Int
+) {
+    let g = plan.g
+    let (k, p, q) = (g.outputChannels, g.outputHeight, g.outputWidth)
+    let rowsPerBand = plan.rowsPerBand(pixels: 2048)
+    let bands = (p + rowsPerBand - 1) / rowsPerBand
+    let bandRows = (rowsPerBand - 1) * g.stride.height + (g.kernelHeight - 1) * g.dilation.height + 1
+    let items = g.batch * bands
+    let participants = min(threads, items)
+    plan.offsets.withUnsafeBufferPointer { offsets in
+        guard let offsets = offsets.baseAddress else { return }
+        ScratchPool.shared.withBuffers(count: participants, bytes: plan.bandSize(rows: bandRows) * MemoryLayout<Float>.stride) { scratch in
+            ThreadPool.shared.parallelFor(items, threads: participants) { item, participant in
+                let band = scratch[participant].assumingMemoryBound(to: Float.self)
+                let n = item / bands
+                let p0 = item % bands * rowsPerBand
+                let p1 = min(p, p0 + rowsPerBand)
+                plan.pack(x, image: n, firstRow: p0 * g.stride.height,
+                          rows: (p1 - 1 - p0) * g.stride.height + (g.kernelHeight - 1) * g.dilation.height + 1, into: band)
+                for row in p0..<p1 {
+                    ck_small_forward(
+                        q, k, plan.taps, offsets, band + (row - p0) * g.stride.height * plan.rowPitch, weight, k, bias,
+                        out + ((n * p + row) * q) * k, k)
+                }
+            }
+        }
+    }
+}
+
+/// The weight and bias gradients through the small-channel kernels.
+///
+/// In the forward pass this was: `y[n, p, q, k] += band[row(p) + offset(t) + q] · w[t, k]`, so now
+/// we have `dw[t, k] = Σ_(n, p, q) band[row(p) + offset(t) + q] · dy[n, p, q, k]` and
+/// `db[k] = Σ dy[n, p, q, k]`, the bias as a tap that always reads 1. For each run of up to
+/// CK_SMALL_PITCH consecutive pixels the taps are copied into rows (the run's im2col,
+/// transposed) and the kernel reads dy in place. Each
+/// band of rows sums into its own partial gradient; the partials are added in band order.
+///
+/// x is (N, H, W, C), dy is (N, P, Q, K); dw is (R, S, C, K) and db is (K).
+func conv2dBackwardWeightsSmallChannels(
+    x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dw: UnsafeMutablePointer<Float>,
+    db: UnsafeMutablePointer<Float>?, plan: SmallChannelPlan, threads: Int
+) {
+    let g = plan.g
+    let (k, p, q, taps) = (g.outputChannels, g.outputHeight, g.outputWidth, plan.taps)
+    let pitch = Int(CK_SMALL_PITCH)
+    // About 64 partials for large batches, each over at least 1024 pixels.
+    let rowsPerBand = plan.rowsPerBand(pixels: max(1024, g.batch * p * q / 64))
+    let bands = (p + rowsPerBand - 1) / rowsPerBand
+    let bandRows = (rowsPerBand - 1) * g.stride.height + (g.kernelHeight - 1) * g.dilation.height + 1
+    let items = g.batch * bands
+    let participants = min(threads, items)
+    let partialSize = taps * k + k
+    let bandBytes = plan.bandSize(rows: bandRows) * MemoryLayout<Float>.stride
+    let tapsBytes = (taps + Int(CK_SMALL_TAP_SLACK)) * pitch * MemoryLayout<Float>.stride
+    plan.offsets.withUnsafeBufferPointer { offsets in
+        guard let offsets = offsets.baseAddress else { return }
+        ScratchPool.shared.withBuffers(count: 1, bytes: items * partialSize * MemoryLayout<Float>.stride) { shared in
+            // Partial dw of item i at i · partialSize, its partial db right after.
+            let partials = shared[0].assumingMemoryBound(to: Float.self)
+            partials.initialize(repeating: 0, count: items * partialSize)
+            ScratchPool.shared.withBuffers(count: participants, bytes: bandBytes + tapsBytes) { scratch in
+                ThreadPool.shared.parallelFor(items, threads: participants) { item, participant in
+                    let band = scratch[participant].assumingMemoryBound(to: Float.self)
+                    let packed = (scratch[participant] + bandBytes).assumingMemoryBound(to: Float.self)
+                    // Row `taps` of the packed taps is all ones, so the kernel sums the bias
+                    // gradient with the weight's (in the forward pass this was: y[m, k] += b[k]).
+                    // Rows past it are read, never stored: keep them finite.
+                    (packed + taps * pitch).initialize(repeating: 1, count: pitch)
+                    (packed + (taps + 1) * pitch).initialize(repeating: 0, count: (Int(CK_SMALL_TAP_SLACK) - 1) * pitch)
+                    let partial = partials + item * partialSize
+                    let n = item / bands
+                    let p0 = item % bands * rowsPerBand
+                    let p1 = min(p, p0 + rowsPerBand)
+                    plan.pack(x, image: n, firstRow: p0 * g.stride.height,
+                              rows: (p1 - 1 - p0) * g.stride.height + (g.kernelHeight - 1) * g.dilation.height + 1, into: band)
+                    var pixel = (n * p + p0) * q
+                    var run = 0
+                    for row in p0..<p1 {
+                        let rowBand = band + (row - p0) * g.stride.height * plan.rowPitch
+                        var q0 = 0
+                        while q0 < q {
+                            let count = min(q - q0, pitch - run)
+                            ck_small_pack_taps(rowBand + q0, offsets, taps, count, pitch, packed + run)
+                            (run, q0, pixel) = (run + count, q0 + count, pixel + count)
+                            if run == pitch || (row == p1 - 1 && q0 == q) {
+                                ck_small_weights(run, k, taps + 1, packed, dy + (pixel - run) * k, k, partial, k)
+                                run = 0
+                            }
+                        }
+                    }
+                }
+            }
+            // The partials, added in item order.
+            for i in 0 ..< taps * k {
+                var sum = partials[i]
+                for item in 1..<items { sum += partials[item * partialSize + i] }
+                dw[i] = sum
+            }
+            if let db {
+                for j in 0..<k {
+                    var sum: Float = 0
+                    for item in 0..<items { sum += partials[item * partialSize + taps * k + j] }
+                    db[j] = sum
+                }
+            }
+        }
+    }
+}
+
+/// The input gradient through the small-channel kernels (zero padding only).
+///
+/// In the forward pass this was: `y[n, p, q, k] += band[row(p) + offset(t) + q] · w[t, k]`, so now
+/// we have `dband[row(p) + offset(t) + q] += Σ_k w[t, k] · dy[n, p, q, k]`: for each run of 32
+/// pixels of an output row the kernel forms the 32 values of every tap from a transposed copy
+/// of dy and adds them to the band, taps in order. One image per work item; its band is then
+/// copied out to dx.
+///
+/// dy is (N, P, Q, K), weight is (R, S, C, K); dx is (N, H, W, C), every element written.
+func conv2dBackwardDataSmallChannels(
+    dy: UnsafePointer<Float>, weight: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>,
+    plan: SmallChannelPlan, threads: Int
+) {
+    let g = plan.g
+    let (k, p, q, taps) = (g.outputChannels, g.outputHeight, g.outputWidth, plan.taps)
+    let (blockTaps, runPixels) = (Int(CK_SMALL_DATA_TAPS), Int(CK_SMALL_DATA_PIXELS))
+    let blocks = (taps + blockTaps - 1) / blockTaps
+    let participants = min(threads, g.batch)
+    let bandSize = plan.bandSize(rows: plan.paddedRows)
+    let scratchBytes = (bandSize + k * runPixels) * MemoryLayout<Float>.stride
+    plan.offsets.withUnsafeBufferPointer { offsets in
+        guard let offsets = offsets.baseAddress else { return }
+        ScratchPool.shared.withBuffers(count: 1, bytes: blocks * k * blockTaps * MemoryLayout<Float>.stride) { shared in
+            // The weight in blocks of taps, block b as (k, blockTaps), taps past the last zero.
+            let packedWeight = shared[0].assumingMemoryBound(to: Float.self)
+            for block in 0..<blocks {
+                for j in 0..<k {
+                    for i in 0..<blockTaps {
+                        let t = block * blockTaps + i
+                        packedWeight[(block * k + j) * blockTaps + i] = t < taps ? weight[t * k + j] : 0
+                    }
+                }
+            }
+            ScratchPool.shared.withBuffers(count: participants, bytes: scratchBytes) { scratch in
+                ThreadPool.shared.parallelFor(g.batch, threads: participants) { n, participant in
+                    let band = scratch[participant].assumingMemoryBound(to: Float.self)
+                    let transposed = band + bandSize
+                    band.initialize(repeating: 0, count: bandSize)
+                    for row in 0..<p {
+                        let rowBand = band + row * g.stride.height * plan.rowPitch
+                        for q0 in stride(from: 0, to: q, by: runPixels) {
+                            let count = min(runPixels, q - q0)
+                            ck_small_transpose(dy + ((n * p + row) * q + q0) * k, count, k, k, runPixels, transposed)
+                            ck_small_data(count, k, taps, offsets, packedWeight, transposed, rowBand + q0)
+                        }
+                    }
+                    ck_small_unpack_band(
+                        band, g.inputChannels, g.inputHeight, g.inputWidth, g.padding.top, g.padding.left,
+                        g.stride.width, plan.line, plan.paddedRows, plan.paddedColumns,
+                        dx + n * g.inputHeight * g.inputWidth * g.inputChannels)
+                }
+            }
+        }
+    }
+}
