@@ -7,23 +7,38 @@
 // row are contiguous, and the kernels broadcast them at constant displacements from one pointer.
 #include "CConvKitKernels.h"
 
-void ck_small_pack_band(const float *x, long channels, const long *row_map, long rows, const long *column_map,
+// The copies run only on the AVX-512 path: let the compiler vectorise them for it.
+#if defined(__x86_64__)
+#define CK_SMALL_TARGET __attribute__((target("avx512f")))
+#else
+#define CK_SMALL_TARGET
+#endif
+
+CK_SMALL_TARGET void ck_small_pack_band(const float *x, long channels, const long *row_map, long rows, const long *column_map,
                         long columns, long stride, long line, float *band) {
     long row_pitch = channels * stride * line;
     for (long hp = 0; hp < rows; hp++) {
         float *out = band + hp * row_pitch;
-        for (long i = 0; i < row_pitch; i++) out[i] = 0;
-        if (row_map[hp] < 0) continue;
+        if (row_map[hp] < 0) {
+            for (long i = 0; i < row_pitch; i++) out[i] = 0;
+            continue;
+        }
         const float *source = x + row_map[hp];
-        for (long wp = 0; wp < columns; wp++) {
-            if (column_map[wp] < 0) continue;
-            float *lines = out + (wp % stride) * line + wp / stride;
-            for (long c = 0; c < channels; c++) lines[c * stride * line] = source[column_map[wp] + c];
+        for (long c = 0; c < channels; c++) {
+            for (long residue = 0; residue < stride; residue++) {
+                float *lane = out + (c * stride + residue) * line;
+                long j = 0;
+                for (long wp = residue; wp < columns; j++, wp += stride) {
+                    long from = column_map[wp];
+                    lane[j] = from < 0 ? 0 : source[from + c];
+                }
+                for (; j < line; j++) lane[j] = 0;
+            }
         }
     }
 }
 
-void ck_small_unpack_band(const float *band, long channels, long rows, long columns, long top, long left,
+CK_SMALL_TARGET void ck_small_unpack_band(const float *band, long channels, long rows, long columns, long top, long left,
                           long stride, long line, long padded_rows, long padded_columns, float *dx) {
     long row_pitch = channels * stride * line;
     for (long h = 0; h < rows; h++) {
@@ -42,7 +57,7 @@ void ck_small_unpack_band(const float *band, long channels, long rows, long colu
     }
 }
 
-void ck_small_pack_taps(const float *x, const long *offsets, long taps, long count, long pitch, float *a) {
+CK_SMALL_TARGET void ck_small_pack_taps(const float *x, const long *offsets, long taps, long count, long pitch, float *a) {
     for (long t = 0; t < taps; t++) {
         const float *source = x + offsets[t];
         float *row = a + t * pitch;
@@ -50,7 +65,7 @@ void ck_small_pack_taps(const float *x, const long *offsets, long taps, long cou
     }
 }
 
-void ck_small_transpose(const float *dy, long count, long n, long ldy, long pitch, float *dyt) {
+CK_SMALL_TARGET void ck_small_transpose(const float *dy, long count, long n, long ldy, long pitch, float *dyt) {
     for (long j = 0; j < n; j++) {
         float *row = dyt + j * pitch;
         for (long q = 0; q < count; q++) row[q] = dy[q * ldy + j];
@@ -123,6 +138,7 @@ CK_SMALL_FORWARD(6, 4)
             const float *at = a + t0 * CK_SMALL_PITCH;                                             \
             const float *d = dy;                                                                   \
             for (long q = 0; q < count; q++, d += ldy) {                                           \
+                _mm_prefetch((const char *)(d + 8 * ldy), _MM_HINT_T0);                            \
                 __m512 dv[NV];                                                                     \
                 CK_UNROLL for (int v = 0; v < NV; v++) dv[v] = ck_loadu_ps(mask[v], d + 16 * v); \
                 CK_UNROLL for (int i = 0; i < TB; i++) {                                           \

@@ -45,8 +45,12 @@ func conv2dBackwardWeightsFast<T: ConvKitFloat>(
     let pixelsPerChunk = 256
     let rowsPerBlock = 128
     let rowBlocks = (rows + rowsPerBlock - 1) / rowsPerBlock
+    // An item runs a band of row blocks over its split, chunk by chunk, so the row blocks share
+    // each chunk of dy while it is in cache; bands are split only as far as parallelism needs.
+    let bands = max(1, min(rowBlocks, (8 + split.splits - 1) / split.splits))
+    let blocksPerBand = (rowBlocks + bands - 1) / bands
     let partialSize = rows * k
-    let items = g.groups * split.splits * rowBlocks
+    let items = g.groups * split.splits * bands
     let participants = min(threads, items)
     let zeros = [T](repeating: 0, count: cg)
 
@@ -64,28 +68,31 @@ func conv2dBackwardWeightsFast<T: ConvKitFloat>(
                         + rowsPerBlock * MemoryLayout<Int>.stride
                     ScratchPool.shared.withBuffers(count: participants, bytes: scratchBytes) { scratch in
                         ThreadPool.shared.parallelFor(items, threads: participants) { item, participant in
-                            let group = item / (split.splits * rowBlocks)
-                            let splitIndex = item / rowBlocks % split.splits
-                            let row0 = item % rowBlocks * rowsPerBlock
-                            let count = min(rowsPerBlock, rows - row0)
+                            let group = item / (split.splits * bands)
+                            let splitIndex = item / bands % split.splits
+                            let band = item % bands
                             let pointers = scratch[participant].assumingMemoryBound(to: UnsafePointer<T>.self)
                             let rowOffsets = (scratch[participant] + pixelsPerChunk * tapCount * MemoryLayout<UnsafePointer<T>>.stride)
                                 .assumingMemoryBound(to: Int.self)
-                            // Rows of this block: (tap, channel) = row0 + i, counted from tap 0.
-                            for i in 0..<count { rowOffsets[i] = (row0 + i) * k + group * kg }
                             let groupInput = x + group * cg
                             let first = splitIndex * split.pixelsPerSplit
                             let last = min(first + split.pixelsPerSplit, pixels)
+                            let bandRows = band * blocksPerBand * rowsPerBlock ..< min(rows, (band + 1) * blocksPerBand * rowsPerBlock)
                             for m0 in stride(from: first, to: last, by: pixelsPerChunk) {
                                 let chunk = min(pixelsPerChunk, last - m0)
                                 forwardTapPointers(
                                     base: groupInput, pixelStride: c, m0: m0, count: chunk, geometry: g,
                                     tapRows: tapRows, tapColumns: tapColumns, zero: zeroRow, into: pointers)
-                                gemm.runWeightGradient(
-                                    m: count, n: kg, depth: chunk, taps: tapCount, channels: cg,
-                                    rows: pointers, rowBase: row0, b: dy + m0 * k + group * kg, ldb: k,
-                                    c: partials + splitIndex * partialSize, rowOffsets: rowOffsets, accumulate: true)
-                                if row0 == 0 {
+                                for row0 in stride(from: bandRows.lowerBound, to: bandRows.upperBound, by: rowsPerBlock) {
+                                    let count = min(rowsPerBlock, bandRows.upperBound - row0)
+                                    // Rows of this block: (tap, channel) = row0 + i, counted from tap 0.
+                                    for i in 0..<count { rowOffsets[i] = (row0 + i) * k + group * kg }
+                                    gemm.runWeightGradient(
+                                        m: count, n: kg, depth: chunk, taps: tapCount, channels: cg,
+                                        rows: pointers, rowBase: row0, b: dy + m0 * k + group * kg, ldb: k,
+                                        c: partials + splitIndex * partialSize, rowOffsets: rowOffsets, accumulate: true)
+                                }
+                                if band == 0 {
                                     // in the forward pass this was: y[m, k] += b[k], so now we have:
                                     let sum = biasPartials + splitIndex * k + group * kg
                                     var row = dy + m0 * k + group * kg
