@@ -62,8 +62,9 @@ func conv2dBackwardWeightsFast<T: ConvKitFloat>(
                 ScratchPool.shared.withBuffers(count: 1, bytes: partialBytes) { shared in
                     // Partial dw of split t at t · partialSize, partial db of split t after all of them.
                     let partials = shared[0].assumingMemoryBound(to: T.self)
-                    partials.initialize(repeating: 0, count: split.splits * (partialSize + k))
+                    // The first chunk of each split writes its partial dw; only the bias sums start at zero.
                     let biasPartials = partials + split.splits * partialSize
+                    biasPartials.initialize(repeating: 0, count: split.splits * k)
                     let scratchBytes = pixelsPerChunk * tapCount * MemoryLayout<UnsafePointer<T>>.stride
                         + rowsPerBlock * MemoryLayout<Int>.stride
                     ScratchPool.shared.withBuffers(count: participants, bytes: scratchBytes) { scratch in
@@ -90,7 +91,7 @@ func conv2dBackwardWeightsFast<T: ConvKitFloat>(
                                     gemm.runWeightGradient(
                                         m: count, n: kg, depth: chunk, taps: tapCount, channels: cg,
                                         rows: pointers, rowBase: row0, b: dy + m0 * k + group * kg, ldb: k,
-                                        c: partials + splitIndex * partialSize, rowOffsets: rowOffsets, accumulate: true)
+                                        c: partials + splitIndex * partialSize, rowOffsets: rowOffsets, accumulate: m0 != first)
                                 }
                                 if band == 0 {
                                     // in the forward pass this was: y[m, k] += b[k], so now we have:
@@ -104,11 +105,15 @@ func conv2dBackwardWeightsFast<T: ConvKitFloat>(
                             }
                         }
                     }
-                    // The partials, added in split order.
-                    for i in 0..<partialSize {
-                        var sum = partials[i]
-                        for t in 1..<max(split.splits, 1) { sum += partials[t * partialSize + i] }
-                        dw[i] = sum
+                    // The partials, added in split order (in parallel over blocks of elements).
+                    let reduceBlock = 16384
+                    let reduceBlocks = (partialSize + reduceBlock - 1) / reduceBlock
+                    ThreadPool.shared.parallelFor(reduceBlocks, threads: min(threads, reduceBlocks)) { block, _ in
+                        for i in block * reduceBlock ..< min(partialSize, (block + 1) * reduceBlock) {
+                            var sum = partials[i]
+                            for t in 1..<max(split.splits, 1) { sum += partials[t * partialSize + i] }
+                            dw[i] = sum
+                        }
                     }
                     if let db = db?.baseAddress {
                         for j in 0..<k {
