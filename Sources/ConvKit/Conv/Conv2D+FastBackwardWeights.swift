@@ -12,6 +12,22 @@ struct ReductionSplit {
     }
 }
 
+/// `out[i] = Σ_t partials[t · stride + i]` for `i < count`, each sum in the order of t; blocks of
+/// elements run in parallel, so the result does not depend on the thread count.
+func addPartials<T: ConvKitFloat>(
+    _ partials: UnsafePointer<T>, parts: Int, count: Int, stride: Int, into out: UnsafeMutablePointer<T>, threads: Int
+) {
+    let block = 16384
+    let blocks = (count + block - 1) / block
+    ThreadPool.shared.parallelFor(blocks, threads: min(threads, blocks)) { b, _ in
+        for i in b * block ..< min(count, (b + 1) * block) {
+            var sum = partials[i]
+            for t in 1..<max(parts, 1) { sum += partials[t * stride + i] }
+            out[i] = sum
+        }
+    }
+}
+
 /// The fast weight and bias gradients: a GEMM whose depth is the output pixels, with neither
 /// operand packed.
 ///
@@ -105,22 +121,9 @@ func conv2dBackwardWeightsFast<T: ConvKitFloat>(
                             }
                         }
                     }
-                    // The partials, added in split order (in parallel over blocks of elements).
-                    let reduceBlock = 16384
-                    let reduceBlocks = (partialSize + reduceBlock - 1) / reduceBlock
-                    ThreadPool.shared.parallelFor(reduceBlocks, threads: min(threads, reduceBlocks)) { block, _ in
-                        for i in block * reduceBlock ..< min(partialSize, (block + 1) * reduceBlock) {
-                            var sum = partials[i]
-                            for t in 1..<max(split.splits, 1) { sum += partials[t * partialSize + i] }
-                            dw[i] = sum
-                        }
-                    }
+                    addPartials(partials, parts: split.splits, count: partialSize, stride: partialSize, into: dw, threads: threads)
                     if let db = db?.baseAddress {
-                        for j in 0..<k {
-                            var sum: T = 0
-                            for t in 0..<split.splits { sum += biasPartials[t * k + j] }
-                            db[j] = sum
-                        }
+                        addPartials(biasPartials, parts: split.splits, count: k, stride: k, into: db, threads: 1)
                     }
                 }
             }

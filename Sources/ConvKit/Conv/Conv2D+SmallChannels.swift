@@ -181,17 +181,9 @@ func conv2dBackwardWeightsSmallChannels(
                 }
             }
             // The partials, added in item order.
-            for i in 0 ..< taps * k {
-                var sum = partials[i]
-                for item in 1..<items { sum += partials[item * partialSize + i] }
-                dw[i] = sum
-            }
+            addPartials(partials, parts: items, count: taps * k, stride: partialSize, into: dw, threads: threads)
             if let db {
-                for j in 0..<k {
-                    var sum: Float = 0
-                    for item in 0..<items { sum += partials[item * partialSize + taps * k + j] }
-                    db[j] = sum
-                }
+                addPartials(partials + taps * k, parts: items, count: k, stride: partialSize, into: db, threads: 1)
             }
         }
     }
