@@ -66,6 +66,11 @@ struct SmallChannelPlan {
     /// output pixels each.
     func rowsPerBand(pixels: Int) -> Int { min(g.outputHeight, max(1, (pixels + g.outputWidth - 1) / g.outputWidth)) }
 
+    /// Padded rows that `outputRows` consecutive output rows read.
+    func paddedRows(forOutputRows outputRows: Int) -> Int {
+        (outputRows - 1) * g.stride.height + (g.kernelHeight - 1) * g.dilation.height + 1
+    }
+
     /// Fills `band` with padded rows `first ..< first + rows` of image `n` of x.
     func pack(_ x: UnsafePointer<Float>, image n: Int, firstRow first: Int, rows: Int, into band: UnsafeMutablePointer<Float>) {
         rowMap.withUnsafeBufferPointer { rowMap in
@@ -93,7 +98,7 @@ func conv2dForwardSmallChannels(
     let (k, p, q) = (g.outputChannels, g.outputHeight, g.outputWidth)
     let rowsPerBand = plan.rowsPerBand(pixels: 2048)
     let bands = (p + rowsPerBand - 1) / rowsPerBand
-    let bandRows = (rowsPerBand - 1) * g.stride.height + (g.kernelHeight - 1) * g.dilation.height + 1
+    let bandRows = plan.paddedRows(forOutputRows: rowsPerBand)
     let items = g.batch * bands
     let participants = min(threads, items)
     plan.offsets.withUnsafeBufferPointer { offsets in
@@ -105,7 +110,7 @@ func conv2dForwardSmallChannels(
                 let p0 = item % bands * rowsPerBand
                 let p1 = min(p, p0 + rowsPerBand)
                 plan.pack(x, image: n, firstRow: p0 * g.stride.height,
-                          rows: (p1 - 1 - p0) * g.stride.height + (g.kernelHeight - 1) * g.dilation.height + 1, into: band)
+                          rows: plan.paddedRows(forOutputRows: p1 - p0), into: band)
                 for row in p0..<p1 {
                     ck_small_forward(
                         q, k, plan.taps, offsets, band + (row - p0) * g.stride.height * plan.rowPitch, weight, k, bias,
@@ -136,7 +141,7 @@ func conv2dBackwardWeightsSmallChannels(
     // About 64 partials for large batches, each over at least 1024 pixels.
     let rowsPerBand = plan.rowsPerBand(pixels: max(1024, g.batch * p * q / 64))
     let bands = (p + rowsPerBand - 1) / rowsPerBand
-    let bandRows = (rowsPerBand - 1) * g.stride.height + (g.kernelHeight - 1) * g.dilation.height + 1
+    let bandRows = plan.paddedRows(forOutputRows: rowsPerBand)
     let items = g.batch * bands
     let participants = min(threads, items)
     let partialSize = taps * k + k
@@ -162,7 +167,7 @@ func conv2dBackwardWeightsSmallChannels(
                     let p0 = item % bands * rowsPerBand
                     let p1 = min(p, p0 + rowsPerBand)
                     plan.pack(x, image: n, firstRow: p0 * g.stride.height,
-                              rows: (p1 - 1 - p0) * g.stride.height + (g.kernelHeight - 1) * g.dilation.height + 1, into: band)
+                              rows: plan.paddedRows(forOutputRows: p1 - p0), into: band)
                     var pixel = (n * p + p0) * q
                     var run = 0
                     for row in p0..<p1 {
