@@ -1,3 +1,4 @@
+import CConvKitKernels
 import Testing
 @testable import ConvKit
 
@@ -42,6 +43,18 @@ import Testing
                         shape(1, c, 6, 6), Pool2DOptions(mode, window: 3, stride: 2, padding: 1, layout: layout),
                         ties: c == 17, nans: c == 33))
                 }
+            }
+            // Channel counts that fill whole blocks of four or eight vectors (AVX2: 8 lanes,
+            // AVX-512: 16), which full 2 × 2 and 3 × 3 average windows take vector by vector;
+            // padded windows at the borders, a divisor that is not a power of two and dilated
+            // taps take the general loop.
+            for c in [32, 64, 96, 192] {
+                cases.append(FastPoolCase(shape(2, c, 6, 8), Pool2DOptions(.average, window: 2, stride: 2, layout: layout)))
+                cases.append(FastPoolCase(
+                    shape(1, c, 7, 7), Pool2DOptions(.average, window: 3, stride: 2, padding: 1, layout: layout)))
+                cases.append(FastPoolCase(
+                    shape(1, c, 6, 7),
+                    Pool2DOptions(.average, window: 2, stride: 1, dilation: 2, divisorOverride: 3, layout: layout)))
             }
             // Average divisors: override, padding counted or not, ceil mode clipping.
             for divisor in [1, 3, 4] {
@@ -147,6 +160,68 @@ import Testing
         #expect(sameBits(y, y1))
         #expect(cache.indices == cache1.indices)
         #expect(sameBits(try pool2dBackward(dy, cache: cache), try pool2dBackward(dy, cache: cache1)))
+    }
+
+    /// A call too large for the caches (input and output over 16 MiB), whose kernels prefetch and
+    /// store around the caches, gives each image the bits a call on that image alone gives.
+    @Test(arguments: [PoolMode.max, .average])
+    func streamedCallMatchesImageByImage(_ mode: PoolMode) throws {
+        let image = [56, 56, 640]
+        let count = image.reduce(1, *)
+        let scalars = (0..<(2 * count)).map { Float(($0 * 7919) % 1009) / 64 - 7 }
+        let x = try Tensor(shape: [2] + image, scalars: scalars)
+        let options = Pool2DOptions(mode, window: 3, stride: 2, padding: 1, threads: 1)
+        let plan = PoolFastPlan(try Pool2DGeometry(inputShape: x.shape, options: options, function: "test"), options: options)
+        #expect(plan.streams(Float.self))
+        let (y, _) = try pool2dForward(x, options: options)
+        for n in 0..<2 {
+            let alone = try Tensor(shape: [1] + image, scalars: Array(scalars[(n * count)..<((n + 1) * count)]))
+            let imagePlan = PoolFastPlan(try Pool2DGeometry(inputShape: alone.shape, options: options, function: "test"), options: options)
+            #expect(!imagePlan.streams(Float.self))
+            let (expected, _) = try pool2dForward(alone, options: options)
+            #expect(sameBits(try y.slice(n), try expected.slice(0)))
+        }
+    }
+
+    /// The NHWC average kernels at every offset of the input from a cache line (a tensor starts
+    /// wherever the allocator puts its array): full 2 × 2 and 3 × 3 windows over 128 and 256
+    /// channels against the taps summed in scan order, bit for bit. The tensor is exactly the
+    /// window rows, so the first and last windows may not read the lines around them.
+    @Test(arguments: [2, 3])
+    func averageKernelAtEveryOffset(_ window: Int) throws {
+        let width = 4 * window
+        for c in [128, 256] {
+            let count = window * width * c
+            var buffer = [Float](repeating: 0, count: count + 16)
+            for i in buffer.indices { buffer[i] = Float((i * 37) % 101) / 8 - 6 }
+            let columns = (0..<4).flatMap { [$0 * window, 0, window, window] }
+            for isa in KernelISA.supported where isa >= .avx2 {
+                for offset in 0..<16 {
+                    var out = [Float](repeating: .nan, count: 4 * c)
+                    buffer.withUnsafeBufferPointer { b in
+                        out.withUnsafeMutableBufferPointer { o in
+                            guard let x = b.baseAddress.map({ $0 + offset }), let o = o.baseAddress else { return }
+                            let rows: [UnsafePointer<Float>?] = (0..<window).map { x + $0 * width * c }
+                            _ = ck_pool_avg_row_f32(isa.code, rows, window, columns, 4, c, 1, window, 0, o, x, x + count, 0)
+                        }
+                    }
+                    for j in 0..<4 {
+                        for ch in 0..<c {
+                            var sum: Float = 0
+                            for r in 0..<window {
+                                for t in 0..<window {
+                                    let value = buffer[offset + (r * width + j * window + t) * c + ch]
+                                    sum = r == 0 && t == 0 ? value : sum + value
+                                }
+                            }
+                            let expected = window == 2 ? sum * 0.25 : sum / 9
+                            #expect(out[j * c + ch].bitPattern == expected.bitPattern,
+                                    "\(isa) offset \(offset) c \(c) window \(j) channel \(ch)")
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// The stored argmax is one byte per output while the window has at most 256 taps.

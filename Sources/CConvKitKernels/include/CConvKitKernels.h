@@ -125,6 +125,14 @@ void ck_small_weights(long count, long n, long taps, const float *a, const float
 /// b · n · CK_SMALL_DATA_TAPS).
 void ck_small_data(long count, long n, long taps, const long *offsets, const float *wt, const float *dyt, float *x);
 
+/// Tells the CPU that the caller is spinning on a memory location (PAUSE on x86), so that a
+/// waiting thread uses less of the core and leaves the loop quickly when the location changes.
+static inline void ck_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
 /// Tunes glibc's allocator to keep large freed blocks for reuse (no-op elsewhere). For
 /// programs, not libraries: it changes the whole process.
 void ck_keep_large_allocations(void);

@@ -80,6 +80,10 @@ func poolBackwardNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
     _ x: UnsafePointer<T>, _ dy: UnsafePointer<T>, _ arg: UnsafePointer<I>?, _ dx: UnsafeMutablePointer<T>,
     plan: PoolFastPlan, tables: PoolTables
 ) {
+    if let arg, plan.mode == .max && plan.maxTies == .first && !plan.tiles && KernelISA.active == .avx512 {
+        poolBackwardGatherNHWC(dy, arg, dx, plan: plan)
+        return
+    }
     let g = plan.g
     let (c, h, w, p, q) = (g.channels, g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth)
     let (dh, dw, s) = (g.dilation.height, g.dilation.width, g.windowWidth)
@@ -251,6 +255,63 @@ func poolBackwardNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
                 }
             }
         }
+    }
+}
+
+/// Max pooling's gradient (`.first`, overlapping windows) gathered row by row: every element
+/// of dx is the sum, in window order, of the dy of the windows whose argmax is its tap, and is
+/// written once, by the AVX-512 kernel ck_pool_max_gather_row_*. Zeroing dx and adding every
+/// window's taps into it read and wrote each element about three times (4.2 ms on the 51 MB
+/// gradient of a 3 × 3 stride-2 pooling, where writing it once takes 1.3–1.6 ms).
+/// dx is (N, H, W, C); dy and arg are (N, P, Q, C).
+func poolBackwardGatherNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
+    _ dy: UnsafePointer<T>, _ arg: UnsafePointer<I>, _ dx: UnsafeMutablePointer<T>, plan: PoolFastPlan
+) {
+    let g = plan.g
+    let (c, h, w, p, q) = (g.channels, g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth)
+    let rowsPerItem = plan.blockSize(h, perBatch: g.batch)
+    let blocks = (h + rowsPerItem - 1) / rowsPerItem
+    let (isa, stream) = (KernelISA.active, Int32(plan.streams(T.self) ? 1 : 0))
+    let argBytes = Int32(MemoryLayout<I>.size)
+    // Per participant: the dy rows, argmax rows and row taps of the windows holding a row (at
+    // most R of them).
+    let windowRows = g.windowHeight
+    let (rowStart, rowPairs) = plan.rows.inputWindows()
+    let columns = plan.columns.inputWindows()
+    columns.start.withUnsafeBufferPointer { columnStart in
+    columns.pairs.withUnsafeBufferPointer { columnPairs in
+    ScratchPool.shared.withBuffers(count: plan.threads, bytes: 3 * windowRows * 8) { scratch in
+        ThreadPool.shared.parallelFor(g.batch * blocks, threads: plan.threads) { item, participant in
+            guard let columnStart = columnStart.baseAddress, let columnPairs = columnPairs.baseAddress else { return }
+            let dyRows = scratch[participant].assumingMemoryBound(to: UnsafeRawPointer.self)
+            let argRows = (scratch[participant] + windowRows * 8).assumingMemoryBound(to: UnsafeRawPointer.self)
+            let rowTaps = (scratch[participant] + 2 * windowRows * 8).assumingMemoryBound(to: Int.self)
+            let n = item / blocks
+            for hh in ((item % blocks) * rowsPerItem)..<min(h, (item % blocks + 1) * rowsPerItem) {
+                let k0 = rowStart[hh]
+                let rows = rowStart[hh + 1] - k0
+                for k in 0..<rows {
+                    let o = (n * p + rowPairs[2 * (k0 + k)]) * q * c
+                    dyRows[k] = UnsafeRawPointer(dy + o)
+                    argRows[k] = UnsafeRawPointer(arg + o)
+                    rowTaps[k] = rowPairs[2 * (k0 + k) + 1]
+                }
+                let target = UnsafeMutableRawPointer(dx + (n * h + hh) * w * c)
+                if T.self == Float.self {
+                    ck_pool_max_gather_row_f32(
+                        isa.code, UnsafeRawPointer(dyRows).assumingMemoryBound(to: UnsafePointer<Float>?.self),
+                        UnsafeRawPointer(argRows).assumingMemoryBound(to: UnsafeRawPointer?.self), rowTaps, rows,
+                        columnStart, columnPairs, w, c, g.windowWidth, argBytes, target.assumingMemoryBound(to: Float.self), stream)
+                } else {
+                    ck_pool_max_gather_row_f64(
+                        isa.code, UnsafeRawPointer(dyRows).assumingMemoryBound(to: UnsafePointer<Double>?.self),
+                        UnsafeRawPointer(argRows).assumingMemoryBound(to: UnsafeRawPointer?.self), rowTaps, rows,
+                        columnStart, columnPairs, w, c, g.windowWidth, argBytes, target.assumingMemoryBound(to: Double.self), stream)
+                }
+            }
+        }
+    }
+    }
     }
 }
 

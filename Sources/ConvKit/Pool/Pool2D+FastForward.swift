@@ -8,7 +8,7 @@ import CConvKitKernels
 /// - NHWC: one output row at a time, vectorised along the contiguous channel axis; threads split
 ///   (n, output-row blocks). With AVX2 or AVX-512 the row goes to a C kernel (ck_pool.h) that
 ///   keeps each window's running maximum (or sum) in registers, four vectors of channels at a
-///   time, prefetches ahead and stores large outputs non-temporally; otherwise Swift loops
+///   time; calls too large for the caches prefetch ahead and store non-temporally. Otherwise Swift loops
 ///   (SSE2) do one pass per tap. Swift's SSE2 selects take three instructions where AVX-512
 ///   takes one: max pooling with the argmax ran at 4 ms on maxpool2-112 (compute-bound) against
 ///   under 2 ms in C.
@@ -109,8 +109,9 @@ func poolForwardNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
     let rowKernel = isa >= .avx2
     let r = g.windowHeight
     let argBytes = arg == nil ? 0 : Int32(MemoryLayout<I>.size)
-    // Outputs larger than the caches are stored around them.
-    let stream: Int32 = plan.outputCount * MemoryLayout<T>.stride >= 8 << 20 ? 1 : 0
+    // Calls larger than the caches prefetch their input and store their output around them.
+    let stream: Int32 = plan.streams(T.self) ? 1 : 0
+    let inputCount = g.batch * h * w * c
     // Per participant: a row of argmax taps (C, T's width), then for the row kernel the window
     // rows' pointers and taps (R each) and the window taps' pointers and ids (R · S each).
     let rowScratch = (max(c, 1) * MemoryLayout<T>.stride + 63) / 64 * 64
@@ -140,13 +141,15 @@ func poolForwardNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
                             isa.code, UnsafeRawPointer(rowPointers).assumingMemoryBound(to: UnsafePointer<Float>?.self),
                             rhi - rlo, tables.columns, q, c, dw, rowCount, divisor,
                             UnsafeMutableRawPointer(y + o).assumingMemoryBound(to: Float.self),
-                            tapPointers.assumingMemoryBound(to: UnsafePointer<Float>?.self), stream)
+                            UnsafeRawPointer(x).assumingMemoryBound(to: Float.self),
+                            UnsafeRawPointer(x + inputCount).assumingMemoryBound(to: Float.self), stream)
                     } else {
                         ck_pool_avg_row_f64(
                             isa.code, UnsafeRawPointer(rowPointers).assumingMemoryBound(to: UnsafePointer<Double>?.self),
                             rhi - rlo, tables.columns, q, c, dw, rowCount, divisor,
                             UnsafeMutableRawPointer(y + o).assumingMemoryBound(to: Double.self),
-                            tapPointers.assumingMemoryBound(to: UnsafePointer<Double>?.self), stream)
+                            UnsafeRawPointer(x).assumingMemoryBound(to: Double.self),
+                            UnsafeRawPointer(x + inputCount).assumingMemoryBound(to: Double.self), stream)
                     }
                     continue
                 }

@@ -32,6 +32,8 @@ struct PoolAxisTable {
     let tapOutputs: [Int]
     /// Whether some input element lies under two windows of this axis.
     let overlapping: Bool
+    /// The input size.
+    let size: Int
 
     init(outputs: Int, taps: Int, stride: Int, dilation: Int, before: Int, after: Int, size: Int, countPadding: Bool) {
         var entries = [Int](repeating: 0, count: 4 * outputs)
@@ -68,6 +70,33 @@ struct PoolAxisTable {
         self.dilation = dilation
         self.tapOutputs = tapOutputs
         overlapping = outputs > 1 && stride < dilation * (taps - 1) + 1
+        self.size = size
+    }
+}
+
+extension PoolAxisTable {
+    /// For each input index i, the windows holding it: the (output, tap) pairs
+    /// `pairs[2j], pairs[2j + 1]` for j in `start[i] ..< start[i + 1]`, in increasing output
+    /// order (the max-pooling gradient gathers them).
+    func inputWindows() -> (start: [Int], pairs: [Int]) {
+        var start = [Int](repeating: 0, count: size + 1)
+        for o in 0..<outputs {
+            for t in entries[4 * o + 1]..<max(entries[4 * o + 1], entries[4 * o + 2]) {
+                start[entries[4 * o] + t * dilation + 1] += 1
+            }
+        }
+        for i in 0..<size { start[i + 1] += start[i] }
+        var pairs = [Int](repeating: 0, count: 2 * start[size])
+        var next = Array(start.dropLast())
+        for o in 0..<outputs {
+            for t in entries[4 * o + 1]..<max(entries[4 * o + 1], entries[4 * o + 2]) {
+                let i = entries[4 * o] + t * dilation
+                pairs[2 * next[i]] = o
+                pairs[2 * next[i] + 1] = t
+                next[i] += 1
+            }
+        }
+        return (start, pairs)
     }
 }
 
@@ -111,6 +140,14 @@ struct PoolFastPlan {
     var narrowArgmax: Bool { g.windowHeight * g.windowWidth <= 256 }
 
     var outputCount: Int { g.batch * g.channels * g.outputHeight * g.outputWidth }
+
+    /// Whether the forward pass's input and output (of `T`) together exceed half of a 32 MiB
+    /// L3: such calls stream from memory, so the kernels prefetch the input and store the output
+    /// non-temporally. Below it both cost time (a 6 MB input was read 20 % slower with prefetches).
+    func streams<T>(_: T.Type) -> Bool {
+        let inputCount = g.batch * g.channels * g.inputHeight * g.inputWidth
+        return (inputCount + outputCount) * MemoryLayout<T>.stride >= 16 << 20
+    }
 
     /// Splits `count` units of work into blocks for `threads` threads: about four blocks per
     /// thread, none smaller than `minimum` units (unless `count` is).
