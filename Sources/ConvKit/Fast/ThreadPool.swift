@@ -12,6 +12,19 @@ public enum ConvKitRuntime {
     }
 
     private static let threadSetting = Lock<Int>(max(1, ProcessInfo.processInfo.activeProcessorCount))
+
+    /// How long, in microseconds, the fast path's worker threads keep polling for the next
+    /// parallel call after finishing one, before they sleep; default 1000. Polling lets layers
+    /// called back to back start at once instead of paying the wake-up of a sleeping thread
+    /// (about 40 µs on a virtual machine), at the price of up to this much CPU time per worker
+    /// after each call. 0 makes workers sleep at once; values are clamped to 0 ... 60_000_000
+    /// (a minute).
+    public static var workerSpinMicroseconds: Int {
+        get { spinSetting.load(ordering: .relaxed) }
+        set { spinSetting.store(min(max(0, newValue), 60_000_000), ordering: .relaxed) }
+    }
+
+    private static let spinSetting = Atomic<Int>(1000)
 }
 
 /// The fast path's parallel loops, on worker threads of its own that spin briefly between loops.
@@ -19,17 +32,14 @@ public enum ConvKitRuntime {
 /// Waking a sleeping thread costs about 40 µs on this machine (a virtual machine); two 20 µs
 /// halves of a job took 57–69 µs on libdispatch's pool, more than one thread alone. So, as
 /// OpenMP runtimes do, a worker that finishes a loop polls for the next one for up to
-/// ``spinNanoseconds`` before it sleeps; layers called back to back then start in well under a
-/// microsecond. Only as many workers spin as there are other cores, so a loop asking for more
+/// ``ConvKitRuntime/workerSpinMicroseconds`` before it sleeps; layers called back to back then
+/// start in well under a microsecond. Only as many workers spin as there are other cores, so a loop asking for more
 /// threads than cores does not have its own workers competing with it.
 ///
 /// One parallel loop runs at a time; a loop started while another runs (from another thread)
 /// runs on its caller's thread alone, so concurrent callers never oversubscribe the cores.
 final class ThreadPool: @unchecked Sendable {
     static let shared = ThreadPool()
-
-    /// How long an idle worker polls for the next loop before it sleeps.
-    static let spinNanoseconds: UInt64 = 1_000_000
 
     /// Held by the caller running a loop.
     private let callLock = NSLock()
@@ -99,7 +109,9 @@ final class ThreadPool: @unchecked Sendable {
         }
     }
 
-    /// Takes items of the current loop until none is left.
+    /// Takes items of the current loop until none is left. Not inlined: its copy of the closure
+    /// must be released before a worker reports itself done.
+    @inline(never)
     private func runItems(participant: Int) {
         guard let body else { return }
         while true {
@@ -121,9 +133,10 @@ final class ThreadPool: @unchecked Sendable {
     }
 
     /// Returns the published loop once it differs from `seen`: polling first (for up to
-    /// ``spinNanoseconds`` when `spins`), then asleep on `wakeUp`.
+    /// ``ConvKitRuntime/workerSpinMicroseconds`` when `spins`), then asleep on `wakeUp`.
     private func waitForLoop(after seen: Int, spins: Bool) -> Int {
-        if spins {
+        let spinNanoseconds = UInt64(ConvKitRuntime.workerSpinMicroseconds) * 1000
+        if spins && spinNanoseconds > 0 {
             let start = DispatchTime.now().uptimeNanoseconds
             var polls = 0
             while true {
@@ -131,7 +144,7 @@ final class ThreadPool: @unchecked Sendable {
                 if current != seen { return current }
                 ck_cpu_relax()
                 polls += 1
-                if polls % 256 == 0 && DispatchTime.now().uptimeNanoseconds - start > Self.spinNanoseconds { break }
+                if polls % 256 == 0 && DispatchTime.now().uptimeNanoseconds - start > spinNanoseconds { break }
             }
         }
         wakeUp.lock()
