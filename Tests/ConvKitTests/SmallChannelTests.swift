@@ -20,6 +20,9 @@ import Testing
                  options: Conv2DOptions(padding: 2, paddingMode: .replicate)),
         ConvCase(inputShape: [2, 9, 10, 3], weightShape: [3, 3, 3, 5], hasBias: true,
                  options: Conv2DOptions(stride: Size2D(1, 2), padding: 1, paddingMode: .circular)),
+        // Images smaller than a weight-gradient work item: groups of 24 whole images (the last
+        // one short), runs of pixels that go on into the next image.
+        ConvCase(inputShape: [40, 6, 7, 3], weightShape: [3, 3, 3, 8], hasBias: true, options: Conv2DOptions(padding: 1)),
         // A 1 × 1 kernel, NCHW, a window that leaves the last input rows and columns unread.
         ConvCase(inputShape: [2, 1, 8, 9], weightShape: [6, 1, 1, 1], hasBias: false, options: Conv2DOptions(layout: .nchw)),
         ConvCase(inputShape: [2, 3, 10, 11], weightShape: [16, 3, 3, 3], hasBias: true,

@@ -127,8 +127,9 @@ func conv2dForwardSmallChannels(
 /// we have `dw[t, k] = Σ_(n, p, q) band[row(p) + offset(t) + q] · dy[n, p, q, k]` and
 /// `db[k] = Σ dy[n, p, q, k]`, the bias as a tap that always reads 1. For each run of up to
 /// CK_SMALL_PITCH consecutive pixels the taps are copied into rows (the run's im2col,
-/// transposed) and the kernel reads dy in place. Each
-/// band of rows sums into its own partial gradient; the partials are added in band order.
+/// transposed) and the kernel reads dy in place. Each work item (a band of rows of one image, or
+/// whole consecutive images when an image is smaller than a band) sums into its own partial
+/// gradient, about 64 of them whatever the batch; the partials are added in item order.
 ///
 /// x is (N, H, W, C), dy is (N, P, Q, K); dw is (R, S, C, K) and db is (K).
 func conv2dBackwardWeightsSmallChannels(
@@ -138,11 +139,14 @@ func conv2dBackwardWeightsSmallChannels(
     let g = plan.g
     let (k, p, q, taps) = (g.outputChannels, g.outputHeight, g.outputWidth, plan.taps)
     let pitch = Int(CK_SMALL_PITCH)
-    // About 64 partials for large batches, each over at least 1024 pixels.
-    let rowsPerBand = plan.rowsPerBand(pixels: max(1024, g.batch * p * q / 64))
+    // About 64 partials, each over at least 1024 pixels: bands of an image, or groups of whole
+    // images where one image holds fewer pixels (so the partials do not grow with the batch).
+    let pixelsPerItem = max(1024, g.batch * p * q / 64)
+    let rowsPerBand = plan.rowsPerBand(pixels: pixelsPerItem)
     let bands = (p + rowsPerBand - 1) / rowsPerBand
+    let imagesPerItem = bands == 1 ? max(1, pixelsPerItem / max(1, p * q)) : 1
     let bandRows = plan.paddedRows(forOutputRows: rowsPerBand)
-    let items = g.batch * bands
+    let items = (g.batch + imagesPerItem - 1) / imagesPerItem * bands
     let participants = min(threads, items)
     let partialSize = taps * k + k
     let bandBytes = plan.bandSize(rows: bandRows) * MemoryLayout<Float>.stride
@@ -163,23 +167,28 @@ func conv2dBackwardWeightsSmallChannels(
                     (packed + taps * pitch).initialize(repeating: 1, count: pitch)
                     (packed + (taps + 1) * pitch).initialize(repeating: 0, count: (Int(CK_SMALL_TAP_SLACK) - 1) * pitch)
                     let partial = partials + item * partialSize
-                    let n = item / bands
+                    let firstImage = item / bands * imagesPerItem
+                    let lastImage = min(g.batch, firstImage + imagesPerItem) - 1
                     let p0 = item % bands * rowsPerBand
                     let p1 = min(p, p0 + rowsPerBand)
-                    plan.pack(x, image: n, firstRow: p0 * g.stride.height,
-                              rows: plan.paddedRows(forOutputRows: p1 - p0), into: band)
-                    var pixel = (n * p + p0) * q
+                    // A run of pixels may go on into the next image: the item's pixels are
+                    // consecutive in dy (one band, or whole images).
+                    var pixel = (firstImage * p + p0) * q
                     var run = 0
-                    for row in p0..<p1 {
-                        let rowBand = band + (row - p0) * g.stride.height * plan.rowPitch
-                        var q0 = 0
-                        while q0 < q {
-                            let count = min(q - q0, pitch - run)
-                            ck_small_pack_taps(rowBand + q0, offsets, taps, count, pitch, packed + run)
-                            (run, q0, pixel) = (run + count, q0 + count, pixel + count)
-                            if run == pitch || (row == p1 - 1 && q0 == q) {
-                                ck_small_weights(run, k, taps + 1, packed, dy + (pixel - run) * k, k, partial, k)
-                                run = 0
+                    for n in firstImage...lastImage {
+                        plan.pack(x, image: n, firstRow: p0 * g.stride.height,
+                                  rows: plan.paddedRows(forOutputRows: p1 - p0), into: band)
+                        for row in p0..<p1 {
+                            let rowBand = band + (row - p0) * g.stride.height * plan.rowPitch
+                            var q0 = 0
+                            while q0 < q {
+                                let count = min(q - q0, pitch - run)
+                                ck_small_pack_taps(rowBand + q0, offsets, taps, count, pitch, packed + run)
+                                (run, q0, pixel) = (run + count, q0 + count, pixel + count)
+                                if run == pitch || (n == lastImage && row == p1 - 1 && q0 == q) {
+                                    ck_small_weights(run, k, taps + 1, packed, dy + (pixel - run) * k, k, partial, k)
+                                    run = 0
+                                }
                             }
                         }
                     }
