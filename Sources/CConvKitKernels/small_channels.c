@@ -162,6 +162,22 @@ CK_SMALL_WEIGHTS(24, 1)
 CK_SMALL_WEIGHTS(12, 2)
 CK_SMALL_WEIGHTS(8, 3)
 CK_SMALL_WEIGHTS(6, 4)
+CK_SMALL_WEIGHTS(12, 1)
+CK_SMALL_WEIGHTS(6, 2)
+CK_SMALL_WEIGHTS(4, 3)
+CK_SMALL_WEIGHTS(3, 4)
+
+// Tiles of TB taps, and a last tile of TB / 2 where at most half a tile is left: a partial tile
+// computes rows it never stores (cifar-conv5x5's 75 taps and bias in tiles of 12 computed 84
+// rows for 76).
+#define CK_SMALL_WEIGHTS_TILES(TB, HALF, NV)                                                       \
+    {                                                                                              \
+        long rest = taps % TB, whole = rest > 0 && rest <= HALF ? taps - rest : taps;              \
+        ck_small_weights_##TB##x##NV(count, nb, whole, a, dy + j0, ldy, dw + j0, lddw);            \
+        if (whole < taps)                                                                          \
+            ck_small_weights_##HALF##x##NV(count, nb, taps - whole, a + whole * CK_SMALL_PITCH, dy + j0, ldy, \
+                                                dw + whole * lddw + j0, lddw);                     \
+    }
 
 // dyt is (n, 16 · QV): the output gradient of count ≤ 16 · QV pixels of one output row,
 // transposed; wt holds w (taps, n) in blocks of TB taps, block b as (n, TB) at b · n · TB, taps
@@ -225,10 +241,10 @@ void ck_small_weights(long count, long n, long taps, const float *a, const float
     for (long j0 = 0; j0 < n; j0 += 64) {
         long nb = n - j0 < 64 ? n - j0 : 64;
         switch ((nb + 15) / 16) {
-        case 1: ck_small_weights_24x1(count, nb, taps, a, dy + j0, ldy, dw + j0, lddw); break;
-        case 2: ck_small_weights_12x2(count, nb, taps, a, dy + j0, ldy, dw + j0, lddw); break;
-        case 3: ck_small_weights_8x3(count, nb, taps, a, dy + j0, ldy, dw + j0, lddw); break;
-        default: ck_small_weights_6x4(count, nb, taps, a, dy + j0, ldy, dw + j0, lddw); break;
+        case 1: CK_SMALL_WEIGHTS_TILES(24, 12, 1) break;
+        case 2: CK_SMALL_WEIGHTS_TILES(12, 6, 2) break;
+        case 3: CK_SMALL_WEIGHTS_TILES(8, 4, 3) break;
+        default: CK_SMALL_WEIGHTS_TILES(6, 3, 4) break;
         }
     }
 #endif

@@ -20,6 +20,8 @@ import Testing
                  options: Conv2DOptions(padding: 2, paddingMode: .replicate)),
         ConvCase(inputShape: [2, 9, 10, 3], weightShape: [3, 3, 3, 5], hasBias: true,
                  options: Conv2DOptions(stride: Size2D(1, 2), padding: 1, paddingMode: .circular)),
+        // cifar-conv5x5 in small: 75 taps and the bias leave 4 rows after tiles of 12 (a tile of 6).
+        ConvCase(inputShape: [2, 8, 8, 3], weightShape: [5, 5, 3, 32], hasBias: true, options: Conv2DOptions(padding: 2)),
         // Images smaller than a weight-gradient work item: groups of 24 whole images (the last
         // one short), runs of pixels that go on into the next image.
         ConvCase(inputShape: [40, 6, 7, 3], weightShape: [3, 3, 3, 8], hasBias: true, options: Conv2DOptions(padding: 1)),
