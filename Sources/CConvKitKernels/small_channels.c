@@ -123,6 +123,27 @@ CK_SMALL_FORWARD(24, 1)
 CK_SMALL_FORWARD(12, 2)
 CK_SMALL_FORWARD(8, 3)
 CK_SMALL_FORWARD(6, 4)
+CK_SMALL_FORWARD(16, 1)
+CK_SMALL_FORWARD(8, 1)
+CK_SMALL_FORWARD(8, 2)
+CK_SMALL_FORWARD(4, 2)
+CK_SMALL_FORWARD(4, 3)
+CK_SMALL_FORWARD(3, 4)
+
+// Tiles of MR pixels, the last one of SMALL or MIDDLE pixels where that many are left: a
+// partial tile computes pixels it never stores (rows of 28 and 32 pixels in tiles of 12
+// computed 36).
+#define CK_SMALL_FORWARD_TILES(MR, MIDDLE, SMALL, NV)                                              \
+    {                                                                                              \
+        long rest = count % MR, whole = count - rest;                                              \
+        const float *bj = bias ? bias + j0 : 0;                                                    \
+        if (rest > MIDDLE) whole = count;                                                          \
+        ck_small_forward_##MR##x##NV(whole, nb, taps, offsets, x, w + j0, ldw, bj, y + j0, ldy);   \
+        if (whole < count && rest <= SMALL)                                                        \
+            ck_small_forward_##SMALL##x##NV(rest, nb, taps, offsets, x + whole, w + j0, ldw, bj, y + whole * ldy + j0, ldy); \
+        else if (whole < count)                                                                    \
+            ck_small_forward_##MIDDLE##x##NV(rest, nb, taps, offsets, x + whole, w + j0, ldw, bj, y + whole * ldy + j0, ldy); \
+    }
 
 // a is (taps rounded up to TB, count) with rows CK_SMALL_PITCH apart (the packed taps of a run of
 // pixels), dy is (count, n) with rows ldy apart, n ≤ 16 · NV; dw is (taps, n) with rows lddw apart.
@@ -225,12 +246,11 @@ void ck_small_forward(long count, long n, long taps, const long *offsets, const 
 #if defined(__x86_64__)
     for (long j0 = 0; j0 < n; j0 += 64) {
         long nb = n - j0 < 64 ? n - j0 : 64;
-        const float *b = bias ? bias + j0 : 0;
         switch ((nb + 15) / 16) {
-        case 1: ck_small_forward_24x1(count, nb, taps, offsets, x, w + j0, ldw, b, y + j0, ldy); break;
-        case 2: ck_small_forward_12x2(count, nb, taps, offsets, x, w + j0, ldw, b, y + j0, ldy); break;
-        case 3: ck_small_forward_8x3(count, nb, taps, offsets, x, w + j0, ldw, b, y + j0, ldy); break;
-        default: ck_small_forward_6x4(count, nb, taps, offsets, x, w + j0, ldw, b, y + j0, ldy); break;
+        case 1: CK_SMALL_FORWARD_TILES(24, 16, 8, 1) break;
+        case 2: CK_SMALL_FORWARD_TILES(12, 8, 4, 2) break;
+        case 3: CK_SMALL_FORWARD_TILES(8, 4, 4, 3) break;
+        default: CK_SMALL_FORWARD_TILES(6, 3, 3, 4) break;
         }
     }
 #endif
