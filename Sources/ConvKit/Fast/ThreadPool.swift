@@ -33,8 +33,8 @@ public enum ConvKitRuntime {
 /// halves of a job took 57–69 µs on libdispatch's pool, more than one thread alone. So, as
 /// OpenMP runtimes do, a worker that finishes a loop polls for the next one for up to
 /// ``ConvKitRuntime/workerSpinMicroseconds`` before it sleeps; layers called back to back then
-/// start in well under a microsecond. Only as many workers spin as there are other cores, so a loop asking for more
-/// threads than cores does not have its own workers competing with it.
+/// start in well under a microsecond. Only as many workers spin as there are other cores, so a
+/// loop asking for more threads than cores does not have its own workers competing with it.
 ///
 /// One parallel loop runs at a time; a loop started while another runs (from another thread)
 /// runs on its caller's thread alone, so concurrent callers never oversubscribe the cores.
