@@ -7,9 +7,9 @@ import CConvKitKernels
 /// valid ranges of the axis tables, in scan order (r, then s), exactly as the reference.
 /// - NHWC: one output row at a time, vectorised along the contiguous channel axis; threads split
 ///   (n, output-row blocks). With AVX2 or AVX-512 the row goes to a C kernel (ck_pool.h) that
-///   keeps each window's running maximum (or sum) in registers, four vectors of channels at a
-///   time; calls too large for the caches prefetch ahead and store non-temporally. Otherwise Swift loops
-///   (SSE2) do one pass per tap. Swift's SSE2 selects take three instructions where AVX-512
+///   keeps each window's running maximum (or sum) in registers, several vectors of channels at a
+///   time; calls too large for the caches prefetch ahead and store non-temporally. Otherwise
+///   Swift loops (SSE2) do one pass per tap. Swift's SSE2 selects take three instructions where AVX-512
 ///   takes one: max pooling with the argmax ran at 4 ms on maxpool2-112 (compute-bound) against
 ///   under 2 ms in C.
 /// - NCHW: one (n, c) plane at a time, one output row at a time; each tap (r, s) is a pass
