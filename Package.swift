@@ -13,7 +13,7 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
     ],
     targets: [
-        .target(name: "CConvKitKernels"),
+        .target(name: "CConvKitKernels", exclude: ["templates"]),
         .systemLibrary(name: "CConvKitZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "ConvKit",

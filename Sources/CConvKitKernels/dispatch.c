@@ -1,23 +1,8 @@
-// Chooses the micro-kernels for the instruction set the caller asks for (see ck_isa_detect).
-#include "CConvKitKernels.h"
-
-void ck_sgemm_generic(long, long, long, const float *, const float *, float *, const long *, int);
-void ck_dgemm_generic(long, long, long, const double *, const double *, double *, const long *, int);
-float ck_peak_generic(long);
-void ck_sgemm_indirect_generic(long, long, long, long, const float *const *, const float *, const float *, float *, const long *, int);
-void ck_dgemm_indirect_generic(long, long, long, long, const double *const *, const double *, const double *, double *, const long *, int);
-#if defined(__x86_64__)
-void ck_sgemm_indirect_avx2(long, long, long, long, const float *const *, const float *, const float *, float *, const long *, int);
-void ck_dgemm_indirect_avx2(long, long, long, long, const double *const *, const double *, const double *, double *, const long *, int);
-void ck_sgemm_indirect_avx512(long, long, long, long, const float *const *, const float *, const float *, float *, const long *, int);
-void ck_dgemm_indirect_avx512(long, long, long, long, const double *const *, const double *, const double *, double *, const long *, int);
-void ck_sgemm_avx2(long, long, long, const float *, const float *, float *, const long *, int);
-void ck_dgemm_avx2(long, long, long, const double *, const double *, double *, const long *, int);
-void ck_sgemm_avx512(long, long, long, const float *, const float *, float *, const long *, int);
-void ck_dgemm_avx512(long, long, long, const double *, const double *, double *, const long *, int);
-float ck_peak_avx2(long);
-float ck_peak_avx512(long);
-#endif
+// Runs the generated micro-kernels (gen/) of the instruction set the caller asks for, through
+// the table of each instruction set's kernels and tiles (gen/kernel_table.c). A request for an
+// instruction set this CPU lacks gets the best one it has: no kernel runs without its
+// instructions.
+#include "ck_kernel_support.h"
 
 int ck_isa_detect(void) {
 #if defined(__x86_64__)
@@ -28,111 +13,111 @@ int ck_isa_detect(void) {
     return CK_ISA_GENERIC;
 }
 
-int ck_gemm_mr(int isa, int is_double) {
-    (void)is_double;
-    switch (isa) {
-    case CK_ISA_AVX512: return 8;
-    case CK_ISA_AVX2: return 6;
-    default: return 4;
+int ck_isa_usable(int isa) {
+    static int cached = -1;
+    int detected = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (detected < 0) {
+        detected = ck_isa_detect();
+        __atomic_store_n(&cached, detected, __ATOMIC_RELAXED);
     }
+    return isa < CK_ISA_GENERIC ? CK_ISA_GENERIC : isa > detected ? detected : isa;
+}
+
+static const ck_f32_kernels *f32_kernels(int isa) { return &ck_f32_kernel_table[ck_isa_usable(isa)]; }
+static const ck_f64_kernels *f64_kernels(int isa) { return &ck_f64_kernel_table[ck_isa_usable(isa)]; }
+
+int ck_gemm_mr(int isa, int is_double) {
+    return (int)(is_double ? f64_kernels(isa)->gemm_packed_mr : f32_kernels(isa)->gemm_packed_mr);
 }
 
 int ck_gemm_nr(int isa, int is_double) {
-    switch (isa) {
-    case CK_ISA_AVX512: return is_double ? 16 : 32;
-    case CK_ISA_AVX2: return is_double ? 8 : 16;
-    default: return 8;
-    }
+    return (int)(is_double ? f64_kernels(isa)->gemm_packed_nr : f32_kernels(isa)->gemm_packed_nr);
+}
+
+int ck_indirect_mr(int isa, int is_double) {
+    return (int)(is_double ? f64_kernels(isa)->gemm_indirect_mr : f32_kernels(isa)->gemm_indirect_mr);
+}
+
+int ck_indirect_nr(int isa, int is_double) {
+    return (int)(is_double ? f64_kernels(isa)->gemm_indirect_nr : f32_kernels(isa)->gemm_indirect_nr);
 }
 
 void ck_sgemm_packed(int isa, long m, long n, long kc, const float *a, const float *b, float *c,
                      const long *row_offsets, int accumulate) {
-#if defined(__x86_64__)
-    if (isa == CK_ISA_AVX512) { ck_sgemm_avx512(m, n, kc, a, b, c, row_offsets, accumulate); return; }
-    if (isa == CK_ISA_AVX2) { ck_sgemm_avx2(m, n, kc, a, b, c, row_offsets, accumulate); return; }
-#endif
-    ck_sgemm_generic(m, n, kc, a, b, c, row_offsets, accumulate);
+    f32_kernels(isa)->gemm_packed(m, n, kc, a, b, c, row_offsets, accumulate);
 }
 
 void ck_dgemm_packed(int isa, long m, long n, long kc, const double *a, const double *b, double *c,
                      const long *row_offsets, int accumulate) {
-#if defined(__x86_64__)
-    if (isa == CK_ISA_AVX512) { ck_dgemm_avx512(m, n, kc, a, b, c, row_offsets, accumulate); return; }
-    if (isa == CK_ISA_AVX2) { ck_dgemm_avx2(m, n, kc, a, b, c, row_offsets, accumulate); return; }
-#endif
-    ck_dgemm_generic(m, n, kc, a, b, c, row_offsets, accumulate);
+    f64_kernels(isa)->gemm_packed(m, n, kc, a, b, c, row_offsets, accumulate);
 }
 
-void ck_sgemm_weight_gradient_generic(long, long, long, long, long, long, const float *const *, const float *, long, float *, const long *, int);
-void ck_dgemm_weight_gradient_generic(long, long, long, long, long, long, const double *const *, const double *, long, double *, const long *, int);
-#if defined(__x86_64__)
-void ck_sgemm_weight_gradient_avx512(long, long, long, long, long, long, const float *const *, const float *, long, float *, const long *, int);
-void ck_dgemm_weight_gradient_avx512(long, long, long, long, long, long, const double *const *, const double *, long, double *, const long *, int);
-#endif
+void ck_sgemm_indirect(int isa, long m, long n, long taps, long channels, const float *const *a_rows,
+                       const float *b, const float *bias, float *c, const long *row_offsets, int accumulate) {
+    f32_kernels(isa)->gemm_indirect(m, n, taps, channels, a_rows, b, bias, c, row_offsets, accumulate);
+}
 
-// AVX2 machines use the portable weight-gradient kernel: its tile fits in any register file.
+void ck_dgemm_indirect(int isa, long m, long n, long taps, long channels, const double *const *a_rows,
+                       const double *b, const double *bias, double *c, const long *row_offsets, int accumulate) {
+    f64_kernels(isa)->gemm_indirect(m, n, taps, channels, a_rows, b, bias, c, row_offsets, accumulate);
+}
+
 void ck_sgemm_weight_gradient(int isa, long m, long row_base, long n, long depth, long taps, long channels,
                               const float *const *a_rows, const float *b, long ldb, float *c,
                               const long *row_offsets, int accumulate) {
-#if defined(__x86_64__)
-    if (isa == CK_ISA_AVX512) {
-        ck_sgemm_weight_gradient_avx512(m, row_base, n, depth, taps, channels, a_rows, b, ldb, c, row_offsets, accumulate);
-        return;
-    }
-#endif
-    ck_sgemm_weight_gradient_generic(m, row_base, n, depth, taps, channels, a_rows, b, ldb, c, row_offsets, accumulate);
+    f32_kernels(isa)->weight_gradient(m, row_base, n, depth, taps, channels, a_rows, b, ldb, c, row_offsets, accumulate);
 }
 
 void ck_dgemm_weight_gradient(int isa, long m, long row_base, long n, long depth, long taps, long channels,
                               const double *const *a_rows, const double *b, long ldb, double *c,
                               const long *row_offsets, int accumulate) {
-#if defined(__x86_64__)
-    if (isa == CK_ISA_AVX512) {
-        ck_dgemm_weight_gradient_avx512(m, row_base, n, depth, taps, channels, a_rows, b, ldb, c, row_offsets, accumulate);
-        return;
-    }
-#endif
-    ck_dgemm_weight_gradient_generic(m, row_base, n, depth, taps, channels, a_rows, b, ldb, c, row_offsets, accumulate);
+    f64_kernels(isa)->weight_gradient(m, row_base, n, depth, taps, channels, a_rows, b, ldb, c, row_offsets, accumulate);
 }
 
-int ck_indirect_mr(int isa) {
-    switch (isa) {
-    case CK_ISA_AVX512: return 8;
-    case CK_ISA_AVX2: return 6;
-    default: return 4;
-    }
+void ck_sgemm_few_columns(int isa, long m, long n, long taps, long channels, const float *const *a_rows,
+                          const float *const *b_taps, long b_column_stride, float *c, const long *row_offsets) {
+    f32_kernels(isa)->few_columns(m, n, taps, channels, a_rows, b_taps, b_column_stride, c, row_offsets);
 }
 
-void ck_sgemm_indirect(int isa, long m, long n, long taps, long channels, const float *const *a_rows,
-                       const float *b, const float *bias, float *c, const long *row_offsets, int accumulate) {
-#if defined(__x86_64__)
-    if (isa == CK_ISA_AVX512) { ck_sgemm_indirect_avx512(m, n, taps, channels, a_rows, b, bias, c, row_offsets, accumulate); return; }
-    if (isa == CK_ISA_AVX2) { ck_sgemm_indirect_avx2(m, n, taps, channels, a_rows, b, bias, c, row_offsets, accumulate); return; }
-#endif
-    ck_sgemm_indirect_generic(m, n, taps, channels, a_rows, b, bias, c, row_offsets, accumulate);
+void ck_dgemm_few_columns(int isa, long m, long n, long taps, long channels, const double *const *a_rows,
+                          const double *const *b_taps, long b_column_stride, double *c, const long *row_offsets) {
+    f64_kernels(isa)->few_columns(m, n, taps, channels, a_rows, b_taps, b_column_stride, c, row_offsets);
 }
 
-void ck_dgemm_indirect(int isa, long m, long n, long taps, long channels, const double *const *a_rows,
-                       const double *b, const double *bias, double *c, const long *row_offsets, int accumulate) {
-#if defined(__x86_64__)
-    if (isa == CK_ISA_AVX512) { ck_dgemm_indirect_avx512(m, n, taps, channels, a_rows, b, bias, c, row_offsets, accumulate); return; }
-    if (isa == CK_ISA_AVX2) { ck_dgemm_indirect_avx2(m, n, taps, channels, a_rows, b, bias, c, row_offsets, accumulate); return; }
-#endif
-    ck_dgemm_indirect_generic(m, n, taps, channels, a_rows, b, bias, c, row_offsets, accumulate);
+float ck_peak_probe(int isa, long iterations) { return f32_kernels(isa)->peak(iterations); }
+
+long ck_peak_flops_per_round(int isa) { return f32_kernels(isa)->peak_flops_per_round; }
+
+void ck_small_pack_band(int isa, const float *x, long channels, const long *row_map, long rows, const long *column_map,
+                        long columns, long stride, long line, float *band) {
+    f32_kernels(isa)->small_pack_band(x, channels, row_map, rows, column_map, columns, stride, line, band);
 }
 
-float ck_peak_probe(int isa, long iterations) {
-#if defined(__x86_64__)
-    if (isa == CK_ISA_AVX512) return ck_peak_avx512(iterations);
-    if (isa == CK_ISA_AVX2) return ck_peak_avx2(iterations);
-#endif
-    return ck_peak_generic(iterations);
+void ck_small_unpack_band(int isa, const float *band, long channels, long rows, long columns, long top, long left,
+                          long stride, long line, long padded_rows, long padded_columns, float *dx) {
+    f32_kernels(isa)->small_unpack_band(band, channels, rows, columns, top, left, stride, line, padded_rows,
+                                        padded_columns, dx);
 }
 
-long ck_peak_flops_per_round(int isa) {
-    switch (isa) {
-    case CK_ISA_AVX512: return 2L * 16 * 24;
-    case CK_ISA_AVX2: return 2L * 8 * 12;
-    default: return 2L * 8;
-    }
+void ck_small_pack_taps(int isa, const float *x, const long *offsets, long taps, long count, long pitch, float *a) {
+    f32_kernels(isa)->small_pack_taps(x, offsets, taps, count, pitch, a);
+}
+
+void ck_small_transpose(int isa, const float *dy, long count, long n, long ldy, long pitch, float *dyt) {
+    f32_kernels(isa)->small_transpose(dy, count, n, ldy, pitch, dyt);
+}
+
+void ck_small_forward(int isa, long count, long n, long taps, const long *offsets, const float *x, const float *w,
+                      long ldw, const float *bias, float *y, long ldy) {
+    f32_kernels(isa)->small_forward(count, n, taps, offsets, x, w, ldw, bias, y, ldy);
+}
+
+void ck_small_weights(int isa, long count, long n, long taps, const float *a, const float *dy, long ldy, float *dw,
+                      long lddw) {
+    f32_kernels(isa)->small_weights(count, n, taps, a, dy, ldy, dw, lddw);
+}
+
+void ck_small_data(int isa, long count, long n, long taps, const long *offsets, const float *wt, const float *dyt,
+                   float *x) {
+    f32_kernels(isa)->small_data(count, n, taps, offsets, wt, dyt, x);
 }

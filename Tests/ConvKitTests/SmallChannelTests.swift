@@ -41,19 +41,17 @@ import Testing
         let wide = try Conv2DGeometry(
             inputShape: [2, 8, 8, 5], weightShape: [3, 3, 5, 16], biasShape: nil, options: Conv2DOptions(),
             function: "test")
-        try KernelISA.withActive(.avx512) {
-            let expected = KernelISA.detected == .avx512
-            #expect((SmallChannelPlan(g, paddingMode: .zeros, scalar: Float.self) != nil) == expected)
-            #expect(SmallChannelPlan(g, paddingMode: .zeros, scalar: Double.self) == nil)
-            #expect(SmallChannelPlan(grouped, paddingMode: .zeros, scalar: Float.self) == nil)
-            #expect(SmallChannelPlan(wide, paddingMode: .zeros, scalar: Float.self) == nil)
-            let plan = try #require(SmallChannelPlan(g, paddingMode: .zeros, scalar: Float.self))
+        // The direct kernels exist on every instruction set: the plan depends on the shape only.
+        for isa in KernelISA.supported {
+            let policy = KernelPolicy(isa: isa)
+            #expect(SmallChannelPlan(g, paddingMode: .zeros, scalar: Double.self, policy: policy) == nil)
+            #expect(SmallChannelPlan(grouped, paddingMode: .zeros, scalar: Float.self, policy: policy) == nil)
+            #expect(SmallChannelPlan(wide, paddingMode: .zeros, scalar: Float.self, policy: policy) == nil)
+            let plan = try #require(SmallChannelPlan(g, paddingMode: .zeros, scalar: Float.self, policy: policy))
+            #expect(plan.isa == isa.code)
             // Tap (r, s, c) = (1, 2, 2): one padded row of 3 lines of 10 columns down, line 2, column 2.
             #expect(plan.offsets[(1 * 3 + 2) * 3 + 2] == 30 + 2 * 10 + 2)
             #expect(plan.rowMap.prefix(3) == [-1, 0, 24])
-        }
-        KernelISA.withActive(.avx2) {
-            #expect(SmallChannelPlan(g, paddingMode: .zeros, scalar: Float.self) == nil)
         }
     }
 

@@ -1,5 +1,6 @@
-// Micro-kernels of ConvKit's fast path, compiled for several instruction sets and chosen at run
-// time. Everything else (packing, blocking, threading) lives in Swift.
+// Micro-kernels of ConvKit's fast path, generated for every instruction set from one template per
+// kernel family (Scripts/generate-kernels.py) and chosen at run time by the `isa` argument of each
+// entry point. Everything else (packing, blocking, threading) lives in Swift.
 #ifndef CCONVKITKERNELS_H
 #define CCONVKITKERNELS_H
 
@@ -16,10 +17,17 @@ typedef enum {
 
 /// The best instruction set this CPU supports.
 int ck_isa_detect(void);
+/// The instruction set the entry points below run for `isa`: `isa` itself, or the best this CPU
+/// supports where it lacks `isa` (no kernel runs without its instructions).
+int ck_isa_usable(int isa);
 
-/// Rows (MR) and columns (NR) of the micro-tile of `isa`, for float (`is_double` 0) or double.
+/// Rows (MR) and columns (NR) of the packed kernel's micro-tile for `isa`, for float
+/// (`is_double` 0) or double.
 int ck_gemm_mr(int isa, int is_double);
 int ck_gemm_nr(int isa, int is_double);
+/// Rows and columns of the indirect kernel's micro-tile (its B is packed in panels of NR).
+int ck_indirect_mr(int isa, int is_double);
+int ck_indirect_nr(int isa, int is_double);
 
 /// C (+)= A · B over packed operands: for the `m × n` block of C whose row i starts at
 /// `c + row_offsets[i]`,
@@ -81,18 +89,14 @@ void ck_sgemm_few_columns(int isa, long m, long n, long taps, long channels, con
 void ck_dgemm_few_columns(int isa, long m, long n, long taps, long channels, const double *const *a_rows,
                           const double *const *b_taps, long b_column_stride, double *c, const long *row_offsets);
 
-/// Rows of the micro-tile of the indirect kernels of `isa`.
-int ck_indirect_mr(int isa);
-
 /// Fused multiply-add throughput probe: runs `iterations` rounds of independent FMAs on
 /// registers of `isa` and returns a value that depends on them (so they are not optimised away).
 /// Each round is 2 · lanes · chains flops, with lanes and chains given by ck_peak_flops_per_round.
 float ck_peak_probe(int isa, long iterations);
 long ck_peak_flops_per_round(int isa);
 
-/// Direct kernels for convolutions with few input channels over a planar band (small_channels.c
-/// explains the layout). Float only; the three compute kernels need AVX-512 (they do nothing
-/// on other CPUs: check ck_isa_detect first).
+/// Direct kernels for convolutions with few input channels over a planar band
+/// (templates/small_copy.c.in explains the layout). Float only, on every instruction set.
 enum {
     /// Row pitch of the packed taps ck_small_weights reads; its pixel runs are at most this long.
     CK_SMALL_PITCH = 128,
@@ -105,25 +109,25 @@ enum {
 };
 /// band ← the padded rows of x (an (H, W, C) image): padded row hp copies row_map[hp] (an
 /// element offset in x, or −1 for zeros), padded column wp copies column_map[wp] (offset, or −1).
-void ck_small_pack_band(const float *x, long channels, const long *row_map, long rows, const long *column_map,
+void ck_small_pack_band(int isa, const float *x, long channels, const long *row_map, long rows, const long *column_map,
                         long columns, long stride, long line, float *band);
 /// dx (rows, columns, channels) ← the band's positions (h + top, w + left); zero where past the
 /// padded_rows × padded_columns the taps reach.
-void ck_small_unpack_band(const float *band, long channels, long rows, long columns, long top, long left,
+void ck_small_unpack_band(int isa, const float *band, long channels, long rows, long columns, long top, long left,
                           long stride, long line, long padded_rows, long padded_columns, float *dx);
 /// a[t · pitch + q] ← x[offsets[t] + q] for t < taps, q < count.
-void ck_small_pack_taps(const float *x, const long *offsets, long taps, long count, long pitch, float *a);
+void ck_small_pack_taps(int isa, const float *x, const long *offsets, long taps, long count, long pitch, float *a);
 /// dyt[j · pitch + q] ← dy[q · ldy + j] for j < n, q < count; zero for count ≤ q < pitch.
-void ck_small_transpose(const float *dy, long count, long n, long ldy, long pitch, float *dyt);
+void ck_small_transpose(int isa, const float *dy, long count, long n, long ldy, long pitch, float *dyt);
 /// y[q · ldy + j] = bias[j] + Σ_t x[offsets[t] + q] · w[t · ldw + j] (bias may be NULL).
-void ck_small_forward(long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw,
+void ck_small_forward(int isa, long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw,
                       const float *bias, float *y, long ldy);
 /// dw[t · lddw + j] += Σ_q a[t · CK_SMALL_PITCH + q] · dy[q · ldy + j].
-void ck_small_weights(long count, long n, long taps, const float *a, const float *dy, long ldy, float *dw, long lddw);
+void ck_small_weights(int isa, long count, long n, long taps, const float *a, const float *dy, long ldy, float *dw, long lddw);
 /// x[offsets[t] + q] += Σ_j w[t, j] · dyt[j · CK_SMALL_DATA_PIXELS + q] for q < count, with w
 /// packed in blocks of CK_SMALL_DATA_TAPS taps (block b as (n, CK_SMALL_DATA_TAPS) at
 /// b · n · CK_SMALL_DATA_TAPS).
-void ck_small_data(long count, long n, long taps, const long *offsets, const float *wt, const float *dyt, float *x);
+void ck_small_data(int isa, long count, long n, long taps, const long *offsets, const float *wt, const float *dyt, float *x);
 
 /// Tells the CPU that the caller is spinning on a memory location (PAUSE on x86), so that a
 /// waiting thread uses less of the core and leaves the loop quickly when the location changes.

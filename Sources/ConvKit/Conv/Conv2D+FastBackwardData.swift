@@ -18,7 +18,8 @@ func conv2dBackwardDataFast<T: ConvKitFloat>(
     dy: UnsafeBufferPointer<T>, weight: UnsafeBufferPointer<T>, dx: UnsafeMutableBufferPointer<T>,
     geometry g: Conv2DGeometry, paddingMode: PaddingMode, threads: Int
 ) {
-    if paddingMode == .zeros, let plan = SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self),
+    let policy = KernelPolicy.current
+    if paddingMode == .zeros, let plan = SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self, policy: policy),
        let dy = dy.baseAddress, let weight = weight.baseAddress, let dx = dx.baseAddress {
         conv2dBackwardDataSmallChannels(dy: dy.asFloat, weight: weight.asFloat, dx: dx.asFloat, plan: plan, threads: threads)
         return
@@ -27,7 +28,8 @@ func conv2dBackwardDataFast<T: ConvKitFloat>(
         let region = BackwardDataRegion(
             rows: g.padding.top ..< g.padding.top + g.inputHeight,
             columns: g.padding.left ..< g.padding.left + g.inputWidth)
-        conv2dBackwardDataRegion(dy: dy, weight: weight, out: dx, region: region, geometry: g, threads: threads)
+        conv2dBackwardDataRegion(
+            dy: dy, weight: weight, out: dx, region: region, geometry: g, policy: policy, threads: threads)
         return
     }
     // The gradient of the whole padded input, then each padded position's gradient added to
@@ -39,7 +41,7 @@ func conv2dBackwardDataFast<T: ConvKitFloat>(
         conv2dBackwardDataRegion(
             dy: dy, weight: weight, out: dxPad,
             region: BackwardDataRegion(rows: 0 ..< paddedHeight, columns: 0 ..< paddedWidth),
-            geometry: g, threads: threads)
+            geometry: g, policy: policy, threads: threads)
     }
     let folded = pad2DBackward(
         Tensor(uncheckedShape: [g.batch, paddedHeight, paddedWidth, g.inputChannels], scalars: dxPad),
@@ -82,10 +84,10 @@ private struct ResidueClass {
 @_specialize(where T == Double)
 private func conv2dBackwardDataRegion<T: ConvKitFloat>(
     dy: UnsafeBufferPointer<T>, weight: UnsafeBufferPointer<T>, out: UnsafeMutableBufferPointer<T>,
-    region: BackwardDataRegion, geometry g: Conv2DGeometry, threads: Int
+    region: BackwardDataRegion, geometry g: Conv2DGeometry, policy: KernelPolicy, threads: Int
 ) {
     guard let dy = dy.baseAddress, let weight = weight.baseAddress, let out = out.baseAddress else { return }
-    let gemm = PackedGEMM<T>()
+    let gemm = PackedGEMM<T>(policy)
     let (c, k, cg, kg) = (g.inputChannels, g.outputChannels, g.inputChannelsPerGroup, g.outputChannelsPerGroup)
     let (p, q, s) = (g.outputHeight, g.outputWidth, g.kernelWidth)
     let (sh, sw, dh, dw) = (g.stride.height, g.stride.width, g.dilation.height, g.dilation.width)

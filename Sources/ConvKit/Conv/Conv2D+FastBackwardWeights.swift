@@ -45,12 +45,13 @@ func conv2dBackwardWeightsFast<T: ConvKitFloat>(
     db: UnsafeMutableBufferPointer<T>?, geometry g: Conv2DGeometry, paddingMode: PaddingMode, threads: Int
 ) {
     guard let x = x.baseAddress, let dy = dy.baseAddress, let dw = dw.baseAddress else { return }
-    if let plan = SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self) {
+    let policy = KernelPolicy.current
+    if let plan = SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self, policy: policy) {
         conv2dBackwardWeightsSmallChannels(
             x: x.asFloat, dy: dy.asFloat, dw: dw.asFloat, db: db?.baseAddress?.asFloat, plan: plan, threads: threads)
         return
     }
-    let gemm = PackedGEMM<T>()
+    let gemm = PackedGEMM<T>(policy)
     let taps = TapTable(g, paddingMode: paddingMode)
     let (c, k, cg, kg) = (g.inputChannels, g.outputChannels, g.inputChannelsPerGroup, g.outputChannelsPerGroup)
     let tapCount = g.kernelHeight * g.kernelWidth

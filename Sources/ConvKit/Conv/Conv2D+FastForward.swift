@@ -45,12 +45,13 @@ func conv2dForwardFast<T: ConvKitFloat>(
 ) {
     guard let x = x.baseAddress, let weight = weight.baseAddress, let out = out.baseAddress else { return }
     let bias = bias?.baseAddress
-    if let plan = SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self) {
+    let policy = KernelPolicy.current
+    if let plan = SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self, policy: policy) {
         conv2dForwardSmallChannels(
             x: x.asFloat, weight: weight.asFloat, bias: bias?.asFloat, out: out.asFloat, plan: plan, threads: threads)
         return
     }
-    let gemm = PackedGEMM<T>()
+    let gemm = PackedGEMM<T>(policy)
     let taps = TapTable(g, paddingMode: paddingMode)
     let (c, k, cg, kg) = (g.inputChannels, g.outputChannels, g.inputChannelsPerGroup, g.outputChannelsPerGroup)
     let tapCount = g.kernelHeight * g.kernelWidth

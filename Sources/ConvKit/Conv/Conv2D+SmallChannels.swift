@@ -9,10 +9,13 @@ import CConvKitKernels
 /// along an output row every tap reads consecutive elements, which the kernels broadcast at
 /// constant displacements. Padding (any mode) is resolved once, when the band is filled.
 ///
-/// Float on AVX-512 only; groups must be 1. Work items depend on the shape alone, so results
-/// are the same whatever the thread count.
+/// Float only, on every instruction set; groups must be 1. Work items depend on the shape alone
+/// and every kernel sums in an order fixed by the shape, so results are the same bit for bit
+/// whatever the thread count, and on AVX2 and AVX-512 alike.
 struct SmallChannelPlan {
     let g: Conv2DGeometry
+    /// The instruction set whose kernels run.
+    let isa: Int32
     /// Padded rows and columns the taps reach.
     let paddedRows: Int
     let paddedColumns: Int
@@ -30,10 +33,11 @@ struct SmallChannelPlan {
 
     var taps: Int { g.kernelHeight * g.kernelWidth * g.inputChannels }
 
-    /// The plan, or nil when the direct kernels do not apply (they are Float, AVX-512, G = 1, C ≤ 4).
-    init?<T: ConvKitFloat>(_ g: Conv2DGeometry, paddingMode: PaddingMode, scalar: T.Type) {
-        guard T.self == Float.self, KernelISA.active == .avx512, g.groups == 1, g.inputChannels <= 4 else { return nil }
+    /// The plan, or nil when the direct kernels do not apply (they are Float, G = 1, C ≤ 4).
+    init?<T: ConvKitFloat>(_ g: Conv2DGeometry, paddingMode: PaddingMode, scalar: T.Type, policy: KernelPolicy) {
+        guard T.self == Float.self, g.groups == 1, g.inputChannels <= 4 else { return nil }
         self.g = g
+        isa = policy.code
         let (c, sw) = (g.inputChannels, g.stride.width)
         paddedRows = (g.outputHeight - 1) * g.stride.height + (g.kernelHeight - 1) * g.dilation.height + 1
         paddedColumns = (g.outputWidth - 1) * sw + (g.kernelWidth - 1) * g.dilation.width + 1
@@ -77,7 +81,7 @@ struct SmallChannelPlan {
             columnMap.withUnsafeBufferPointer { columnMap in
                 guard let rowMap = rowMap.baseAddress, let columnMap = columnMap.baseAddress else { return }
                 ck_small_pack_band(
-                    x + n * g.inputHeight * g.inputWidth * g.inputChannels, g.inputChannels, rowMap + first, rows,
+                    isa, x + n * g.inputHeight * g.inputWidth * g.inputChannels, g.inputChannels, rowMap + first, rows,
                     columnMap, paddedColumns, g.stride.width, line, band)
             }
         }
@@ -113,7 +117,7 @@ func conv2dForwardSmallChannels(
                           rows: plan.paddedRows(forOutputRows: p1 - p0), into: band)
                 for row in p0..<p1 {
                     ck_small_forward(
-                        q, k, plan.taps, offsets, band + (row - p0) * g.stride.height * plan.rowPitch, weight, k, bias,
+                        plan.isa, q, k, plan.taps, offsets, band + (row - p0) * g.stride.height * plan.rowPitch, weight, k, bias,
                         out + ((n * p + row) * q) * k, k)
                 }
             }
@@ -183,10 +187,10 @@ func conv2dBackwardWeightsSmallChannels(
                             var q0 = 0
                             while q0 < q {
                                 let count = min(q - q0, pitch - run)
-                                ck_small_pack_taps(rowBand + q0, offsets, taps, count, pitch, packed + run)
+                                ck_small_pack_taps(plan.isa, rowBand + q0, offsets, taps, count, pitch, packed + run)
                                 (run, q0, pixel) = (run + count, q0 + count, pixel + count)
                                 if run == pitch || (n == lastImage && row == p1 - 1 && q0 == q) {
-                                    ck_small_weights(run, k, taps + 1, packed, dy + (pixel - run) * k, k, partial, k)
+                                    ck_small_weights(plan.isa, run, k, taps + 1, packed, dy + (pixel - run) * k, k, partial, k)
                                     run = 0
                                 }
                             }
@@ -245,12 +249,12 @@ func conv2dBackwardDataSmallChannels(
                         let rowBand = band + row * g.stride.height * plan.rowPitch
                         for q0 in stride(from: 0, to: q, by: runPixels) {
                             let count = min(runPixels, q - q0)
-                            ck_small_transpose(dy + ((n * p + row) * q + q0) * k, count, k, k, runPixels, transposed)
-                            ck_small_data(count, k, taps, offsets, packedWeight, transposed, rowBand + q0)
+                            ck_small_transpose(plan.isa, dy + ((n * p + row) * q + q0) * k, count, k, k, runPixels, transposed)
+                            ck_small_data(plan.isa, count, k, taps, offsets, packedWeight, transposed, rowBand + q0)
                         }
                     }
                     ck_small_unpack_band(
-                        band, g.inputChannels, g.inputHeight, g.inputWidth, g.padding.top, g.padding.left,
+                        plan.isa, band, g.inputChannels, g.inputHeight, g.inputWidth, g.padding.top, g.padding.left,
                         g.stride.width, plan.line, plan.paddedRows, plan.paddedColumns,
                         dx + n * g.inputHeight * g.inputWidth * g.inputChannels)
                 }

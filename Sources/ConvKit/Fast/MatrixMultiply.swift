@@ -25,7 +25,7 @@ func matrixMultiply<T: ConvKitFloat>(
         if !accumulate { for i in 0..<m { (c + i * ldc).initialize(repeating: 0, count: n) } }
         return
     }
-    let gemm = PackedGEMM<T>()
+    let gemm = PackedGEMM<T>(KernelPolicy.current)
     let blocking = GEMMBlocking(gemm, depth: depth)
     let paddedColumns = (n + gemm.nr - 1) / gemm.nr * gemm.nr
     let rowBlocks = (m + blocking.rowsPerBlock - 1) / blocking.rowsPerBlock

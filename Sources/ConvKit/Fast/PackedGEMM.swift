@@ -10,17 +10,18 @@ struct PackedGEMM<T: ConvKitFloat> {
     let isa: KernelISA
     /// Rows of a micro-tile.
     let mr: Int
-    /// Columns of a micro-tile.
+    /// Columns of a micro-tile (of the indirect kernel's too: both read B in panels of nr).
     let nr: Int
     /// Rows of a micro-tile of the indirect kernel.
     let indirectMR: Int
 
-    init(isa: KernelISA = .active) {
-        self.isa = isa
+    init(_ policy: KernelPolicy) {
+        isa = policy.isa
         let isDouble: Int32 = T.self == Double.self ? 1 : 0
-        mr = Int(ck_gemm_mr(isa.code, isDouble))
-        nr = Int(ck_gemm_nr(isa.code, isDouble))
-        indirectMR = Int(ck_indirect_mr(isa.code))
+        mr = Int(ck_gemm_mr(policy.code, isDouble))
+        nr = Int(ck_gemm_nr(policy.code, isDouble))
+        indirectMR = Int(ck_indirect_mr(policy.code, isDouble))
+        precondition(Int(ck_indirect_nr(policy.code, isDouble)) == nr, "the kernel table gives both kernels one NR")
     }
 
     /// Elements of a packed A holding `rows` rows of depth `kc`.

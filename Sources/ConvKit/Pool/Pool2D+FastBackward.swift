@@ -81,7 +81,7 @@ func poolBackwardNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
     _ x: UnsafePointer<T>, _ dy: UnsafePointer<T>, _ arg: UnsafePointer<I>?, _ dx: UnsafeMutablePointer<T>,
     plan: PoolFastPlan, tables: PoolTables
 ) {
-    if let arg, plan.mode == .max && plan.maxTies == .first && !plan.tiles && KernelISA.active == .avx512 {
+    if let arg, plan.mode == .max && plan.maxTies == .first && !plan.tiles && plan.policy.hasPoolMaskedKernels {
         poolBackwardGatherNHWC(dy, arg, dx, plan: plan)
         return
     }
@@ -100,8 +100,8 @@ func poolBackwardNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
     let scatter = mode == .max && ties == .first && !assign
     let zero: T = 0
     // With AVX-512 and a stored argmax, masked adds in C; otherwise the Swift loops below.
-    let isa = KernelISA.active
-    let rowKernel = mode == .max && ties == .first && arg != nil && isa == .avx512
+    let isa = plan.policy.isa
+    let rowKernel = mode == .max && ties == .first && arg != nil && plan.policy.hasPoolMaskedKernels
     // Per participant: shares, maxima and tie counts (C each); a row that absorbs the scatter of
     // taps outside the slice (C); the target of every tap (R · S) and row offsets (R).
     let taps = g.windowHeight * s
@@ -273,7 +273,7 @@ func poolBackwardGatherNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
     let (c, h, w, p, q) = (g.channels, g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth)
     let rowsPerItem = plan.blockSize(h, perBatch: g.batch)
     let blocks = (h + rowsPerItem - 1) / rowsPerItem
-    let (isa, stream) = (KernelISA.active, Int32(plan.streams(T.self) ? 1 : 0))
+    let (isa, stream) = (plan.policy.isa, Int32(plan.streams(T.self) ? 1 : 0))
     let argBytes = Int32(MemoryLayout<I>.size)
     // Per participant: the dy rows, argmax rows and row taps of the windows holding a row (at
     // most R of them).

@@ -105,8 +105,8 @@ func poolForwardNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
     let override = plan.divisorOverride.map { T($0) }
     // Max pooling runs the C row kernels where the CPU has AVX2 or AVX-512 (SSE2 needs three
     // instructions for each select), otherwise the Swift loops below.
-    let isa = KernelISA.active
-    let rowKernel = isa >= .avx2
+    let isa = plan.policy.isa
+    let rowKernel = plan.policy.hasPoolRowKernels
     let r = g.windowHeight
     let argBytes = arg == nil ? 0 : Int32(MemoryLayout<I>.size)
     // Calls larger than the caches prefetch their input and store their output around them.

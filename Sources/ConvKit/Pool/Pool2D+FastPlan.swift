@@ -109,12 +109,15 @@ struct PoolFastPlan {
     let rows: PoolAxisTable
     let columns: PoolAxisTable
     let threads: Int
+    /// The kernels the call runs.
+    let policy: KernelPolicy
     /// Whether the windows cover every input element exactly once (no overlap, no gap), so that
     /// the backward pass can write each gradient element once instead of zeroing and adding.
     let tiles: Bool
 
     init(_ g: Pool2DGeometry, options: Pool2DOptions) {
         self.g = g
+        policy = KernelPolicy.current
         mode = options.mode
         maxTies = options.maxTies
         divisorOverride = options.divisorOverride

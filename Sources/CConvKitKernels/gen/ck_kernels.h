@@ -1,0 +1,155 @@
+// Auto-generated file. Do not edit!
+//   Generator: Scripts/generate-kernels.py
+// Every generated kernel, and the table of the kernels and tiles of each instruction set.
+#ifndef CK_KERNELS_H
+#define CK_KERNELS_H
+
+void ck_f32_gemm_packed_4x8__generic(long m, long n, long kc, const float *a, const float *b, float *c, const long *row_offsets, int accumulate);
+void ck_f32_gemm_indirect_4x8__generic(long m, long n, long taps, long channels, const float *const *rows, const float *b, const float *bias, float *c, const long *row_offsets, int accumulate);
+void ck_f32_weight_gradient_4x8__generic(long m, long row_base, long n, long depth, long taps, long channels, const float *const *rows, const float *b, long ldb, float *c, const long *row_offsets, int accumulate);
+void ck_f32_few_columns_2x16__generic(long m, long n, long taps, long channels, const float *const *rows, const float *const *b, long b_column_stride, float *c, const long *row_offsets);
+void ck_f64_gemm_packed_4x8__generic(long m, long n, long kc, const double *a, const double *b, double *c, const long *row_offsets, int accumulate);
+void ck_f64_gemm_indirect_4x8__generic(long m, long n, long taps, long channels, const double *const *rows, const double *b, const double *bias, double *c, const long *row_offsets, int accumulate);
+void ck_f64_weight_gradient_4x8__generic(long m, long row_base, long n, long depth, long taps, long channels, const double *const *rows, const double *b, long ldb, double *c, const long *row_offsets, int accumulate);
+void ck_f64_few_columns_2x8__generic(long m, long n, long taps, long channels, const double *const *rows, const double *const *b, long b_column_stride, double *c, const long *row_offsets);
+float ck_f32_peak_8x4__generic(long iterations);
+void ck_f32_small_forward__generic(long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw, const float *bias, float *y, long ldy);
+void ck_f32_small_weights__generic(long count, long n, long taps, const float *a, const float *dy, long ldy, float *dw, long lddw);
+void ck_f32_small_data_2x32__generic(long count, long n, long taps, const long *offsets, const float *wt, const float *dyt, float *x);
+void ck_f32_small_pack_band__generic(const float *x, long channels, const long *row_map, long rows, const long *column_map, long columns, long stride, long line, float *band);
+void ck_f32_small_unpack_band__generic(const float *band, long channels, long rows, long columns, long top, long left, long stride, long line, long padded_rows, long padded_columns, float *dx);
+void ck_f32_small_pack_taps__generic(const float *x, const long *offsets, long taps, long count, long pitch, float *a);
+void ck_f32_small_transpose__generic(const float *dy, long count, long n, long ldy, long pitch, float *dyt);
+#if defined(__x86_64__)
+void ck_f32_gemm_packed_6x16__avx2(long m, long n, long kc, const float *a, const float *b, float *c, const long *row_offsets, int accumulate);
+#endif
+#if defined(__x86_64__)
+void ck_f32_gemm_indirect_6x16__avx2(long m, long n, long taps, long channels, const float *const *rows, const float *b, const float *bias, float *c, const long *row_offsets, int accumulate);
+#endif
+#if defined(__x86_64__)
+void ck_f32_weight_gradient_6x16__avx2(long m, long row_base, long n, long depth, long taps, long channels, const float *const *rows, const float *b, long ldb, float *c, const long *row_offsets, int accumulate);
+#endif
+#if defined(__x86_64__)
+void ck_f32_few_columns_2x16__avx2(long m, long n, long taps, long channels, const float *const *rows, const float *const *b, long b_column_stride, float *c, const long *row_offsets);
+#endif
+#if defined(__x86_64__)
+void ck_f64_gemm_packed_6x8__avx2(long m, long n, long kc, const double *a, const double *b, double *c, const long *row_offsets, int accumulate);
+#endif
+#if defined(__x86_64__)
+void ck_f64_gemm_indirect_6x8__avx2(long m, long n, long taps, long channels, const double *const *rows, const double *b, const double *bias, double *c, const long *row_offsets, int accumulate);
+#endif
+#if defined(__x86_64__)
+void ck_f64_weight_gradient_6x8__avx2(long m, long row_base, long n, long depth, long taps, long channels, const double *const *rows, const double *b, long ldb, double *c, const long *row_offsets, int accumulate);
+#endif
+#if defined(__x86_64__)
+void ck_f64_few_columns_2x8__avx2(long m, long n, long taps, long channels, const double *const *rows, const double *const *b, long b_column_stride, double *c, const long *row_offsets);
+#endif
+#if defined(__x86_64__)
+float ck_f32_peak_12x8__avx2(long iterations);
+#endif
+#if defined(__x86_64__)
+void ck_f32_small_forward__avx2(long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw, const float *bias, float *y, long ldy);
+#endif
+#if defined(__x86_64__)
+void ck_f32_small_weights__avx2(long count, long n, long taps, const float *a, const float *dy, long ldy, float *dw, long lddw);
+#endif
+#if defined(__x86_64__)
+void ck_f32_small_data_3x32__avx2(long count, long n, long taps, const long *offsets, const float *wt, const float *dyt, float *x);
+#endif
+#if defined(__x86_64__)
+void ck_f32_small_pack_band__avx2(const float *x, long channels, const long *row_map, long rows, const long *column_map, long columns, long stride, long line, float *band);
+#endif
+#if defined(__x86_64__)
+void ck_f32_small_unpack_band__avx2(const float *band, long channels, long rows, long columns, long top, long left, long stride, long line, long padded_rows, long padded_columns, float *dx);
+#endif
+#if defined(__x86_64__)
+void ck_f32_small_pack_taps__avx2(const float *x, const long *offsets, long taps, long count, long pitch, float *a);
+#endif
+#if defined(__x86_64__)
+void ck_f32_small_transpose__avx2(const float *dy, long count, long n, long ldy, long pitch, float *dyt);
+#endif
+#if defined(__x86_64__)
+void ck_f32_gemm_packed_8x32__avx512(long m, long n, long kc, const float *a, const float *b, float *c, const long *row_offsets, int accumulate);
+#endif
+#if defined(__x86_64__)
+void ck_f32_gemm_indirect_8x32__avx512(long m, long n, long taps, long channels, const float *const *rows, const float *b, const float *bias, float *c, const long *row_offsets, int accumulate);
+#endif
+#if defined(__x86_64__)
+void ck_f32_weight_gradient_8x32__avx512(long m, long row_base, long n, long depth, long taps, long channels, const float *const *rows, const float *b, long ldb, float *c, const long *row_offsets, int accumulate);
+#endif
+#if defined(__x86_64__)
+void ck_f32_few_columns_2x16__avx512(long m, long n, long taps, long channels, const float *const *rows, const float *const *b, long b_column_stride, float *c, const long *row_offsets);
+#endif
+#if defined(__x86_64__)
+void ck_f64_gemm_packed_8x16__avx512(long m, long n, long kc, const double *a, const double *b, double *c, const long *row_offsets, int accumulate);
+#endif
+#if defined(__x86_64__)
+void ck_f64_gemm_indirect_8x16__avx512(long m, long n, long taps, long channels, const double *const *rows, const double *b, const double *bias, double *c, const long *row_offsets, int accumulate);
+#endif
+#if defined(__x86_64__)
+void ck_f64_weight_gradient_8x16__avx512(long m, long row_base, long n, long depth, long taps, long channels, const double *const *rows, const double *b, long ldb, double *c, const long *row_offsets, int accumulate);
+#endif
+#if defined(__x86_64__)
+void ck_f64_few_columns_2x8__avx512(long m, long n, long taps, long channels, const double *const *rows, const double *const *b, long b_column_stride, double *c, const long *row_offsets);
+#endif
+#if defined(__x86_64__)
+float ck_f32_peak_24x16__avx512(long iterations);
+#endif
+#if defined(__x86_64__)
+void ck_f32_small_forward__avx512(long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw, const float *bias, float *y, long ldy);
+#endif
+#if defined(__x86_64__)
+void ck_f32_small_weights__avx512(long count, long n, long taps, const float *a, const float *dy, long ldy, float *dw, long lddw);
+#endif
+#if defined(__x86_64__)
+void ck_f32_small_data_12x32__avx512(long count, long n, long taps, const long *offsets, const float *wt, const float *dyt, float *x);
+#endif
+#if defined(__x86_64__)
+void ck_f32_small_pack_band__avx512(const float *x, long channels, const long *row_map, long rows, const long *column_map, long columns, long stride, long line, float *band);
+#endif
+#if defined(__x86_64__)
+void ck_f32_small_unpack_band__avx512(const float *band, long channels, long rows, long columns, long top, long left, long stride, long line, long padded_rows, long padded_columns, float *dx);
+#endif
+#if defined(__x86_64__)
+void ck_f32_small_pack_taps__avx512(const float *x, const long *offsets, long taps, long count, long pitch, float *a);
+#endif
+#if defined(__x86_64__)
+void ck_f32_small_transpose__avx512(const float *dy, long count, long n, long ldy, long pitch, float *dyt);
+#endif
+
+/// The float kernels of one instruction set.
+typedef struct {
+    long gemm_packed_mr, gemm_packed_nr;
+    void (*gemm_packed)(long m, long n, long kc, const float *a, const float *b, float *c, const long *row_offsets, int accumulate);
+    long gemm_indirect_mr, gemm_indirect_nr;
+    void (*gemm_indirect)(long m, long n, long taps, long channels, const float *const *rows, const float *b, const float *bias, float *c, const long *row_offsets, int accumulate);
+    long weight_gradient_mr, weight_gradient_nr;
+    void (*weight_gradient)(long m, long row_base, long n, long depth, long taps, long channels, const float *const *rows, const float *b, long ldb, float *c, const long *row_offsets, int accumulate);
+    void (*few_columns)(long m, long n, long taps, long channels, const float *const *rows, const float *const *b, long b_column_stride, float *c, const long *row_offsets);
+    long peak_flops_per_round;
+    float (*peak)(long iterations);
+    void (*small_forward)(long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw, const float *bias, float *y, long ldy);
+    void (*small_weights)(long count, long n, long taps, const float *a, const float *dy, long ldy, float *dw, long lddw);
+    void (*small_data)(long count, long n, long taps, const long *offsets, const float *wt, const float *dyt, float *x);
+    void (*small_pack_band)(const float *x, long channels, const long *row_map, long rows, const long *column_map, long columns, long stride, long line, float *band);
+    void (*small_unpack_band)(const float *band, long channels, long rows, long columns, long top, long left, long stride, long line, long padded_rows, long padded_columns, float *dx);
+    void (*small_pack_taps)(const float *x, const long *offsets, long taps, long count, long pitch, float *a);
+    void (*small_transpose)(const float *dy, long count, long n, long ldy, long pitch, float *dyt);
+} ck_f32_kernels;
+/// Indexed by ck_isa; on other CPUs than x86-64 every entry holds the portable kernels.
+extern const ck_f32_kernels ck_f32_kernel_table[3];
+
+/// The double kernels of one instruction set.
+typedef struct {
+    long gemm_packed_mr, gemm_packed_nr;
+    void (*gemm_packed)(long m, long n, long kc, const double *a, const double *b, double *c, const long *row_offsets, int accumulate);
+    long gemm_indirect_mr, gemm_indirect_nr;
+    void (*gemm_indirect)(long m, long n, long taps, long channels, const double *const *rows, const double *b, const double *bias, double *c, const long *row_offsets, int accumulate);
+    long weight_gradient_mr, weight_gradient_nr;
+    void (*weight_gradient)(long m, long row_base, long n, long depth, long taps, long channels, const double *const *rows, const double *b, long ldb, double *c, const long *row_offsets, int accumulate);
+    void (*few_columns)(long m, long n, long taps, long channels, const double *const *rows, const double *const *b, long b_column_stride, double *c, const long *row_offsets);
+} ck_f64_kernels;
+/// Indexed by ck_isa; on other CPUs than x86-64 every entry holds the portable kernels.
+extern const ck_f64_kernels ck_f64_kernel_table[3];
+
+#endif

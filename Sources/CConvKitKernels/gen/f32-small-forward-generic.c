@@ -1,0 +1,394 @@
+// Auto-generated file. Do not edit!
+//   Template: Sources/CConvKitKernels/templates/small_forward.c.in
+//   Generator: Scripts/generate-kernels.py
+#include "../ck_kernel_support.h"
+#include "../vec/ck_vec_generic.h"
+
+// Forward kernels for few input channels over a planar band (small_channels_copy.c.in explains
+// the layout; CConvKitKernels.h, ck_small_forward). Tiles of MR pixels × NV vectors of 4
+// output channels; each output is a chain of FMAs over the taps in order, starting at the
+// bias: the same on every instruction set, whatever the tile.
+
+// x is one output row's band (tap t of column q at x[offsets[t] + q]), w is (taps, n) with rows
+// ldw apart, bias is (n) or NULL; y is (count, n) with rows ldy apart; n ≤ 4.
+// y[q, j] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]. Reads up to 8 − 1 elements past the
+// last pixel of each tap (never stored), so the band needs that much slack.
+CKV_TARGET static void ck_f32_small_forward_8x4__generic(long count, long n, long taps, const long *offsets,
+                                                          const float *x, const float *w, long ldw,
+                                                          const float *bias, float *y, long ldy) {
+    enum { MR = 8, NV = 1 };
+    ckv_generic_f32 b[NV];
+    CK_UNROLL for (int v = 0; v < NV; v++) b[v] = bias ? ckv_generic_f32_load_tail(bias + v * 4, n - v * 4) : ckv_generic_f32_zero();
+    for (long q0 = 0; q0 < count; q0 += MR) {
+        ckv_generic_f32 acc[MR][NV];
+        CK_UNROLL for (int i = 0; i < MR; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = b[v];
+        const float *wt = w;
+        for (long t = 0; t < taps; t++, wt += ldw) {
+            const float *xt = x + offsets[t] + q0;
+            ckv_generic_f32 wv[NV];
+            CK_UNROLL for (int v = 0; v < NV; v++) wv[v] = ckv_generic_f32_load_tail(wt + v * 4, n - v * 4);
+            CK_UNROLL for (int i = 0; i < MR; i++) {
+                ckv_generic_f32 a = ckv_generic_f32_set1(xt[i]);
+                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(a, wv[v], acc[i][v]);
+            }
+        }
+        CK_UNROLL for (int i = 0; i < MR; i++) {
+            if (q0 + i < count) {
+                CK_UNROLL for (int v = 0; v < NV; v++)
+                    ckv_generic_f32_store_tail(y + (q0 + i) * ldy + v * 4, acc[i][v], n - v * 4);
+            }
+        }
+    }
+}
+
+// x is one output row's band (tap t of column q at x[offsets[t] + q]), w is (taps, n) with rows
+// ldw apart, bias is (n) or NULL; y is (count, n) with rows ldy apart; n ≤ 4.
+// y[q, j] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]. Reads up to 4 − 1 elements past the
+// last pixel of each tap (never stored), so the band needs that much slack.
+CKV_TARGET static void ck_f32_small_forward_4x4__generic(long count, long n, long taps, const long *offsets,
+                                                          const float *x, const float *w, long ldw,
+                                                          const float *bias, float *y, long ldy) {
+    enum { MR = 4, NV = 1 };
+    ckv_generic_f32 b[NV];
+    CK_UNROLL for (int v = 0; v < NV; v++) b[v] = bias ? ckv_generic_f32_load_tail(bias + v * 4, n - v * 4) : ckv_generic_f32_zero();
+    for (long q0 = 0; q0 < count; q0 += MR) {
+        ckv_generic_f32 acc[MR][NV];
+        CK_UNROLL for (int i = 0; i < MR; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = b[v];
+        const float *wt = w;
+        for (long t = 0; t < taps; t++, wt += ldw) {
+            const float *xt = x + offsets[t] + q0;
+            ckv_generic_f32 wv[NV];
+            CK_UNROLL for (int v = 0; v < NV; v++) wv[v] = ckv_generic_f32_load_tail(wt + v * 4, n - v * 4);
+            CK_UNROLL for (int i = 0; i < MR; i++) {
+                ckv_generic_f32 a = ckv_generic_f32_set1(xt[i]);
+                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(a, wv[v], acc[i][v]);
+            }
+        }
+        CK_UNROLL for (int i = 0; i < MR; i++) {
+            if (q0 + i < count) {
+                CK_UNROLL for (int v = 0; v < NV; v++)
+                    ckv_generic_f32_store_tail(y + (q0 + i) * ldy + v * 4, acc[i][v], n - v * 4);
+            }
+        }
+    }
+}
+
+// x is one output row's band (tap t of column q at x[offsets[t] + q]), w is (taps, n) with rows
+// ldw apart, bias is (n) or NULL; y is (count, n) with rows ldy apart; n ≤ 4.
+// y[q, j] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]. Reads up to 2 − 1 elements past the
+// last pixel of each tap (never stored), so the band needs that much slack.
+CKV_TARGET static void ck_f32_small_forward_2x4__generic(long count, long n, long taps, const long *offsets,
+                                                          const float *x, const float *w, long ldw,
+                                                          const float *bias, float *y, long ldy) {
+    enum { MR = 2, NV = 1 };
+    ckv_generic_f32 b[NV];
+    CK_UNROLL for (int v = 0; v < NV; v++) b[v] = bias ? ckv_generic_f32_load_tail(bias + v * 4, n - v * 4) : ckv_generic_f32_zero();
+    for (long q0 = 0; q0 < count; q0 += MR) {
+        ckv_generic_f32 acc[MR][NV];
+        CK_UNROLL for (int i = 0; i < MR; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = b[v];
+        const float *wt = w;
+        for (long t = 0; t < taps; t++, wt += ldw) {
+            const float *xt = x + offsets[t] + q0;
+            ckv_generic_f32 wv[NV];
+            CK_UNROLL for (int v = 0; v < NV; v++) wv[v] = ckv_generic_f32_load_tail(wt + v * 4, n - v * 4);
+            CK_UNROLL for (int i = 0; i < MR; i++) {
+                ckv_generic_f32 a = ckv_generic_f32_set1(xt[i]);
+                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(a, wv[v], acc[i][v]);
+            }
+        }
+        CK_UNROLL for (int i = 0; i < MR; i++) {
+            if (q0 + i < count) {
+                CK_UNROLL for (int v = 0; v < NV; v++)
+                    ckv_generic_f32_store_tail(y + (q0 + i) * ldy + v * 4, acc[i][v], n - v * 4);
+            }
+        }
+    }
+}
+
+// x is one output row's band (tap t of column q at x[offsets[t] + q]), w is (taps, n) with rows
+// ldw apart, bias is (n) or NULL; y is (count, n) with rows ldy apart; n ≤ 8.
+// y[q, j] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]. Reads up to 4 − 1 elements past the
+// last pixel of each tap (never stored), so the band needs that much slack.
+CKV_TARGET static void ck_f32_small_forward_4x8__generic(long count, long n, long taps, const long *offsets,
+                                                          const float *x, const float *w, long ldw,
+                                                          const float *bias, float *y, long ldy) {
+    enum { MR = 4, NV = 2 };
+    ckv_generic_f32 b[NV];
+    CK_UNROLL for (int v = 0; v < NV; v++) b[v] = bias ? ckv_generic_f32_load_tail(bias + v * 4, n - v * 4) : ckv_generic_f32_zero();
+    for (long q0 = 0; q0 < count; q0 += MR) {
+        ckv_generic_f32 acc[MR][NV];
+        CK_UNROLL for (int i = 0; i < MR; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = b[v];
+        const float *wt = w;
+        for (long t = 0; t < taps; t++, wt += ldw) {
+            const float *xt = x + offsets[t] + q0;
+            ckv_generic_f32 wv[NV];
+            CK_UNROLL for (int v = 0; v < NV; v++) wv[v] = ckv_generic_f32_load_tail(wt + v * 4, n - v * 4);
+            CK_UNROLL for (int i = 0; i < MR; i++) {
+                ckv_generic_f32 a = ckv_generic_f32_set1(xt[i]);
+                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(a, wv[v], acc[i][v]);
+            }
+        }
+        CK_UNROLL for (int i = 0; i < MR; i++) {
+            if (q0 + i < count) {
+                CK_UNROLL for (int v = 0; v < NV; v++)
+                    ckv_generic_f32_store_tail(y + (q0 + i) * ldy + v * 4, acc[i][v], n - v * 4);
+            }
+        }
+    }
+}
+
+// x is one output row's band (tap t of column q at x[offsets[t] + q]), w is (taps, n) with rows
+// ldw apart, bias is (n) or NULL; y is (count, n) with rows ldy apart; n ≤ 8.
+// y[q, j] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]. Reads up to 2 − 1 elements past the
+// last pixel of each tap (never stored), so the band needs that much slack.
+CKV_TARGET static void ck_f32_small_forward_2x8__generic(long count, long n, long taps, const long *offsets,
+                                                          const float *x, const float *w, long ldw,
+                                                          const float *bias, float *y, long ldy) {
+    enum { MR = 2, NV = 2 };
+    ckv_generic_f32 b[NV];
+    CK_UNROLL for (int v = 0; v < NV; v++) b[v] = bias ? ckv_generic_f32_load_tail(bias + v * 4, n - v * 4) : ckv_generic_f32_zero();
+    for (long q0 = 0; q0 < count; q0 += MR) {
+        ckv_generic_f32 acc[MR][NV];
+        CK_UNROLL for (int i = 0; i < MR; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = b[v];
+        const float *wt = w;
+        for (long t = 0; t < taps; t++, wt += ldw) {
+            const float *xt = x + offsets[t] + q0;
+            ckv_generic_f32 wv[NV];
+            CK_UNROLL for (int v = 0; v < NV; v++) wv[v] = ckv_generic_f32_load_tail(wt + v * 4, n - v * 4);
+            CK_UNROLL for (int i = 0; i < MR; i++) {
+                ckv_generic_f32 a = ckv_generic_f32_set1(xt[i]);
+                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(a, wv[v], acc[i][v]);
+            }
+        }
+        CK_UNROLL for (int i = 0; i < MR; i++) {
+            if (q0 + i < count) {
+                CK_UNROLL for (int v = 0; v < NV; v++)
+                    ckv_generic_f32_store_tail(y + (q0 + i) * ldy + v * 4, acc[i][v], n - v * 4);
+            }
+        }
+    }
+}
+
+// x is one output row's band (tap t of column q at x[offsets[t] + q]), w is (taps, n) with rows
+// ldw apart, bias is (n) or NULL; y is (count, n) with rows ldy apart; n ≤ 8.
+// y[q, j] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]. Reads up to 1 − 1 elements past the
+// last pixel of each tap (never stored), so the band needs that much slack.
+CKV_TARGET static void ck_f32_small_forward_1x8__generic(long count, long n, long taps, const long *offsets,
+                                                          const float *x, const float *w, long ldw,
+                                                          const float *bias, float *y, long ldy) {
+    enum { MR = 1, NV = 2 };
+    ckv_generic_f32 b[NV];
+    CK_UNROLL for (int v = 0; v < NV; v++) b[v] = bias ? ckv_generic_f32_load_tail(bias + v * 4, n - v * 4) : ckv_generic_f32_zero();
+    for (long q0 = 0; q0 < count; q0 += MR) {
+        ckv_generic_f32 acc[MR][NV];
+        CK_UNROLL for (int i = 0; i < MR; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = b[v];
+        const float *wt = w;
+        for (long t = 0; t < taps; t++, wt += ldw) {
+            const float *xt = x + offsets[t] + q0;
+            ckv_generic_f32 wv[NV];
+            CK_UNROLL for (int v = 0; v < NV; v++) wv[v] = ckv_generic_f32_load_tail(wt + v * 4, n - v * 4);
+            CK_UNROLL for (int i = 0; i < MR; i++) {
+                ckv_generic_f32 a = ckv_generic_f32_set1(xt[i]);
+                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(a, wv[v], acc[i][v]);
+            }
+        }
+        CK_UNROLL for (int i = 0; i < MR; i++) {
+            if (q0 + i < count) {
+                CK_UNROLL for (int v = 0; v < NV; v++)
+                    ckv_generic_f32_store_tail(y + (q0 + i) * ldy + v * 4, acc[i][v], n - v * 4);
+            }
+        }
+    }
+}
+
+// x is one output row's band (tap t of column q at x[offsets[t] + q]), w is (taps, n) with rows
+// ldw apart, bias is (n) or NULL; y is (count, n) with rows ldy apart; n ≤ 12.
+// y[q, j] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]. Reads up to 3 − 1 elements past the
+// last pixel of each tap (never stored), so the band needs that much slack.
+CKV_TARGET static void ck_f32_small_forward_3x12__generic(long count, long n, long taps, const long *offsets,
+                                                          const float *x, const float *w, long ldw,
+                                                          const float *bias, float *y, long ldy) {
+    enum { MR = 3, NV = 3 };
+    ckv_generic_f32 b[NV];
+    CK_UNROLL for (int v = 0; v < NV; v++) b[v] = bias ? ckv_generic_f32_load_tail(bias + v * 4, n - v * 4) : ckv_generic_f32_zero();
+    for (long q0 = 0; q0 < count; q0 += MR) {
+        ckv_generic_f32 acc[MR][NV];
+        CK_UNROLL for (int i = 0; i < MR; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = b[v];
+        const float *wt = w;
+        for (long t = 0; t < taps; t++, wt += ldw) {
+            const float *xt = x + offsets[t] + q0;
+            ckv_generic_f32 wv[NV];
+            CK_UNROLL for (int v = 0; v < NV; v++) wv[v] = ckv_generic_f32_load_tail(wt + v * 4, n - v * 4);
+            CK_UNROLL for (int i = 0; i < MR; i++) {
+                ckv_generic_f32 a = ckv_generic_f32_set1(xt[i]);
+                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(a, wv[v], acc[i][v]);
+            }
+        }
+        CK_UNROLL for (int i = 0; i < MR; i++) {
+            if (q0 + i < count) {
+                CK_UNROLL for (int v = 0; v < NV; v++)
+                    ckv_generic_f32_store_tail(y + (q0 + i) * ldy + v * 4, acc[i][v], n - v * 4);
+            }
+        }
+    }
+}
+
+// x is one output row's band (tap t of column q at x[offsets[t] + q]), w is (taps, n) with rows
+// ldw apart, bias is (n) or NULL; y is (count, n) with rows ldy apart; n ≤ 12.
+// y[q, j] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]. Reads up to 2 − 1 elements past the
+// last pixel of each tap (never stored), so the band needs that much slack.
+CKV_TARGET static void ck_f32_small_forward_2x12__generic(long count, long n, long taps, const long *offsets,
+                                                          const float *x, const float *w, long ldw,
+                                                          const float *bias, float *y, long ldy) {
+    enum { MR = 2, NV = 3 };
+    ckv_generic_f32 b[NV];
+    CK_UNROLL for (int v = 0; v < NV; v++) b[v] = bias ? ckv_generic_f32_load_tail(bias + v * 4, n - v * 4) : ckv_generic_f32_zero();
+    for (long q0 = 0; q0 < count; q0 += MR) {
+        ckv_generic_f32 acc[MR][NV];
+        CK_UNROLL for (int i = 0; i < MR; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = b[v];
+        const float *wt = w;
+        for (long t = 0; t < taps; t++, wt += ldw) {
+            const float *xt = x + offsets[t] + q0;
+            ckv_generic_f32 wv[NV];
+            CK_UNROLL for (int v = 0; v < NV; v++) wv[v] = ckv_generic_f32_load_tail(wt + v * 4, n - v * 4);
+            CK_UNROLL for (int i = 0; i < MR; i++) {
+                ckv_generic_f32 a = ckv_generic_f32_set1(xt[i]);
+                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(a, wv[v], acc[i][v]);
+            }
+        }
+        CK_UNROLL for (int i = 0; i < MR; i++) {
+            if (q0 + i < count) {
+                CK_UNROLL for (int v = 0; v < NV; v++)
+                    ckv_generic_f32_store_tail(y + (q0 + i) * ldy + v * 4, acc[i][v], n - v * 4);
+            }
+        }
+    }
+}
+
+// x is one output row's band (tap t of column q at x[offsets[t] + q]), w is (taps, n) with rows
+// ldw apart, bias is (n) or NULL; y is (count, n) with rows ldy apart; n ≤ 12.
+// y[q, j] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]. Reads up to 1 − 1 elements past the
+// last pixel of each tap (never stored), so the band needs that much slack.
+CKV_TARGET static void ck_f32_small_forward_1x12__generic(long count, long n, long taps, const long *offsets,
+                                                          const float *x, const float *w, long ldw,
+                                                          const float *bias, float *y, long ldy) {
+    enum { MR = 1, NV = 3 };
+    ckv_generic_f32 b[NV];
+    CK_UNROLL for (int v = 0; v < NV; v++) b[v] = bias ? ckv_generic_f32_load_tail(bias + v * 4, n - v * 4) : ckv_generic_f32_zero();
+    for (long q0 = 0; q0 < count; q0 += MR) {
+        ckv_generic_f32 acc[MR][NV];
+        CK_UNROLL for (int i = 0; i < MR; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = b[v];
+        const float *wt = w;
+        for (long t = 0; t < taps; t++, wt += ldw) {
+            const float *xt = x + offsets[t] + q0;
+            ckv_generic_f32 wv[NV];
+            CK_UNROLL for (int v = 0; v < NV; v++) wv[v] = ckv_generic_f32_load_tail(wt + v * 4, n - v * 4);
+            CK_UNROLL for (int i = 0; i < MR; i++) {
+                ckv_generic_f32 a = ckv_generic_f32_set1(xt[i]);
+                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(a, wv[v], acc[i][v]);
+            }
+        }
+        CK_UNROLL for (int i = 0; i < MR; i++) {
+            if (q0 + i < count) {
+                CK_UNROLL for (int v = 0; v < NV; v++)
+                    ckv_generic_f32_store_tail(y + (q0 + i) * ldy + v * 4, acc[i][v], n - v * 4);
+            }
+        }
+    }
+}
+
+// x is one output row's band (tap t of column q at x[offsets[t] + q]), w is (taps, n) with rows
+// ldw apart, bias is (n) or NULL; y is (count, n) with rows ldy apart; n ≤ 16.
+// y[q, j] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]. Reads up to 2 − 1 elements past the
+// last pixel of each tap (never stored), so the band needs that much slack.
+CKV_TARGET static void ck_f32_small_forward_2x16__generic(long count, long n, long taps, const long *offsets,
+                                                          const float *x, const float *w, long ldw,
+                                                          const float *bias, float *y, long ldy) {
+    enum { MR = 2, NV = 4 };
+    ckv_generic_f32 b[NV];
+    CK_UNROLL for (int v = 0; v < NV; v++) b[v] = bias ? ckv_generic_f32_load_tail(bias + v * 4, n - v * 4) : ckv_generic_f32_zero();
+    for (long q0 = 0; q0 < count; q0 += MR) {
+        ckv_generic_f32 acc[MR][NV];
+        CK_UNROLL for (int i = 0; i < MR; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = b[v];
+        const float *wt = w;
+        for (long t = 0; t < taps; t++, wt += ldw) {
+            const float *xt = x + offsets[t] + q0;
+            ckv_generic_f32 wv[NV];
+            CK_UNROLL for (int v = 0; v < NV; v++) wv[v] = ckv_generic_f32_load_tail(wt + v * 4, n - v * 4);
+            CK_UNROLL for (int i = 0; i < MR; i++) {
+                ckv_generic_f32 a = ckv_generic_f32_set1(xt[i]);
+                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(a, wv[v], acc[i][v]);
+            }
+        }
+        CK_UNROLL for (int i = 0; i < MR; i++) {
+            if (q0 + i < count) {
+                CK_UNROLL for (int v = 0; v < NV; v++)
+                    ckv_generic_f32_store_tail(y + (q0 + i) * ldy + v * 4, acc[i][v], n - v * 4);
+            }
+        }
+    }
+}
+
+// x is one output row's band (tap t of column q at x[offsets[t] + q]), w is (taps, n) with rows
+// ldw apart, bias is (n) or NULL; y is (count, n) with rows ldy apart; n ≤ 16.
+// y[q, j] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]. Reads up to 1 − 1 elements past the
+// last pixel of each tap (never stored), so the band needs that much slack.
+CKV_TARGET static void ck_f32_small_forward_1x16__generic(long count, long n, long taps, const long *offsets,
+                                                          const float *x, const float *w, long ldw,
+                                                          const float *bias, float *y, long ldy) {
+    enum { MR = 1, NV = 4 };
+    ckv_generic_f32 b[NV];
+    CK_UNROLL for (int v = 0; v < NV; v++) b[v] = bias ? ckv_generic_f32_load_tail(bias + v * 4, n - v * 4) : ckv_generic_f32_zero();
+    for (long q0 = 0; q0 < count; q0 += MR) {
+        ckv_generic_f32 acc[MR][NV];
+        CK_UNROLL for (int i = 0; i < MR; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = b[v];
+        const float *wt = w;
+        for (long t = 0; t < taps; t++, wt += ldw) {
+            const float *xt = x + offsets[t] + q0;
+            ckv_generic_f32 wv[NV];
+            CK_UNROLL for (int v = 0; v < NV; v++) wv[v] = ckv_generic_f32_load_tail(wt + v * 4, n - v * 4);
+            CK_UNROLL for (int i = 0; i < MR; i++) {
+                ckv_generic_f32 a = ckv_generic_f32_set1(xt[i]);
+                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(a, wv[v], acc[i][v]);
+            }
+        }
+        CK_UNROLL for (int i = 0; i < MR; i++) {
+            if (q0 + i < count) {
+                CK_UNROLL for (int v = 0; v < NV; v++)
+                    ckv_generic_f32_store_tail(y + (q0 + i) * ldy + v * 4, acc[i][v], n - v * 4);
+            }
+        }
+    }
+}
+
+typedef void (*ck_small_forward_tile)(long, long, long, const long *, const float *, const float *, long,
+                                      const float *, float *, long);
+
+// The tiles for 1 ... 4 vectors of channels: whole tiles of `mr` pixels, and a last one of
+// `small` or `middle` pixels where that many are left (a partial tile computes pixels it never
+// stores: rows of 28 and 32 pixels in tiles of 12 computed 36).
+static const struct {
+    long mr, middle, small;
+    ck_small_forward_tile whole, middle_tile, small_tile;
+} ck_forward_tiles[4] = {
+    {8, 4, 2, ck_f32_small_forward_8x4__generic, ck_f32_small_forward_4x4__generic, ck_f32_small_forward_2x4__generic},
+    {4, 2, 1, ck_f32_small_forward_4x8__generic, ck_f32_small_forward_2x8__generic, ck_f32_small_forward_1x8__generic},
+    {3, 2, 1, ck_f32_small_forward_3x12__generic, ck_f32_small_forward_2x12__generic, ck_f32_small_forward_1x12__generic},
+    {2, 1, 1, ck_f32_small_forward_2x16__generic, ck_f32_small_forward_1x16__generic, ck_f32_small_forward_1x16__generic}
+};
+
+CKV_TARGET void ck_f32_small_forward__generic(long count, long n, long taps, const long *offsets, const float *x,
+                                            const float *w, long ldw, const float *bias, float *y, long ldy) {
+    for (long j0 = 0; j0 < n; j0 += 4 * 4) {
+        long nb = n - j0 < 4 * 4 ? n - j0 : 4 * 4;
+        const float *bj = bias ? bias + j0 : 0;
+        long vectors = (nb + 4 - 1) / 4;
+        long mr = ck_forward_tiles[vectors - 1].mr, rest = count % mr, whole = count - rest;
+        if (rest > ck_forward_tiles[vectors - 1].middle) whole = count;
+        ck_forward_tiles[vectors - 1].whole(whole, nb, taps, offsets, x, w + j0, ldw, bj, y + j0, ldy);
+        if (whole == count) continue;
+        ck_small_forward_tile last = rest <= ck_forward_tiles[vectors - 1].small ? ck_forward_tiles[vectors - 1].small_tile
+                                                                                : ck_forward_tiles[vectors - 1].middle_tile;
+        last(rest, nb, taps, offsets, x + whole, w + j0, ldw, bj, y + whole * ldy + j0, ldy);
+    }
+}

@@ -1,0 +1,305 @@
+// Auto-generated file. Do not edit!
+//   Template: Sources/CConvKitKernels/templates/small_weights.c.in
+//   Generator: Scripts/generate-kernels.py
+#include "../ck_kernel_support.h"
+#if defined(__x86_64__)
+#include "../vec/ck_vec_avx512.h"
+
+// Weight-gradient kernels for few input channels (CConvKitKernels.h, ck_small_weights): tiles of
+// TB taps × NV vectors of 16 output channels over a run of packed pixels. Each element is a
+// chain of FMAs over the run's pixels from zero, then added to dw: the same on every
+// instruction set, whatever the tile.
+
+// a is (taps rounded up to 24, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
+// of pixels), dy is (count, n) with rows ldy apart, n ≤ 16; dw is (taps, n) with rows lddw
+// apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
+CKV_TARGET static void ck_f32_small_weights_24x16__avx512(long count, long n, long taps, const float *a,
+                                                          const float *dy, long ldy, float *dw, long lddw) {
+    enum { TB = 24, NV = 1 };
+    for (long t0 = 0; t0 < taps; t0 += TB) {
+        ckv_avx512_f32 acc[TB][NV];
+        CK_UNROLL for (int i = 0; i < TB; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_zero();
+        const float *at = a + t0 * CK_SMALL_PITCH;
+        const float *d = dy;
+        for (long q = 0; q < count; q++, d += ldy) {
+            __builtin_prefetch(d + 8 * ldy);
+            ckv_avx512_f32 dv[NV];
+            CK_UNROLL for (int v = 0; v < NV; v++) dv[v] = ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
+            CK_UNROLL for (int i = 0; i < TB; i++) {
+                ckv_avx512_f32 x = ckv_avx512_f32_set1(at[i * CK_SMALL_PITCH + q]);
+                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(x, dv[v], acc[i][v]);
+            }
+        }
+        CK_UNROLL for (int i = 0; i < TB; i++) {
+            if (t0 + i < taps) {
+                float *row = dw + (t0 + i) * lddw;
+                CK_UNROLL for (int v = 0; v < NV; v++) {
+                    long lanes = n - v * 16;
+                    ckv_avx512_f32 sum = ckv_avx512_f32_add(ckv_avx512_f32_load_tail(row + v * 16, lanes), acc[i][v]);
+                    ckv_avx512_f32_store_tail(row + v * 16, sum, lanes);
+                }
+            }
+        }
+    }
+}
+
+// a is (taps rounded up to 12, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
+// of pixels), dy is (count, n) with rows ldy apart, n ≤ 16; dw is (taps, n) with rows lddw
+// apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
+CKV_TARGET static void ck_f32_small_weights_12x16__avx512(long count, long n, long taps, const float *a,
+                                                          const float *dy, long ldy, float *dw, long lddw) {
+    enum { TB = 12, NV = 1 };
+    for (long t0 = 0; t0 < taps; t0 += TB) {
+        ckv_avx512_f32 acc[TB][NV];
+        CK_UNROLL for (int i = 0; i < TB; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_zero();
+        const float *at = a + t0 * CK_SMALL_PITCH;
+        const float *d = dy;
+        for (long q = 0; q < count; q++, d += ldy) {
+            __builtin_prefetch(d + 8 * ldy);
+            ckv_avx512_f32 dv[NV];
+            CK_UNROLL for (int v = 0; v < NV; v++) dv[v] = ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
+            CK_UNROLL for (int i = 0; i < TB; i++) {
+                ckv_avx512_f32 x = ckv_avx512_f32_set1(at[i * CK_SMALL_PITCH + q]);
+                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(x, dv[v], acc[i][v]);
+            }
+        }
+        CK_UNROLL for (int i = 0; i < TB; i++) {
+            if (t0 + i < taps) {
+                float *row = dw + (t0 + i) * lddw;
+                CK_UNROLL for (int v = 0; v < NV; v++) {
+                    long lanes = n - v * 16;
+                    ckv_avx512_f32 sum = ckv_avx512_f32_add(ckv_avx512_f32_load_tail(row + v * 16, lanes), acc[i][v]);
+                    ckv_avx512_f32_store_tail(row + v * 16, sum, lanes);
+                }
+            }
+        }
+    }
+}
+
+// a is (taps rounded up to 12, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
+// of pixels), dy is (count, n) with rows ldy apart, n ≤ 32; dw is (taps, n) with rows lddw
+// apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
+CKV_TARGET static void ck_f32_small_weights_12x32__avx512(long count, long n, long taps, const float *a,
+                                                          const float *dy, long ldy, float *dw, long lddw) {
+    enum { TB = 12, NV = 2 };
+    for (long t0 = 0; t0 < taps; t0 += TB) {
+        ckv_avx512_f32 acc[TB][NV];
+        CK_UNROLL for (int i = 0; i < TB; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_zero();
+        const float *at = a + t0 * CK_SMALL_PITCH;
+        const float *d = dy;
+        for (long q = 0; q < count; q++, d += ldy) {
+            __builtin_prefetch(d + 8 * ldy);
+            ckv_avx512_f32 dv[NV];
+            CK_UNROLL for (int v = 0; v < NV; v++) dv[v] = ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
+            CK_UNROLL for (int i = 0; i < TB; i++) {
+                ckv_avx512_f32 x = ckv_avx512_f32_set1(at[i * CK_SMALL_PITCH + q]);
+                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(x, dv[v], acc[i][v]);
+            }
+        }
+        CK_UNROLL for (int i = 0; i < TB; i++) {
+            if (t0 + i < taps) {
+                float *row = dw + (t0 + i) * lddw;
+                CK_UNROLL for (int v = 0; v < NV; v++) {
+                    long lanes = n - v * 16;
+                    ckv_avx512_f32 sum = ckv_avx512_f32_add(ckv_avx512_f32_load_tail(row + v * 16, lanes), acc[i][v]);
+                    ckv_avx512_f32_store_tail(row + v * 16, sum, lanes);
+                }
+            }
+        }
+    }
+}
+
+// a is (taps rounded up to 6, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
+// of pixels), dy is (count, n) with rows ldy apart, n ≤ 32; dw is (taps, n) with rows lddw
+// apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
+CKV_TARGET static void ck_f32_small_weights_6x32__avx512(long count, long n, long taps, const float *a,
+                                                          const float *dy, long ldy, float *dw, long lddw) {
+    enum { TB = 6, NV = 2 };
+    for (long t0 = 0; t0 < taps; t0 += TB) {
+        ckv_avx512_f32 acc[TB][NV];
+        CK_UNROLL for (int i = 0; i < TB; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_zero();
+        const float *at = a + t0 * CK_SMALL_PITCH;
+        const float *d = dy;
+        for (long q = 0; q < count; q++, d += ldy) {
+            __builtin_prefetch(d + 8 * ldy);
+            ckv_avx512_f32 dv[NV];
+            CK_UNROLL for (int v = 0; v < NV; v++) dv[v] = ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
+            CK_UNROLL for (int i = 0; i < TB; i++) {
+                ckv_avx512_f32 x = ckv_avx512_f32_set1(at[i * CK_SMALL_PITCH + q]);
+                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(x, dv[v], acc[i][v]);
+            }
+        }
+        CK_UNROLL for (int i = 0; i < TB; i++) {
+            if (t0 + i < taps) {
+                float *row = dw + (t0 + i) * lddw;
+                CK_UNROLL for (int v = 0; v < NV; v++) {
+                    long lanes = n - v * 16;
+                    ckv_avx512_f32 sum = ckv_avx512_f32_add(ckv_avx512_f32_load_tail(row + v * 16, lanes), acc[i][v]);
+                    ckv_avx512_f32_store_tail(row + v * 16, sum, lanes);
+                }
+            }
+        }
+    }
+}
+
+// a is (taps rounded up to 8, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
+// of pixels), dy is (count, n) with rows ldy apart, n ≤ 48; dw is (taps, n) with rows lddw
+// apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
+CKV_TARGET static void ck_f32_small_weights_8x48__avx512(long count, long n, long taps, const float *a,
+                                                          const float *dy, long ldy, float *dw, long lddw) {
+    enum { TB = 8, NV = 3 };
+    for (long t0 = 0; t0 < taps; t0 += TB) {
+        ckv_avx512_f32 acc[TB][NV];
+        CK_UNROLL for (int i = 0; i < TB; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_zero();
+        const float *at = a + t0 * CK_SMALL_PITCH;
+        const float *d = dy;
+        for (long q = 0; q < count; q++, d += ldy) {
+            __builtin_prefetch(d + 8 * ldy);
+            ckv_avx512_f32 dv[NV];
+            CK_UNROLL for (int v = 0; v < NV; v++) dv[v] = ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
+            CK_UNROLL for (int i = 0; i < TB; i++) {
+                ckv_avx512_f32 x = ckv_avx512_f32_set1(at[i * CK_SMALL_PITCH + q]);
+                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(x, dv[v], acc[i][v]);
+            }
+        }
+        CK_UNROLL for (int i = 0; i < TB; i++) {
+            if (t0 + i < taps) {
+                float *row = dw + (t0 + i) * lddw;
+                CK_UNROLL for (int v = 0; v < NV; v++) {
+                    long lanes = n - v * 16;
+                    ckv_avx512_f32 sum = ckv_avx512_f32_add(ckv_avx512_f32_load_tail(row + v * 16, lanes), acc[i][v]);
+                    ckv_avx512_f32_store_tail(row + v * 16, sum, lanes);
+                }
+            }
+        }
+    }
+}
+
+// a is (taps rounded up to 4, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
+// of pixels), dy is (count, n) with rows ldy apart, n ≤ 48; dw is (taps, n) with rows lddw
+// apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
+CKV_TARGET static void ck_f32_small_weights_4x48__avx512(long count, long n, long taps, const float *a,
+                                                          const float *dy, long ldy, float *dw, long lddw) {
+    enum { TB = 4, NV = 3 };
+    for (long t0 = 0; t0 < taps; t0 += TB) {
+        ckv_avx512_f32 acc[TB][NV];
+        CK_UNROLL for (int i = 0; i < TB; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_zero();
+        const float *at = a + t0 * CK_SMALL_PITCH;
+        const float *d = dy;
+        for (long q = 0; q < count; q++, d += ldy) {
+            __builtin_prefetch(d + 8 * ldy);
+            ckv_avx512_f32 dv[NV];
+            CK_UNROLL for (int v = 0; v < NV; v++) dv[v] = ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
+            CK_UNROLL for (int i = 0; i < TB; i++) {
+                ckv_avx512_f32 x = ckv_avx512_f32_set1(at[i * CK_SMALL_PITCH + q]);
+                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(x, dv[v], acc[i][v]);
+            }
+        }
+        CK_UNROLL for (int i = 0; i < TB; i++) {
+            if (t0 + i < taps) {
+                float *row = dw + (t0 + i) * lddw;
+                CK_UNROLL for (int v = 0; v < NV; v++) {
+                    long lanes = n - v * 16;
+                    ckv_avx512_f32 sum = ckv_avx512_f32_add(ckv_avx512_f32_load_tail(row + v * 16, lanes), acc[i][v]);
+                    ckv_avx512_f32_store_tail(row + v * 16, sum, lanes);
+                }
+            }
+        }
+    }
+}
+
+// a is (taps rounded up to 6, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
+// of pixels), dy is (count, n) with rows ldy apart, n ≤ 64; dw is (taps, n) with rows lddw
+// apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
+CKV_TARGET static void ck_f32_small_weights_6x64__avx512(long count, long n, long taps, const float *a,
+                                                          const float *dy, long ldy, float *dw, long lddw) {
+    enum { TB = 6, NV = 4 };
+    for (long t0 = 0; t0 < taps; t0 += TB) {
+        ckv_avx512_f32 acc[TB][NV];
+        CK_UNROLL for (int i = 0; i < TB; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_zero();
+        const float *at = a + t0 * CK_SMALL_PITCH;
+        const float *d = dy;
+        for (long q = 0; q < count; q++, d += ldy) {
+            __builtin_prefetch(d + 8 * ldy);
+            ckv_avx512_f32 dv[NV];
+            CK_UNROLL for (int v = 0; v < NV; v++) dv[v] = ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
+            CK_UNROLL for (int i = 0; i < TB; i++) {
+                ckv_avx512_f32 x = ckv_avx512_f32_set1(at[i * CK_SMALL_PITCH + q]);
+                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(x, dv[v], acc[i][v]);
+            }
+        }
+        CK_UNROLL for (int i = 0; i < TB; i++) {
+            if (t0 + i < taps) {
+                float *row = dw + (t0 + i) * lddw;
+                CK_UNROLL for (int v = 0; v < NV; v++) {
+                    long lanes = n - v * 16;
+                    ckv_avx512_f32 sum = ckv_avx512_f32_add(ckv_avx512_f32_load_tail(row + v * 16, lanes), acc[i][v]);
+                    ckv_avx512_f32_store_tail(row + v * 16, sum, lanes);
+                }
+            }
+        }
+    }
+}
+
+// a is (taps rounded up to 3, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
+// of pixels), dy is (count, n) with rows ldy apart, n ≤ 64; dw is (taps, n) with rows lddw
+// apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
+CKV_TARGET static void ck_f32_small_weights_3x64__avx512(long count, long n, long taps, const float *a,
+                                                          const float *dy, long ldy, float *dw, long lddw) {
+    enum { TB = 3, NV = 4 };
+    for (long t0 = 0; t0 < taps; t0 += TB) {
+        ckv_avx512_f32 acc[TB][NV];
+        CK_UNROLL for (int i = 0; i < TB; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_zero();
+        const float *at = a + t0 * CK_SMALL_PITCH;
+        const float *d = dy;
+        for (long q = 0; q < count; q++, d += ldy) {
+            __builtin_prefetch(d + 8 * ldy);
+            ckv_avx512_f32 dv[NV];
+            CK_UNROLL for (int v = 0; v < NV; v++) dv[v] = ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
+            CK_UNROLL for (int i = 0; i < TB; i++) {
+                ckv_avx512_f32 x = ckv_avx512_f32_set1(at[i * CK_SMALL_PITCH + q]);
+                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(x, dv[v], acc[i][v]);
+            }
+        }
+        CK_UNROLL for (int i = 0; i < TB; i++) {
+            if (t0 + i < taps) {
+                float *row = dw + (t0 + i) * lddw;
+                CK_UNROLL for (int v = 0; v < NV; v++) {
+                    long lanes = n - v * 16;
+                    ckv_avx512_f32 sum = ckv_avx512_f32_add(ckv_avx512_f32_load_tail(row + v * 16, lanes), acc[i][v]);
+                    ckv_avx512_f32_store_tail(row + v * 16, sum, lanes);
+                }
+            }
+        }
+    }
+}
+
+typedef void (*ck_small_weights_tile)(long, long, long, const float *, const float *, long, float *, long);
+
+// The tiles for 1 ... 4 vectors of channels: tiles of `tb` taps, and a last one of `half`
+// where at most that many are left (a partial tile computes rows it never stores:
+// cifar-conv5x5's 75 taps and bias in tiles of 12 computed 84 rows for 76).
+static const struct {
+    long tb, half;
+    ck_small_weights_tile whole, half_tile;
+} ck_weights_tiles[4] = {
+    {24, 12, ck_f32_small_weights_24x16__avx512, ck_f32_small_weights_12x16__avx512},
+    {12, 6, ck_f32_small_weights_12x32__avx512, ck_f32_small_weights_6x32__avx512},
+    {8, 4, ck_f32_small_weights_8x48__avx512, ck_f32_small_weights_4x48__avx512},
+    {6, 3, ck_f32_small_weights_6x64__avx512, ck_f32_small_weights_3x64__avx512}
+};
+
+CKV_TARGET void ck_f32_small_weights__avx512(long count, long n, long taps, const float *a, const float *dy, long ldy,
+                                            float *dw, long lddw) {
+    for (long j0 = 0; j0 < n; j0 += 4 * 16) {
+        long nb = n - j0 < 4 * 16 ? n - j0 : 4 * 16;
+        long vectors = (nb + 16 - 1) / 16;
+        long rest = taps % ck_weights_tiles[vectors - 1].tb;
+        long whole = rest > 0 && rest <= ck_weights_tiles[vectors - 1].half ? taps - rest : taps;
+        ck_weights_tiles[vectors - 1].whole(count, nb, whole, a, dy + j0, ldy, dw + j0, lddw);
+        if (whole < taps)
+            ck_weights_tiles[vectors - 1].half_tile(count, nb, taps - whole, a + whole * CK_SMALL_PITCH, dy + j0, ldy,
+                                                    dw + whole * lddw + j0, lddw);
+    }
+}
+#endif  // defined(__x86_64__)

@@ -1,0 +1,56 @@
+// Auto-generated file. Do not edit!
+//   Template: Sources/CConvKitKernels/templates/gemm_indirect.c.in
+//   Generator: Scripts/generate-kernels.py
+#include "../ck_kernel_support.h"
+#if defined(__x86_64__)
+#include "../vec/ck_vec_avx512.h"
+
+// C (+)= bias + A · B with A read through row pointers (CConvKitKernels.h, ck_sgemm_indirect), on
+// an 8 × 16 tile of C: 8 rows × 2 vectors of 8. Each element of C is a chain of FMAs
+// over (tap, channel) that starts at the bias (or zero), then added to C: the same operations
+// in the same order on every instruction set.
+// Stores row i of an MR × NR tile (NV vectors) into the nr ≤ NR columns at `row`:
+// row[j] = (accumulate ? row[j] : 0) + acc[j], the same additions on every instruction set.
+CKV_INLINE void ck_store_row(double *row, const ckv_avx512_f64 *acc, long nr, int accumulate) {
+    for (int v = 0; v < 2; v++) {
+        long lanes = nr - v * 8;
+        if (lanes <= 0) break;
+        ckv_avx512_f64 sum = acc[v];
+        if (accumulate) sum = ckv_avx512_f64_add(ckv_avx512_f64_load_tail(row + v * 8, lanes), sum);
+        ckv_avx512_f64_store_tail(row + v * 8, sum, lanes);
+    }
+}
+
+CKV_TARGET void ck_f64_gemm_indirect_8x16__avx512(long m, long n, long taps, long channels,
+                                                     const double *const *rows, const double *b, const double *bias,
+                                                     double *c, const long *row_offsets, int accumulate) {
+    enum { MR = 8, NV = 2, NR = 16 };
+    long kc = taps * channels;
+    for (long j0 = 0; j0 < n; j0 += NR) {
+        long nr = n - j0 < NR ? n - j0 : NR;
+        ckv_avx512_f64 start[NV];
+        CK_UNROLL for (int v = 0; v < NV; v++)
+            start[v] = bias ? ckv_avx512_f64_load_tail(bias + j0 + v * 8, nr - v * 8) : ckv_avx512_f64_zero();
+        for (long i0 = 0; i0 < m; i0 += MR) {
+            long mr = m - i0 < MR ? m - i0 : MR;
+            const double *bp = b + (j0 / NR) * kc * NR;
+            ckv_avx512_f64 acc[MR][NV];
+            CK_UNROLL for (int i = 0; i < MR; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = start[v];
+            for (long t = 0; t < taps; t++) {
+                // Rows past m read row i0 (computed, never stored).
+                const double *a[MR];
+                CK_UNROLL for (int i = 0; i < MR; i++) a[i] = rows[(i < mr ? i0 + i : i0) * taps + t];
+                for (long p = 0; p < channels; p++, bp += NR) {
+                    ckv_avx512_f64 bv[NV];
+                    CK_UNROLL for (int v = 0; v < NV; v++) bv[v] = ckv_avx512_f64_load(bp + v * 8);
+                    CK_UNROLL for (int i = 0; i < MR; i++) {
+                        ckv_avx512_f64 ai = ckv_avx512_f64_set1(a[i][p]);
+                        CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f64_fma(ai, bv[v], acc[i][v]);
+                    }
+                }
+            }
+            for (long i = 0; i < mr; i++) ck_store_row(c + row_offsets[i0 + i] + j0, acc[i], nr, accumulate);
+        }
+    }
+}
+#endif  // defined(__x86_64__)

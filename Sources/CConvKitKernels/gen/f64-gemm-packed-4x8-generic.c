@@ -1,0 +1,44 @@
+// Auto-generated file. Do not edit!
+//   Template: Sources/CConvKitKernels/templates/gemm_packed.c.in
+//   Generator: Scripts/generate-kernels.py
+#include "../ck_kernel_support.h"
+#include "../vec/ck_vec_generic.h"
+
+// C (+)= A · B over packed panels (CConvKitKernels.h, ck_sgemm_packed), on an 4 × 8 tile of
+// C: 4 rows × 4 vectors of 2. Each element of C is a chain of FMAs over p from zero, then
+// added to C: the same operations in the same order on every instruction set.
+// Stores row i of an MR × NR tile (NV vectors) into the nr ≤ NR columns at `row`:
+// row[j] = (accumulate ? row[j] : 0) + acc[j], the same additions on every instruction set.
+CKV_INLINE void ck_store_row(double *row, const ckv_generic_f64 *acc, long nr, int accumulate) {
+    for (int v = 0; v < 4; v++) {
+        long lanes = nr - v * 2;
+        if (lanes <= 0) break;
+        ckv_generic_f64 sum = acc[v];
+        if (accumulate) sum = ckv_generic_f64_add(ckv_generic_f64_load_tail(row + v * 2, lanes), sum);
+        ckv_generic_f64_store_tail(row + v * 2, sum, lanes);
+    }
+}
+
+CKV_TARGET void ck_f64_gemm_packed_4x8__generic(long m, long n, long kc, const double *a, const double *b,
+                                                   double *c, const long *row_offsets, int accumulate) {
+    enum { MR = 4, NV = 4, NR = 8 };
+    for (long j0 = 0; j0 < n; j0 += NR) {
+        const double *bp = b + (j0 / NR) * kc * NR;
+        long nr = n - j0 < NR ? n - j0 : NR;
+        for (long i0 = 0; i0 < m; i0 += MR) {
+            const double *ap = a + (i0 / MR) * kc * MR;
+            long mr = m - i0 < MR ? m - i0 : MR;
+            ckv_generic_f64 acc[MR][NV];
+            CK_UNROLL for (int i = 0; i < MR; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f64_zero();
+            for (long p = 0; p < kc; p++) {
+                ckv_generic_f64 bv[NV];
+                CK_UNROLL for (int v = 0; v < NV; v++) bv[v] = ckv_generic_f64_load(bp + p * NR + v * 2);
+                CK_UNROLL for (int i = 0; i < MR; i++) {
+                    ckv_generic_f64 ai = ckv_generic_f64_set1(ap[p * MR + i]);
+                    CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f64_fma(ai, bv[v], acc[i][v]);
+                }
+            }
+            for (long i = 0; i < mr; i++) ck_store_row(c + row_offsets[i0 + i] + j0, acc[i], nr, accumulate);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import CConvKitKernels
+
+/// The kernels one call runs, decided once at its call site from ``KernelISA/active``: the
+/// instruction set, the micro-tiles that follow from it, and which kernel families exist for it.
+///
+/// Every fast path takes its kernels from the policy it was handed, so a call never mixes
+/// instruction sets and no kernel runs on a CPU that lacks its instructions (the C dispatcher
+/// caps the request at ``KernelISA/detected`` as well).
+struct KernelPolicy: Sendable {
+    let isa: KernelISA
+
+    /// The policy for a call starting now.
+    static var current: KernelPolicy { KernelPolicy(isa: .active) }
+
+    init(isa: KernelISA) { self.isa = min(isa, KernelISA.detected) }
+
+    /// The instruction set's code for the C entry points.
+    var code: Int32 { isa.code }
+
+    /// The C max-pooling row kernels exist for AVX2 and AVX-512 (SSE2 needs three instructions
+    /// for each select; the Swift loops serve the portable path).
+    var hasPoolRowKernels: Bool { isa >= .avx2 }
+
+    /// The gathered max-pooling gradient and the masked-add row kernel are AVX-512 only.
+    var hasPoolMaskedKernels: Bool { isa == .avx512 }
+}
