@@ -32,10 +32,19 @@ let package = Package(
             ],
             resources: [.copy("Resources/suite.json")]
         ),
+        // The micro-kernel testers, in C++ beside the C kernels they test (Scripts/check-arm64.sh
+        // also runs them under qemu-aarch64).
+        .target(
+            name: "CConvKitKernelTester",
+            dependencies: ["CConvKitKernels"],
+            path: "Tests/CConvKitKernelTester",
+            exclude: ["arm64_main.cpp"]
+        ),
         .testTarget(
             name: "ConvKitTests",
             dependencies: [
                 "ConvKit",
+                "CConvKitKernelTester",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["Fixtures"]

@@ -72,6 +72,12 @@ SMALL_DATA_TAPS = {"generic": 2, "avx2": 3, "avx512": 12}
 SMALL_DATA_PIXELS = 32
 
 
+# B is packed once for both GEMM kernels of an ISA: their panels must be equally wide.
+for _isa in ISAS:
+    for _dt in CTYPES:
+        assert GEMM_TILES["gemm_packed"][_isa][_dt][1] == GEMM_TILES["gemm_indirect"][_isa][_dt][1], (_isa, _dt)
+
+
 def read_template(name):
     lines = []
     for line in (TEMPLATES / name).read_text().splitlines(keepends=True):

@@ -26,20 +26,22 @@ int ck_isa_usable(int isa) {
 static const ck_f32_kernels *f32_kernels(int isa) { return &ck_f32_kernel_table[ck_isa_usable(isa)]; }
 static const ck_f64_kernels *f64_kernels(int isa) { return &ck_f64_kernel_table[ck_isa_usable(isa)]; }
 
-int ck_gemm_mr(int isa, int is_double) {
-    return (int)(is_double ? f64_kernels(isa)->gemm_packed_mr : f32_kernels(isa)->gemm_packed_mr);
-}
-
-int ck_gemm_nr(int isa, int is_double) {
-    return (int)(is_double ? f64_kernels(isa)->gemm_packed_nr : f32_kernels(isa)->gemm_packed_nr);
-}
-
-int ck_indirect_mr(int isa, int is_double) {
-    return (int)(is_double ? f64_kernels(isa)->gemm_indirect_mr : f32_kernels(isa)->gemm_indirect_mr);
-}
-
-int ck_indirect_nr(int isa, int is_double) {
-    return (int)(is_double ? f64_kernels(isa)->gemm_indirect_nr : f32_kernels(isa)->gemm_indirect_nr);
+void ck_kernel_tile(int isa, int family, int is_double, long *mr, long *nr) {
+    const ck_f32_kernels *f = f32_kernels(isa);
+    const ck_f64_kernels *d = f64_kernels(isa);
+    switch (family) {
+    case CK_FAMILY_GEMM_INDIRECT:
+        *mr = is_double ? d->gemm_indirect_mr : f->gemm_indirect_mr;
+        *nr = is_double ? d->gemm_indirect_nr : f->gemm_indirect_nr;
+        return;
+    case CK_FAMILY_WEIGHT_GRADIENT:
+        *mr = is_double ? d->weight_gradient_mr : f->weight_gradient_mr;
+        *nr = is_double ? d->weight_gradient_nr : f->weight_gradient_nr;
+        return;
+    default:
+        *mr = is_double ? d->gemm_packed_mr : f->gemm_packed_mr;
+        *nr = is_double ? d->gemm_packed_nr : f->gemm_packed_nr;
+    }
 }
 
 void ck_sgemm_packed(int isa, long m, long n, long kc, const float *a, const float *b, float *c,

@@ -5,7 +5,7 @@
 #if defined(__x86_64__)
 #include "../vec/ck_vec_avx512.h"
 
-// Forward kernels for few input channels over a planar band (small_channels_copy.c.in explains
+// Forward kernels for few input channels over a planar band (small_copy.c.in explains
 // the layout; CConvKitKernels.h, ck_small_forward). Tiles of MR pixels × NV vectors of 16
 // output channels; each output is a chain of FMAs over the taps in order, starting at the
 // bias: the same on every instruction set, whatever the tile.

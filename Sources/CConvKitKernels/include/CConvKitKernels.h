@@ -21,13 +21,17 @@ int ck_isa_detect(void);
 /// supports where it lacks `isa` (no kernel runs without its instructions).
 int ck_isa_usable(int isa);
 
-/// Rows (MR) and columns (NR) of the packed kernel's micro-tile for `isa`, for float
-/// (`is_double` 0) or double.
-int ck_gemm_mr(int isa, int is_double);
-int ck_gemm_nr(int isa, int is_double);
-/// Rows and columns of the indirect kernel's micro-tile (its B is packed in panels of NR).
-int ck_indirect_mr(int isa, int is_double);
-int ck_indirect_nr(int isa, int is_double);
+/// Kernel families with a micro-tile of rows × columns.
+typedef enum {
+    CK_FAMILY_GEMM_PACKED = 0,
+    CK_FAMILY_GEMM_INDIRECT = 1,
+    CK_FAMILY_WEIGHT_GRADIENT = 2,
+} ck_family;
+
+/// Rows (MR) and columns (NR) of the micro-tile of `family` for `isa`, for float (`is_double` 0)
+/// or double. The packed and indirect kernels of one instruction set share NR (B is packed
+/// alike for both).
+void ck_kernel_tile(int isa, int family, int is_double, long *mr, long *nr);
 
 /// C (+)= A · B over packed operands: for the `m × n` block of C whose row i starts at
 /// `c + row_offsets[i]`,

@@ -18,10 +18,11 @@ struct PackedGEMM<T: ConvKitFloat> {
     init(_ policy: KernelPolicy) {
         isa = policy.isa
         let isDouble: Int32 = T.self == Double.self ? 1 : 0
-        mr = Int(ck_gemm_mr(policy.code, isDouble))
-        nr = Int(ck_gemm_nr(policy.code, isDouble))
-        indirectMR = Int(ck_indirect_mr(policy.code, isDouble))
-        precondition(Int(ck_indirect_nr(policy.code, isDouble)) == nr, "the kernel table gives both kernels one NR")
+        var (mr, nr, indirectMR, indirectNR) = (0, 0, 0, 0)
+        ck_kernel_tile(policy.code, Int32(CK_FAMILY_GEMM_PACKED.rawValue), isDouble, &mr, &nr)
+        // The generator gives both kernels one NR, so B packs alike for both.
+        ck_kernel_tile(policy.code, Int32(CK_FAMILY_GEMM_INDIRECT.rawValue), isDouble, &indirectMR, &indirectNR)
+        (self.mr, self.nr, self.indirectMR) = (mr, nr, indirectMR)
     }
 
     /// Elements of a packed A holding `rows` rows of depth `kc`.

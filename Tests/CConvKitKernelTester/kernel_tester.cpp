@@ -1,0 +1,592 @@
+// The micro-kernel testers (CConvKitKernelTester.h). One tester per family; each case builds
+// its operands with offsets and strides, fills every output element the kernel must not touch
+// with a sentinel NaN, runs the kernel through its public entry point, and checks every element.
+#include "CConvKitKernelTester.h"
+#include "CConvKitKernels.h"
+
+#include <cmath>
+#include <cstdarg>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+// A quiet NaN with a payload of its own: an element still holding it was never written.
+template <typename T> T sentinel();
+template <> float sentinel<float>() {
+    uint32_t bits = 0x7FC0BEEFu;
+    float v;
+    std::memcpy(&v, &bits, sizeof v);
+    return v;
+}
+template <> double sentinel<double>() {
+    uint64_t bits = 0x7FF8BEEFBEEFBEEFull;
+    double v;
+    std::memcpy(&v, &bits, sizeof v);
+    return v;
+}
+
+template <typename T> bool same_bits(T a, T b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+// Operations of the kernels, one rounding each, as the kernels perform them.
+inline float fused(float a, float b, float c) { return std::fmaf(a, b, c); }
+inline double fused(double a, double b, double c) { return std::fma(a, b, c); }
+
+// Deterministic values in [-1, 1) with full mantissas, so that any change in the order or
+// fusion of the operations shows in the bits.
+struct Random {
+    uint64_t state;
+    explicit Random(uint64_t seed) : state(seed * 0x9E3779B97F4A7C15ull + 1) {}
+    double next() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        return (double)(state >> 11) / (double)(1ull << 52) - 1.0;
+    }
+    template <typename T> void fill(std::vector<T> &v) {
+        for (auto &x : v) x = (T)next();
+    }
+    long below(long n) { return (long)((next() + 1.0) / 2.0 * (double)n) % n; }
+};
+
+struct Report {
+    long failures = 0;
+    long cases = 0;
+    std::string first;
+
+    void fail(const char *format, ...) __attribute__((format(printf, 2, 3))) {
+        if (failures++ > 0) return;
+        char buffer[512];
+        va_list args;
+        va_start(args, format);
+        std::vsnprintf(buffer, sizeof buffer, format, args);
+        va_end(args);
+        first = buffer;
+    }
+};
+
+// Checks one element against the reference: bit for bit when `exact`, else within a rounding
+// bound of the magnitude `scale` of the terms that were summed.
+template <typename T>
+bool check(Report &report, bool exact, T got, T want, double scale, const char *what, long i, long j,
+           const std::string &where) {
+    bool ok;
+    if (exact) ok = same_bits(got, want);
+    else ok = std::isfinite(got) && std::fabs((double)got - (double)want) <= (sizeof(T) == 4 ? 2e-6 : 1e-14) * (scale + 1);
+    if (!ok)
+        report.fail("%s[%ld][%ld] = %.9g, expected %.9g (%s)", what, i, j, (double)got, (double)want, where.c_str());
+    return ok;
+}
+
+template <typename T>
+bool check_untouched(Report &report, T got, const char *what, long index, const std::string &where) {
+    if (same_bits(got, sentinel<T>())) return true;
+    report.fail("%s element %ld outside the block was written: %.9g (%s)", what, index, (double)got, where.c_str());
+    return false;
+}
+
+std::string describe(const char *format, ...) __attribute__((format(printf, 1, 2)));
+std::string describe(const char *format, ...) {
+    char buffer[256];
+    va_list args;
+    va_start(args, format);
+    std::vsnprintf(buffer, sizeof buffer, format, args);
+    va_end(args);
+    return buffer;
+}
+
+// The sizes around a tile of `tile`: 1 … tile + 1, and past a second tile.
+std::vector<long> around(long tile) {
+    std::vector<long> sizes;
+    for (long s = 1; s <= tile + 1; s++) sizes.push_back(s);
+    sizes.push_back(2 * tile + 1);
+    return sizes;
+}
+
+template <typename T> struct Entry;
+template <> struct Entry<float> {
+    static constexpr int is_double = 0;
+    static void packed(int isa, long m, long n, long kc, const float *a, const float *b, float *c, const long *ro, int acc) {
+        ck_sgemm_packed(isa, m, n, kc, a, b, c, ro, acc);
+    }
+    static void indirect(int isa, long m, long n, long taps, long ch, const float *const *rows, const float *b,
+                         const float *bias, float *c, const long *ro, int acc) {
+        ck_sgemm_indirect(isa, m, n, taps, ch, rows, b, bias, c, ro, acc);
+    }
+    static void weight_gradient(int isa, long m, long base, long n, long depth, long taps, long ch,
+                                const float *const *rows, const float *b, long ldb, float *c, const long *ro, int acc) {
+        ck_sgemm_weight_gradient(isa, m, base, n, depth, taps, ch, rows, b, ldb, c, ro, acc);
+    }
+    static void few_columns(int isa, long m, long n, long taps, long ch, const float *const *rows,
+                            const float *const *b, long bcs, float *c, const long *ro) {
+        ck_sgemm_few_columns(isa, m, n, taps, ch, rows, b, bcs, c, ro);
+    }
+    // The few-column kernels' partial sums are this many lanes wide on every instruction set
+    // (FEW_COLUMNS_WIDTH in Scripts/generate-kernels.py).
+    static constexpr long few_columns_width = 16;
+};
+template <> struct Entry<double> {
+    static constexpr int is_double = 1;
+    static void packed(int isa, long m, long n, long kc, const double *a, const double *b, double *c, const long *ro, int acc) {
+        ck_dgemm_packed(isa, m, n, kc, a, b, c, ro, acc);
+    }
+    static void indirect(int isa, long m, long n, long taps, long ch, const double *const *rows, const double *b,
+                         const double *bias, double *c, const long *ro, int acc) {
+        ck_dgemm_indirect(isa, m, n, taps, ch, rows, b, bias, c, ro, acc);
+    }
+    static void weight_gradient(int isa, long m, long base, long n, long depth, long taps, long ch,
+                                const double *const *rows, const double *b, long ldb, double *c, const long *ro, int acc) {
+        ck_dgemm_weight_gradient(isa, m, base, n, depth, taps, ch, rows, b, ldb, c, ro, acc);
+    }
+    static void few_columns(int isa, long m, long n, long taps, long ch, const double *const *rows,
+                            const double *const *b, long bcs, double *c, const long *ro) {
+        ck_dgemm_few_columns(isa, m, n, taps, ch, rows, b, bcs, c, ro);
+    }
+    static constexpr long few_columns_width = 8;
+};
+
+// An m × n block of C inside a larger array: rows in reverse order (the kernels write through
+// row offsets), `ldc` > n elements apart, starting past an offset; everything else sentinel.
+template <typename T> struct OutputBlock {
+    long m, n, ldc, offset;
+    std::vector<T> data;
+    std::vector<long> row_offsets;
+    std::vector<T> initial;  // the block's values before an accumulating call
+
+    OutputBlock(long m, long n, Random &random) : m(m), n(n), ldc(n + 3), offset(5) {
+        data.assign(offset + m * ldc + 7, sentinel<T>());
+        initial.resize(m * n);
+        random.fill(initial);
+        for (long i = 0; i < m; i++) row_offsets.push_back(offset + (m - 1 - i) * ldc);
+    }
+    void prepare(bool accumulate) {
+        for (long i = 0; i < m; i++)
+            for (long j = 0; j < n; j++) data[row_offsets[i] + j] = accumulate ? initial[i * n + j] : sentinel<T>();
+    }
+    T at(long i, long j) const { return data[row_offsets[i] + j]; }
+    // Checks the block against `want` (m × n) and everything else for the sentinel.
+    void verify(Report &report, bool exact, const std::vector<T> &want, const std::vector<double> &scale,
+                const std::string &where) const {
+        std::vector<char> inside(data.size(), 0);
+        for (long i = 0; i < m; i++) {
+            for (long j = 0; j < n; j++) {
+                inside[row_offsets[i] + j] = 1;
+                if (!check(report, exact, at(i, j), want[i * n + j], scale[i * n + j], "C", i, j, where)) return;
+            }
+        }
+        for (long e = 0; e < (long)data.size(); e++)
+            if (!inside[e] && !check_untouched(report, data[e], "C", e, where)) return;
+    }
+};
+
+// Finishes a reference element: C = (accumulate ? C : 0) + sum, as the kernels store it.
+template <typename T> T stored(bool accumulate, T before, T sum) { return accumulate ? before + sum : sum; }
+
+template <typename T> void test_gemm_packed(int isa, Report &report) {
+    long mr, nr;
+    ck_kernel_tile(isa, CK_FAMILY_GEMM_PACKED, Entry<T>::is_double, &mr, &nr);
+    bool exact = isa != CK_ISA_GENERIC;
+    Random random(1);
+    for (long m : around(mr)) for (long n : around(nr)) for (long kc : {1L, 2L, 3L, 8L, 17L}) {
+        long mp = (m + mr - 1) / mr, np = (n + nr - 1) / nr;
+        // Packed panels, zero-padded to whole tiles as the contract asks.
+        std::vector<T> a(mp * kc * mr, 0), b(np * kc * nr, 0), av(m * kc), bv(kc * n);
+        random.fill(av);
+        random.fill(bv);
+        for (long i = 0; i < m; i++)
+            for (long p = 0; p < kc; p++) a[(i / mr) * kc * mr + p * mr + i % mr] = av[i * kc + p];
+        for (long p = 0; p < kc; p++)
+            for (long j = 0; j < n; j++) b[(j / nr) * kc * nr + p * nr + j % nr] = bv[p * n + j];
+        OutputBlock<T> c(m, n, random);
+        for (int accumulate = 0; accumulate < 2; accumulate++) {
+            std::string where = describe("m %ld, n %ld, kc %ld, accumulate %d, tile %ldx%ld", m, n, kc, accumulate, mr, nr);
+            std::vector<T> want(m * n);
+            std::vector<double> scale(m * n, 0);
+            for (long i = 0; i < m; i++) for (long j = 0; j < n; j++) {
+                T sum = 0;
+                for (long p = 0; p < kc; p++) {
+                    sum = fused(av[i * kc + p], bv[p * n + j], sum);
+                    scale[i * n + j] += std::fabs((double)av[i * kc + p] * (double)bv[p * n + j]);
+                }
+                want[i * n + j] = stored<T>(accumulate, c.initial[i * n + j], sum);
+            }
+            c.prepare(accumulate);
+            Entry<T>::packed(isa, m, n, kc, a.data(), b.data(), c.data.data(), c.row_offsets.data(), accumulate);
+            report.cases++;
+            c.verify(report, exact, want, scale, where);
+        }
+    }
+}
+
+template <typename T> void test_gemm_indirect(int isa, Report &report) {
+    long mr, nr;
+    ck_kernel_tile(isa, CK_FAMILY_GEMM_INDIRECT, Entry<T>::is_double, &mr, &nr);
+    bool exact = isa != CK_ISA_GENERIC;
+    Random random(2);
+    for (long m : around(mr)) for (long n : around(nr)) for (long taps : {1L, 3L}) for (long channels : {1L, 2L, 5L, 17L}) {
+        long kc = taps * channels, np = (n + nr - 1) / nr;
+        // A pool of input pixels (each `channels` long, at odd offsets), and a row of zeros.
+        long pixels = 11;
+        std::vector<T> pool(3 + pixels * (channels + 1)), zeros(channels, 0), bv(kc * n), bias(n + 1);
+        random.fill(pool);
+        random.fill(bv);
+        random.fill(bias);
+        std::vector<const T *> rows(m * taps);
+        for (auto &r : rows) {
+            long k = random.below(pixels + 1);
+            r = k == pixels ? zeros.data() : pool.data() + 3 + k * (channels + 1);
+        }
+        std::vector<T> b(np * kc * nr, 0);
+        for (long p = 0; p < kc; p++)
+            for (long j = 0; j < n; j++) b[(j / nr) * kc * nr + p * nr + j % nr] = bv[p * n + j];
+        OutputBlock<T> c(m, n, random);
+        for (int variant = 0; variant < 3; variant++) {
+            int accumulate = variant == 2;
+            const T *bias_ptr = variant >= 1 ? bias.data() + 1 : nullptr;
+            std::string where = describe("m %ld, n %ld, taps %ld, channels %ld, bias %d, accumulate %d, tile %ldx%ld",
+                                         m, n, taps, channels, bias_ptr != nullptr, accumulate, mr, nr);
+            std::vector<T> want(m * n);
+            std::vector<double> scale(m * n, 0);
+            for (long i = 0; i < m; i++) for (long j = 0; j < n; j++) {
+                T sum = bias_ptr ? bias_ptr[j] : 0;
+                scale[i * n + j] = std::fabs((double)sum);
+                for (long t = 0; t < taps; t++) for (long p = 0; p < channels; p++) {
+                    T a = rows[i * taps + t][p], w = bv[(t * channels + p) * n + j];
+                    sum = fused(a, w, sum);
+                    scale[i * n + j] += std::fabs((double)a * (double)w);
+                }
+                want[i * n + j] = stored<T>(accumulate, c.initial[i * n + j], sum);
+            }
+            c.prepare(accumulate);
+            Entry<T>::indirect(isa, m, n, taps, channels, rows.data(), b.data(), bias_ptr, c.data.data(),
+                               c.row_offsets.data(), accumulate);
+            report.cases++;
+            c.verify(report, exact, want, scale, where);
+        }
+    }
+}
+
+template <typename T> void test_weight_gradient(int isa, Report &report) {
+    long mr, nr;
+    ck_kernel_tile(isa, CK_FAMILY_WEIGHT_GRADIENT, Entry<T>::is_double, &mr, &nr);
+    bool exact = isa != CK_ISA_GENERIC;
+    Random random(3);
+    for (long taps : {1L, 3L}) for (long channels : {1L, 5L, mr, 2 * mr + 3}) for (long depth : {1L, 7L, 40L}) {
+        long total = taps * channels;
+        std::vector<long> ms = around(mr);
+        for (long n : around(nr)) for (long m : ms) for (long row_base : {0L, channels - 1}) {
+            if (row_base + m > total) continue;
+            // Input pixels through tap pointers (some the zero row), dy (depth, n) with ldb > n.
+            long pixels = 9, ldb = n + 2;
+            std::vector<T> pool(1 + pixels * channels), zeros(channels, 0), dy(depth * ldb + 1);
+            random.fill(pool);
+            random.fill(dy);
+            std::vector<const T *> rows(depth * taps);
+            for (auto &r : rows) {
+                long k = random.below(pixels + 1);
+                r = k == pixels ? zeros.data() : pool.data() + 1 + k * channels;
+            }
+            const T *b = dy.data() + 1;
+            OutputBlock<T> c(m, n, random);
+            for (int accumulate = 0; accumulate < 2; accumulate++) {
+                std::string where = describe("m %ld, row base %ld, n %ld, depth %ld, taps %ld, channels %ld, accumulate %d, tile %ldx%ld",
+                                             m, row_base, n, depth, taps, channels, accumulate, mr, nr);
+                std::vector<T> want(m * n);
+                std::vector<double> scale(m * n, 0);
+                for (long i = 0; i < m; i++) for (long j = 0; j < n; j++) {
+                    long tap = (row_base + i) / channels, channel = (row_base + i) % channels;
+                    T sum = 0;
+                    for (long p = 0; p < depth; p++) {
+                        T x = rows[p * taps + tap][channel], d = b[p * ldb + j];
+                        sum = fused(x, d, sum);
+                        scale[i * n + j] += std::fabs((double)x * (double)d);
+                    }
+                    want[i * n + j] = stored<T>(accumulate, c.initial[i * n + j], sum);
+                }
+                c.prepare(accumulate);
+                Entry<T>::weight_gradient(isa, m, row_base, n, depth, taps, channels, rows.data(), b, ldb,
+                                          c.data.data(), c.row_offsets.data(), accumulate);
+                report.cases++;
+                c.verify(report, exact, want, scale, where);
+                if (report.failures) return;
+            }
+        }
+    }
+}
+
+template <typename T> void test_few_columns(int isa, Report &report) {
+    const long width = Entry<T>::few_columns_width;
+    bool exact = isa != CK_ISA_GENERIC;
+    Random random(4);
+    for (long m = 1; m <= 5; m++) for (long n = 1; n <= 4; n++) for (long taps : {1L, 3L})
+    for (long channels : around(width)) {
+        long pixels = 7, bcs = channels + 1;
+        std::vector<T> pool(2 + pixels * channels), weights(taps * 4 * bcs + 3);
+        random.fill(pool);
+        random.fill(weights);
+        std::vector<const T *> rows(m * taps), b(taps);
+        for (auto &r : rows) r = pool.data() + 2 + random.below(pixels) * channels;
+        for (long t = 0; t < taps; t++) b[t] = weights.data() + 3 + t * 4 * bcs;
+        OutputBlock<T> c(m, n, random);
+        std::string where = describe("m %ld, n %ld, taps %ld, channels %ld", m, n, taps, channels);
+        std::vector<T> want(m * n);
+        std::vector<double> scale(m * n, 0);
+        for (long i = 0; i < m; i++) for (long j = 0; j < n; j++) {
+            // Partial sums `width` lanes wide, then added in halves.
+            std::vector<T> lanes(width, 0);
+            for (long t = 0; t < taps; t++) for (long k = 0; k < channels; k++) {
+                T a = rows[i * taps + t][k], w = b[t][j * bcs + k];
+                lanes[k % width] = fused(a, w, lanes[k % width]);
+                scale[i * n + j] += std::fabs((double)a * (double)w);
+            }
+            for (long half = width / 2; half > 0; half /= 2)
+                for (long l = 0; l < half; l++) lanes[l] += lanes[l + half];
+            want[i * n + j] = lanes[0];
+        }
+        c.prepare(false);
+        Entry<T>::few_columns(isa, m, n, taps, channels, rows.data(), b.data(), bcs, c.data.data(), c.row_offsets.data());
+        report.cases++;
+        c.verify(report, exact, want, scale, where);
+        if (report.failures) return;
+    }
+}
+
+// The few-channel kernels' channel counts: 1 … 17 and around every multiple of 8 up to 65 (the
+// tiles are 1 … 4 vectors of 4, 8 or 16), and past a 64-channel chunk.
+std::vector<long> small_channel_counts() {
+    std::vector<long> n;
+    for (long k = 1; k <= 17; k++) n.push_back(k);
+    for (long k : {23L, 24L, 25L, 31L, 32L, 33L, 47L, 48L, 49L, 63L, 64L, 65L, 100L}) n.push_back(k);
+    return n;
+}
+
+void test_small_forward(int isa, Report &report) {
+    bool exact = isa != CK_ISA_GENERIC;
+    Random random(5);
+    std::vector<long> counts;
+    for (long q = 1; q <= 25; q++) counts.push_back(q);
+    for (long q : {31L, 32L, 33L, 64L}) counts.push_back(q);
+    for (long taps : {1L, 2L, 9L, 28L}) for (long n : small_channel_counts()) for (long count : counts) {
+        // Taps at arbitrary (overlapping) offsets into the band; the slack the kernel may read
+        // past the last pixel holds finite values.
+        std::vector<long> offsets(taps);
+        for (auto &o : offsets) o = random.below(40);
+        long ldw = n + 2, ldy = n + 3;
+        std::vector<float> x(40 + count + 32), w(taps * ldw), bias(n + 1);
+        random.fill(x);
+        random.fill(w);
+        random.fill(bias);
+        for (int with_bias = 0; with_bias < 2; with_bias++) {
+            const float *bp = with_bias ? bias.data() + 1 : nullptr;
+            std::vector<float> y(2 + count * ldy, sentinel<float>());
+            ck_small_forward(isa, count, n, taps, offsets.data(), x.data(), w.data(), ldw, bp, y.data() + 2, ldy);
+            report.cases++;
+            std::string where = describe("count %ld, n %ld, taps %ld, bias %d", count, n, taps, with_bias);
+            std::vector<char> inside(y.size(), 0);
+            for (long q = 0; q < count; q++) for (long j = 0; j < n; j++) {
+                float sum = bp ? bp[j] : 0;
+                double scale = std::fabs(sum);
+                for (long t = 0; t < taps; t++) {
+                    sum = fused(x[offsets[t] + q], w[t * ldw + j], sum);
+                    scale += std::fabs((double)x[offsets[t] + q] * w[t * ldw + j]);
+                }
+                inside[2 + q * ldy + j] = 1;
+                if (!check(report, exact, y[2 + q * ldy + j], sum, scale, "y", q, j, where)) return;
+            }
+            for (long e = 0; e < (long)y.size(); e++)
+                if (!inside[e] && !check_untouched(report, y[e], "y", e, where)) return;
+        }
+    }
+}
+
+void test_small_weights(int isa, Report &report) {
+    bool exact = isa != CK_ISA_GENERIC;
+    Random random(6);
+    const long pitch = CK_SMALL_PITCH;
+    std::vector<long> tap_counts;
+    for (long t = 1; t <= 13; t++) tap_counts.push_back(t);
+    for (long t : {24L, 25L, 49L, 76L}) tap_counts.push_back(t);
+    for (long count : {1L, 5L, pitch}) for (long taps : tap_counts)
+    for (long n : {1L, 7L, 8L, 9L, 15L, 16L, 17L, 24L, 31L, 32L, 33L, 48L, 49L, 63L, 64L, 65L, 100L}) {
+        // The packed taps with the rows past the last that the kernel may read (finite).
+        long ldy = n + 1, lddw = n + 2;
+        std::vector<float> a((taps + CK_SMALL_TAP_SLACK) * pitch), dy(count * ldy), initial(taps * n);
+        random.fill(a);
+        random.fill(dy);
+        random.fill(initial);
+        std::vector<float> dw(1 + taps * lddw, sentinel<float>());
+        for (long t = 0; t < taps; t++) for (long j = 0; j < n; j++) dw[1 + t * lddw + j] = initial[t * n + j];
+        ck_small_weights(isa, count, n, taps, a.data(), dy.data(), ldy, dw.data() + 1, lddw);
+        report.cases++;
+        std::string where = describe("count %ld, n %ld, taps %ld", count, n, taps);
+        std::vector<char> inside(dw.size(), 0);
+        for (long t = 0; t < taps; t++) for (long j = 0; j < n; j++) {
+            float sum = 0;
+            double scale = std::fabs(initial[t * n + j]);
+            for (long q = 0; q < count; q++) {
+                sum = fused(a[t * pitch + q], dy[q * ldy + j], sum);
+                scale += std::fabs((double)a[t * pitch + q] * dy[q * ldy + j]);
+            }
+            inside[1 + t * lddw + j] = 1;
+            if (!check(report, exact, dw[1 + t * lddw + j], initial[t * n + j] + sum, scale, "dw", t, j, where)) return;
+        }
+        for (long e = 0; e < (long)dw.size(); e++)
+            if (!inside[e] && !check_untouched(report, dw[e], "dw", e, where)) return;
+    }
+}
+
+void test_small_data(int isa, Report &report) {
+    bool exact = isa != CK_ISA_GENERIC;
+    Random random(7);
+    const long block = CK_SMALL_DATA_TAPS, pixels = CK_SMALL_DATA_PIXELS;
+    std::vector<long> tap_counts;
+    for (long t = 1; t <= 13; t++) tap_counts.push_back(t);
+    for (long t : {24L, 25L, 28L}) tap_counts.push_back(t);
+    for (long count = 1; count <= pixels; count++) for (long taps : tap_counts)
+    for (long n : {1L, 3L, 16L, 17L, 32L, 33L, 64L}) {
+        // Taps at overlapping offsets: their additions to x must come in tap order.
+        std::vector<long> offsets(taps);
+        for (auto &o : offsets) o = random.below(24);
+        long blocks = (taps + block - 1) / block;
+        std::vector<float> w(taps * n), wt(blocks * n * block, 0), dyt(n * pixels, 0);
+        random.fill(w);
+        for (long t = 0; t < taps; t++)
+            for (long j = 0; j < n; j++) wt[(t / block * n + j) * block + t % block] = w[t * n + j];
+        // dy transposed, zero for the pixels past count (as ck_small_transpose leaves it).
+        for (long j = 0; j < n; j++) for (long q = 0; q < count; q++) dyt[j * pixels + q] = (float)random.next();
+        std::vector<float> x(24 + pixels + 4, sentinel<float>());
+        std::vector<char> touched(x.size(), 0);
+        for (long t = 0; t < taps; t++) for (long q = 0; q < count; q++) touched[offsets[t] + q] = 1;
+        for (long e = 0; e < (long)x.size(); e++) if (touched[e]) x[e] = (float)random.next();
+        std::vector<float> want = x;
+        std::vector<double> scale(x.size(), 0);
+        for (long t = 0; t < taps; t++) for (long q = 0; q < count; q++) {
+            float sum = 0;
+            for (long j = 0; j < n; j++) {
+                sum = fused(w[t * n + j], dyt[j * pixels + q], sum);
+                scale[offsets[t] + q] += std::fabs((double)w[t * n + j] * dyt[j * pixels + q]);
+            }
+            want[offsets[t] + q] += sum;
+        }
+        ck_small_data(isa, count, n, taps, offsets.data(), wt.data(), dyt.data(), x.data());
+        report.cases++;
+        std::string where = describe("count %ld, n %ld, taps %ld", count, n, taps);
+        for (long e = 0; e < (long)x.size(); e++) {
+            if (touched[e] ? !check(report, exact, x[e], want[e], scale[e], "x", e, 0, where)
+                           : !check_untouched(report, x[e], "x", e, where))
+                return;
+        }
+    }
+}
+
+// The band copies: every element checked, exactly (they only move values).
+void test_small_copies(int isa, Report &report) {
+    Random random(8);
+    for (long channels = 1; channels <= 4; channels++) for (long stride = 1; stride <= 3; stride++)
+    for (long columns : {1L, 5L, 17L, 40L}) {
+        long rows = 4, width = columns + 3, line = (columns + stride - 1) / stride + 2;
+        long pitch = channels * stride * line;
+        // Padded row hp reads image row hp − 1 (row 0 and the last are zeros); padded column wp
+        // reads column wp − 1, the first and every seventh zeros.
+        std::vector<float> x(rows * width * channels);
+        random.fill(x);
+        std::vector<long> row_map(rows + 2), column_map(columns);
+        for (long hp = 0; hp < rows + 2; hp++) row_map[hp] = hp == 0 || hp == rows + 1 ? -1 : (hp - 1) * width * channels;
+        for (long wp = 0; wp < columns; wp++) column_map[wp] = wp % 7 == 0 ? -1 : (wp - 1) * channels;
+        std::vector<float> band((rows + 2) * pitch + 1, sentinel<float>());
+        ck_small_pack_band(isa, x.data(), channels, row_map.data(), rows + 2, column_map.data(), columns, stride, line,
+                           band.data());
+        report.cases++;
+        std::string where = describe("pack band: channels %ld, stride %ld, columns %ld", channels, stride, columns);
+        for (long hp = 0; hp < rows + 2; hp++) for (long c = 0; c < channels; c++) for (long r = 0; r < stride; r++)
+        for (long j = 0; j < line; j++) {
+            long wp = r + j * stride;
+            float want = row_map[hp] < 0 || wp >= columns || column_map[wp] < 0 ? 0 : x[row_map[hp] + column_map[wp] + c];
+            if (!check(report, true, band[hp * pitch + (c * stride + r) * line + j], want, 0, "band", hp, j, where)) return;
+        }
+        if (!check_untouched(report, band.back(), "band", (long)band.size() - 1, where)) return;
+
+        // Unpack: dx (rows, columns − 1, channels) from the band at (h + 1, w + 1).
+        long out_columns = columns - 1 > 0 ? columns - 1 : 1, padded_columns = columns;
+        std::vector<float> dx(rows * out_columns * channels + 1, sentinel<float>());
+        ck_small_unpack_band(isa, band.data(), channels, rows, out_columns, 1, 1, stride, line, rows + 1, padded_columns,
+                             dx.data());
+        where = describe("unpack band: channels %ld, stride %ld, columns %ld", channels, stride, columns);
+        for (long h = 0; h < rows; h++) for (long w = 0; w < out_columns; w++) for (long c = 0; c < channels; c++) {
+            long hp = h + 1, wp = w + 1;
+            float want = hp >= rows + 1 || wp >= padded_columns ? 0 : band[hp * pitch + (c * stride + wp % stride) * line + wp / stride];
+            if (!check(report, true, dx[(h * out_columns + w) * channels + c], want, 0, "dx", h, w, where)) return;
+        }
+        if (!check_untouched(report, dx.back(), "dx", (long)dx.size() - 1, where)) return;
+    }
+    for (long taps : {1L, 5L}) for (long count : {1L, 7L, 16L, 17L, 128L}) {
+        std::vector<float> x(200);
+        random.fill(x);
+        std::vector<long> offsets(taps);
+        for (auto &o : offsets) o = random.below(60);
+        long pitch = count + 3;
+        std::vector<float> a(taps * pitch, sentinel<float>());
+        ck_small_pack_taps(isa, x.data(), offsets.data(), taps, count, pitch, a.data());
+        report.cases++;
+        std::string where = describe("pack taps: taps %ld, count %ld", taps, count);
+        for (long t = 0; t < taps; t++) for (long q = 0; q < pitch; q++) {
+            float got = a[t * pitch + q];
+            if (q < count ? !check(report, true, got, x[offsets[t] + q], 0, "a", t, q, where)
+                          : !check_untouched(report, got, "a", t * pitch + q, where))
+                return;
+        }
+        // Transpose dy (count, n) with rows n + 1 apart into (n, pitch), zeros past count.
+        long n = taps * 3;
+        std::vector<float> dy(count * (n + 1));
+        random.fill(dy);
+        std::vector<float> dyt(n * pitch + 1, sentinel<float>());
+        ck_small_transpose(isa, dy.data(), count, n, n + 1, pitch, dyt.data());
+        where = describe("transpose: n %ld, count %ld", n, count);
+        for (long j = 0; j < n; j++) for (long q = 0; q < pitch; q++)
+            if (!check(report, true, dyt[j * pitch + q], q < count ? dy[q * (n + 1) + j] : 0.0f, 0, "dyt", j, q, where)) return;
+        if (!check_untouched(report, dyt.back(), "dyt", (long)dyt.size() - 1, where)) return;
+    }
+}
+
+template <typename T> void run_family(int family, int isa, Report &report) {
+    switch (family) {
+    case CKT_GEMM_PACKED: test_gemm_packed<T>(isa, report); break;
+    case CKT_GEMM_INDIRECT: test_gemm_indirect<T>(isa, report); break;
+    case CKT_WEIGHT_GRADIENT: test_weight_gradient<T>(isa, report); break;
+    case CKT_FEW_COLUMNS: test_few_columns<T>(isa, report); break;
+    default: report.fail("family %d has no %s kernels", family, sizeof(T) == 8 ? "double" : "float");
+    }
+}
+
+}  // namespace
+
+const char *ckt_family_name(int family) {
+    static const char *const names[CKT_FAMILY_COUNT] = {
+        "gemm-packed", "gemm-indirect", "weight-gradient", "few-columns",
+        "small-forward", "small-weights", "small-data", "small-copies",
+    };
+    return family >= 0 && family < CKT_FAMILY_COUNT ? names[family] : "unknown";
+}
+
+long ckt_run(int family, int isa, int is_double, long *cases, char *message, long capacity) {
+    Report report;
+    if (ck_isa_usable(isa) != isa) {
+        report.fail("this CPU cannot run instruction set %d", isa);
+    } else if (family >= CKT_SMALL_FORWARD) {
+        if (is_double) report.fail("the few-channel kernels are float only");
+        else if (family == CKT_SMALL_FORWARD) test_small_forward(isa, report);
+        else if (family == CKT_SMALL_WEIGHTS) test_small_weights(isa, report);
+        else if (family == CKT_SMALL_DATA) test_small_data(isa, report);
+        else test_small_copies(isa, report);
+    } else if (is_double) {
+        run_family<double>(family, isa, report);
+    } else {
+        run_family<float>(family, isa, report);
+    }
+    *cases = report.cases;
+    if (capacity > 0) std::snprintf(message, (size_t)capacity, "%s", report.first.c_str());
+    return report.failures;
+}
