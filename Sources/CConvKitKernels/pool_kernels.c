@@ -571,6 +571,7 @@ void ck_pool_stream_copy(int isa, void *dst, const void *src, long bytes) {
     memcpy(dst, src, (size_t)bytes);
 }
 
+#if defined(__x86_64__)
 // The argmax taps of `left` (at most 16) channels from element `offset` of `arg` (uint8_t or
 // int32_t), as 32-bit lanes; lanes past `left` are 0.
 __attribute__((target("avx512f"))) static inline __m512i ck_pool_load_taps(const void *arg, int arg_bytes, long offset,
@@ -588,6 +589,7 @@ __attribute__((target("avx512f"))) static inline __m512i ck_pool_load_taps(const
     if (left == 8) return _mm512_zextsi256_si512(_mm256_loadu_si256((const __m256i *)src));
     return _mm512_maskz_loadu_epi32((__mmask16)((1u << left) - 1), src);
 }
+#endif
 
 // Max-pooling gradients: for each window tap, a masked add of dy where the argmax is that tap.
 #define CK_POOL_MAX_BACKWARD(NAME, T, V, SUF, LANES, MASK, FULL)                                     \

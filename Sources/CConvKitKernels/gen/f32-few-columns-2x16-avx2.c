@@ -43,7 +43,9 @@ CKV_TARGET void ck_f32_few_columns_2x16__avx2(long m, long n, long taps, long ch
                     x0[v] = ckv_avx2_f32_load_tail(a0 + k + v * 8, left);
                     x1[v] = ckv_avx2_f32_load_tail(a1 + k + v * 8, left);
                 }
-                for (long j = 0; j < n; j++) {
+                // Constant indices (the loop unrolled, the columns past n skipped) keep the sums in registers.
+                CK_UNROLL for (int j = 0; j < 4; j++) {
+                    if (j >= n) break;
                     const float *w = b[t] + j * b_column_stride + k;
                     CK_UNROLL for (int v = 0; v < NV; v++) {
                         ckv_avx2_f32 wv = ckv_avx2_f32_load_tail(w + v * 8, channels - k - v * 8);
@@ -53,7 +55,8 @@ CKV_TARGET void ck_f32_few_columns_2x16__avx2(long m, long n, long taps, long ch
                 }
             }
         }
-        for (long j = 0; j < n; j++) {
+        CK_UNROLL for (int j = 0; j < 4; j++) {
+            if (j >= n) break;
             c[row_offsets[i] + j] = ck_sum(s0[j]);
             if (second != i) c[row_offsets[second] + j] = ck_sum(s1[j]);
         }

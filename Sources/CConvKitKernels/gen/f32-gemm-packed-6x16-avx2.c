@@ -39,7 +39,9 @@ CKV_TARGET void ck_f32_gemm_packed_6x16__avx2(long m, long n, long kc, const flo
                     CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx2_f32_fma(ai, bv[v], acc[i][v]);
                 }
             }
-            for (long i = 0; i < mr; i++) ck_store_row(c + row_offsets[i0 + i] + j0, acc[i], nr, accumulate);
+            // Constant indices (the loop unrolled, the rows past mr skipped) keep acc in registers.
+            CK_UNROLL for (int i = 0; i < MR; i++)
+                if (i < mr) ck_store_row(c + row_offsets[i0 + i] + j0, acc[i], nr, accumulate);
         }
     }
 }

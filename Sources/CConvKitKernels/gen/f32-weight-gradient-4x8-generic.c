@@ -62,7 +62,9 @@ CKV_TARGET void ck_f32_weight_gradient_4x8__generic(long m, long row_base, long 
             else if (nr == NR) ck_tile(depth, taps, tap, channel, 0, rows, b + j0, ldb, nr, 1, acc);
             else if (one_tap) ck_tile(depth, taps, tap, channel, 1, rows, b + j0, ldb, nr, 0, acc);
             else ck_tile(depth, taps, tap, channel, 0, rows, b + j0, ldb, nr, 0, acc);
-            for (long i = 0; i < mr; i++) ck_store_row(c + row_offsets[i0 + i] + j0, acc[i], nr, accumulate);
+            // Constant indices (the loop unrolled, the rows past mr skipped) keep acc in registers.
+            CK_UNROLL for (int i = 0; i < MR; i++)
+                if (i < mr) ck_store_row(c + row_offsets[i0 + i] + j0, acc[i], nr, accumulate);
         }
     }
 }

@@ -63,7 +63,9 @@ CKV_TARGET void ck_f32_weight_gradient_8x32__avx512(long m, long row_base, long 
             else if (nr == NR) ck_tile(depth, taps, tap, channel, 0, rows, b + j0, ldb, nr, 1, acc);
             else if (one_tap) ck_tile(depth, taps, tap, channel, 1, rows, b + j0, ldb, nr, 0, acc);
             else ck_tile(depth, taps, tap, channel, 0, rows, b + j0, ldb, nr, 0, acc);
-            for (long i = 0; i < mr; i++) ck_store_row(c + row_offsets[i0 + i] + j0, acc[i], nr, accumulate);
+            // Constant indices (the loop unrolled, the rows past mr skipped) keep acc in registers.
+            CK_UNROLL for (int i = 0; i < MR; i++)
+                if (i < mr) ck_store_row(c + row_offsets[i0 + i] + j0, acc[i], nr, accumulate);
         }
     }
 }

@@ -43,7 +43,9 @@ CKV_TARGET void ck_f64_few_columns_2x8__avx2(long m, long n, long taps, long cha
                     x0[v] = ckv_avx2_f64_load_tail(a0 + k + v * 4, left);
                     x1[v] = ckv_avx2_f64_load_tail(a1 + k + v * 4, left);
                 }
-                for (long j = 0; j < n; j++) {
+                // Constant indices (the loop unrolled, the columns past n skipped) keep the sums in registers.
+                CK_UNROLL for (int j = 0; j < 4; j++) {
+                    if (j >= n) break;
                     const double *w = b[t] + j * b_column_stride + k;
                     CK_UNROLL for (int v = 0; v < NV; v++) {
                         ckv_avx2_f64 wv = ckv_avx2_f64_load_tail(w + v * 4, channels - k - v * 4);
@@ -53,7 +55,8 @@ CKV_TARGET void ck_f64_few_columns_2x8__avx2(long m, long n, long taps, long cha
                 }
             }
         }
-        for (long j = 0; j < n; j++) {
+        CK_UNROLL for (int j = 0; j < 4; j++) {
+            if (j >= n) break;
             c[row_offsets[i] + j] = ck_sum(s0[j]);
             if (second != i) c[row_offsets[second] + j] = ck_sum(s1[j]);
         }

@@ -42,7 +42,9 @@ CKV_TARGET void ck_f64_few_columns_2x8__generic(long m, long n, long taps, long 
                     x0[v] = ckv_generic_f64_load_tail(a0 + k + v * 2, left);
                     x1[v] = ckv_generic_f64_load_tail(a1 + k + v * 2, left);
                 }
-                for (long j = 0; j < n; j++) {
+                // Constant indices (the loop unrolled, the columns past n skipped) keep the sums in registers.
+                CK_UNROLL for (int j = 0; j < 4; j++) {
+                    if (j >= n) break;
                     const double *w = b[t] + j * b_column_stride + k;
                     CK_UNROLL for (int v = 0; v < NV; v++) {
                         ckv_generic_f64 wv = ckv_generic_f64_load_tail(w + v * 2, channels - k - v * 2);
@@ -52,7 +54,8 @@ CKV_TARGET void ck_f64_few_columns_2x8__generic(long m, long n, long taps, long 
                 }
             }
         }
-        for (long j = 0; j < n; j++) {
+        CK_UNROLL for (int j = 0; j < 4; j++) {
+            if (j >= n) break;
             c[row_offsets[i] + j] = ck_sum(s0[j]);
             if (second != i) c[row_offsets[second] + j] = ck_sum(s1[j]);
         }

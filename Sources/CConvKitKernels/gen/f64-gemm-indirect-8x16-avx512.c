@@ -49,7 +49,9 @@ CKV_TARGET void ck_f64_gemm_indirect_8x16__avx512(long m, long n, long taps, lon
                     }
                 }
             }
-            for (long i = 0; i < mr; i++) ck_store_row(c + row_offsets[i0 + i] + j0, acc[i], nr, accumulate);
+            // Constant indices (the loop unrolled, the rows past mr skipped) keep acc in registers.
+            CK_UNROLL for (int i = 0; i < MR; i++)
+                if (i < mr) ck_store_row(c + row_offsets[i0 + i] + j0, acc[i], nr, accumulate);
         }
     }
 }
