@@ -22,11 +22,14 @@ CKV_INLINE void ck_store_row(double *row, const ckv_avx2_f64 *acc, long nr, int 
     }
 }
 
-// One tile over `depth` pixels. `full` (a constant at each call) says all NR columns exist, so
-// the loads of dy need no tail; `one_tap` says the rows are consecutive channels of one tap,
-// read through one pointer a pixel.
+// One tile over `depth` pixels, into `out`. `full` (a constant at each call) says all NR columns
+// exist, so the loads of dy need no tail; `one_tap` says the rows are consecutive channels of one
+// tap, read through one pointer a pixel. The sums stay in locals: a store through `out` might
+// alias the operands, so the compiler would keep it in memory.
 CKV_INLINE void ck_tile(long depth, long taps, const long *tap, const long *channel, int one_tap,
-                        const double *const *rows, const double *b, long ldb, long nr, int full, ckv_avx2_f64 acc[][2]) {
+                        const double *const *rows, const double *b, long ldb, long nr, int full, ckv_avx2_f64 out[][2]) {
+    ckv_avx2_f64 acc[6][2];
+    CK_UNROLL for (int i = 0; i < 6; i++) CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx2_f64_zero();
     for (long p = 0; p < depth; p++) {
         const double *bp = b + p * ldb;
         ckv_avx2_f64 bv[2];
@@ -39,6 +42,26 @@ CKV_INLINE void ck_tile(long depth, long taps, const long *tap, const long *chan
             CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx2_f64_fma(ai, bv[v], acc[i][v]);
         }
     }
+    CK_UNROLL for (int i = 0; i < 6; i++) CK_UNROLL for (int v = 0; v < 2; v++) out[i][v] = acc[i][v];
+}
+
+// The four variants of a tile as functions of their own, so that each gets its own register
+// allocation (inlined together, AVX2 spilled two accumulators inside the pixel loop).
+CKV_TARGET __attribute__((noinline)) static void ck_tile_one_tap_full(long depth, long taps, const long *tap,
+        const long *channel, const double *const *rows, const double *b, long ldb, long nr, ckv_avx2_f64 acc[][2]) {
+    ck_tile(depth, taps, tap, channel, 1, rows, b, ldb, nr, 1, acc);
+}
+CKV_TARGET __attribute__((noinline)) static void ck_tile_any_full(long depth, long taps, const long *tap,
+        const long *channel, const double *const *rows, const double *b, long ldb, long nr, ckv_avx2_f64 acc[][2]) {
+    ck_tile(depth, taps, tap, channel, 0, rows, b, ldb, nr, 1, acc);
+}
+CKV_TARGET __attribute__((noinline)) static void ck_tile_one_tap_tail(long depth, long taps, const long *tap,
+        const long *channel, const double *const *rows, const double *b, long ldb, long nr, ckv_avx2_f64 acc[][2]) {
+    ck_tile(depth, taps, tap, channel, 1, rows, b, ldb, nr, 0, acc);
+}
+CKV_TARGET __attribute__((noinline)) static void ck_tile_any_tail(long depth, long taps, const long *tap,
+        const long *channel, const double *const *rows, const double *b, long ldb, long nr, ckv_avx2_f64 acc[][2]) {
+    ck_tile(depth, taps, tap, channel, 0, rows, b, ldb, nr, 0, acc);
 }
 
 CKV_TARGET void ck_f64_weight_gradient_6x8__avx2(long m, long row_base, long n, long depth, long taps,
@@ -47,22 +70,26 @@ CKV_TARGET void ck_f64_weight_gradient_6x8__avx2(long m, long row_base, long n, 
     enum { MR = 6, NV = 2, NR = 8 };
     for (long j0 = 0; j0 < n; j0 += NR) {
         long nr = n - j0 < NR ? n - j0 : NR;
-        for (long i0 = 0; i0 < m; i0 += MR) {
-            long mr = m - i0 < MR ? m - i0 : MR;
-            // Tap and channel of each row; rows past m repeat the last (computed, never stored).
+        long mr;
+        for (long i0 = 0; i0 < m; i0 += mr) {
+            mr = m - i0 < MR ? m - i0 : MR;
+            // Where a tap has at least MR channels, a tile ends with its tap, so that it reads one
+            // pointer a pixel (with MR = 6 and 64 channels, every third tile would straddle two).
+            long left = channels - (row_base + i0) % channels;
+            if (channels >= MR && left < mr) mr = left;
+            // Tap and channel of each row; rows past mr repeat the last (computed, never stored).
             long tap[MR], channel[MR];
             for (int i = 0; i < MR; i++) {
-                long row = row_base + (i0 + i < m ? i0 + i : m - 1);
+                long row = row_base + i0 + (i < mr ? i : mr - 1);
                 tap[i] = row / channels;
                 channel[i] = row % channels;
             }
             int one_tap = tap[0] == tap[MR - 1] && channel[MR - 1] - channel[0] == MR - 1;
             ckv_avx2_f64 acc[MR][NV];
-            CK_UNROLL for (int i = 0; i < MR; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx2_f64_zero();
-            if (nr == NR && one_tap) ck_tile(depth, taps, tap, channel, 1, rows, b + j0, ldb, nr, 1, acc);
-            else if (nr == NR) ck_tile(depth, taps, tap, channel, 0, rows, b + j0, ldb, nr, 1, acc);
-            else if (one_tap) ck_tile(depth, taps, tap, channel, 1, rows, b + j0, ldb, nr, 0, acc);
-            else ck_tile(depth, taps, tap, channel, 0, rows, b + j0, ldb, nr, 0, acc);
+            if (nr == NR && one_tap) ck_tile_one_tap_full(depth, taps, tap, channel, rows, b + j0, ldb, nr, acc);
+            else if (nr == NR) ck_tile_any_full(depth, taps, tap, channel, rows, b + j0, ldb, nr, acc);
+            else if (one_tap) ck_tile_one_tap_tail(depth, taps, tap, channel, rows, b + j0, ldb, nr, acc);
+            else ck_tile_any_tail(depth, taps, tap, channel, rows, b + j0, ldb, nr, acc);
             // Constant indices (the loop unrolled, the rows past mr skipped) keep acc in registers.
             CK_UNROLL for (int i = 0; i < MR; i++)
                 if (i < mr) ck_store_row(c + row_offsets[i0 + i] + j0, acc[i], nr, accumulate);

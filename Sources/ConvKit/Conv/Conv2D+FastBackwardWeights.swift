@@ -59,7 +59,7 @@ func conv2dBackwardWeightsFast<T: ConvKitFloat>(
     let pixels = g.batch * pq
     let rows = tapCount * cg
     let split = ReductionSplit(pixels: pixels)
-    let pixelsPerChunk = 256
+    let pixelsPerChunk = 64
     let rowsPerBlock = 128
     let rowBlocks = (rows + rowsPerBlock - 1) / rowsPerBlock
     // An item runs a band of row blocks over its split, chunk by chunk, so the row blocks share
