@@ -95,6 +95,9 @@ import Testing
                  options: Conv2DOptions(stride: 2, padding: .same, groups: 2, layout: .nchw)),
         ConvCase(inputShape: [4, 30, 30, 3], weightShape: [5, 5, 3, 16], hasBias: true,
                  options: Conv2DOptions(padding: 2, paddingMode: .reflect)),
+        // 9 row blocks of the weight gradient in one reduction split: 8 bands wanted, 5 exist
+        // (the last three bands were empty ranges, which trapped).
+        ConvCase(inputShape: [1, 28, 28, 128], weightShape: [3, 3, 128, 8], hasBias: true, options: Conv2DOptions(padding: 1)),
         // The small-channel kernels, input gradient included (zero padding).
         ConvCase(inputShape: [8, 64, 64, 3], weightShape: [7, 7, 3, 16], hasBias: true,
                  options: Conv2DOptions(stride: 2, padding: 3)),

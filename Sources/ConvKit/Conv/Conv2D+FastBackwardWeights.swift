@@ -64,8 +64,10 @@ func conv2dBackwardWeightsFast<T: ConvKitFloat>(
     let rowBlocks = (rows + rowsPerBlock - 1) / rowsPerBlock
     // An item runs a band of row blocks over its split, chunk by chunk, so the row blocks share
     // each chunk of dy while it is in cache; bands are split only as far as parallelism needs.
-    let bands = max(1, min(rowBlocks, (8 + split.splits - 1) / split.splits))
-    let blocksPerBand = (rowBlocks + bands - 1) / bands
+    let wantedBands = max(1, min(rowBlocks, (8 + split.splits - 1) / split.splits))
+    let blocksPerBand = (rowBlocks + wantedBands - 1) / wantedBands
+    // Every band holds at least one block (18 blocks in 8 bands of 3 are 6 bands).
+    let bands = (rowBlocks + blocksPerBand - 1) / blocksPerBand
     let partialSize = rows * k
     let items = g.groups * split.splits * bands
     let participants = min(threads, items)
