@@ -24,6 +24,6 @@ extension Tensor {
     /// `transposed` for rank-4 permutations the caller has already checked (`permuted4`: on
     /// pointers, blocked and in parallel).
     static func permutingUnchecked(_ x: Tensor, _ axes: [Int]) -> Tensor {
-        x.rank == 4 && axes.count == 4 && Set(axes) == Set(0..<4) ? permuted4(x, axes) : ((try? x.transposed(axes)) ?? x)
+        x.rank == 4 && axes.count == 4 ? permuted4(x, axes) : ((try? x.transposed(axes)) ?? x)
     }
 }

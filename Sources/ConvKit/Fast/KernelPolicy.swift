@@ -1,7 +1,8 @@
 import CConvKitKernels
 
 /// The kernels one call runs, decided once at its call site from ``KernelISA/active``: the
-/// instruction set, the micro-tiles that follow from it, and which kernel families exist for it.
+/// instruction set (whose tiles `PackedGEMM` reads from the kernel table) and which kernel
+/// families exist for it.
 ///
 /// Every fast path takes its kernels from the policy it was handed, so a call never mixes
 /// instruction sets and no kernel runs on a CPU that lacks its instructions (the C dispatcher

@@ -5,8 +5,7 @@
 /// per image, of a (C, H·W) or (H·W, C) matrix; a weight's ((K, C, R, S) ↔ (R, S, C, K)), per input
 /// channel, of a (K, R·S) or (R·S, K) matrix with rows C apart. They run in square blocks so
 /// that both the reads and the writes stay within a few cache lines (element by element, the
-/// weight's conversion missed the cache on every read). Any other permutation copies rows of
-/// the output with one source stride.
+/// weight's conversion missed the cache on every read). Other permutations take `transposed`.
 extension Tensor {
     /// `transposed(axes)` for a rank-4 tensor and a permutation of its axes (unchecked).
     static func permuted4(_ x: Tensor, _ axes: [Int], threads: Int = ConvKitRuntime.threads) -> Tensor {
@@ -17,7 +16,7 @@ extension Tensor {
         // Large tensors only: a thread's start costs more than converting a few thousand elements.
         let participants = count < 1 << 16 ? 1 : Swift.max(1, threads)
         let (a, b, c, d) = (shape[0], shape[1], shape[2], shape[3])
-        let batches: BatchedTranspose?
+        let batches: BatchedTranspose
         switch axes {
         case [0, 2, 3, 1]: batches = BatchedTranspose(batch: a, rows: b, columns: c * d, sourceBatch: b * c * d, targetBatch: b * c * d)
         case [0, 3, 1, 2]: batches = BatchedTranspose(batch: a, rows: b * c, columns: d, sourceBatch: b * c * d, targetBatch: b * c * d)
@@ -29,16 +28,12 @@ extension Tensor {
         case [3, 2, 0, 1]: batches = BatchedTranspose(
             batch: c, rows: a * b, columns: d, sourceBatch: d, targetBatch: a * b,
             sourceRowStride: c * d, targetRowStride: c * a * b)
-        default: batches = nil
+        default: return (try? x.transposed(axes)) ?? x
         }
         let scalars = [Scalar](unsafeUninitializedCapacity: count) { out, initialized in
             x.scalars.withUnsafeBufferPointer { source in
                 guard let src = source.baseAddress, let dst = out.baseAddress else { return }
-                if let batches {
-                    batches.run(src, dst, threads: participants)
-                } else {
-                    permuteRows(src, dst, shape: shape, axes: axes, threads: participants)
-                }
+                batches.run(src, dst, threads: participants)
             }
             initialized = count
         }
@@ -84,30 +79,6 @@ private struct BatchedTranspose {
                     let out = to + j * targetRowStride
                     for i in i0..<i1 { out[i] = from[i * sourceRowStride + j] }
                 }
-            }
-        }
-    }
-}
-
-/// Any rank-4 permutation: each row of the output (its last axis) is read with one source
-/// stride; the output's first axis runs in parallel.
-@_specialize(where T == Float)
-@_specialize(where T == Double)
-private func permuteRows<T>(
-    _ src: UnsafePointer<T>, _ dst: UnsafeMutablePointer<T>, shape: [Int], axes: [Int], threads: Int
-) {
-    let sourceStrides = [shape[1] * shape[2] * shape[3], shape[2] * shape[3], shape[3], 1]
-    let n = axes.map { shape[$0] }
-    let s = axes.map { sourceStrides[$0] }
-    let perFirst = n[1] * n[2] * n[3]
-    let (n1, n2, n3, s3) = (n[1], n[2], n[3], s[3])
-    ThreadPool.shared.parallelFor(n[0], threads: min(threads, n[0])) { i0, _ in
-        var out = dst + i0 * perFirst
-        for i1 in 0..<n1 {
-            for i2 in 0..<n2 {
-                let row = src + i0 * s[0] + i1 * s[1] + i2 * s[2]
-                for i3 in 0..<n3 { out[i3] = row[i3 * s3] }
-                out += n3
             }
         }
     }
