@@ -55,16 +55,20 @@ FEW_COLUMNS_WIDTH = {"f32": 16, "f64": 8}
 PEAK_CHAINS = {"generic": 8, "avx2": 12, "avx512": 24}
 
 # Few-channel (first-layer) kernels, float only. Forward: per number of vectors of output
-# channels (1 ... 4), the tile (MR pixels) and the smaller last tiles (middle, small).
+# channels (1 ... NVMAX, the channels of one pass), the tile (MR pixels) and the smaller last
+# tiles (middle, small). Budget: MR·NV accumulators + NV weights + 1 broadcast registers. AVX2
+# passes over 2 vectors at a time: 3 × 4 + 4 + 1 = 17 registers spilled, and 4 × 3 + 3 + 1 = 16
+# still spilled one (measured: resnet-stem forward 33 → 24–26 ms, cifar-conv5x5 5.2–6.1 → 4.1–4.4).
 SMALL_FORWARD = {
     "generic": [(8, 4, 2), (4, 2, 1), (3, 2, 1), (2, 1, 1)],
-    "avx2": [(12, 8, 4), (6, 4, 2), (4, 2, 2), (3, 2, 1)],
+    "avx2": [(12, 8, 4), (6, 4, 2)],
     "avx512": [(24, 16, 8), (12, 8, 4), (8, 4, 4), (6, 3, 3)],
 }
-# Weight gradient: per number of vectors, (TB taps, the half tile for the last taps).
+# Weight gradient: per number of vectors, (TB taps, the half tile for the last taps); the same
+# register budget, with dy in place of the weights.
 SMALL_WEIGHTS = {
     "generic": [(8, 4), (4, 2), (3, 1), (2, 1)],
-    "avx2": [(12, 6), (6, 3), (4, 2), (3, 1)],
+    "avx2": [(12, 6), (6, 3)],
     "avx512": [(24, 12), (12, 6), (8, 4), (6, 3)],
 }
 # Input gradient: TB taps (dividing CK_SMALL_DATA_TAPS = 12) × all CK_SMALL_DATA_PIXELS = 32 pixels.

@@ -14,9 +14,10 @@
 // ldw apart, bias is (n) or NULL; y is (count, n) with rows ldy apart; n ≤ 16.
 // y[q, j] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]. Reads up to 24 − 1 elements past the
 // last pixel of each tap (never stored), so the band needs that much slack.
-CKV_TARGET static void ck_f32_small_forward_24x16__avx512(long count, long n, long taps, const long *offsets,
-                                                          const float *x, const float *w, long ldw,
-                                                          const float *bias, float *y, long ldy) {
+// `full` (a constant at each call) says n = 16: the weights need no tail loads, whose masks
+// would take AVX2 registers the accumulators need.
+CKV_INLINE void ck_forward_24x16(long count, long n, long taps, const long *offsets, const float *x,
+                                     const float *w, long ldw, const float *bias, float *y, long ldy, int full) {
     enum { MR = 24, NV = 1 };
     ckv_avx512_f32 b[NV];
     CK_UNROLL for (int v = 0; v < NV; v++) b[v] = bias ? ckv_avx512_f32_load_tail(bias + v * 16, n - v * 16) : ckv_avx512_f32_zero();
@@ -27,7 +28,8 @@ CKV_TARGET static void ck_f32_small_forward_24x16__avx512(long count, long n, lo
         for (long t = 0; t < taps; t++, wt += ldw) {
             const float *xt = x + offsets[t] + q0;
             ckv_avx512_f32 wv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) wv[v] = ckv_avx512_f32_load_tail(wt + v * 16, n - v * 16);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                wv[v] = full ? ckv_avx512_f32_load(wt + v * 16) : ckv_avx512_f32_load_tail(wt + v * 16, n - v * 16);
             CK_UNROLL for (int i = 0; i < MR; i++) {
                 ckv_avx512_f32 a = ckv_avx512_f32_set1(xt[i]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(a, wv[v], acc[i][v]);
@@ -42,13 +44,21 @@ CKV_TARGET static void ck_f32_small_forward_24x16__avx512(long count, long n, lo
     }
 }
 
+CKV_TARGET static void ck_f32_small_forward_24x16__avx512(long count, long n, long taps, const long *offsets,
+                                                          const float *x, const float *w, long ldw,
+                                                          const float *bias, float *y, long ldy) {
+    if (n == 16) ck_forward_24x16(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 1);
+    else ck_forward_24x16(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 0);
+}
+
 // x is one output row's band (tap t of column q at x[offsets[t] + q]), w is (taps, n) with rows
 // ldw apart, bias is (n) or NULL; y is (count, n) with rows ldy apart; n ≤ 16.
 // y[q, j] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]. Reads up to 16 − 1 elements past the
 // last pixel of each tap (never stored), so the band needs that much slack.
-CKV_TARGET static void ck_f32_small_forward_16x16__avx512(long count, long n, long taps, const long *offsets,
-                                                          const float *x, const float *w, long ldw,
-                                                          const float *bias, float *y, long ldy) {
+// `full` (a constant at each call) says n = 16: the weights need no tail loads, whose masks
+// would take AVX2 registers the accumulators need.
+CKV_INLINE void ck_forward_16x16(long count, long n, long taps, const long *offsets, const float *x,
+                                     const float *w, long ldw, const float *bias, float *y, long ldy, int full) {
     enum { MR = 16, NV = 1 };
     ckv_avx512_f32 b[NV];
     CK_UNROLL for (int v = 0; v < NV; v++) b[v] = bias ? ckv_avx512_f32_load_tail(bias + v * 16, n - v * 16) : ckv_avx512_f32_zero();
@@ -59,7 +69,8 @@ CKV_TARGET static void ck_f32_small_forward_16x16__avx512(long count, long n, lo
         for (long t = 0; t < taps; t++, wt += ldw) {
             const float *xt = x + offsets[t] + q0;
             ckv_avx512_f32 wv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) wv[v] = ckv_avx512_f32_load_tail(wt + v * 16, n - v * 16);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                wv[v] = full ? ckv_avx512_f32_load(wt + v * 16) : ckv_avx512_f32_load_tail(wt + v * 16, n - v * 16);
             CK_UNROLL for (int i = 0; i < MR; i++) {
                 ckv_avx512_f32 a = ckv_avx512_f32_set1(xt[i]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(a, wv[v], acc[i][v]);
@@ -74,13 +85,21 @@ CKV_TARGET static void ck_f32_small_forward_16x16__avx512(long count, long n, lo
     }
 }
 
+CKV_TARGET static void ck_f32_small_forward_16x16__avx512(long count, long n, long taps, const long *offsets,
+                                                          const float *x, const float *w, long ldw,
+                                                          const float *bias, float *y, long ldy) {
+    if (n == 16) ck_forward_16x16(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 1);
+    else ck_forward_16x16(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 0);
+}
+
 // x is one output row's band (tap t of column q at x[offsets[t] + q]), w is (taps, n) with rows
 // ldw apart, bias is (n) or NULL; y is (count, n) with rows ldy apart; n ≤ 16.
 // y[q, j] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]. Reads up to 8 − 1 elements past the
 // last pixel of each tap (never stored), so the band needs that much slack.
-CKV_TARGET static void ck_f32_small_forward_8x16__avx512(long count, long n, long taps, const long *offsets,
-                                                          const float *x, const float *w, long ldw,
-                                                          const float *bias, float *y, long ldy) {
+// `full` (a constant at each call) says n = 16: the weights need no tail loads, whose masks
+// would take AVX2 registers the accumulators need.
+CKV_INLINE void ck_forward_8x16(long count, long n, long taps, const long *offsets, const float *x,
+                                     const float *w, long ldw, const float *bias, float *y, long ldy, int full) {
     enum { MR = 8, NV = 1 };
     ckv_avx512_f32 b[NV];
     CK_UNROLL for (int v = 0; v < NV; v++) b[v] = bias ? ckv_avx512_f32_load_tail(bias + v * 16, n - v * 16) : ckv_avx512_f32_zero();
@@ -91,7 +110,8 @@ CKV_TARGET static void ck_f32_small_forward_8x16__avx512(long count, long n, lon
         for (long t = 0; t < taps; t++, wt += ldw) {
             const float *xt = x + offsets[t] + q0;
             ckv_avx512_f32 wv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) wv[v] = ckv_avx512_f32_load_tail(wt + v * 16, n - v * 16);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                wv[v] = full ? ckv_avx512_f32_load(wt + v * 16) : ckv_avx512_f32_load_tail(wt + v * 16, n - v * 16);
             CK_UNROLL for (int i = 0; i < MR; i++) {
                 ckv_avx512_f32 a = ckv_avx512_f32_set1(xt[i]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(a, wv[v], acc[i][v]);
@@ -106,13 +126,21 @@ CKV_TARGET static void ck_f32_small_forward_8x16__avx512(long count, long n, lon
     }
 }
 
+CKV_TARGET static void ck_f32_small_forward_8x16__avx512(long count, long n, long taps, const long *offsets,
+                                                          const float *x, const float *w, long ldw,
+                                                          const float *bias, float *y, long ldy) {
+    if (n == 16) ck_forward_8x16(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 1);
+    else ck_forward_8x16(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 0);
+}
+
 // x is one output row's band (tap t of column q at x[offsets[t] + q]), w is (taps, n) with rows
 // ldw apart, bias is (n) or NULL; y is (count, n) with rows ldy apart; n ≤ 32.
 // y[q, j] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]. Reads up to 12 − 1 elements past the
 // last pixel of each tap (never stored), so the band needs that much slack.
-CKV_TARGET static void ck_f32_small_forward_12x32__avx512(long count, long n, long taps, const long *offsets,
-                                                          const float *x, const float *w, long ldw,
-                                                          const float *bias, float *y, long ldy) {
+// `full` (a constant at each call) says n = 32: the weights need no tail loads, whose masks
+// would take AVX2 registers the accumulators need.
+CKV_INLINE void ck_forward_12x32(long count, long n, long taps, const long *offsets, const float *x,
+                                     const float *w, long ldw, const float *bias, float *y, long ldy, int full) {
     enum { MR = 12, NV = 2 };
     ckv_avx512_f32 b[NV];
     CK_UNROLL for (int v = 0; v < NV; v++) b[v] = bias ? ckv_avx512_f32_load_tail(bias + v * 16, n - v * 16) : ckv_avx512_f32_zero();
@@ -123,7 +151,8 @@ CKV_TARGET static void ck_f32_small_forward_12x32__avx512(long count, long n, lo
         for (long t = 0; t < taps; t++, wt += ldw) {
             const float *xt = x + offsets[t] + q0;
             ckv_avx512_f32 wv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) wv[v] = ckv_avx512_f32_load_tail(wt + v * 16, n - v * 16);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                wv[v] = full ? ckv_avx512_f32_load(wt + v * 16) : ckv_avx512_f32_load_tail(wt + v * 16, n - v * 16);
             CK_UNROLL for (int i = 0; i < MR; i++) {
                 ckv_avx512_f32 a = ckv_avx512_f32_set1(xt[i]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(a, wv[v], acc[i][v]);
@@ -138,13 +167,21 @@ CKV_TARGET static void ck_f32_small_forward_12x32__avx512(long count, long n, lo
     }
 }
 
+CKV_TARGET static void ck_f32_small_forward_12x32__avx512(long count, long n, long taps, const long *offsets,
+                                                          const float *x, const float *w, long ldw,
+                                                          const float *bias, float *y, long ldy) {
+    if (n == 32) ck_forward_12x32(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 1);
+    else ck_forward_12x32(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 0);
+}
+
 // x is one output row's band (tap t of column q at x[offsets[t] + q]), w is (taps, n) with rows
 // ldw apart, bias is (n) or NULL; y is (count, n) with rows ldy apart; n ≤ 32.
 // y[q, j] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]. Reads up to 8 − 1 elements past the
 // last pixel of each tap (never stored), so the band needs that much slack.
-CKV_TARGET static void ck_f32_small_forward_8x32__avx512(long count, long n, long taps, const long *offsets,
-                                                          const float *x, const float *w, long ldw,
-                                                          const float *bias, float *y, long ldy) {
+// `full` (a constant at each call) says n = 32: the weights need no tail loads, whose masks
+// would take AVX2 registers the accumulators need.
+CKV_INLINE void ck_forward_8x32(long count, long n, long taps, const long *offsets, const float *x,
+                                     const float *w, long ldw, const float *bias, float *y, long ldy, int full) {
     enum { MR = 8, NV = 2 };
     ckv_avx512_f32 b[NV];
     CK_UNROLL for (int v = 0; v < NV; v++) b[v] = bias ? ckv_avx512_f32_load_tail(bias + v * 16, n - v * 16) : ckv_avx512_f32_zero();
@@ -155,7 +192,8 @@ CKV_TARGET static void ck_f32_small_forward_8x32__avx512(long count, long n, lon
         for (long t = 0; t < taps; t++, wt += ldw) {
             const float *xt = x + offsets[t] + q0;
             ckv_avx512_f32 wv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) wv[v] = ckv_avx512_f32_load_tail(wt + v * 16, n - v * 16);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                wv[v] = full ? ckv_avx512_f32_load(wt + v * 16) : ckv_avx512_f32_load_tail(wt + v * 16, n - v * 16);
             CK_UNROLL for (int i = 0; i < MR; i++) {
                 ckv_avx512_f32 a = ckv_avx512_f32_set1(xt[i]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(a, wv[v], acc[i][v]);
@@ -170,13 +208,21 @@ CKV_TARGET static void ck_f32_small_forward_8x32__avx512(long count, long n, lon
     }
 }
 
+CKV_TARGET static void ck_f32_small_forward_8x32__avx512(long count, long n, long taps, const long *offsets,
+                                                          const float *x, const float *w, long ldw,
+                                                          const float *bias, float *y, long ldy) {
+    if (n == 32) ck_forward_8x32(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 1);
+    else ck_forward_8x32(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 0);
+}
+
 // x is one output row's band (tap t of column q at x[offsets[t] + q]), w is (taps, n) with rows
 // ldw apart, bias is (n) or NULL; y is (count, n) with rows ldy apart; n ≤ 32.
 // y[q, j] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]. Reads up to 4 − 1 elements past the
 // last pixel of each tap (never stored), so the band needs that much slack.
-CKV_TARGET static void ck_f32_small_forward_4x32__avx512(long count, long n, long taps, const long *offsets,
-                                                          const float *x, const float *w, long ldw,
-                                                          const float *bias, float *y, long ldy) {
+// `full` (a constant at each call) says n = 32: the weights need no tail loads, whose masks
+// would take AVX2 registers the accumulators need.
+CKV_INLINE void ck_forward_4x32(long count, long n, long taps, const long *offsets, const float *x,
+                                     const float *w, long ldw, const float *bias, float *y, long ldy, int full) {
     enum { MR = 4, NV = 2 };
     ckv_avx512_f32 b[NV];
     CK_UNROLL for (int v = 0; v < NV; v++) b[v] = bias ? ckv_avx512_f32_load_tail(bias + v * 16, n - v * 16) : ckv_avx512_f32_zero();
@@ -187,7 +233,8 @@ CKV_TARGET static void ck_f32_small_forward_4x32__avx512(long count, long n, lon
         for (long t = 0; t < taps; t++, wt += ldw) {
             const float *xt = x + offsets[t] + q0;
             ckv_avx512_f32 wv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) wv[v] = ckv_avx512_f32_load_tail(wt + v * 16, n - v * 16);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                wv[v] = full ? ckv_avx512_f32_load(wt + v * 16) : ckv_avx512_f32_load_tail(wt + v * 16, n - v * 16);
             CK_UNROLL for (int i = 0; i < MR; i++) {
                 ckv_avx512_f32 a = ckv_avx512_f32_set1(xt[i]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(a, wv[v], acc[i][v]);
@@ -202,13 +249,21 @@ CKV_TARGET static void ck_f32_small_forward_4x32__avx512(long count, long n, lon
     }
 }
 
+CKV_TARGET static void ck_f32_small_forward_4x32__avx512(long count, long n, long taps, const long *offsets,
+                                                          const float *x, const float *w, long ldw,
+                                                          const float *bias, float *y, long ldy) {
+    if (n == 32) ck_forward_4x32(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 1);
+    else ck_forward_4x32(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 0);
+}
+
 // x is one output row's band (tap t of column q at x[offsets[t] + q]), w is (taps, n) with rows
 // ldw apart, bias is (n) or NULL; y is (count, n) with rows ldy apart; n ≤ 48.
 // y[q, j] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]. Reads up to 8 − 1 elements past the
 // last pixel of each tap (never stored), so the band needs that much slack.
-CKV_TARGET static void ck_f32_small_forward_8x48__avx512(long count, long n, long taps, const long *offsets,
-                                                          const float *x, const float *w, long ldw,
-                                                          const float *bias, float *y, long ldy) {
+// `full` (a constant at each call) says n = 48: the weights need no tail loads, whose masks
+// would take AVX2 registers the accumulators need.
+CKV_INLINE void ck_forward_8x48(long count, long n, long taps, const long *offsets, const float *x,
+                                     const float *w, long ldw, const float *bias, float *y, long ldy, int full) {
     enum { MR = 8, NV = 3 };
     ckv_avx512_f32 b[NV];
     CK_UNROLL for (int v = 0; v < NV; v++) b[v] = bias ? ckv_avx512_f32_load_tail(bias + v * 16, n - v * 16) : ckv_avx512_f32_zero();
@@ -219,7 +274,8 @@ CKV_TARGET static void ck_f32_small_forward_8x48__avx512(long count, long n, lon
         for (long t = 0; t < taps; t++, wt += ldw) {
             const float *xt = x + offsets[t] + q0;
             ckv_avx512_f32 wv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) wv[v] = ckv_avx512_f32_load_tail(wt + v * 16, n - v * 16);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                wv[v] = full ? ckv_avx512_f32_load(wt + v * 16) : ckv_avx512_f32_load_tail(wt + v * 16, n - v * 16);
             CK_UNROLL for (int i = 0; i < MR; i++) {
                 ckv_avx512_f32 a = ckv_avx512_f32_set1(xt[i]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(a, wv[v], acc[i][v]);
@@ -234,13 +290,21 @@ CKV_TARGET static void ck_f32_small_forward_8x48__avx512(long count, long n, lon
     }
 }
 
+CKV_TARGET static void ck_f32_small_forward_8x48__avx512(long count, long n, long taps, const long *offsets,
+                                                          const float *x, const float *w, long ldw,
+                                                          const float *bias, float *y, long ldy) {
+    if (n == 48) ck_forward_8x48(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 1);
+    else ck_forward_8x48(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 0);
+}
+
 // x is one output row's band (tap t of column q at x[offsets[t] + q]), w is (taps, n) with rows
 // ldw apart, bias is (n) or NULL; y is (count, n) with rows ldy apart; n ≤ 48.
 // y[q, j] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]. Reads up to 4 − 1 elements past the
 // last pixel of each tap (never stored), so the band needs that much slack.
-CKV_TARGET static void ck_f32_small_forward_4x48__avx512(long count, long n, long taps, const long *offsets,
-                                                          const float *x, const float *w, long ldw,
-                                                          const float *bias, float *y, long ldy) {
+// `full` (a constant at each call) says n = 48: the weights need no tail loads, whose masks
+// would take AVX2 registers the accumulators need.
+CKV_INLINE void ck_forward_4x48(long count, long n, long taps, const long *offsets, const float *x,
+                                     const float *w, long ldw, const float *bias, float *y, long ldy, int full) {
     enum { MR = 4, NV = 3 };
     ckv_avx512_f32 b[NV];
     CK_UNROLL for (int v = 0; v < NV; v++) b[v] = bias ? ckv_avx512_f32_load_tail(bias + v * 16, n - v * 16) : ckv_avx512_f32_zero();
@@ -251,7 +315,8 @@ CKV_TARGET static void ck_f32_small_forward_4x48__avx512(long count, long n, lon
         for (long t = 0; t < taps; t++, wt += ldw) {
             const float *xt = x + offsets[t] + q0;
             ckv_avx512_f32 wv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) wv[v] = ckv_avx512_f32_load_tail(wt + v * 16, n - v * 16);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                wv[v] = full ? ckv_avx512_f32_load(wt + v * 16) : ckv_avx512_f32_load_tail(wt + v * 16, n - v * 16);
             CK_UNROLL for (int i = 0; i < MR; i++) {
                 ckv_avx512_f32 a = ckv_avx512_f32_set1(xt[i]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(a, wv[v], acc[i][v]);
@@ -266,13 +331,21 @@ CKV_TARGET static void ck_f32_small_forward_4x48__avx512(long count, long n, lon
     }
 }
 
+CKV_TARGET static void ck_f32_small_forward_4x48__avx512(long count, long n, long taps, const long *offsets,
+                                                          const float *x, const float *w, long ldw,
+                                                          const float *bias, float *y, long ldy) {
+    if (n == 48) ck_forward_4x48(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 1);
+    else ck_forward_4x48(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 0);
+}
+
 // x is one output row's band (tap t of column q at x[offsets[t] + q]), w is (taps, n) with rows
 // ldw apart, bias is (n) or NULL; y is (count, n) with rows ldy apart; n ≤ 64.
 // y[q, j] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]. Reads up to 6 − 1 elements past the
 // last pixel of each tap (never stored), so the band needs that much slack.
-CKV_TARGET static void ck_f32_small_forward_6x64__avx512(long count, long n, long taps, const long *offsets,
-                                                          const float *x, const float *w, long ldw,
-                                                          const float *bias, float *y, long ldy) {
+// `full` (a constant at each call) says n = 64: the weights need no tail loads, whose masks
+// would take AVX2 registers the accumulators need.
+CKV_INLINE void ck_forward_6x64(long count, long n, long taps, const long *offsets, const float *x,
+                                     const float *w, long ldw, const float *bias, float *y, long ldy, int full) {
     enum { MR = 6, NV = 4 };
     ckv_avx512_f32 b[NV];
     CK_UNROLL for (int v = 0; v < NV; v++) b[v] = bias ? ckv_avx512_f32_load_tail(bias + v * 16, n - v * 16) : ckv_avx512_f32_zero();
@@ -283,7 +356,8 @@ CKV_TARGET static void ck_f32_small_forward_6x64__avx512(long count, long n, lon
         for (long t = 0; t < taps; t++, wt += ldw) {
             const float *xt = x + offsets[t] + q0;
             ckv_avx512_f32 wv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) wv[v] = ckv_avx512_f32_load_tail(wt + v * 16, n - v * 16);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                wv[v] = full ? ckv_avx512_f32_load(wt + v * 16) : ckv_avx512_f32_load_tail(wt + v * 16, n - v * 16);
             CK_UNROLL for (int i = 0; i < MR; i++) {
                 ckv_avx512_f32 a = ckv_avx512_f32_set1(xt[i]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(a, wv[v], acc[i][v]);
@@ -298,13 +372,21 @@ CKV_TARGET static void ck_f32_small_forward_6x64__avx512(long count, long n, lon
     }
 }
 
+CKV_TARGET static void ck_f32_small_forward_6x64__avx512(long count, long n, long taps, const long *offsets,
+                                                          const float *x, const float *w, long ldw,
+                                                          const float *bias, float *y, long ldy) {
+    if (n == 64) ck_forward_6x64(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 1);
+    else ck_forward_6x64(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 0);
+}
+
 // x is one output row's band (tap t of column q at x[offsets[t] + q]), w is (taps, n) with rows
 // ldw apart, bias is (n) or NULL; y is (count, n) with rows ldy apart; n ≤ 64.
 // y[q, j] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]. Reads up to 3 − 1 elements past the
 // last pixel of each tap (never stored), so the band needs that much slack.
-CKV_TARGET static void ck_f32_small_forward_3x64__avx512(long count, long n, long taps, const long *offsets,
-                                                          const float *x, const float *w, long ldw,
-                                                          const float *bias, float *y, long ldy) {
+// `full` (a constant at each call) says n = 64: the weights need no tail loads, whose masks
+// would take AVX2 registers the accumulators need.
+CKV_INLINE void ck_forward_3x64(long count, long n, long taps, const long *offsets, const float *x,
+                                     const float *w, long ldw, const float *bias, float *y, long ldy, int full) {
     enum { MR = 3, NV = 4 };
     ckv_avx512_f32 b[NV];
     CK_UNROLL for (int v = 0; v < NV; v++) b[v] = bias ? ckv_avx512_f32_load_tail(bias + v * 16, n - v * 16) : ckv_avx512_f32_zero();
@@ -315,7 +397,8 @@ CKV_TARGET static void ck_f32_small_forward_3x64__avx512(long count, long n, lon
         for (long t = 0; t < taps; t++, wt += ldw) {
             const float *xt = x + offsets[t] + q0;
             ckv_avx512_f32 wv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) wv[v] = ckv_avx512_f32_load_tail(wt + v * 16, n - v * 16);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                wv[v] = full ? ckv_avx512_f32_load(wt + v * 16) : ckv_avx512_f32_load_tail(wt + v * 16, n - v * 16);
             CK_UNROLL for (int i = 0; i < MR; i++) {
                 ckv_avx512_f32 a = ckv_avx512_f32_set1(xt[i]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(a, wv[v], acc[i][v]);
@@ -328,6 +411,13 @@ CKV_TARGET static void ck_f32_small_forward_3x64__avx512(long count, long n, lon
             }
         }
     }
+}
+
+CKV_TARGET static void ck_f32_small_forward_3x64__avx512(long count, long n, long taps, const long *offsets,
+                                                          const float *x, const float *w, long ldw,
+                                                          const float *bias, float *y, long ldy) {
+    if (n == 64) ck_forward_3x64(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 1);
+    else ck_forward_3x64(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 0);
 }
 
 typedef void (*ck_small_forward_tile)(long, long, long, const long *, const float *, const float *, long,

@@ -13,9 +13,10 @@
 // ldw apart, bias is (n) or NULL; y is (count, n) with rows ldy apart; n ≤ 4.
 // y[q, j] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]. Reads up to 8 − 1 elements past the
 // last pixel of each tap (never stored), so the band needs that much slack.
-CKV_TARGET static void ck_f32_small_forward_8x4__generic(long count, long n, long taps, const long *offsets,
-                                                          const float *x, const float *w, long ldw,
-                                                          const float *bias, float *y, long ldy) {
+// `full` (a constant at each call) says n = 4: the weights need no tail loads, whose masks
+// would take AVX2 registers the accumulators need.
+CKV_INLINE void ck_forward_8x4(long count, long n, long taps, const long *offsets, const float *x,
+                                     const float *w, long ldw, const float *bias, float *y, long ldy, int full) {
     enum { MR = 8, NV = 1 };
     ckv_generic_f32 b[NV];
     CK_UNROLL for (int v = 0; v < NV; v++) b[v] = bias ? ckv_generic_f32_load_tail(bias + v * 4, n - v * 4) : ckv_generic_f32_zero();
@@ -26,7 +27,8 @@ CKV_TARGET static void ck_f32_small_forward_8x4__generic(long count, long n, lon
         for (long t = 0; t < taps; t++, wt += ldw) {
             const float *xt = x + offsets[t] + q0;
             ckv_generic_f32 wv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) wv[v] = ckv_generic_f32_load_tail(wt + v * 4, n - v * 4);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                wv[v] = full ? ckv_generic_f32_load(wt + v * 4) : ckv_generic_f32_load_tail(wt + v * 4, n - v * 4);
             CK_UNROLL for (int i = 0; i < MR; i++) {
                 ckv_generic_f32 a = ckv_generic_f32_set1(xt[i]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(a, wv[v], acc[i][v]);
@@ -41,13 +43,21 @@ CKV_TARGET static void ck_f32_small_forward_8x4__generic(long count, long n, lon
     }
 }
 
+CKV_TARGET static void ck_f32_small_forward_8x4__generic(long count, long n, long taps, const long *offsets,
+                                                          const float *x, const float *w, long ldw,
+                                                          const float *bias, float *y, long ldy) {
+    if (n == 4) ck_forward_8x4(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 1);
+    else ck_forward_8x4(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 0);
+}
+
 // x is one output row's band (tap t of column q at x[offsets[t] + q]), w is (taps, n) with rows
 // ldw apart, bias is (n) or NULL; y is (count, n) with rows ldy apart; n ≤ 4.
 // y[q, j] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]. Reads up to 4 − 1 elements past the
 // last pixel of each tap (never stored), so the band needs that much slack.
-CKV_TARGET static void ck_f32_small_forward_4x4__generic(long count, long n, long taps, const long *offsets,
-                                                          const float *x, const float *w, long ldw,
-                                                          const float *bias, float *y, long ldy) {
+// `full` (a constant at each call) says n = 4: the weights need no tail loads, whose masks
+// would take AVX2 registers the accumulators need.
+CKV_INLINE void ck_forward_4x4(long count, long n, long taps, const long *offsets, const float *x,
+                                     const float *w, long ldw, const float *bias, float *y, long ldy, int full) {
     enum { MR = 4, NV = 1 };
     ckv_generic_f32 b[NV];
     CK_UNROLL for (int v = 0; v < NV; v++) b[v] = bias ? ckv_generic_f32_load_tail(bias + v * 4, n - v * 4) : ckv_generic_f32_zero();
@@ -58,7 +68,8 @@ CKV_TARGET static void ck_f32_small_forward_4x4__generic(long count, long n, lon
         for (long t = 0; t < taps; t++, wt += ldw) {
             const float *xt = x + offsets[t] + q0;
             ckv_generic_f32 wv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) wv[v] = ckv_generic_f32_load_tail(wt + v * 4, n - v * 4);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                wv[v] = full ? ckv_generic_f32_load(wt + v * 4) : ckv_generic_f32_load_tail(wt + v * 4, n - v * 4);
             CK_UNROLL for (int i = 0; i < MR; i++) {
                 ckv_generic_f32 a = ckv_generic_f32_set1(xt[i]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(a, wv[v], acc[i][v]);
@@ -73,13 +84,21 @@ CKV_TARGET static void ck_f32_small_forward_4x4__generic(long count, long n, lon
     }
 }
 
+CKV_TARGET static void ck_f32_small_forward_4x4__generic(long count, long n, long taps, const long *offsets,
+                                                          const float *x, const float *w, long ldw,
+                                                          const float *bias, float *y, long ldy) {
+    if (n == 4) ck_forward_4x4(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 1);
+    else ck_forward_4x4(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 0);
+}
+
 // x is one output row's band (tap t of column q at x[offsets[t] + q]), w is (taps, n) with rows
 // ldw apart, bias is (n) or NULL; y is (count, n) with rows ldy apart; n ≤ 4.
 // y[q, j] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]. Reads up to 2 − 1 elements past the
 // last pixel of each tap (never stored), so the band needs that much slack.
-CKV_TARGET static void ck_f32_small_forward_2x4__generic(long count, long n, long taps, const long *offsets,
-                                                          const float *x, const float *w, long ldw,
-                                                          const float *bias, float *y, long ldy) {
+// `full` (a constant at each call) says n = 4: the weights need no tail loads, whose masks
+// would take AVX2 registers the accumulators need.
+CKV_INLINE void ck_forward_2x4(long count, long n, long taps, const long *offsets, const float *x,
+                                     const float *w, long ldw, const float *bias, float *y, long ldy, int full) {
     enum { MR = 2, NV = 1 };
     ckv_generic_f32 b[NV];
     CK_UNROLL for (int v = 0; v < NV; v++) b[v] = bias ? ckv_generic_f32_load_tail(bias + v * 4, n - v * 4) : ckv_generic_f32_zero();
@@ -90,7 +109,8 @@ CKV_TARGET static void ck_f32_small_forward_2x4__generic(long count, long n, lon
         for (long t = 0; t < taps; t++, wt += ldw) {
             const float *xt = x + offsets[t] + q0;
             ckv_generic_f32 wv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) wv[v] = ckv_generic_f32_load_tail(wt + v * 4, n - v * 4);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                wv[v] = full ? ckv_generic_f32_load(wt + v * 4) : ckv_generic_f32_load_tail(wt + v * 4, n - v * 4);
             CK_UNROLL for (int i = 0; i < MR; i++) {
                 ckv_generic_f32 a = ckv_generic_f32_set1(xt[i]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(a, wv[v], acc[i][v]);
@@ -105,13 +125,21 @@ CKV_TARGET static void ck_f32_small_forward_2x4__generic(long count, long n, lon
     }
 }
 
+CKV_TARGET static void ck_f32_small_forward_2x4__generic(long count, long n, long taps, const long *offsets,
+                                                          const float *x, const float *w, long ldw,
+                                                          const float *bias, float *y, long ldy) {
+    if (n == 4) ck_forward_2x4(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 1);
+    else ck_forward_2x4(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 0);
+}
+
 // x is one output row's band (tap t of column q at x[offsets[t] + q]), w is (taps, n) with rows
 // ldw apart, bias is (n) or NULL; y is (count, n) with rows ldy apart; n ≤ 8.
 // y[q, j] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]. Reads up to 4 − 1 elements past the
 // last pixel of each tap (never stored), so the band needs that much slack.
-CKV_TARGET static void ck_f32_small_forward_4x8__generic(long count, long n, long taps, const long *offsets,
-                                                          const float *x, const float *w, long ldw,
-                                                          const float *bias, float *y, long ldy) {
+// `full` (a constant at each call) says n = 8: the weights need no tail loads, whose masks
+// would take AVX2 registers the accumulators need.
+CKV_INLINE void ck_forward_4x8(long count, long n, long taps, const long *offsets, const float *x,
+                                     const float *w, long ldw, const float *bias, float *y, long ldy, int full) {
     enum { MR = 4, NV = 2 };
     ckv_generic_f32 b[NV];
     CK_UNROLL for (int v = 0; v < NV; v++) b[v] = bias ? ckv_generic_f32_load_tail(bias + v * 4, n - v * 4) : ckv_generic_f32_zero();
@@ -122,7 +150,8 @@ CKV_TARGET static void ck_f32_small_forward_4x8__generic(long count, long n, lon
         for (long t = 0; t < taps; t++, wt += ldw) {
             const float *xt = x + offsets[t] + q0;
             ckv_generic_f32 wv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) wv[v] = ckv_generic_f32_load_tail(wt + v * 4, n - v * 4);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                wv[v] = full ? ckv_generic_f32_load(wt + v * 4) : ckv_generic_f32_load_tail(wt + v * 4, n - v * 4);
             CK_UNROLL for (int i = 0; i < MR; i++) {
                 ckv_generic_f32 a = ckv_generic_f32_set1(xt[i]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(a, wv[v], acc[i][v]);
@@ -137,13 +166,21 @@ CKV_TARGET static void ck_f32_small_forward_4x8__generic(long count, long n, lon
     }
 }
 
+CKV_TARGET static void ck_f32_small_forward_4x8__generic(long count, long n, long taps, const long *offsets,
+                                                          const float *x, const float *w, long ldw,
+                                                          const float *bias, float *y, long ldy) {
+    if (n == 8) ck_forward_4x8(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 1);
+    else ck_forward_4x8(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 0);
+}
+
 // x is one output row's band (tap t of column q at x[offsets[t] + q]), w is (taps, n) with rows
 // ldw apart, bias is (n) or NULL; y is (count, n) with rows ldy apart; n ≤ 8.
 // y[q, j] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]. Reads up to 2 − 1 elements past the
 // last pixel of each tap (never stored), so the band needs that much slack.
-CKV_TARGET static void ck_f32_small_forward_2x8__generic(long count, long n, long taps, const long *offsets,
-                                                          const float *x, const float *w, long ldw,
-                                                          const float *bias, float *y, long ldy) {
+// `full` (a constant at each call) says n = 8: the weights need no tail loads, whose masks
+// would take AVX2 registers the accumulators need.
+CKV_INLINE void ck_forward_2x8(long count, long n, long taps, const long *offsets, const float *x,
+                                     const float *w, long ldw, const float *bias, float *y, long ldy, int full) {
     enum { MR = 2, NV = 2 };
     ckv_generic_f32 b[NV];
     CK_UNROLL for (int v = 0; v < NV; v++) b[v] = bias ? ckv_generic_f32_load_tail(bias + v * 4, n - v * 4) : ckv_generic_f32_zero();
@@ -154,7 +191,8 @@ CKV_TARGET static void ck_f32_small_forward_2x8__generic(long count, long n, lon
         for (long t = 0; t < taps; t++, wt += ldw) {
             const float *xt = x + offsets[t] + q0;
             ckv_generic_f32 wv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) wv[v] = ckv_generic_f32_load_tail(wt + v * 4, n - v * 4);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                wv[v] = full ? ckv_generic_f32_load(wt + v * 4) : ckv_generic_f32_load_tail(wt + v * 4, n - v * 4);
             CK_UNROLL for (int i = 0; i < MR; i++) {
                 ckv_generic_f32 a = ckv_generic_f32_set1(xt[i]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(a, wv[v], acc[i][v]);
@@ -169,13 +207,21 @@ CKV_TARGET static void ck_f32_small_forward_2x8__generic(long count, long n, lon
     }
 }
 
+CKV_TARGET static void ck_f32_small_forward_2x8__generic(long count, long n, long taps, const long *offsets,
+                                                          const float *x, const float *w, long ldw,
+                                                          const float *bias, float *y, long ldy) {
+    if (n == 8) ck_forward_2x8(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 1);
+    else ck_forward_2x8(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 0);
+}
+
 // x is one output row's band (tap t of column q at x[offsets[t] + q]), w is (taps, n) with rows
 // ldw apart, bias is (n) or NULL; y is (count, n) with rows ldy apart; n ≤ 8.
 // y[q, j] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]. Reads up to 1 − 1 elements past the
 // last pixel of each tap (never stored), so the band needs that much slack.
-CKV_TARGET static void ck_f32_small_forward_1x8__generic(long count, long n, long taps, const long *offsets,
-                                                          const float *x, const float *w, long ldw,
-                                                          const float *bias, float *y, long ldy) {
+// `full` (a constant at each call) says n = 8: the weights need no tail loads, whose masks
+// would take AVX2 registers the accumulators need.
+CKV_INLINE void ck_forward_1x8(long count, long n, long taps, const long *offsets, const float *x,
+                                     const float *w, long ldw, const float *bias, float *y, long ldy, int full) {
     enum { MR = 1, NV = 2 };
     ckv_generic_f32 b[NV];
     CK_UNROLL for (int v = 0; v < NV; v++) b[v] = bias ? ckv_generic_f32_load_tail(bias + v * 4, n - v * 4) : ckv_generic_f32_zero();
@@ -186,7 +232,8 @@ CKV_TARGET static void ck_f32_small_forward_1x8__generic(long count, long n, lon
         for (long t = 0; t < taps; t++, wt += ldw) {
             const float *xt = x + offsets[t] + q0;
             ckv_generic_f32 wv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) wv[v] = ckv_generic_f32_load_tail(wt + v * 4, n - v * 4);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                wv[v] = full ? ckv_generic_f32_load(wt + v * 4) : ckv_generic_f32_load_tail(wt + v * 4, n - v * 4);
             CK_UNROLL for (int i = 0; i < MR; i++) {
                 ckv_generic_f32 a = ckv_generic_f32_set1(xt[i]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(a, wv[v], acc[i][v]);
@@ -201,13 +248,21 @@ CKV_TARGET static void ck_f32_small_forward_1x8__generic(long count, long n, lon
     }
 }
 
+CKV_TARGET static void ck_f32_small_forward_1x8__generic(long count, long n, long taps, const long *offsets,
+                                                          const float *x, const float *w, long ldw,
+                                                          const float *bias, float *y, long ldy) {
+    if (n == 8) ck_forward_1x8(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 1);
+    else ck_forward_1x8(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 0);
+}
+
 // x is one output row's band (tap t of column q at x[offsets[t] + q]), w is (taps, n) with rows
 // ldw apart, bias is (n) or NULL; y is (count, n) with rows ldy apart; n ≤ 12.
 // y[q, j] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]. Reads up to 3 − 1 elements past the
 // last pixel of each tap (never stored), so the band needs that much slack.
-CKV_TARGET static void ck_f32_small_forward_3x12__generic(long count, long n, long taps, const long *offsets,
-                                                          const float *x, const float *w, long ldw,
-                                                          const float *bias, float *y, long ldy) {
+// `full` (a constant at each call) says n = 12: the weights need no tail loads, whose masks
+// would take AVX2 registers the accumulators need.
+CKV_INLINE void ck_forward_3x12(long count, long n, long taps, const long *offsets, const float *x,
+                                     const float *w, long ldw, const float *bias, float *y, long ldy, int full) {
     enum { MR = 3, NV = 3 };
     ckv_generic_f32 b[NV];
     CK_UNROLL for (int v = 0; v < NV; v++) b[v] = bias ? ckv_generic_f32_load_tail(bias + v * 4, n - v * 4) : ckv_generic_f32_zero();
@@ -218,7 +273,8 @@ CKV_TARGET static void ck_f32_small_forward_3x12__generic(long count, long n, lo
         for (long t = 0; t < taps; t++, wt += ldw) {
             const float *xt = x + offsets[t] + q0;
             ckv_generic_f32 wv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) wv[v] = ckv_generic_f32_load_tail(wt + v * 4, n - v * 4);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                wv[v] = full ? ckv_generic_f32_load(wt + v * 4) : ckv_generic_f32_load_tail(wt + v * 4, n - v * 4);
             CK_UNROLL for (int i = 0; i < MR; i++) {
                 ckv_generic_f32 a = ckv_generic_f32_set1(xt[i]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(a, wv[v], acc[i][v]);
@@ -233,13 +289,21 @@ CKV_TARGET static void ck_f32_small_forward_3x12__generic(long count, long n, lo
     }
 }
 
+CKV_TARGET static void ck_f32_small_forward_3x12__generic(long count, long n, long taps, const long *offsets,
+                                                          const float *x, const float *w, long ldw,
+                                                          const float *bias, float *y, long ldy) {
+    if (n == 12) ck_forward_3x12(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 1);
+    else ck_forward_3x12(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 0);
+}
+
 // x is one output row's band (tap t of column q at x[offsets[t] + q]), w is (taps, n) with rows
 // ldw apart, bias is (n) or NULL; y is (count, n) with rows ldy apart; n ≤ 12.
 // y[q, j] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]. Reads up to 2 − 1 elements past the
 // last pixel of each tap (never stored), so the band needs that much slack.
-CKV_TARGET static void ck_f32_small_forward_2x12__generic(long count, long n, long taps, const long *offsets,
-                                                          const float *x, const float *w, long ldw,
-                                                          const float *bias, float *y, long ldy) {
+// `full` (a constant at each call) says n = 12: the weights need no tail loads, whose masks
+// would take AVX2 registers the accumulators need.
+CKV_INLINE void ck_forward_2x12(long count, long n, long taps, const long *offsets, const float *x,
+                                     const float *w, long ldw, const float *bias, float *y, long ldy, int full) {
     enum { MR = 2, NV = 3 };
     ckv_generic_f32 b[NV];
     CK_UNROLL for (int v = 0; v < NV; v++) b[v] = bias ? ckv_generic_f32_load_tail(bias + v * 4, n - v * 4) : ckv_generic_f32_zero();
@@ -250,7 +314,8 @@ CKV_TARGET static void ck_f32_small_forward_2x12__generic(long count, long n, lo
         for (long t = 0; t < taps; t++, wt += ldw) {
             const float *xt = x + offsets[t] + q0;
             ckv_generic_f32 wv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) wv[v] = ckv_generic_f32_load_tail(wt + v * 4, n - v * 4);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                wv[v] = full ? ckv_generic_f32_load(wt + v * 4) : ckv_generic_f32_load_tail(wt + v * 4, n - v * 4);
             CK_UNROLL for (int i = 0; i < MR; i++) {
                 ckv_generic_f32 a = ckv_generic_f32_set1(xt[i]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(a, wv[v], acc[i][v]);
@@ -265,13 +330,21 @@ CKV_TARGET static void ck_f32_small_forward_2x12__generic(long count, long n, lo
     }
 }
 
+CKV_TARGET static void ck_f32_small_forward_2x12__generic(long count, long n, long taps, const long *offsets,
+                                                          const float *x, const float *w, long ldw,
+                                                          const float *bias, float *y, long ldy) {
+    if (n == 12) ck_forward_2x12(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 1);
+    else ck_forward_2x12(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 0);
+}
+
 // x is one output row's band (tap t of column q at x[offsets[t] + q]), w is (taps, n) with rows
 // ldw apart, bias is (n) or NULL; y is (count, n) with rows ldy apart; n ≤ 12.
 // y[q, j] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]. Reads up to 1 − 1 elements past the
 // last pixel of each tap (never stored), so the band needs that much slack.
-CKV_TARGET static void ck_f32_small_forward_1x12__generic(long count, long n, long taps, const long *offsets,
-                                                          const float *x, const float *w, long ldw,
-                                                          const float *bias, float *y, long ldy) {
+// `full` (a constant at each call) says n = 12: the weights need no tail loads, whose masks
+// would take AVX2 registers the accumulators need.
+CKV_INLINE void ck_forward_1x12(long count, long n, long taps, const long *offsets, const float *x,
+                                     const float *w, long ldw, const float *bias, float *y, long ldy, int full) {
     enum { MR = 1, NV = 3 };
     ckv_generic_f32 b[NV];
     CK_UNROLL for (int v = 0; v < NV; v++) b[v] = bias ? ckv_generic_f32_load_tail(bias + v * 4, n - v * 4) : ckv_generic_f32_zero();
@@ -282,7 +355,8 @@ CKV_TARGET static void ck_f32_small_forward_1x12__generic(long count, long n, lo
         for (long t = 0; t < taps; t++, wt += ldw) {
             const float *xt = x + offsets[t] + q0;
             ckv_generic_f32 wv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) wv[v] = ckv_generic_f32_load_tail(wt + v * 4, n - v * 4);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                wv[v] = full ? ckv_generic_f32_load(wt + v * 4) : ckv_generic_f32_load_tail(wt + v * 4, n - v * 4);
             CK_UNROLL for (int i = 0; i < MR; i++) {
                 ckv_generic_f32 a = ckv_generic_f32_set1(xt[i]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(a, wv[v], acc[i][v]);
@@ -297,13 +371,21 @@ CKV_TARGET static void ck_f32_small_forward_1x12__generic(long count, long n, lo
     }
 }
 
+CKV_TARGET static void ck_f32_small_forward_1x12__generic(long count, long n, long taps, const long *offsets,
+                                                          const float *x, const float *w, long ldw,
+                                                          const float *bias, float *y, long ldy) {
+    if (n == 12) ck_forward_1x12(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 1);
+    else ck_forward_1x12(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 0);
+}
+
 // x is one output row's band (tap t of column q at x[offsets[t] + q]), w is (taps, n) with rows
 // ldw apart, bias is (n) or NULL; y is (count, n) with rows ldy apart; n ≤ 16.
 // y[q, j] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]. Reads up to 2 − 1 elements past the
 // last pixel of each tap (never stored), so the band needs that much slack.
-CKV_TARGET static void ck_f32_small_forward_2x16__generic(long count, long n, long taps, const long *offsets,
-                                                          const float *x, const float *w, long ldw,
-                                                          const float *bias, float *y, long ldy) {
+// `full` (a constant at each call) says n = 16: the weights need no tail loads, whose masks
+// would take AVX2 registers the accumulators need.
+CKV_INLINE void ck_forward_2x16(long count, long n, long taps, const long *offsets, const float *x,
+                                     const float *w, long ldw, const float *bias, float *y, long ldy, int full) {
     enum { MR = 2, NV = 4 };
     ckv_generic_f32 b[NV];
     CK_UNROLL for (int v = 0; v < NV; v++) b[v] = bias ? ckv_generic_f32_load_tail(bias + v * 4, n - v * 4) : ckv_generic_f32_zero();
@@ -314,7 +396,8 @@ CKV_TARGET static void ck_f32_small_forward_2x16__generic(long count, long n, lo
         for (long t = 0; t < taps; t++, wt += ldw) {
             const float *xt = x + offsets[t] + q0;
             ckv_generic_f32 wv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) wv[v] = ckv_generic_f32_load_tail(wt + v * 4, n - v * 4);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                wv[v] = full ? ckv_generic_f32_load(wt + v * 4) : ckv_generic_f32_load_tail(wt + v * 4, n - v * 4);
             CK_UNROLL for (int i = 0; i < MR; i++) {
                 ckv_generic_f32 a = ckv_generic_f32_set1(xt[i]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(a, wv[v], acc[i][v]);
@@ -329,13 +412,21 @@ CKV_TARGET static void ck_f32_small_forward_2x16__generic(long count, long n, lo
     }
 }
 
+CKV_TARGET static void ck_f32_small_forward_2x16__generic(long count, long n, long taps, const long *offsets,
+                                                          const float *x, const float *w, long ldw,
+                                                          const float *bias, float *y, long ldy) {
+    if (n == 16) ck_forward_2x16(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 1);
+    else ck_forward_2x16(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 0);
+}
+
 // x is one output row's band (tap t of column q at x[offsets[t] + q]), w is (taps, n) with rows
 // ldw apart, bias is (n) or NULL; y is (count, n) with rows ldy apart; n ≤ 16.
 // y[q, j] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]. Reads up to 1 − 1 elements past the
 // last pixel of each tap (never stored), so the band needs that much slack.
-CKV_TARGET static void ck_f32_small_forward_1x16__generic(long count, long n, long taps, const long *offsets,
-                                                          const float *x, const float *w, long ldw,
-                                                          const float *bias, float *y, long ldy) {
+// `full` (a constant at each call) says n = 16: the weights need no tail loads, whose masks
+// would take AVX2 registers the accumulators need.
+CKV_INLINE void ck_forward_1x16(long count, long n, long taps, const long *offsets, const float *x,
+                                     const float *w, long ldw, const float *bias, float *y, long ldy, int full) {
     enum { MR = 1, NV = 4 };
     ckv_generic_f32 b[NV];
     CK_UNROLL for (int v = 0; v < NV; v++) b[v] = bias ? ckv_generic_f32_load_tail(bias + v * 4, n - v * 4) : ckv_generic_f32_zero();
@@ -346,7 +437,8 @@ CKV_TARGET static void ck_f32_small_forward_1x16__generic(long count, long n, lo
         for (long t = 0; t < taps; t++, wt += ldw) {
             const float *xt = x + offsets[t] + q0;
             ckv_generic_f32 wv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) wv[v] = ckv_generic_f32_load_tail(wt + v * 4, n - v * 4);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                wv[v] = full ? ckv_generic_f32_load(wt + v * 4) : ckv_generic_f32_load_tail(wt + v * 4, n - v * 4);
             CK_UNROLL for (int i = 0; i < MR; i++) {
                 ckv_generic_f32 a = ckv_generic_f32_set1(xt[i]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(a, wv[v], acc[i][v]);
@@ -359,6 +451,13 @@ CKV_TARGET static void ck_f32_small_forward_1x16__generic(long count, long n, lo
             }
         }
     }
+}
+
+CKV_TARGET static void ck_f32_small_forward_1x16__generic(long count, long n, long taps, const long *offsets,
+                                                          const float *x, const float *w, long ldw,
+                                                          const float *bias, float *y, long ldy) {
+    if (n == 16) ck_forward_1x16(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 1);
+    else ck_forward_1x16(count, n, taps, offsets, x, w, ldw, bias, y, ldy, 0);
 }
 
 typedef void (*ck_small_forward_tile)(long, long, long, const long *, const float *, const float *, long,

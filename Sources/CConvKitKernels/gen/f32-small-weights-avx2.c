@@ -13,8 +13,10 @@
 // a is (taps rounded up to 12, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
 // of pixels), dy is (count, n) with rows ldy apart, n ≤ 8; dw is (taps, n) with rows lddw
 // apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
-CKV_TARGET static void ck_f32_small_weights_12x8__avx2(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
+// `full` (a constant at each call) says n = 8: dy needs no tail loads, whose masks would
+// take AVX2 registers the accumulators need.
+CKV_INLINE void ck_weights_12x8(long count, long n, long taps, const float *a, const float *dy, long ldy,
+                                     float *dw, long lddw, int full) {
     enum { TB = 12, NV = 1 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_avx2_f32 acc[TB][NV];
@@ -24,7 +26,8 @@ CKV_TARGET static void ck_f32_small_weights_12x8__avx2(long count, long n, long 
         for (long q = 0; q < count; q++, d += ldy) {
             __builtin_prefetch(d + 8 * ldy);
             ckv_avx2_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) dv[v] = ckv_avx2_f32_load_tail(d + v * 8, n - v * 8);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                dv[v] = full ? ckv_avx2_f32_load(d + v * 8) : ckv_avx2_f32_load_tail(d + v * 8, n - v * 8);
             CK_UNROLL for (int i = 0; i < TB; i++) {
                 ckv_avx2_f32 x = ckv_avx2_f32_set1(at[i * CK_SMALL_PITCH + q]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx2_f32_fma(x, dv[v], acc[i][v]);
@@ -43,11 +46,19 @@ CKV_TARGET static void ck_f32_small_weights_12x8__avx2(long count, long n, long 
     }
 }
 
+CKV_TARGET static void ck_f32_small_weights_12x8__avx2(long count, long n, long taps, const float *a,
+                                                          const float *dy, long ldy, float *dw, long lddw) {
+    if (n == 8) ck_weights_12x8(count, n, taps, a, dy, ldy, dw, lddw, 1);
+    else ck_weights_12x8(count, n, taps, a, dy, ldy, dw, lddw, 0);
+}
+
 // a is (taps rounded up to 6, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
 // of pixels), dy is (count, n) with rows ldy apart, n ≤ 8; dw is (taps, n) with rows lddw
 // apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
-CKV_TARGET static void ck_f32_small_weights_6x8__avx2(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
+// `full` (a constant at each call) says n = 8: dy needs no tail loads, whose masks would
+// take AVX2 registers the accumulators need.
+CKV_INLINE void ck_weights_6x8(long count, long n, long taps, const float *a, const float *dy, long ldy,
+                                     float *dw, long lddw, int full) {
     enum { TB = 6, NV = 1 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_avx2_f32 acc[TB][NV];
@@ -57,7 +68,8 @@ CKV_TARGET static void ck_f32_small_weights_6x8__avx2(long count, long n, long t
         for (long q = 0; q < count; q++, d += ldy) {
             __builtin_prefetch(d + 8 * ldy);
             ckv_avx2_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) dv[v] = ckv_avx2_f32_load_tail(d + v * 8, n - v * 8);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                dv[v] = full ? ckv_avx2_f32_load(d + v * 8) : ckv_avx2_f32_load_tail(d + v * 8, n - v * 8);
             CK_UNROLL for (int i = 0; i < TB; i++) {
                 ckv_avx2_f32 x = ckv_avx2_f32_set1(at[i * CK_SMALL_PITCH + q]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx2_f32_fma(x, dv[v], acc[i][v]);
@@ -76,11 +88,19 @@ CKV_TARGET static void ck_f32_small_weights_6x8__avx2(long count, long n, long t
     }
 }
 
+CKV_TARGET static void ck_f32_small_weights_6x8__avx2(long count, long n, long taps, const float *a,
+                                                          const float *dy, long ldy, float *dw, long lddw) {
+    if (n == 8) ck_weights_6x8(count, n, taps, a, dy, ldy, dw, lddw, 1);
+    else ck_weights_6x8(count, n, taps, a, dy, ldy, dw, lddw, 0);
+}
+
 // a is (taps rounded up to 6, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
 // of pixels), dy is (count, n) with rows ldy apart, n ≤ 16; dw is (taps, n) with rows lddw
 // apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
-CKV_TARGET static void ck_f32_small_weights_6x16__avx2(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
+// `full` (a constant at each call) says n = 16: dy needs no tail loads, whose masks would
+// take AVX2 registers the accumulators need.
+CKV_INLINE void ck_weights_6x16(long count, long n, long taps, const float *a, const float *dy, long ldy,
+                                     float *dw, long lddw, int full) {
     enum { TB = 6, NV = 2 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_avx2_f32 acc[TB][NV];
@@ -90,7 +110,8 @@ CKV_TARGET static void ck_f32_small_weights_6x16__avx2(long count, long n, long 
         for (long q = 0; q < count; q++, d += ldy) {
             __builtin_prefetch(d + 8 * ldy);
             ckv_avx2_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) dv[v] = ckv_avx2_f32_load_tail(d + v * 8, n - v * 8);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                dv[v] = full ? ckv_avx2_f32_load(d + v * 8) : ckv_avx2_f32_load_tail(d + v * 8, n - v * 8);
             CK_UNROLL for (int i = 0; i < TB; i++) {
                 ckv_avx2_f32 x = ckv_avx2_f32_set1(at[i * CK_SMALL_PITCH + q]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx2_f32_fma(x, dv[v], acc[i][v]);
@@ -109,11 +130,19 @@ CKV_TARGET static void ck_f32_small_weights_6x16__avx2(long count, long n, long 
     }
 }
 
+CKV_TARGET static void ck_f32_small_weights_6x16__avx2(long count, long n, long taps, const float *a,
+                                                          const float *dy, long ldy, float *dw, long lddw) {
+    if (n == 16) ck_weights_6x16(count, n, taps, a, dy, ldy, dw, lddw, 1);
+    else ck_weights_6x16(count, n, taps, a, dy, ldy, dw, lddw, 0);
+}
+
 // a is (taps rounded up to 3, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
 // of pixels), dy is (count, n) with rows ldy apart, n ≤ 16; dw is (taps, n) with rows lddw
 // apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
-CKV_TARGET static void ck_f32_small_weights_3x16__avx2(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
+// `full` (a constant at each call) says n = 16: dy needs no tail loads, whose masks would
+// take AVX2 registers the accumulators need.
+CKV_INLINE void ck_weights_3x16(long count, long n, long taps, const float *a, const float *dy, long ldy,
+                                     float *dw, long lddw, int full) {
     enum { TB = 3, NV = 2 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_avx2_f32 acc[TB][NV];
@@ -123,7 +152,8 @@ CKV_TARGET static void ck_f32_small_weights_3x16__avx2(long count, long n, long 
         for (long q = 0; q < count; q++, d += ldy) {
             __builtin_prefetch(d + 8 * ldy);
             ckv_avx2_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) dv[v] = ckv_avx2_f32_load_tail(d + v * 8, n - v * 8);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                dv[v] = full ? ckv_avx2_f32_load(d + v * 8) : ckv_avx2_f32_load_tail(d + v * 8, n - v * 8);
             CK_UNROLL for (int i = 0; i < TB; i++) {
                 ckv_avx2_f32 x = ckv_avx2_f32_set1(at[i * CK_SMALL_PITCH + q]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx2_f32_fma(x, dv[v], acc[i][v]);
@@ -142,157 +172,29 @@ CKV_TARGET static void ck_f32_small_weights_3x16__avx2(long count, long n, long 
     }
 }
 
-// a is (taps rounded up to 4, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
-// of pixels), dy is (count, n) with rows ldy apart, n ≤ 24; dw is (taps, n) with rows lddw
-// apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
-CKV_TARGET static void ck_f32_small_weights_4x24__avx2(long count, long n, long taps, const float *a,
+CKV_TARGET static void ck_f32_small_weights_3x16__avx2(long count, long n, long taps, const float *a,
                                                           const float *dy, long ldy, float *dw, long lddw) {
-    enum { TB = 4, NV = 3 };
-    for (long t0 = 0; t0 < taps; t0 += TB) {
-        ckv_avx2_f32 acc[TB][NV];
-        CK_UNROLL for (int i = 0; i < TB; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx2_f32_zero();
-        const float *at = a + t0 * CK_SMALL_PITCH;
-        const float *d = dy;
-        for (long q = 0; q < count; q++, d += ldy) {
-            __builtin_prefetch(d + 8 * ldy);
-            ckv_avx2_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) dv[v] = ckv_avx2_f32_load_tail(d + v * 8, n - v * 8);
-            CK_UNROLL for (int i = 0; i < TB; i++) {
-                ckv_avx2_f32 x = ckv_avx2_f32_set1(at[i * CK_SMALL_PITCH + q]);
-                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx2_f32_fma(x, dv[v], acc[i][v]);
-            }
-        }
-        CK_UNROLL for (int i = 0; i < TB; i++) {
-            if (t0 + i < taps) {
-                float *row = dw + (t0 + i) * lddw;
-                CK_UNROLL for (int v = 0; v < NV; v++) {
-                    long lanes = n - v * 8;
-                    ckv_avx2_f32 sum = ckv_avx2_f32_add(ckv_avx2_f32_load_tail(row + v * 8, lanes), acc[i][v]);
-                    ckv_avx2_f32_store_tail(row + v * 8, sum, lanes);
-                }
-            }
-        }
-    }
-}
-
-// a is (taps rounded up to 2, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
-// of pixels), dy is (count, n) with rows ldy apart, n ≤ 24; dw is (taps, n) with rows lddw
-// apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
-CKV_TARGET static void ck_f32_small_weights_2x24__avx2(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
-    enum { TB = 2, NV = 3 };
-    for (long t0 = 0; t0 < taps; t0 += TB) {
-        ckv_avx2_f32 acc[TB][NV];
-        CK_UNROLL for (int i = 0; i < TB; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx2_f32_zero();
-        const float *at = a + t0 * CK_SMALL_PITCH;
-        const float *d = dy;
-        for (long q = 0; q < count; q++, d += ldy) {
-            __builtin_prefetch(d + 8 * ldy);
-            ckv_avx2_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) dv[v] = ckv_avx2_f32_load_tail(d + v * 8, n - v * 8);
-            CK_UNROLL for (int i = 0; i < TB; i++) {
-                ckv_avx2_f32 x = ckv_avx2_f32_set1(at[i * CK_SMALL_PITCH + q]);
-                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx2_f32_fma(x, dv[v], acc[i][v]);
-            }
-        }
-        CK_UNROLL for (int i = 0; i < TB; i++) {
-            if (t0 + i < taps) {
-                float *row = dw + (t0 + i) * lddw;
-                CK_UNROLL for (int v = 0; v < NV; v++) {
-                    long lanes = n - v * 8;
-                    ckv_avx2_f32 sum = ckv_avx2_f32_add(ckv_avx2_f32_load_tail(row + v * 8, lanes), acc[i][v]);
-                    ckv_avx2_f32_store_tail(row + v * 8, sum, lanes);
-                }
-            }
-        }
-    }
-}
-
-// a is (taps rounded up to 3, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
-// of pixels), dy is (count, n) with rows ldy apart, n ≤ 32; dw is (taps, n) with rows lddw
-// apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
-CKV_TARGET static void ck_f32_small_weights_3x32__avx2(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
-    enum { TB = 3, NV = 4 };
-    for (long t0 = 0; t0 < taps; t0 += TB) {
-        ckv_avx2_f32 acc[TB][NV];
-        CK_UNROLL for (int i = 0; i < TB; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx2_f32_zero();
-        const float *at = a + t0 * CK_SMALL_PITCH;
-        const float *d = dy;
-        for (long q = 0; q < count; q++, d += ldy) {
-            __builtin_prefetch(d + 8 * ldy);
-            ckv_avx2_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) dv[v] = ckv_avx2_f32_load_tail(d + v * 8, n - v * 8);
-            CK_UNROLL for (int i = 0; i < TB; i++) {
-                ckv_avx2_f32 x = ckv_avx2_f32_set1(at[i * CK_SMALL_PITCH + q]);
-                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx2_f32_fma(x, dv[v], acc[i][v]);
-            }
-        }
-        CK_UNROLL for (int i = 0; i < TB; i++) {
-            if (t0 + i < taps) {
-                float *row = dw + (t0 + i) * lddw;
-                CK_UNROLL for (int v = 0; v < NV; v++) {
-                    long lanes = n - v * 8;
-                    ckv_avx2_f32 sum = ckv_avx2_f32_add(ckv_avx2_f32_load_tail(row + v * 8, lanes), acc[i][v]);
-                    ckv_avx2_f32_store_tail(row + v * 8, sum, lanes);
-                }
-            }
-        }
-    }
-}
-
-// a is (taps rounded up to 1, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
-// of pixels), dy is (count, n) with rows ldy apart, n ≤ 32; dw is (taps, n) with rows lddw
-// apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
-CKV_TARGET static void ck_f32_small_weights_1x32__avx2(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
-    enum { TB = 1, NV = 4 };
-    for (long t0 = 0; t0 < taps; t0 += TB) {
-        ckv_avx2_f32 acc[TB][NV];
-        CK_UNROLL for (int i = 0; i < TB; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx2_f32_zero();
-        const float *at = a + t0 * CK_SMALL_PITCH;
-        const float *d = dy;
-        for (long q = 0; q < count; q++, d += ldy) {
-            __builtin_prefetch(d + 8 * ldy);
-            ckv_avx2_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) dv[v] = ckv_avx2_f32_load_tail(d + v * 8, n - v * 8);
-            CK_UNROLL for (int i = 0; i < TB; i++) {
-                ckv_avx2_f32 x = ckv_avx2_f32_set1(at[i * CK_SMALL_PITCH + q]);
-                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx2_f32_fma(x, dv[v], acc[i][v]);
-            }
-        }
-        CK_UNROLL for (int i = 0; i < TB; i++) {
-            if (t0 + i < taps) {
-                float *row = dw + (t0 + i) * lddw;
-                CK_UNROLL for (int v = 0; v < NV; v++) {
-                    long lanes = n - v * 8;
-                    ckv_avx2_f32 sum = ckv_avx2_f32_add(ckv_avx2_f32_load_tail(row + v * 8, lanes), acc[i][v]);
-                    ckv_avx2_f32_store_tail(row + v * 8, sum, lanes);
-                }
-            }
-        }
-    }
+    if (n == 16) ck_weights_3x16(count, n, taps, a, dy, ldy, dw, lddw, 1);
+    else ck_weights_3x16(count, n, taps, a, dy, ldy, dw, lddw, 0);
 }
 
 typedef void (*ck_small_weights_tile)(long, long, long, const float *, const float *, long, float *, long);
 
-// The tiles for 1 ... 4 vectors of channels: tiles of `tb` taps, and a last one of `half`
+// The tiles for 1 ... 2 vectors of channels: tiles of `tb` taps, and a last one of `half`
 // where at most that many are left (a partial tile computes rows it never stores:
 // cifar-conv5x5's 75 taps and bias in tiles of 12 computed 84 rows for 76).
 static const struct {
     long tb, half;
     ck_small_weights_tile whole, half_tile;
-} ck_weights_tiles[4] = {
+} ck_weights_tiles[2] = {
     {12, 6, ck_f32_small_weights_12x8__avx2, ck_f32_small_weights_6x8__avx2},
-    {6, 3, ck_f32_small_weights_6x16__avx2, ck_f32_small_weights_3x16__avx2},
-    {4, 2, ck_f32_small_weights_4x24__avx2, ck_f32_small_weights_2x24__avx2},
-    {3, 1, ck_f32_small_weights_3x32__avx2, ck_f32_small_weights_1x32__avx2}
+    {6, 3, ck_f32_small_weights_6x16__avx2, ck_f32_small_weights_3x16__avx2}
 };
 
 CKV_TARGET void ck_f32_small_weights__avx2(long count, long n, long taps, const float *a, const float *dy, long ldy,
                                             float *dw, long lddw) {
-    for (long j0 = 0; j0 < n; j0 += 4 * 8) {
-        long nb = n - j0 < 4 * 8 ? n - j0 : 4 * 8;
+    for (long j0 = 0; j0 < n; j0 += 2 * 8) {
+        long nb = n - j0 < 2 * 8 ? n - j0 : 2 * 8;
         long vectors = (nb + 8 - 1) / 8;
         long rest = taps % ck_weights_tiles[vectors - 1].tb;
         long whole = rest > 0 && rest <= ck_weights_tiles[vectors - 1].half ? taps - rest : taps;

@@ -13,8 +13,10 @@
 // a is (taps rounded up to 24, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
 // of pixels), dy is (count, n) with rows ldy apart, n ≤ 16; dw is (taps, n) with rows lddw
 // apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
-CKV_TARGET static void ck_f32_small_weights_24x16__avx512(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
+// `full` (a constant at each call) says n = 16: dy needs no tail loads, whose masks would
+// take AVX2 registers the accumulators need.
+CKV_INLINE void ck_weights_24x16(long count, long n, long taps, const float *a, const float *dy, long ldy,
+                                     float *dw, long lddw, int full) {
     enum { TB = 24, NV = 1 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_avx512_f32 acc[TB][NV];
@@ -24,7 +26,8 @@ CKV_TARGET static void ck_f32_small_weights_24x16__avx512(long count, long n, lo
         for (long q = 0; q < count; q++, d += ldy) {
             __builtin_prefetch(d + 8 * ldy);
             ckv_avx512_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) dv[v] = ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                dv[v] = full ? ckv_avx512_f32_load(d + v * 16) : ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
             CK_UNROLL for (int i = 0; i < TB; i++) {
                 ckv_avx512_f32 x = ckv_avx512_f32_set1(at[i * CK_SMALL_PITCH + q]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(x, dv[v], acc[i][v]);
@@ -43,11 +46,19 @@ CKV_TARGET static void ck_f32_small_weights_24x16__avx512(long count, long n, lo
     }
 }
 
+CKV_TARGET static void ck_f32_small_weights_24x16__avx512(long count, long n, long taps, const float *a,
+                                                          const float *dy, long ldy, float *dw, long lddw) {
+    if (n == 16) ck_weights_24x16(count, n, taps, a, dy, ldy, dw, lddw, 1);
+    else ck_weights_24x16(count, n, taps, a, dy, ldy, dw, lddw, 0);
+}
+
 // a is (taps rounded up to 12, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
 // of pixels), dy is (count, n) with rows ldy apart, n ≤ 16; dw is (taps, n) with rows lddw
 // apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
-CKV_TARGET static void ck_f32_small_weights_12x16__avx512(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
+// `full` (a constant at each call) says n = 16: dy needs no tail loads, whose masks would
+// take AVX2 registers the accumulators need.
+CKV_INLINE void ck_weights_12x16(long count, long n, long taps, const float *a, const float *dy, long ldy,
+                                     float *dw, long lddw, int full) {
     enum { TB = 12, NV = 1 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_avx512_f32 acc[TB][NV];
@@ -57,7 +68,8 @@ CKV_TARGET static void ck_f32_small_weights_12x16__avx512(long count, long n, lo
         for (long q = 0; q < count; q++, d += ldy) {
             __builtin_prefetch(d + 8 * ldy);
             ckv_avx512_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) dv[v] = ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                dv[v] = full ? ckv_avx512_f32_load(d + v * 16) : ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
             CK_UNROLL for (int i = 0; i < TB; i++) {
                 ckv_avx512_f32 x = ckv_avx512_f32_set1(at[i * CK_SMALL_PITCH + q]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(x, dv[v], acc[i][v]);
@@ -76,11 +88,19 @@ CKV_TARGET static void ck_f32_small_weights_12x16__avx512(long count, long n, lo
     }
 }
 
+CKV_TARGET static void ck_f32_small_weights_12x16__avx512(long count, long n, long taps, const float *a,
+                                                          const float *dy, long ldy, float *dw, long lddw) {
+    if (n == 16) ck_weights_12x16(count, n, taps, a, dy, ldy, dw, lddw, 1);
+    else ck_weights_12x16(count, n, taps, a, dy, ldy, dw, lddw, 0);
+}
+
 // a is (taps rounded up to 12, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
 // of pixels), dy is (count, n) with rows ldy apart, n ≤ 32; dw is (taps, n) with rows lddw
 // apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
-CKV_TARGET static void ck_f32_small_weights_12x32__avx512(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
+// `full` (a constant at each call) says n = 32: dy needs no tail loads, whose masks would
+// take AVX2 registers the accumulators need.
+CKV_INLINE void ck_weights_12x32(long count, long n, long taps, const float *a, const float *dy, long ldy,
+                                     float *dw, long lddw, int full) {
     enum { TB = 12, NV = 2 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_avx512_f32 acc[TB][NV];
@@ -90,7 +110,8 @@ CKV_TARGET static void ck_f32_small_weights_12x32__avx512(long count, long n, lo
         for (long q = 0; q < count; q++, d += ldy) {
             __builtin_prefetch(d + 8 * ldy);
             ckv_avx512_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) dv[v] = ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                dv[v] = full ? ckv_avx512_f32_load(d + v * 16) : ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
             CK_UNROLL for (int i = 0; i < TB; i++) {
                 ckv_avx512_f32 x = ckv_avx512_f32_set1(at[i * CK_SMALL_PITCH + q]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(x, dv[v], acc[i][v]);
@@ -109,11 +130,19 @@ CKV_TARGET static void ck_f32_small_weights_12x32__avx512(long count, long n, lo
     }
 }
 
+CKV_TARGET static void ck_f32_small_weights_12x32__avx512(long count, long n, long taps, const float *a,
+                                                          const float *dy, long ldy, float *dw, long lddw) {
+    if (n == 32) ck_weights_12x32(count, n, taps, a, dy, ldy, dw, lddw, 1);
+    else ck_weights_12x32(count, n, taps, a, dy, ldy, dw, lddw, 0);
+}
+
 // a is (taps rounded up to 6, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
 // of pixels), dy is (count, n) with rows ldy apart, n ≤ 32; dw is (taps, n) with rows lddw
 // apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
-CKV_TARGET static void ck_f32_small_weights_6x32__avx512(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
+// `full` (a constant at each call) says n = 32: dy needs no tail loads, whose masks would
+// take AVX2 registers the accumulators need.
+CKV_INLINE void ck_weights_6x32(long count, long n, long taps, const float *a, const float *dy, long ldy,
+                                     float *dw, long lddw, int full) {
     enum { TB = 6, NV = 2 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_avx512_f32 acc[TB][NV];
@@ -123,7 +152,8 @@ CKV_TARGET static void ck_f32_small_weights_6x32__avx512(long count, long n, lon
         for (long q = 0; q < count; q++, d += ldy) {
             __builtin_prefetch(d + 8 * ldy);
             ckv_avx512_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) dv[v] = ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                dv[v] = full ? ckv_avx512_f32_load(d + v * 16) : ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
             CK_UNROLL for (int i = 0; i < TB; i++) {
                 ckv_avx512_f32 x = ckv_avx512_f32_set1(at[i * CK_SMALL_PITCH + q]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(x, dv[v], acc[i][v]);
@@ -142,11 +172,19 @@ CKV_TARGET static void ck_f32_small_weights_6x32__avx512(long count, long n, lon
     }
 }
 
+CKV_TARGET static void ck_f32_small_weights_6x32__avx512(long count, long n, long taps, const float *a,
+                                                          const float *dy, long ldy, float *dw, long lddw) {
+    if (n == 32) ck_weights_6x32(count, n, taps, a, dy, ldy, dw, lddw, 1);
+    else ck_weights_6x32(count, n, taps, a, dy, ldy, dw, lddw, 0);
+}
+
 // a is (taps rounded up to 8, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
 // of pixels), dy is (count, n) with rows ldy apart, n ≤ 48; dw is (taps, n) with rows lddw
 // apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
-CKV_TARGET static void ck_f32_small_weights_8x48__avx512(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
+// `full` (a constant at each call) says n = 48: dy needs no tail loads, whose masks would
+// take AVX2 registers the accumulators need.
+CKV_INLINE void ck_weights_8x48(long count, long n, long taps, const float *a, const float *dy, long ldy,
+                                     float *dw, long lddw, int full) {
     enum { TB = 8, NV = 3 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_avx512_f32 acc[TB][NV];
@@ -156,7 +194,8 @@ CKV_TARGET static void ck_f32_small_weights_8x48__avx512(long count, long n, lon
         for (long q = 0; q < count; q++, d += ldy) {
             __builtin_prefetch(d + 8 * ldy);
             ckv_avx512_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) dv[v] = ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                dv[v] = full ? ckv_avx512_f32_load(d + v * 16) : ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
             CK_UNROLL for (int i = 0; i < TB; i++) {
                 ckv_avx512_f32 x = ckv_avx512_f32_set1(at[i * CK_SMALL_PITCH + q]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(x, dv[v], acc[i][v]);
@@ -175,11 +214,19 @@ CKV_TARGET static void ck_f32_small_weights_8x48__avx512(long count, long n, lon
     }
 }
 
+CKV_TARGET static void ck_f32_small_weights_8x48__avx512(long count, long n, long taps, const float *a,
+                                                          const float *dy, long ldy, float *dw, long lddw) {
+    if (n == 48) ck_weights_8x48(count, n, taps, a, dy, ldy, dw, lddw, 1);
+    else ck_weights_8x48(count, n, taps, a, dy, ldy, dw, lddw, 0);
+}
+
 // a is (taps rounded up to 4, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
 // of pixels), dy is (count, n) with rows ldy apart, n ≤ 48; dw is (taps, n) with rows lddw
 // apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
-CKV_TARGET static void ck_f32_small_weights_4x48__avx512(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
+// `full` (a constant at each call) says n = 48: dy needs no tail loads, whose masks would
+// take AVX2 registers the accumulators need.
+CKV_INLINE void ck_weights_4x48(long count, long n, long taps, const float *a, const float *dy, long ldy,
+                                     float *dw, long lddw, int full) {
     enum { TB = 4, NV = 3 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_avx512_f32 acc[TB][NV];
@@ -189,7 +236,8 @@ CKV_TARGET static void ck_f32_small_weights_4x48__avx512(long count, long n, lon
         for (long q = 0; q < count; q++, d += ldy) {
             __builtin_prefetch(d + 8 * ldy);
             ckv_avx512_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) dv[v] = ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                dv[v] = full ? ckv_avx512_f32_load(d + v * 16) : ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
             CK_UNROLL for (int i = 0; i < TB; i++) {
                 ckv_avx512_f32 x = ckv_avx512_f32_set1(at[i * CK_SMALL_PITCH + q]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(x, dv[v], acc[i][v]);
@@ -208,11 +256,19 @@ CKV_TARGET static void ck_f32_small_weights_4x48__avx512(long count, long n, lon
     }
 }
 
+CKV_TARGET static void ck_f32_small_weights_4x48__avx512(long count, long n, long taps, const float *a,
+                                                          const float *dy, long ldy, float *dw, long lddw) {
+    if (n == 48) ck_weights_4x48(count, n, taps, a, dy, ldy, dw, lddw, 1);
+    else ck_weights_4x48(count, n, taps, a, dy, ldy, dw, lddw, 0);
+}
+
 // a is (taps rounded up to 6, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
 // of pixels), dy is (count, n) with rows ldy apart, n ≤ 64; dw is (taps, n) with rows lddw
 // apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
-CKV_TARGET static void ck_f32_small_weights_6x64__avx512(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
+// `full` (a constant at each call) says n = 64: dy needs no tail loads, whose masks would
+// take AVX2 registers the accumulators need.
+CKV_INLINE void ck_weights_6x64(long count, long n, long taps, const float *a, const float *dy, long ldy,
+                                     float *dw, long lddw, int full) {
     enum { TB = 6, NV = 4 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_avx512_f32 acc[TB][NV];
@@ -222,7 +278,8 @@ CKV_TARGET static void ck_f32_small_weights_6x64__avx512(long count, long n, lon
         for (long q = 0; q < count; q++, d += ldy) {
             __builtin_prefetch(d + 8 * ldy);
             ckv_avx512_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) dv[v] = ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                dv[v] = full ? ckv_avx512_f32_load(d + v * 16) : ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
             CK_UNROLL for (int i = 0; i < TB; i++) {
                 ckv_avx512_f32 x = ckv_avx512_f32_set1(at[i * CK_SMALL_PITCH + q]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(x, dv[v], acc[i][v]);
@@ -241,11 +298,19 @@ CKV_TARGET static void ck_f32_small_weights_6x64__avx512(long count, long n, lon
     }
 }
 
+CKV_TARGET static void ck_f32_small_weights_6x64__avx512(long count, long n, long taps, const float *a,
+                                                          const float *dy, long ldy, float *dw, long lddw) {
+    if (n == 64) ck_weights_6x64(count, n, taps, a, dy, ldy, dw, lddw, 1);
+    else ck_weights_6x64(count, n, taps, a, dy, ldy, dw, lddw, 0);
+}
+
 // a is (taps rounded up to 3, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
 // of pixels), dy is (count, n) with rows ldy apart, n ≤ 64; dw is (taps, n) with rows lddw
 // apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
-CKV_TARGET static void ck_f32_small_weights_3x64__avx512(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
+// `full` (a constant at each call) says n = 64: dy needs no tail loads, whose masks would
+// take AVX2 registers the accumulators need.
+CKV_INLINE void ck_weights_3x64(long count, long n, long taps, const float *a, const float *dy, long ldy,
+                                     float *dw, long lddw, int full) {
     enum { TB = 3, NV = 4 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_avx512_f32 acc[TB][NV];
@@ -255,7 +320,8 @@ CKV_TARGET static void ck_f32_small_weights_3x64__avx512(long count, long n, lon
         for (long q = 0; q < count; q++, d += ldy) {
             __builtin_prefetch(d + 8 * ldy);
             ckv_avx512_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) dv[v] = ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                dv[v] = full ? ckv_avx512_f32_load(d + v * 16) : ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
             CK_UNROLL for (int i = 0; i < TB; i++) {
                 ckv_avx512_f32 x = ckv_avx512_f32_set1(at[i * CK_SMALL_PITCH + q]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(x, dv[v], acc[i][v]);
@@ -272,6 +338,12 @@ CKV_TARGET static void ck_f32_small_weights_3x64__avx512(long count, long n, lon
             }
         }
     }
+}
+
+CKV_TARGET static void ck_f32_small_weights_3x64__avx512(long count, long n, long taps, const float *a,
+                                                          const float *dy, long ldy, float *dw, long lddw) {
+    if (n == 64) ck_weights_3x64(count, n, taps, a, dy, ldy, dw, lddw, 1);
+    else ck_weights_3x64(count, n, taps, a, dy, ldy, dw, lddw, 0);
 }
 
 typedef void (*ck_small_weights_tile)(long, long, long, const float *, const float *, long, float *, long);

@@ -12,8 +12,10 @@
 // a is (taps rounded up to 8, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
 // of pixels), dy is (count, n) with rows ldy apart, n ≤ 4; dw is (taps, n) with rows lddw
 // apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
-CKV_TARGET static void ck_f32_small_weights_8x4__generic(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
+// `full` (a constant at each call) says n = 4: dy needs no tail loads, whose masks would
+// take AVX2 registers the accumulators need.
+CKV_INLINE void ck_weights_8x4(long count, long n, long taps, const float *a, const float *dy, long ldy,
+                                     float *dw, long lddw, int full) {
     enum { TB = 8, NV = 1 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_generic_f32 acc[TB][NV];
@@ -23,7 +25,8 @@ CKV_TARGET static void ck_f32_small_weights_8x4__generic(long count, long n, lon
         for (long q = 0; q < count; q++, d += ldy) {
             __builtin_prefetch(d + 8 * ldy);
             ckv_generic_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) dv[v] = ckv_generic_f32_load_tail(d + v * 4, n - v * 4);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                dv[v] = full ? ckv_generic_f32_load(d + v * 4) : ckv_generic_f32_load_tail(d + v * 4, n - v * 4);
             CK_UNROLL for (int i = 0; i < TB; i++) {
                 ckv_generic_f32 x = ckv_generic_f32_set1(at[i * CK_SMALL_PITCH + q]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(x, dv[v], acc[i][v]);
@@ -42,11 +45,19 @@ CKV_TARGET static void ck_f32_small_weights_8x4__generic(long count, long n, lon
     }
 }
 
+CKV_TARGET static void ck_f32_small_weights_8x4__generic(long count, long n, long taps, const float *a,
+                                                          const float *dy, long ldy, float *dw, long lddw) {
+    if (n == 4) ck_weights_8x4(count, n, taps, a, dy, ldy, dw, lddw, 1);
+    else ck_weights_8x4(count, n, taps, a, dy, ldy, dw, lddw, 0);
+}
+
 // a is (taps rounded up to 4, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
 // of pixels), dy is (count, n) with rows ldy apart, n ≤ 4; dw is (taps, n) with rows lddw
 // apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
-CKV_TARGET static void ck_f32_small_weights_4x4__generic(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
+// `full` (a constant at each call) says n = 4: dy needs no tail loads, whose masks would
+// take AVX2 registers the accumulators need.
+CKV_INLINE void ck_weights_4x4(long count, long n, long taps, const float *a, const float *dy, long ldy,
+                                     float *dw, long lddw, int full) {
     enum { TB = 4, NV = 1 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_generic_f32 acc[TB][NV];
@@ -56,7 +67,8 @@ CKV_TARGET static void ck_f32_small_weights_4x4__generic(long count, long n, lon
         for (long q = 0; q < count; q++, d += ldy) {
             __builtin_prefetch(d + 8 * ldy);
             ckv_generic_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) dv[v] = ckv_generic_f32_load_tail(d + v * 4, n - v * 4);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                dv[v] = full ? ckv_generic_f32_load(d + v * 4) : ckv_generic_f32_load_tail(d + v * 4, n - v * 4);
             CK_UNROLL for (int i = 0; i < TB; i++) {
                 ckv_generic_f32 x = ckv_generic_f32_set1(at[i * CK_SMALL_PITCH + q]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(x, dv[v], acc[i][v]);
@@ -75,11 +87,19 @@ CKV_TARGET static void ck_f32_small_weights_4x4__generic(long count, long n, lon
     }
 }
 
+CKV_TARGET static void ck_f32_small_weights_4x4__generic(long count, long n, long taps, const float *a,
+                                                          const float *dy, long ldy, float *dw, long lddw) {
+    if (n == 4) ck_weights_4x4(count, n, taps, a, dy, ldy, dw, lddw, 1);
+    else ck_weights_4x4(count, n, taps, a, dy, ldy, dw, lddw, 0);
+}
+
 // a is (taps rounded up to 4, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
 // of pixels), dy is (count, n) with rows ldy apart, n ≤ 8; dw is (taps, n) with rows lddw
 // apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
-CKV_TARGET static void ck_f32_small_weights_4x8__generic(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
+// `full` (a constant at each call) says n = 8: dy needs no tail loads, whose masks would
+// take AVX2 registers the accumulators need.
+CKV_INLINE void ck_weights_4x8(long count, long n, long taps, const float *a, const float *dy, long ldy,
+                                     float *dw, long lddw, int full) {
     enum { TB = 4, NV = 2 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_generic_f32 acc[TB][NV];
@@ -89,7 +109,8 @@ CKV_TARGET static void ck_f32_small_weights_4x8__generic(long count, long n, lon
         for (long q = 0; q < count; q++, d += ldy) {
             __builtin_prefetch(d + 8 * ldy);
             ckv_generic_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) dv[v] = ckv_generic_f32_load_tail(d + v * 4, n - v * 4);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                dv[v] = full ? ckv_generic_f32_load(d + v * 4) : ckv_generic_f32_load_tail(d + v * 4, n - v * 4);
             CK_UNROLL for (int i = 0; i < TB; i++) {
                 ckv_generic_f32 x = ckv_generic_f32_set1(at[i * CK_SMALL_PITCH + q]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(x, dv[v], acc[i][v]);
@@ -108,11 +129,19 @@ CKV_TARGET static void ck_f32_small_weights_4x8__generic(long count, long n, lon
     }
 }
 
+CKV_TARGET static void ck_f32_small_weights_4x8__generic(long count, long n, long taps, const float *a,
+                                                          const float *dy, long ldy, float *dw, long lddw) {
+    if (n == 8) ck_weights_4x8(count, n, taps, a, dy, ldy, dw, lddw, 1);
+    else ck_weights_4x8(count, n, taps, a, dy, ldy, dw, lddw, 0);
+}
+
 // a is (taps rounded up to 2, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
 // of pixels), dy is (count, n) with rows ldy apart, n ≤ 8; dw is (taps, n) with rows lddw
 // apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
-CKV_TARGET static void ck_f32_small_weights_2x8__generic(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
+// `full` (a constant at each call) says n = 8: dy needs no tail loads, whose masks would
+// take AVX2 registers the accumulators need.
+CKV_INLINE void ck_weights_2x8(long count, long n, long taps, const float *a, const float *dy, long ldy,
+                                     float *dw, long lddw, int full) {
     enum { TB = 2, NV = 2 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_generic_f32 acc[TB][NV];
@@ -122,7 +151,8 @@ CKV_TARGET static void ck_f32_small_weights_2x8__generic(long count, long n, lon
         for (long q = 0; q < count; q++, d += ldy) {
             __builtin_prefetch(d + 8 * ldy);
             ckv_generic_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) dv[v] = ckv_generic_f32_load_tail(d + v * 4, n - v * 4);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                dv[v] = full ? ckv_generic_f32_load(d + v * 4) : ckv_generic_f32_load_tail(d + v * 4, n - v * 4);
             CK_UNROLL for (int i = 0; i < TB; i++) {
                 ckv_generic_f32 x = ckv_generic_f32_set1(at[i * CK_SMALL_PITCH + q]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(x, dv[v], acc[i][v]);
@@ -141,11 +171,19 @@ CKV_TARGET static void ck_f32_small_weights_2x8__generic(long count, long n, lon
     }
 }
 
+CKV_TARGET static void ck_f32_small_weights_2x8__generic(long count, long n, long taps, const float *a,
+                                                          const float *dy, long ldy, float *dw, long lddw) {
+    if (n == 8) ck_weights_2x8(count, n, taps, a, dy, ldy, dw, lddw, 1);
+    else ck_weights_2x8(count, n, taps, a, dy, ldy, dw, lddw, 0);
+}
+
 // a is (taps rounded up to 3, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
 // of pixels), dy is (count, n) with rows ldy apart, n ≤ 12; dw is (taps, n) with rows lddw
 // apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
-CKV_TARGET static void ck_f32_small_weights_3x12__generic(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
+// `full` (a constant at each call) says n = 12: dy needs no tail loads, whose masks would
+// take AVX2 registers the accumulators need.
+CKV_INLINE void ck_weights_3x12(long count, long n, long taps, const float *a, const float *dy, long ldy,
+                                     float *dw, long lddw, int full) {
     enum { TB = 3, NV = 3 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_generic_f32 acc[TB][NV];
@@ -155,7 +193,8 @@ CKV_TARGET static void ck_f32_small_weights_3x12__generic(long count, long n, lo
         for (long q = 0; q < count; q++, d += ldy) {
             __builtin_prefetch(d + 8 * ldy);
             ckv_generic_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) dv[v] = ckv_generic_f32_load_tail(d + v * 4, n - v * 4);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                dv[v] = full ? ckv_generic_f32_load(d + v * 4) : ckv_generic_f32_load_tail(d + v * 4, n - v * 4);
             CK_UNROLL for (int i = 0; i < TB; i++) {
                 ckv_generic_f32 x = ckv_generic_f32_set1(at[i * CK_SMALL_PITCH + q]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(x, dv[v], acc[i][v]);
@@ -174,11 +213,19 @@ CKV_TARGET static void ck_f32_small_weights_3x12__generic(long count, long n, lo
     }
 }
 
+CKV_TARGET static void ck_f32_small_weights_3x12__generic(long count, long n, long taps, const float *a,
+                                                          const float *dy, long ldy, float *dw, long lddw) {
+    if (n == 12) ck_weights_3x12(count, n, taps, a, dy, ldy, dw, lddw, 1);
+    else ck_weights_3x12(count, n, taps, a, dy, ldy, dw, lddw, 0);
+}
+
 // a is (taps rounded up to 1, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
 // of pixels), dy is (count, n) with rows ldy apart, n ≤ 12; dw is (taps, n) with rows lddw
 // apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
-CKV_TARGET static void ck_f32_small_weights_1x12__generic(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
+// `full` (a constant at each call) says n = 12: dy needs no tail loads, whose masks would
+// take AVX2 registers the accumulators need.
+CKV_INLINE void ck_weights_1x12(long count, long n, long taps, const float *a, const float *dy, long ldy,
+                                     float *dw, long lddw, int full) {
     enum { TB = 1, NV = 3 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_generic_f32 acc[TB][NV];
@@ -188,7 +235,8 @@ CKV_TARGET static void ck_f32_small_weights_1x12__generic(long count, long n, lo
         for (long q = 0; q < count; q++, d += ldy) {
             __builtin_prefetch(d + 8 * ldy);
             ckv_generic_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) dv[v] = ckv_generic_f32_load_tail(d + v * 4, n - v * 4);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                dv[v] = full ? ckv_generic_f32_load(d + v * 4) : ckv_generic_f32_load_tail(d + v * 4, n - v * 4);
             CK_UNROLL for (int i = 0; i < TB; i++) {
                 ckv_generic_f32 x = ckv_generic_f32_set1(at[i * CK_SMALL_PITCH + q]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(x, dv[v], acc[i][v]);
@@ -207,11 +255,19 @@ CKV_TARGET static void ck_f32_small_weights_1x12__generic(long count, long n, lo
     }
 }
 
+CKV_TARGET static void ck_f32_small_weights_1x12__generic(long count, long n, long taps, const float *a,
+                                                          const float *dy, long ldy, float *dw, long lddw) {
+    if (n == 12) ck_weights_1x12(count, n, taps, a, dy, ldy, dw, lddw, 1);
+    else ck_weights_1x12(count, n, taps, a, dy, ldy, dw, lddw, 0);
+}
+
 // a is (taps rounded up to 2, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
 // of pixels), dy is (count, n) with rows ldy apart, n ≤ 16; dw is (taps, n) with rows lddw
 // apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
-CKV_TARGET static void ck_f32_small_weights_2x16__generic(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
+// `full` (a constant at each call) says n = 16: dy needs no tail loads, whose masks would
+// take AVX2 registers the accumulators need.
+CKV_INLINE void ck_weights_2x16(long count, long n, long taps, const float *a, const float *dy, long ldy,
+                                     float *dw, long lddw, int full) {
     enum { TB = 2, NV = 4 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_generic_f32 acc[TB][NV];
@@ -221,7 +277,8 @@ CKV_TARGET static void ck_f32_small_weights_2x16__generic(long count, long n, lo
         for (long q = 0; q < count; q++, d += ldy) {
             __builtin_prefetch(d + 8 * ldy);
             ckv_generic_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) dv[v] = ckv_generic_f32_load_tail(d + v * 4, n - v * 4);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                dv[v] = full ? ckv_generic_f32_load(d + v * 4) : ckv_generic_f32_load_tail(d + v * 4, n - v * 4);
             CK_UNROLL for (int i = 0; i < TB; i++) {
                 ckv_generic_f32 x = ckv_generic_f32_set1(at[i * CK_SMALL_PITCH + q]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(x, dv[v], acc[i][v]);
@@ -240,11 +297,19 @@ CKV_TARGET static void ck_f32_small_weights_2x16__generic(long count, long n, lo
     }
 }
 
+CKV_TARGET static void ck_f32_small_weights_2x16__generic(long count, long n, long taps, const float *a,
+                                                          const float *dy, long ldy, float *dw, long lddw) {
+    if (n == 16) ck_weights_2x16(count, n, taps, a, dy, ldy, dw, lddw, 1);
+    else ck_weights_2x16(count, n, taps, a, dy, ldy, dw, lddw, 0);
+}
+
 // a is (taps rounded up to 1, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
 // of pixels), dy is (count, n) with rows ldy apart, n ≤ 16; dw is (taps, n) with rows lddw
 // apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
-CKV_TARGET static void ck_f32_small_weights_1x16__generic(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
+// `full` (a constant at each call) says n = 16: dy needs no tail loads, whose masks would
+// take AVX2 registers the accumulators need.
+CKV_INLINE void ck_weights_1x16(long count, long n, long taps, const float *a, const float *dy, long ldy,
+                                     float *dw, long lddw, int full) {
     enum { TB = 1, NV = 4 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_generic_f32 acc[TB][NV];
@@ -254,7 +319,8 @@ CKV_TARGET static void ck_f32_small_weights_1x16__generic(long count, long n, lo
         for (long q = 0; q < count; q++, d += ldy) {
             __builtin_prefetch(d + 8 * ldy);
             ckv_generic_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++) dv[v] = ckv_generic_f32_load_tail(d + v * 4, n - v * 4);
+            CK_UNROLL for (int v = 0; v < NV; v++)
+                dv[v] = full ? ckv_generic_f32_load(d + v * 4) : ckv_generic_f32_load_tail(d + v * 4, n - v * 4);
             CK_UNROLL for (int i = 0; i < TB; i++) {
                 ckv_generic_f32 x = ckv_generic_f32_set1(at[i * CK_SMALL_PITCH + q]);
                 CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(x, dv[v], acc[i][v]);
@@ -271,6 +337,12 @@ CKV_TARGET static void ck_f32_small_weights_1x16__generic(long count, long n, lo
             }
         }
     }
+}
+
+CKV_TARGET static void ck_f32_small_weights_1x16__generic(long count, long n, long taps, const float *a,
+                                                          const float *dy, long ldy, float *dw, long lddw) {
+    if (n == 16) ck_weights_1x16(count, n, taps, a, dy, ldy, dw, lddw, 1);
+    else ck_weights_1x16(count, n, taps, a, dy, ldy, dw, lddw, 0);
 }
 
 typedef void (*ck_small_weights_tile)(long, long, long, const float *, const float *, long, float *, long);
