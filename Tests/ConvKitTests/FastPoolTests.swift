@@ -171,12 +171,12 @@ import Testing
         let scalars = (0..<(2 * count)).map { Float(($0 * 7919) % 1009) / 64 - 7 }
         let x = try Tensor(shape: [2] + image, scalars: scalars)
         let options = Pool2DOptions(mode, window: 3, stride: 2, padding: 1, threads: 1)
-        let plan = PoolFastPlan(try Pool2DGeometry(inputShape: x.shape, options: options, function: "test"), options: options)
+        let plan = PoolFastPlan(try Pool2DGeometry(inputShape: x.shape, options: options, elementBytes: 4, function: "test"), options: options)
         #expect(plan.streams(Float.self))
         let (y, _) = try pool2dForward(x, options: options)
         for n in 0..<2 {
             let alone = try Tensor(shape: [1] + image, scalars: Array(scalars[(n * count)..<((n + 1) * count)]))
-            let imagePlan = PoolFastPlan(try Pool2DGeometry(inputShape: alone.shape, options: options, function: "test"), options: options)
+            let imagePlan = PoolFastPlan(try Pool2DGeometry(inputShape: alone.shape, options: options, elementBytes: 4, function: "test"), options: options)
             #expect(!imagePlan.streams(Float.self))
             let (expected, _) = try pool2dForward(alone, options: options)
             #expect(sameBits(try y.slice(n), try expected.slice(0)))
@@ -273,7 +273,7 @@ struct FastPoolCase: CustomTestStringConvertible, Sendable {
             for i in stride(from: 3, to: scalars.count, by: 7) { scalars[i] = .nan }
             x = try Tensor(shape: x.shape, scalars: scalars)
         }
-        let geometry = try Pool2DGeometry(inputShape: inputShape, options: options, function: "test")
+        let geometry = try Pool2DGeometry(inputShape: inputShape, options: options, elementBytes: 4, function: "test")
         let dy = try rng.randn(geometry.outputShape(options.layout))
         return (x.map { T($0) }, dy.map { T($0) })
     }

@@ -53,7 +53,7 @@ struct ConvCase: CustomStringConvertible, Sendable {
                 hasBias: rng.bool(), options: options)
             if (try? Conv2DGeometry(
                 inputShape: candidate.inputShape, weightShape: candidate.weightShape, biasShape: nil,
-                options: options, function: "test")) != nil {
+                options: options, elementBytes: 4, function: "test")) != nil {
                 cases.append(candidate)
             }
         }
@@ -94,7 +94,7 @@ struct PoolCase: CustomStringConvertible, Sendable {
                 returnIndices: mode == .max && rng.bool(), maxTies: rng.pick(MaxTiePolicy.allCases),
                 layout: layout)
             let candidate = PoolCase(inputShape: layout == .nhwc ? [n, h, w, c] : [n, c, h, w], options: options)
-            if (try? Pool2DGeometry(inputShape: candidate.inputShape, options: options, function: "test")) != nil {
+            if (try? Pool2DGeometry(inputShape: candidate.inputShape, options: options, elementBytes: 4, function: "test")) != nil {
                 cases.append(candidate)
             }
         }

@@ -34,13 +34,13 @@ import Testing
     @Test func planAppliesToFirstLayersOnly() throws {
         let g = try Conv2DGeometry(
             inputShape: [2, 8, 8, 3], weightShape: [3, 3, 3, 16], biasShape: nil, options: Conv2DOptions(padding: 1),
-            function: "test")
+            elementBytes: 4, function: "test")
         let grouped = try Conv2DGeometry(
             inputShape: [2, 8, 8, 4], weightShape: [3, 3, 2, 16], biasShape: nil, options: Conv2DOptions(groups: 2),
-            function: "test")
+            elementBytes: 4, function: "test")
         let wide = try Conv2DGeometry(
             inputShape: [2, 8, 8, 5], weightShape: [3, 3, 5, 16], biasShape: nil, options: Conv2DOptions(),
-            function: "test")
+            elementBytes: 4, function: "test")
         // The direct kernels exist on every instruction set: the plan depends on the shape only.
         for isa in KernelISA.supported {
             let policy = KernelPolicy(isa: isa)

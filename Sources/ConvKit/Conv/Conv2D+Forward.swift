@@ -15,7 +15,7 @@ public func conv2dForward<T: ConvKitFloat>(
 ) throws -> (output: Tensor<T>, cache: Conv2DCache<T>) {
     let geometry = try Conv2DGeometry(
         inputShape: input.shape, weightShape: weight.shape, biasShape: bias?.shape, options: options,
-        function: "conv2dForward")
+        elementBytes: MemoryLayout<T>.stride, function: "conv2dForward")
     let layout = options.layout
     let x = layout.activationToNHWC(input)
     let w = layout.weightToRSCK(weight)

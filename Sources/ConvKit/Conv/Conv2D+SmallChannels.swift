@@ -41,7 +41,10 @@ struct SmallChannelPlan {
         let (c, sw) = (g.inputChannels, g.stride.width)
         paddedRows = (g.outputHeight - 1) * g.stride.height + (g.kernelHeight - 1) * g.dilation.height + 1
         paddedColumns = (g.outputWidth - 1) * sw + (g.kernelWidth - 1) * g.dilation.width + 1
-        line = (paddedColumns + sw - 1) / sw
+        // A row holds `sw` phases of `line` columns: a stride wider than the row would pad it
+        // to the stride's width, so such (single-column) outputs take the general path.
+        guard sw <= paddedColumns else { return nil }
+        line = Checked.ceilingDivision(paddedColumns, sw)
         rowPitch = c * sw * line
         var offsets = [Int]()
         offsets.reserveCapacity(g.kernelHeight * g.kernelWidth * c)

@@ -1,10 +1,11 @@
 extension Conv2DGeometry {
     /// Checks a convolution's tensors and options and resolves its sizes.
     ///
-    /// `function` names the public entry point in error messages.
+    /// `function` names the public entry point in error messages; `elementBytes` is the size
+    /// of one element, for the memory limit.
     init(
         inputShape: [Int], weightShape: [Int], biasShape: [Int]?, options: Conv2DOptions,
-        function: String
+        elementBytes: Int, function: String
     ) throws {
         let layout = options.layout
         let shapes = "(input \(shapeString(inputShape)), weight \(shapeString(weightShape)))"
@@ -54,15 +55,15 @@ extension Conv2DGeometry {
             }
         }
 
-        let effective = Size2D(
-            height: options.dilation.height * (r - 1) + 1, width: options.dilation.width * (s - 1) + 1)
+        let effective = try Size2D.effectiveWindow(
+            Size2D(height: r, width: s), dilation: options.dilation, function: function)
         let pad = try options.padding.resolved(
             inputSize: Size2D(height: h, width: w), effectiveWindow: effective, stride: options.stride,
             function: function)
         try options.paddingMode.validate(pad, height: h, width: w, function: function, shapes: shapes)
 
-        let paddedHeight = h + pad.top + pad.bottom
-        let paddedWidth = w + pad.left + pad.right
+        let paddedHeight = try Checked.sum(h, pad.top, pad.bottom, what: "padded height", in: function)
+        let paddedWidth = try Checked.sum(w, pad.left, pad.right, what: "padded width", in: function)
         guard effective.height <= paddedHeight, effective.width <= paddedWidth else {
             throw ConvKitError(
                 function,
@@ -75,6 +76,17 @@ extension Conv2DGeometry {
             outputHeight: (paddedHeight - effective.height) / options.stride.height + 1,
             outputWidth: (paddedWidth - effective.width) / options.stride.width + 1,
             padding: pad, stride: options.stride, dilation: options.dilation, groups: groups)
+        // The output and the padded copy the reference and loop-free passes make must fit.
+        let output = try Checked.product(
+            n, outputHeight, outputWidth, k, what: "output size (N·P·Q·K) \(shapes)", in: function)
+        try ResourceLimits.check(
+            elements: output, of: elementBytes, what: "the output [\(n), \(outputHeight), \(outputWidth), \(k)]",
+            in: function)
+        let padded = try Checked.product(
+            n, paddedHeight, paddedWidth, c, what: "padded input size \(shapes)", in: function)
+        try ResourceLimits.check(
+            elements: padded, of: elementBytes, what: "the padded input [\(n), \(paddedHeight), \(paddedWidth), \(c)]",
+            in: function)
     }
 
     /// The shape of the output in `layout`.
@@ -84,6 +96,17 @@ extension Conv2DGeometry {
 }
 
 extension Size2D {
+    /// `dilation · (window − 1) + 1` on both axes, checked.
+    static func effectiveWindow(_ window: Size2D, dilation: Size2D, function: String) throws -> Size2D {
+        func axis(_ size: Int, _ rate: Int, _ name: String) throws -> Int {
+            let span = try Checked.product(rate, size - 1, what: "dilated window \(name)", in: function)
+            return try Checked.sum(span, 1, what: "dilated window \(name)", in: function)
+        }
+        return Size2D(
+            height: try axis(window.height, dilation.height, "height"),
+            width: try axis(window.width, dilation.width, "width"))
+    }
+
     func validatePositive(_ name: String, function: String) throws {
         guard height >= 1, width >= 1 else {
             throw ConvKitError(function, "\(name) must be at least 1 on both axes, got \(self)")

@@ -67,12 +67,14 @@ extension Padding {
             return ResolvedPadding(top: 0, bottom: 0, left: 0, right: 0)
         case .same, .sameLower:
             // TensorFlow: output = ceil(input / stride); the total pad makes the last window fit.
-            func total(_ input: Int, _ window: Int, _ stride: Int) -> Int {
-                let output = (input + stride - 1) / stride
-                return Swift.max((output - 1) * stride + window - input, 0)
+            func total(_ input: Int, _ window: Int, _ stride: Int, _ axis: String) throws -> Int {
+                let output = Checked.ceilingDivision(input, stride)
+                let reach = try Checked.product(output - 1, stride, what: "same padding's \(axis)", in: function)
+                let end = try Checked.sum(reach, window, what: "same padding's \(axis)", in: function)
+                return Swift.max(end - input, 0)
             }
-            let height = total(inputSize.height, effectiveWindow.height, stride.height)
-            let width = total(inputSize.width, effectiveWindow.width, stride.width)
+            let height = try total(inputSize.height, effectiveWindow.height, stride.height, "height")
+            let width = try total(inputSize.width, effectiveWindow.width, stride.width, "width")
             if self == .same {
                 return ResolvedPadding(
                     top: height / 2, bottom: height - height / 2, left: width / 2, right: width - width / 2)

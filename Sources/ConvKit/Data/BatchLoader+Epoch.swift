@@ -52,7 +52,7 @@ extension BatchLoader {
             let loader = epoch.loader
             let dataset = loader.dataset
             guard position < epoch.order.count else { return nil }
-            let indices = Array(epoch.order[position ..< min(position + loader.batchSize, epoch.order.count)])
+            let indices = Array(epoch.order[position ..< position + min(loader.batchSize, epoch.order.count - position)])
             position += indices.count
             let (height, width, channels) = (dataset.height, dataset.width, dataset.channels)
             let size = height * width * channels

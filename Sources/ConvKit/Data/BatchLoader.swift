@@ -68,7 +68,7 @@ public struct BatchLoader: Sendable {
     }
 
     /// Batches per epoch: ⌈N / batchSize⌉.
-    public var batchesPerEpoch: Int { (dataset.count + batchSize - 1) / batchSize }
+    public var batchesPerEpoch: Int { Checked.ceilingDivision(dataset.count, batchSize) }
 
     /// Starts the next epoch: draws its order (when shuffling) and returns its batches.
     /// Iterating the returned value twice gives the same batches.

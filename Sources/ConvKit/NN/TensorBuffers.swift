@@ -4,9 +4,9 @@ extension Tensor where Scalar: ConvKitFloat {
     /// A tensor of `shape` whose elements `body` writes, all of them, through a pointer; the
     /// memory is not zeroed first.
     static func filled(
-        shape: [Int], _ body: (UnsafeMutablePointer<Scalar>) throws -> Void
-    ) rethrows -> Tensor {
-        let count = shape.reduce(1, *)
+        shape: [Int], function: String = "Tensor", _ body: (UnsafeMutablePointer<Scalar>) throws -> Void
+    ) throws -> Tensor {
+        let count = try validate(shape: shape, function: function)
         let scalars = try [Scalar](unsafeUninitializedCapacity: count) { buffer, initialized in
             if let base = buffer.baseAddress { try body(base) }
             initialized = count

@@ -13,7 +13,8 @@
 public func pool2dForward<T: ConvKitFloat>(
     _ input: Tensor<T>, options: Pool2DOptions
 ) throws -> (output: Tensor<T>, cache: Pool2DCache<T>) {
-    let geometry = try Pool2DGeometry(inputShape: input.shape, options: options, function: "pool2dForward")
+    let geometry = try Pool2DGeometry(
+        inputShape: input.shape, options: options, elementBytes: MemoryLayout<T>.stride, function: "pool2dForward")
     let layout = options.layout
     // An empty batch is valid input: the reference loops run over nothing and return empty tensors.
     switch geometry.batch == 0 ? .reference : options.algorithm {

@@ -1,6 +1,7 @@
 extension Pool2DGeometry {
     /// Checks a pooling layer's input and options and resolves its sizes.
-    init(inputShape: [Int], options: Pool2DOptions, function: String) throws {
+    /// `elementBytes` is the size of one element, for the memory limit.
+    init(inputShape: [Int], options: Pool2DOptions, elementBytes: Int, function: String) throws {
         let layout = options.layout
         guard inputShape.count == 4 else {
             throw ConvKitError(
@@ -27,9 +28,7 @@ extension Pool2DGeometry {
             throw ConvKitError(function, "returnIndices applies to max pooling only")
         }
 
-        let effective = Size2D(
-            height: options.dilation.height * (window.height - 1) + 1,
-            width: options.dilation.width * (window.width - 1) + 1)
+        let effective = try Size2D.effectiveWindow(window, dilation: options.dilation, function: function)
         let pad = try options.padding.resolved(
             inputSize: Size2D(height: h, width: w), effectiveWindow: effective, stride: stride,
             function: function)
@@ -46,6 +45,12 @@ extension Pool2DGeometry {
             windowHeight: window.height, windowWidth: window.width,
             outputHeight: outputHeight, outputWidth: outputWidth, padding: pad, stride: stride,
             dilation: options.dilation)
+        let output = try Checked.product(
+            n, outputHeight, outputWidth, c, what: "output size (N·P·Q·C) \(input)", in: function)
+        // Indices (Int32 or Int) may come with the output: count the larger element.
+        try ResourceLimits.check(
+            elements: output, of: Swift.max(elementBytes, MemoryLayout<Int>.stride),
+            what: "the output [\(n), \(outputHeight), \(outputWidth), \(c)]", in: function)
         try checkEveryWindowTouchesInput(function: function, context: input)
     }
 
@@ -55,27 +60,31 @@ extension Pool2DGeometry {
         input: Int, before: Int, after: Int, effectiveWindow: Int, stride: Int, ceilMode: Bool,
         axis: String, function: String, context: String
     ) throws -> Int {
-        let span = input + before + after - effectiveWindow
+        let padded = try Checked.sum(input, before, after, what: "padded \(axis)", in: function)
+        let span = padded - effectiveWindow
         guard span >= 0 else {
             throw ConvKitError(
                 function,
                 "window \(effectiveWindow) (dilation included) is larger than the padded \(axis) "
-                    + "\(input + before + after): the output would be empty \(context)")
+                    + "\(padded): the output would be empty \(context)")
         }
-        var count = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1
+        var count = (ceilMode ? Checked.ceilingDivision(span, stride) : span / stride) + 1
+        // (count − 1)·stride < span + stride, and input + before ≤ padded: neither overflows.
         if ceilMode && (count - 1) * stride >= input + before { count -= 1 }
         return count
     }
 
     /// Rejects padding so large (or dilation so sparse) that a window would hold padding only.
     private func checkEveryWindowTouchesInput(function: String, context: String) throws {
-        for p in 0..<outputHeight where inputRows(window: p).isEmpty {
+        for p in 0..<outputHeight
+        where Self.tapRange(start: p * stride.height - padding.top, window: windowHeight, rate: dilation.height, size: inputHeight).isEmpty {
             throw ConvKitError(
                 function,
                 "window \(p) along the height holds only padding (padding \(padding), window "
                     + "\(windowHeight)×\(windowWidth), dilation \(dilation)) \(context)")
         }
-        for q in 0..<outputWidth where inputColumns(window: q).isEmpty {
+        for q in 0..<outputWidth
+        where Self.tapRange(start: q * stride.width - padding.left, window: windowWidth, rate: dilation.width, size: inputWidth).isEmpty {
             throw ConvKitError(
                 function,
                 "window \(q) along the width holds only padding (padding \(padding), window "
@@ -85,14 +94,25 @@ extension Pool2DGeometry {
 
     /// The input rows window row `p` reads, in scan order (padding skipped).
     func inputRows(window p: Int) -> [Int] {
-        let start = p * stride.height - padding.top
-        return (0..<windowHeight).map { start + $0 * dilation.height }.filter { $0 >= 0 && $0 < inputHeight }
+        Self.taps(start: p * stride.height - padding.top, window: windowHeight, rate: dilation.height, size: inputHeight)
     }
 
     /// The input columns window column `q` reads, in scan order (padding skipped).
     func inputColumns(window q: Int) -> [Int] {
-        let start = q * stride.width - padding.left
-        return (0..<windowWidth).map { start + $0 * dilation.width }.filter { $0 >= 0 && $0 < inputWidth }
+        Self.taps(start: q * stride.width - padding.left, window: windowWidth, rate: dilation.width, size: inputWidth)
+    }
+
+    /// `start + t·rate` for the taps `t < window` inside `0..<size`, found by division rather
+    /// than by visiting the padding (a window may be far larger than the input).
+    static func taps(start: Int, window: Int, rate: Int, size: Int) -> [Int] {
+        tapRange(start: start, window: window, rate: rate, size: size).map { start + $0 * rate }
+    }
+
+    /// The `t` of ``taps(start:window:rate:size:)``.
+    static func tapRange(start: Int, window: Int, rate: Int, size: Int) -> Range<Int> {
+        let first = start < 0 ? Checked.ceilingDivision(-start, rate) : 0
+        let end = size > start ? Swift.min(window, Checked.ceilingDivision(size - start, rate)) : 0
+        return first < end ? first..<end : 0..<0
     }
 
     /// The number of taps of window (p, q) an average divides by: those inside the padded
@@ -101,16 +121,13 @@ extension Pool2DGeometry {
     func averageDivisor(p: Int, q: Int, options: Pool2DOptions) -> Int {
         if let divisor = options.divisorOverride { return divisor }
         guard options.countIncludePad else { return inputRows(window: p).count * inputColumns(window: q).count }
-        let rowStart = p * stride.height - padding.top
-        let columnStart = q * stride.width - padding.left
-        let rows = (0..<windowHeight).filter {
-            let row = rowStart + $0 * dilation.height
-            return row >= -padding.top && row < inputHeight + padding.bottom
-        }.count
-        let columns = (0..<windowWidth).filter {
-            let column = columnStart + $0 * dilation.width
-            return column >= -padding.left && column < inputWidth + padding.right
-        }.count
+        // Taps inside the padded extent: shift it to start at 0.
+        let rows = Self.tapRange(
+            start: p * stride.height, window: windowHeight, rate: dilation.height,
+            size: inputHeight + padding.top + padding.bottom).count
+        let columns = Self.tapRange(
+            start: q * stride.width, window: windowWidth, rate: dilation.width,
+            size: inputWidth + padding.left + padding.right).count
         return rows * columns
     }
 

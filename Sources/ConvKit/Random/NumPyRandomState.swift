@@ -239,19 +239,9 @@ public struct NumPyRandomState: Sendable {
         }
     }
 
-    /// The element count of `shape`, checking for negative axes and overflow.
+    /// The element count of `shape`, checked as ``Tensor`` checks it (negative axes, overflow,
+    /// the memory limit) before anything is drawn.
     private static func elementCount(_ shape: [Int], function: String) throws -> Int {
-        guard shape.allSatisfy({ $0 >= 0 }) else {
-            throw ConvKitError(function, "shape \(shapeString(shape)) has a negative axis")
-        }
-        var count = 1
-        for size in shape {
-            let (product, overflow) = count.multipliedReportingOverflow(by: size)
-            guard !overflow else {
-                throw ConvKitError(function, "shape \(shapeString(shape)) has too many elements")
-            }
-            count = product
-        }
-        return count
+        try Tensor<Double>.validate(shape: shape, function: function)
     }
 }

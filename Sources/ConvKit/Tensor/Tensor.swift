@@ -20,8 +20,8 @@ public struct Tensor<Scalar: Sendable>: Sendable {
 
     /// Creates a tensor from a shape and its elements in row-major order.
     ///
-    /// - Throws: ``ConvKitError`` when an axis is negative, the axes multiply past `Int.max`
-    ///   or the element count does not match.
+    /// - Throws: ``ConvKitError`` when an axis is negative, the axes multiply past `Int.max`,
+    ///   the elements exceed ``ResourceLimits/maximumBytes`` or the element count does not match.
     public init(shape: [Int], scalars: [Scalar]) throws {
         let count = try Tensor.validate(shape: shape, function: "Tensor.init")
         guard count == scalars.count else {
@@ -35,7 +35,8 @@ public struct Tensor<Scalar: Sendable>: Sendable {
 
     /// Creates a tensor of the given shape with every element equal to `value`.
     ///
-    /// - Throws: ``ConvKitError`` when an axis is negative or the axes multiply past `Int.max`.
+    /// - Throws: ``ConvKitError`` when an axis is negative, the axes multiply past `Int.max` or
+    ///   the elements exceed ``ResourceLimits/maximumBytes``.
     public init(shape: [Int], repeating value: Scalar) throws {
         let count = try Tensor.validate(shape: shape, function: "Tensor.init")
         self.shape = shape
@@ -61,8 +62,9 @@ public struct Tensor<Scalar: Sendable>: Sendable {
         self.scalars = scalars
     }
 
-    /// The element count of `shape`, checked: no axis may be negative and the product must fit
-    /// in an `Int` (an overflowing product would otherwise trap).
+    /// The element count of `shape`, checked: no axis may be negative, the product must fit
+    /// in an `Int` (an overflowing product would otherwise trap) and the elements under
+    /// ``ResourceLimits/maximumBytes``.
     @discardableResult
     static func validate(shape: [Int], function: String) throws -> Int {
         guard shape.allSatisfy({ $0 >= 0 }) else {
@@ -71,6 +73,9 @@ public struct Tensor<Scalar: Sendable>: Sendable {
         guard let count = elementCount(shape) else {
             throw ConvKitError(function, "shape \(shapeString(shape)) has more elements than Int.max")
         }
+        try ResourceLimits.check(
+            elements: count, of: MemoryLayout<Scalar>.stride, what: "a tensor of shape \(shapeString(shape))",
+            in: function)
         return count
     }
 
@@ -217,7 +222,8 @@ extension Tensor: Hashable where Scalar: Hashable {}
 extension Tensor where Scalar: Numeric {
     /// A tensor of zeros.
     ///
-    /// - Throws: ``ConvKitError`` when an axis is negative or the axes multiply past `Int.max`.
+    /// - Throws: ``ConvKitError`` when an axis is negative, the axes multiply past `Int.max` or
+    ///   the elements exceed ``ResourceLimits/maximumBytes``.
     public init(zeros shape: [Int]) throws {
         try self.init(shape: shape, repeating: 0)
     }
@@ -226,7 +232,8 @@ extension Tensor where Scalar: Numeric {
 extension Tensor where Scalar: FloatingPoint {
     /// A tensor of evenly spaced values, like `numpy.linspace(start, stop, count)` reshaped to `shape`.
     ///
-    /// - Throws: ``ConvKitError`` when an axis is negative or the axes multiply past `Int.max`.
+    /// - Throws: ``ConvKitError`` when an axis is negative, the axes multiply past `Int.max` or
+    ///   the elements exceed ``ResourceLimits/maximumBytes``.
     public init(linspace start: Scalar, _ stop: Scalar, shape: [Int]) throws {
         let count = try Tensor.validate(shape: shape, function: "Tensor.init(linspace:)")
         let step = count > 1 ? (stop - start) / Scalar(count - 1) : 0

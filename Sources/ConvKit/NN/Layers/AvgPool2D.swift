@@ -35,7 +35,7 @@ public struct AvgPool2D<Scalar: ConvKitFloat>: Layer {
     public mutating func forward(_ input: Tensor<Scalar>, training: Bool) throws -> Tensor<Scalar> {
         let n = try checkInput(input)
         let geometry = PoolGeometry(inputShape: inputShape, outputShape: outputShape, window: window, stride: stride)
-        let output = Tensor<Scalar>.filled(shape: [n] + outputShape) { y in
+        let output = try Tensor<Scalar>.filled(shape: [n] + outputShape) { y in
             input.scalars.withUnsafeBufferPointer { x in
                 avgPoolForward(y: y, x: x.baseAddress, batch: n, geometry)
             }
@@ -52,7 +52,7 @@ public struct AvgPool2D<Scalar: ConvKitFloat>: Layer {
         batch = nil
         guard needsInputGradient else { return nil }
         let geometry = PoolGeometry(inputShape: inputShape, outputShape: outputShape, window: window, stride: stride)
-        return Tensor<Scalar>.filled(shape: [n] + inputShape) { dx in
+        return try Tensor<Scalar>.filled(shape: [n] + inputShape) { dx in
             gradOutput.scalars.withUnsafeBufferPointer { dy in
                 avgPoolBackward(dx: dx, dy: dy.baseAddress, batch: n, geometry)
             }

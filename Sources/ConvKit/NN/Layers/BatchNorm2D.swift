@@ -106,7 +106,7 @@ public struct BatchNorm2D<Scalar: ConvKitFloat>: Layer {
                 rstd[ch] = Scalar(1 / (Double(runningVariance.scalars[ch]) + epsilon).squareRoot())
             }
         }
-        let output = Tensor<Scalar>.filled(shape: input.shape) { y in
+        let output = try Tensor<Scalar>.filled(shape: input.shape) { y in
             input.scalars.withUnsafeBufferPointer { x in
                 weight.scalars.withUnsafeBufferPointer { gamma in
                     bias.scalars.withUnsafeBufferPointer { beta in
@@ -141,7 +141,7 @@ public struct BatchNorm2D<Scalar: ConvKitFloat>: Layer {
         accumulateGradient(&biasGradient, Tensor(uncheckedShape: [c], scalars: dBeta))
         self.cache = nil
         guard needsInputGradient else { return nil }
-        return Tensor<Scalar>.filled(shape: gradOutput.shape) { dx in
+        return try Tensor<Scalar>.filled(shape: gradOutput.shape) { dx in
             cache.input.scalars.withUnsafeBufferPointer { x in
                 gradOutput.scalars.withUnsafeBufferPointer { dy in
                     weight.scalars.withUnsafeBufferPointer { gamma in

@@ -58,7 +58,7 @@ public struct Conv2D<Scalar: ConvKitFloat>: WeightAndBiasLayer {
         let weightShape = [kernel.height, kernel.width, inputShape[2], filters]
         let geometry = try Conv2DGeometry(
             inputShape: [1] + inputShape, weightShape: weightShape, biasShape: bias ? [filters] : nil,
-            options: options, function: function)
+            options: options, elementBytes: MemoryLayout<Scalar>.stride, function: function)
         self.filters = filters
         self.kernel = kernel
         self.stride = stride

@@ -53,7 +53,7 @@ public struct Dense<Scalar: ConvKitFloat>: WeightAndBiasLayer {
     public mutating func forward(_ input: Tensor<Scalar>, training: Bool) throws -> Tensor<Scalar> {
         let n = try checkInput(input)
         let (d, k) = (inputShape[0], units)
-        let output = Tensor<Scalar>.filled(shape: [n, k]) { y in
+        let output = try Tensor<Scalar>.filled(shape: [n, k]) { y in
             input.scalars.withUnsafeBufferPointer { x in
                 weight.scalars.withUnsafeBufferPointer { w in
                     bias.scalars.withUnsafeBufferPointer { b in
@@ -76,7 +76,7 @@ public struct Dense<Scalar: ConvKitFloat>: WeightAndBiasLayer {
         let (d, k) = (inputShape[0], units)
         let threads = ConvKitRuntime.threads
         var dx: Tensor<Scalar>?
-        gradOutput.scalars.withUnsafeBufferPointer { dyBuffer in
+        try gradOutput.scalars.withUnsafeBufferPointer { dyBuffer in
             guard let dy = dyBuffer.baseAddress else { return }
             input.scalars.withUnsafeBufferPointer { xBuffer in
                 guard let x = xBuffer.baseAddress else { return }
@@ -103,7 +103,7 @@ public struct Dense<Scalar: ConvKitFloat>: WeightAndBiasLayer {
             }
             guard needsInputGradient else { return }
             // and: dx[n, d] += Σ_k dy[n, k] · weight[d, k], i.e. dx = dy · weightᵀ
-            dx = Tensor<Scalar>.filled(shape: [n, d]) { dxPointer in
+            dx = try Tensor<Scalar>.filled(shape: [n, d]) { dxPointer in
                 weight.scalars.withUnsafeBufferPointer { w in
                     guard let w = w.baseAddress else { return }
                     matrixMultiply(

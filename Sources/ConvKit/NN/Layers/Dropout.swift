@@ -51,11 +51,11 @@ public struct Dropout<Scalar: ConvKitFloat>: Layer {
         var rng = NumPyRandomState(seed: dropoutSeed(seed, draw: draws))
         draws += 1
         let (rate, scale) = (rate, Scalar(1 / (1 - rate)))
-        let newMask = Tensor<Scalar>.filled(shape: input.shape) { m in
+        let newMask = try Tensor<Scalar>.filled(shape: input.shape) { m in
             for i in 0..<input.count { m[i] = rng.nextDouble() >= rate ? scale : 0 }
         }
         mask = newMask
-        return Tensor<Scalar>.filled(shape: input.shape) { y in
+        return try Tensor<Scalar>.filled(shape: input.shape) { y in
             input.scalars.withUnsafeBufferPointer { x in
                 newMask.scalars.withUnsafeBufferPointer { m in
                     dropoutApply(y: y, x: x.baseAddress, mask: m.baseAddress, count: x.count)
@@ -76,7 +76,7 @@ public struct Dropout<Scalar: ConvKitFloat>: Layer {
         guard let mask else { return gradOutput }
         // in the forward pass this was: y[i] = x[i] · mask[i]
         // so now we have: dx[i] = dy[i] · mask[i]
-        return Tensor<Scalar>.filled(shape: gradOutput.shape) { dx in
+        return try Tensor<Scalar>.filled(shape: gradOutput.shape) { dx in
             gradOutput.scalars.withUnsafeBufferPointer { dy in
                 mask.scalars.withUnsafeBufferPointer { m in
                     dropoutApply(y: dx, x: dy.baseAddress, mask: m.baseAddress, count: dy.count)

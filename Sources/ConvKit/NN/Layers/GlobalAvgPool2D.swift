@@ -29,7 +29,7 @@ public struct GlobalAvgPool2D<Scalar: ConvKitFloat>: Layer {
     public mutating func forward(_ input: Tensor<Scalar>, training: Bool) throws -> Tensor<Scalar> {
         let n = try checkInput(input)
         let (pixels, c) = (inputShape[0] * inputShape[1], inputShape[2])
-        let output = Tensor<Scalar>.filled(shape: [n, c]) { y in
+        let output = try Tensor<Scalar>.filled(shape: [n, c]) { y in
             input.scalars.withUnsafeBufferPointer { x in
                 globalAvgPoolForward(y: y, x: x.baseAddress, batch: n, pixels: pixels, channels: c)
             }
@@ -46,7 +46,7 @@ public struct GlobalAvgPool2D<Scalar: ConvKitFloat>: Layer {
         batch = nil
         guard needsInputGradient else { return nil }
         let (pixels, c) = (inputShape[0] * inputShape[1], inputShape[2])
-        return Tensor<Scalar>.filled(shape: [n] + inputShape) { dx in
+        return try Tensor<Scalar>.filled(shape: [n] + inputShape) { dx in
             gradOutput.scalars.withUnsafeBufferPointer { dy in
                 globalAvgPoolBackward(dx: dx, dy: dy.baseAddress, batch: n, pixels: pixels, channels: c)
             }

@@ -29,7 +29,7 @@ public struct LeakyReLU<Scalar: ConvKitFloat>: Layer {
     public mutating func forward(_ input: Tensor<Scalar>, training: Bool) throws -> Tensor<Scalar> {
         _ = try checkInput(input)
         let alpha = Scalar(self.alpha)
-        let output = Tensor<Scalar>.filled(shape: input.shape) { y in
+        let output = try Tensor<Scalar>.filled(shape: input.shape) { y in
             input.scalars.withUnsafeBufferPointer { x in
                 leakyReLUForward(y: y, x: x.baseAddress, alpha: alpha, count: x.count)
             }
@@ -46,7 +46,7 @@ public struct LeakyReLU<Scalar: ConvKitFloat>: Layer {
         cachedInput = nil
         guard needsInputGradient else { return nil }
         let alpha = Scalar(self.alpha)
-        return Tensor<Scalar>.filled(shape: input.shape) { dx in
+        return try Tensor<Scalar>.filled(shape: input.shape) { dx in
             input.scalars.withUnsafeBufferPointer { x in
                 gradOutput.scalars.withUnsafeBufferPointer { dy in
                     leakyReLUBackward(dx: dx, x: x.baseAddress, dy: dy.baseAddress, alpha: alpha, count: x.count)

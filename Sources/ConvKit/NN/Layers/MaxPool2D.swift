@@ -36,7 +36,7 @@ public struct MaxPool2D<Scalar: ConvKitFloat>: Layer {
     public mutating func forward(_ input: Tensor<Scalar>, training: Bool) throws -> Tensor<Scalar> {
         let n = try checkInput(input)
         let geometry = PoolGeometry(inputShape: inputShape, outputShape: outputShape, window: window, stride: stride)
-        let output = Tensor<Scalar>.filled(shape: [n] + outputShape) { y in
+        let output = try Tensor<Scalar>.filled(shape: [n] + outputShape) { y in
             input.scalars.withUnsafeBufferPointer { x in
                 maxPoolForward(y: y, x: x.baseAddress, batch: n, geometry)
             }
@@ -54,7 +54,7 @@ public struct MaxPool2D<Scalar: ConvKitFloat>: Layer {
         cache = nil
         guard needsInputGradient else { return nil }
         let geometry = PoolGeometry(inputShape: inputShape, outputShape: outputShape, window: window, stride: stride)
-        return Tensor<Scalar>.filled(shape: [n] + inputShape) { dx in
+        return try Tensor<Scalar>.filled(shape: [n] + inputShape) { dx in
             input.scalars.withUnsafeBufferPointer { x in
                 output.scalars.withUnsafeBufferPointer { y in
                     gradOutput.scalars.withUnsafeBufferPointer { dy in

@@ -21,7 +21,7 @@ public struct ReLU<Scalar: ConvKitFloat>: Layer {
     /// The forward pass (see ``Layer/forward(_:training:)``).
     public mutating func forward(_ input: Tensor<Scalar>, training: Bool) throws -> Tensor<Scalar> {
         _ = try checkInput(input)
-        let output = Tensor<Scalar>.filled(shape: input.shape) { y in
+        let output = try Tensor<Scalar>.filled(shape: input.shape) { y in
             input.scalars.withUnsafeBufferPointer { x in
                 reluForward(y: y, x: x.baseAddress, count: x.count)
             }
@@ -37,7 +37,7 @@ public struct ReLU<Scalar: ConvKitFloat>: Layer {
         try checkGradOutput(gradOutput, batch: output.shape[0])
         cachedOutput = nil
         guard needsInputGradient else { return nil }
-        return Tensor<Scalar>.filled(shape: output.shape) { dx in
+        return try Tensor<Scalar>.filled(shape: output.shape) { dx in
             output.scalars.withUnsafeBufferPointer { y in
                 gradOutput.scalars.withUnsafeBufferPointer { dy in
                     reluBackward(dx: dx, y: y.baseAddress, dy: dy.baseAddress, count: y.count)

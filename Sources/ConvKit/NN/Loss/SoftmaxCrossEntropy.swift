@@ -17,7 +17,7 @@ public enum SoftmaxCrossEntropy {
     ) throws -> (loss: Double, gradient: Tensor<T>) {
         let (n, k) = try check(logits, labels, function: "SoftmaxCrossEntropy.lossAndGradient")
         var loss = 0.0
-        let gradient = Tensor<T>.filled(shape: [n, k]) { dz in
+        let gradient = try Tensor<T>.filled(shape: [n, k]) { dz in
             logits.scalars.withUnsafeBufferPointer { z in
                 labels.withUnsafeBufferPointer { labels in
                     loss = softmaxCrossEntropyForwardBackward(
