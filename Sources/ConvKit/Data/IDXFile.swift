@@ -30,19 +30,42 @@ struct IDXFile: Equatable {
     }
 
     /// Decodes the bytes of a file (see ``read(contentsOf:rank:role:function:)``).
+    ///
+    /// A gzipped file is inflated only as far as its header says: the header comes first, then
+    /// exactly the bytes its dimensions need, so a small file cannot inflate without bound.
     static func decode(_ data: Data, rank: Int, role: String, source: String, function: String) throws -> IDXFile {
+        func failure(_ reason: String) -> ConvKitError {
+            ConvKitError(function, "\(role) file \(source): \(reason)")
+        }
+        let headerLength = 4 + 4 * rank
         var raw = data
         if Gzip.isGzip(data) {
             do {
-                raw = try Gzip.inflate(data, source: "\(role) file \(source)")
+                let head = [UInt8](try Gzip.inflatePrefix(data, count: headerLength, source: "\(role) file \(source)"))
+                let count = try header(head, rank: rank, role: role, failure: failure).count
+                try ResourceLimits.check(elements: count, of: 1, what: "\(role) file \(source)", in: function)
+                raw = try Gzip.inflate(data, source: "\(role) file \(source)", limit: headerLength + count)
             } catch let error as ConvKitError {
                 throw ConvKitError(function, error.reason)
             }
         }
         let bytes = [UInt8](raw)
-        func failure(_ reason: String) -> ConvKitError {
-            ConvKitError(function, "\(role) file \(source): \(reason)")
+        let (dimensions, count) = try header(bytes, rank: rank, role: role, failure: failure)
+        let available = bytes.count - headerLength
+        guard available >= count else {
+            throw failure(
+                "truncated: dimensions \(shapeString(dimensions)) need \(count) bytes of data but only \(available) follow the header")
         }
+        guard available == count else {
+            throw failure("\(available - count) unexpected bytes after the \(count) bytes of dimensions \(shapeString(dimensions))")
+        }
+        return IDXFile(dimensions: dimensions, bytes: Array(bytes[headerLength...]))
+    }
+
+    /// Checks the header at the start of `bytes`: the dimensions it announces and their product.
+    private static func header(
+        _ bytes: [UInt8], rank: Int, role: String, failure: (String) -> ConvKitError
+    ) throws -> (dimensions: [Int], count: Int) {
         let magic = 0x800 + rank
         guard bytes.count >= 4 else {
             throw failure("truncated: \(bytes.count) bytes, too short for the 4-byte IDX magic number")
@@ -73,14 +96,6 @@ struct IDXFile: Equatable {
         guard let count = Tensor<UInt8>.elementCount(dimensions) else {
             throw failure("dimensions \(shapeString(dimensions)) are too large")
         }
-        let available = bytes.count - headerLength
-        guard available >= count else {
-            throw failure(
-                "truncated: dimensions \(shapeString(dimensions)) need \(count) bytes of data but only \(available) follow the header")
-        }
-        guard available == count else {
-            throw failure("\(available - count) unexpected bytes after the \(count) bytes of dimensions \(shapeString(dimensions))")
-        }
-        return IDXFile(dimensions: dimensions, bytes: Array(bytes[headerLength...]))
+        return (dimensions, count)
     }
 }

@@ -39,6 +39,16 @@ public enum Gzip {
         return try run(data, format: .gzip, source: source, limit: limit, allowTrailing: false, function: "Gzip.inflate")
     }
 
+    /// The first `count` bytes of a gzip file's content (fewer when it is shorter), without
+    /// decompressing the rest: enough to read a header and bound the whole before inflating it.
+    ///
+    /// - Throws: ``ConvKitError`` for data that is not gzip or is corrupt within those bytes.
+    public static func inflatePrefix(_ data: Data, count: Int, source: String = "data") throws -> Data {
+        guard isGzip(data) else { return try inflate(data, source: source) }
+        return try run(data, format: .gzip, source: source, limit: count, allowTrailing: false, prefixOnly: true,
+                       function: "Gzip.inflatePrefix")
+    }
+
     /// Decompresses a zlib stream (RFC 1950), as found in a PNG's `IDAT` chunks.
     ///
     /// - Parameters:
@@ -91,10 +101,14 @@ public enum Gzip {
 
     /// Inflates `data`, reporting errors as `function`.
     ///
-    /// - Parameter allowTrailing: ignore bytes after the end of a zlib stream (PNG readers
-    ///   do); gzip data may only be followed by further members or zero padding.
+    /// - Parameters:
+    ///   - allowTrailing: ignore bytes after the end of a zlib stream (PNG readers do); gzip
+    ///     data may only be followed by further members or zero padding.
+    ///   - prefixOnly: stop after the first `limit` bytes and return them (fewer when the
+    ///     data is shorter) instead of failing at the limit.
     static func run(
-        _ data: Data, format: Format, source: String, limit: Int, allowTrailing: Bool, function: String
+        _ data: Data, format: Format, source: String, limit: Int, allowTrailing: Bool, prefixOnly: Bool = false,
+        function: String
     ) throws -> Data {
         func failure(_ reason: String) -> ConvKitError {
             ConvKitError(function, "\(source): \(reason)")
@@ -110,7 +124,8 @@ public enum Gzip {
 
         // One byte beyond the limit is enough to tell that the limit is exceeded.
         let ceiling = limit == Int.max ? limit : limit + 1
-        var output = [UInt8](repeating: 0, count: min(ceiling, max(1 << 16, min(data.count, 1 << 26) * 4)))
+        // Data grows in place and is truncated in place at the end: no second copy of the output.
+        var output = Data(count: min(ceiling, max(1 << 16, min(data.count, 1 << 26) * 4)))
         var produced = 0
         var consumed = 0
         let input = [UInt8](data)
@@ -125,15 +140,15 @@ public enum Gzip {
                             "the \(format.name) data decompresses to more than the limit of \(limit) bytes "
                                 + "(\(data.count) compressed bytes): refusing a possible decompression bomb")
                     }
-                    output += [UInt8](repeating: 0, count: min(ceiling - output.count, max(output.count, 1 << 16)))
+                    output.count += min(ceiling - output.count, max(output.count, 1 << 16))
                 }
                 let pieceIn = min(input.count - consumed, maximumPiece)
                 stream.next_in = UnsafeMutablePointer(mutating: inputBase + consumed)
                 stream.avail_in = uInt(pieceIn)
                 var status: Int32 = Z_OK
                 let room = min(output.count - produced, maximumPiece)
-                output.withUnsafeMutableBufferPointer { outputBuffer in
-                    guard let outputBase = outputBuffer.baseAddress else { return }
+                output.withUnsafeMutableBytes { outputBuffer in
+                    guard let outputBase = outputBuffer.bindMemory(to: UInt8.self).baseAddress else { return }
                     stream.next_out = outputBase + produced
                     stream.avail_out = uInt(room)
                     status = CConvKitZlib.inflate(&stream, Z_NO_FLUSH)
@@ -141,6 +156,10 @@ public enum Gzip {
                 consumed += pieceIn - Int(stream.avail_in)
                 let madeProgress = Int(stream.avail_out) < room || Int(stream.avail_in) < pieceIn
                 produced += room - Int(stream.avail_out)
+                if prefixOnly && produced >= limit {
+                    produced = limit
+                    return
+                }
                 switch status {
                 case Z_STREAM_END:
                     // The last piece may fill the buffer's extra byte exactly.
@@ -182,7 +201,8 @@ public enum Gzip {
             }
         }
         // The loop above only ends by throwing or at the end of the (last) stream.
-        return Data(output[..<produced])
+        output.count = produced
+        return output
     }
 
     /// Deflates `data` into the given container.

@@ -188,7 +188,6 @@ extension PNGImage {
         /// Unfilters every pass and converts its samples into the output pixels.
         func decode(_ filtered: [UInt8], header: PNGHeader) throws(PNGFormatError) -> PNGImage {
             var pixels = [UInt8](repeating: 0, count: header.width * header.height * channels)
-            var data = filtered
             var start = 0
             let bpp = header.filterBytesPerPixel
             let samples = header.colorType.samplesPerPixel
@@ -197,20 +196,33 @@ extension PNGImage {
             var pixelSamples = [Int](repeating: 0, count: samples)
             for pass in header.passes {
                 let rowBytes = header.rowByteCount(width: pass.width)
+                // Each row is unfiltered in its own copy (a slice copies only its range on write),
+                // which becomes the next row's `previous`: linear in the image size.
+                var previous: ArraySlice<UInt8>?
                 for row in 0..<pass.height {
                     let rowStart = start + row * (rowBytes + 1)
-                    guard let filter = PNGFilter(rawValue: data[rowStart]) else {
+                    guard let filter = PNGFilter(rawValue: filtered[rowStart]) else {
                         throw PNGFormatError(
-                            "row \(row) of \(header.interlaced ? "an interlaced pass" : "the image") has filter type \(data[rowStart]) (expected 0...4)")
+                            "row \(row) of \(header.interlaced ? "an interlaced pass" : "the image") has filter type \(filtered[rowStart]) (expected 0...4)")
                     }
-                    var current = data[rowStart + 1 ..< rowStart + 1 + rowBytes]
-                    let previous = row > 0 ? data[rowStart - rowBytes ..< rowStart] : nil
+                    var current = filtered[rowStart + 1 ..< rowStart + 1 + rowBytes]
                     filter.unfilter(&current, previous: previous, bytesPerPixel: bpp)
-                    data.replaceSubrange(rowStart + 1 ..< rowStart + 1 + rowBytes, with: current)
                     let y = pass.yStart + row * pass.yStep
+                    defer { previous = current }
+                    if depth == 8, header.colorType != .palette, colorKey == nil, pass.xStep == 1 {
+                        // Samples are the output bytes already: copy the row.
+                        let out = y * header.width * channels
+                        pixels.withUnsafeMutableBufferPointer { target in
+                            current.withUnsafeBufferPointer { source in
+                                guard let from = source.baseAddress, let to = target.baseAddress else { return }
+                                (to + out).update(from: from, count: rowBytes)
+                            }
+                        }
+                        continue
+                    }
                     for column in 0..<pass.width {
                         for s in 0..<samples {
-                            pixelSamples[s] = Self.sample(data, rowStart: rowStart + 1, index: column * samples + s, depth: depth)
+                            pixelSamples[s] = Self.sample(current, index: column * samples + s, depth: depth)
                         }
                         let x = pass.xStart + column * pass.xStep
                         let out = (y * header.width + x) * channels
@@ -224,7 +236,8 @@ extension PNGImage {
 
         /// The `index`-th sample of a row, of `depth` bits (big-endian, most significant bits first).
         @inline(__always)
-        static func sample(_ data: [UInt8], rowStart: Int, index: Int, depth: Int) -> Int {
+        static func sample(_ data: ArraySlice<UInt8>, index: Int, depth: Int) -> Int {
+            let rowStart = data.startIndex
             switch depth {
             case 8: return Int(data[rowStart + index])
             case 16: return Int(data[rowStart + 2 * index]) << 8 | Int(data[rowStart + 2 * index + 1])

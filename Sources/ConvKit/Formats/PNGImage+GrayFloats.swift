@@ -14,29 +14,30 @@ extension PNGImage {
     ///   exceeds ``maximumByteCount``.
     public func toGrayFloats(width outWidth: Int, height outHeight: Int, invert: Bool = false) throws -> Tensor<Float> {
         _ = try Self.byteCount(width: outWidth, height: outHeight, channels: 1, function: "PNGImage.toGrayFloats")
-        var gray = [Float](repeating: 0, count: width * height)
-        for i in 0..<(width * height) {
-            let p = i * channels
-            let value: Float
-            let alpha: Float
-            switch channels {
-            case 1: value = Float(pixels[p]); alpha = 255
-            case 2: value = Float(pixels[p]); alpha = Float(pixels[p + 1])
-            default:
-                value = 0.299 * Float(pixels[p]) + 0.587 * Float(pixels[p + 1]) + 0.114 * Float(pixels[p + 2])
-                alpha = channels == 4 ? Float(pixels[p + 3]) : 255
-            }
-            let composited = (value * alpha + 255 * (255 - alpha)) / (255 * 255)
-            gray[i] = invert ? 1 - composited : composited
-        }
         let horizontal = Self.resamplingWeights(from: width, to: outWidth)
         let vertical = Self.resamplingWeights(from: height, to: outHeight)
-        // Separable: resize the rows first, then the columns.
+        // Separable: resize each row as it is converted to gray (one row of gray values is
+        // held, not the whole image), then the columns.
+        var gray = [Float](repeating: 0, count: width)
         var rows = [Float](repeating: 0, count: height * outWidth)
         for y in 0..<height {
+            for column in 0..<width {
+                let p = (y * width + column) * channels
+                let value: Float
+                let alpha: Float
+                switch channels {
+                case 1: value = Float(pixels[p]); alpha = 255
+                case 2: value = Float(pixels[p]); alpha = Float(pixels[p + 1])
+                default:
+                    value = 0.299 * Float(pixels[p]) + 0.587 * Float(pixels[p + 1]) + 0.114 * Float(pixels[p + 2])
+                    alpha = channels == 4 ? Float(pixels[p + 3]) : 255
+                }
+                let composited = (value * alpha + 255 * (255 - alpha)) / (255 * 255)
+                gray[column] = invert ? 1 - composited : composited
+            }
             for (x, taps) in horizontal.enumerated() {
                 var sum: Float = 0
-                for tap in taps { sum += tap.weight * gray[y * width + tap.index] }
+                for tap in taps { sum += tap.weight * gray[tap.index] }
                 rows[y * outWidth + x] = sum
             }
         }

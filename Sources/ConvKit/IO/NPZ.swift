@@ -46,10 +46,24 @@ public enum NPZ {
             guard arrays[key] == nil else {
                 throw ConvKitError(function, "\(source): member '\(name)' appears twice")
             }
+            // The directory announces each member's size: check it against the memory limit, then
+            // hold the member to it while inflating, so a lying archive cannot inflate without bound.
+            let announced = Int(clamping: entry.uncompressedSize)
+            try ResourceLimits.check(elements: announced, of: 1, what: "\(source) member '\(name)'", in: function)
             var bytes = Data()
+            bytes.reserveCapacity(announced)
             let checksum: CRC32
             do {
-                checksum = try archive.extract(entry, skipCRC32: false) { bytes.append($0) }
+                checksum = try archive.extract(entry, skipCRC32: false) { piece in
+                    guard bytes.count + piece.count <= announced else {
+                        throw ConvKitError(
+                            function,
+                            "\(source): member '\(name)' inflates to more than the \(announced) bytes the archive announces")
+                    }
+                    bytes.append(piece)
+                }
+            } catch let error as ConvKitError {
+                throw error
             } catch {
                 throw ConvKitError(
                     function,
