@@ -117,8 +117,8 @@ template <> struct Entry<float> {
         ck_sgemm_indirect(isa, m, n, taps, ch, rows, b, bias, c, ro, acc);
     }
     static void weight_gradient(int isa, long m, long base, long n, long depth, long taps, long ch,
-                                const float *const *rows, const float *b, long ldb, float *c, const long *ro, int acc) {
-        ck_sgemm_weight_gradient(isa, m, base, n, depth, taps, ch, rows, b, ldb, c, ro, acc);
+                                const float *const *rows, const float *b, float *c, const long *ro, int acc) {
+        ck_sgemm_weight_gradient(isa, m, base, n, depth, taps, ch, rows, b, c, ro, acc);
     }
     static void few_columns(int isa, long m, long n, long taps, long ch, const float *const *rows,
                             const float *const *b, long bcs, float *c, const long *ro) {
@@ -138,8 +138,8 @@ template <> struct Entry<double> {
         ck_dgemm_indirect(isa, m, n, taps, ch, rows, b, bias, c, ro, acc);
     }
     static void weight_gradient(int isa, long m, long base, long n, long depth, long taps, long ch,
-                                const double *const *rows, const double *b, long ldb, double *c, const long *ro, int acc) {
-        ck_dgemm_weight_gradient(isa, m, base, n, depth, taps, ch, rows, b, ldb, c, ro, acc);
+                                const double *const *rows, const double *b, double *c, const long *ro, int acc) {
+        ck_dgemm_weight_gradient(isa, m, base, n, depth, taps, ch, rows, b, c, ro, acc);
     }
     static void few_columns(int isa, long m, long n, long taps, long ch, const double *const *rows,
                             const double *const *b, long bcs, double *c, const long *ro) {
@@ -290,6 +290,9 @@ template <typename T> void test_weight_gradient(int isa, Report &report) {
                 r = k == pixels ? zeros.data() : pool.data() + 1 + k * channels;
             }
             const T *b = dy.data() + 1;
+            // The kernel reads dy packed in panels of nr columns, zero past n.
+            std::vector<T> packed((n + nr - 1) / nr * nr * depth, sentinel<T>());
+            ck_pack_panels(b, sizeof(T), ldb, depth, n, nr, packed.data());
             OutputBlock<T> c(m, n, random);
             for (int accumulate = 0; accumulate < 2; accumulate++) {
                 std::string where = describe("m %ld, row base %ld, n %ld, depth %ld, taps %ld, channels %ld, accumulate %d, tile %ldx%ld",
@@ -307,7 +310,7 @@ template <typename T> void test_weight_gradient(int isa, Report &report) {
                     want[i * n + j] = stored<T>(accumulate, c.initial[i * n + j], sum);
                 }
                 c.prepare(accumulate);
-                Entry<T>::weight_gradient(isa, m, row_base, n, depth, taps, channels, rows.data(), b, ldb,
+                Entry<T>::weight_gradient(isa, m, row_base, n, depth, taps, channels, rows.data(), packed.data(),
                                           c.data.data(), c.row_offsets.data(), accumulate);
                 report.cases++;
                 c.verify(report, exact, want, scale, where);

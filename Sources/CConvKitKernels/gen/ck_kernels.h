@@ -6,11 +6,11 @@
 
 void ck_f32_gemm_packed_4x8__generic(long m, long n, long kc, const float *a, const float *b, float *c, const long *row_offsets, int accumulate);
 void ck_f32_gemm_indirect_4x8__generic(long m, long n, long taps, long channels, const float *const *rows, const float *b, const float *bias, float *c, const long *row_offsets, int accumulate);
-void ck_f32_weight_gradient_4x8__generic(long m, long row_base, long n, long depth, long taps, long channels, const float *const *rows, const float *b, long ldb, float *c, const long *row_offsets, int accumulate);
+void ck_f32_weight_gradient_4x8__generic(long m, long row_base, long n, long depth, long taps, long channels, const float *const *rows, const float *b, float *c, const long *row_offsets, int accumulate);
 void ck_f32_few_columns_2x16__generic(long m, long n, long taps, long channels, const float *const *rows, const float *const *b, long b_column_stride, float *c, const long *row_offsets);
 void ck_f64_gemm_packed_4x8__generic(long m, long n, long kc, const double *a, const double *b, double *c, const long *row_offsets, int accumulate);
 void ck_f64_gemm_indirect_4x8__generic(long m, long n, long taps, long channels, const double *const *rows, const double *b, const double *bias, double *c, const long *row_offsets, int accumulate);
-void ck_f64_weight_gradient_4x8__generic(long m, long row_base, long n, long depth, long taps, long channels, const double *const *rows, const double *b, long ldb, double *c, const long *row_offsets, int accumulate);
+void ck_f64_weight_gradient_4x8__generic(long m, long row_base, long n, long depth, long taps, long channels, const double *const *rows, const double *b, double *c, const long *row_offsets, int accumulate);
 void ck_f64_few_columns_2x8__generic(long m, long n, long taps, long channels, const double *const *rows, const double *const *b, long b_column_stride, double *c, const long *row_offsets);
 float ck_f32_peak_8x4__generic(long iterations);
 void ck_f32_small_forward__generic(long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw, const float *bias, float *y, long ldy);
@@ -27,7 +27,7 @@ void ck_f32_gemm_packed_6x16__avx2(long m, long n, long kc, const float *a, cons
 void ck_f32_gemm_indirect_6x16__avx2(long m, long n, long taps, long channels, const float *const *rows, const float *b, const float *bias, float *c, const long *row_offsets, int accumulate);
 #endif
 #if defined(__x86_64__)
-void ck_f32_weight_gradient_6x16__avx2(long m, long row_base, long n, long depth, long taps, long channels, const float *const *rows, const float *b, long ldb, float *c, const long *row_offsets, int accumulate);
+void ck_f32_weight_gradient_6x16__avx2(long m, long row_base, long n, long depth, long taps, long channels, const float *const *rows, const float *b, float *c, const long *row_offsets, int accumulate);
 #endif
 #if defined(__x86_64__)
 void ck_f32_few_columns_2x16__avx2(long m, long n, long taps, long channels, const float *const *rows, const float *const *b, long b_column_stride, float *c, const long *row_offsets);
@@ -39,7 +39,7 @@ void ck_f64_gemm_packed_6x8__avx2(long m, long n, long kc, const double *a, cons
 void ck_f64_gemm_indirect_6x8__avx2(long m, long n, long taps, long channels, const double *const *rows, const double *b, const double *bias, double *c, const long *row_offsets, int accumulate);
 #endif
 #if defined(__x86_64__)
-void ck_f64_weight_gradient_6x8__avx2(long m, long row_base, long n, long depth, long taps, long channels, const double *const *rows, const double *b, long ldb, double *c, const long *row_offsets, int accumulate);
+void ck_f64_weight_gradient_6x8__avx2(long m, long row_base, long n, long depth, long taps, long channels, const double *const *rows, const double *b, double *c, const long *row_offsets, int accumulate);
 #endif
 #if defined(__x86_64__)
 void ck_f64_few_columns_2x8__avx2(long m, long n, long taps, long channels, const double *const *rows, const double *const *b, long b_column_stride, double *c, const long *row_offsets);
@@ -75,7 +75,7 @@ void ck_f32_gemm_packed_8x32__avx512(long m, long n, long kc, const float *a, co
 void ck_f32_gemm_indirect_8x32__avx512(long m, long n, long taps, long channels, const float *const *rows, const float *b, const float *bias, float *c, const long *row_offsets, int accumulate);
 #endif
 #if defined(__x86_64__)
-void ck_f32_weight_gradient_8x32__avx512(long m, long row_base, long n, long depth, long taps, long channels, const float *const *rows, const float *b, long ldb, float *c, const long *row_offsets, int accumulate);
+void ck_f32_weight_gradient_6x64__avx512(long m, long row_base, long n, long depth, long taps, long channels, const float *const *rows, const float *b, float *c, const long *row_offsets, int accumulate);
 #endif
 #if defined(__x86_64__)
 void ck_f32_few_columns_2x16__avx512(long m, long n, long taps, long channels, const float *const *rows, const float *const *b, long b_column_stride, float *c, const long *row_offsets);
@@ -87,7 +87,7 @@ void ck_f64_gemm_packed_8x16__avx512(long m, long n, long kc, const double *a, c
 void ck_f64_gemm_indirect_8x16__avx512(long m, long n, long taps, long channels, const double *const *rows, const double *b, const double *bias, double *c, const long *row_offsets, int accumulate);
 #endif
 #if defined(__x86_64__)
-void ck_f64_weight_gradient_8x16__avx512(long m, long row_base, long n, long depth, long taps, long channels, const double *const *rows, const double *b, long ldb, double *c, const long *row_offsets, int accumulate);
+void ck_f64_weight_gradient_6x32__avx512(long m, long row_base, long n, long depth, long taps, long channels, const double *const *rows, const double *b, double *c, const long *row_offsets, int accumulate);
 #endif
 #if defined(__x86_64__)
 void ck_f64_few_columns_2x8__avx512(long m, long n, long taps, long channels, const double *const *rows, const double *const *b, long b_column_stride, double *c, const long *row_offsets);
@@ -124,7 +124,7 @@ typedef struct {
     long gemm_indirect_mr, gemm_indirect_nr;
     void (*gemm_indirect)(long m, long n, long taps, long channels, const float *const *rows, const float *b, const float *bias, float *c, const long *row_offsets, int accumulate);
     long weight_gradient_mr, weight_gradient_nr;
-    void (*weight_gradient)(long m, long row_base, long n, long depth, long taps, long channels, const float *const *rows, const float *b, long ldb, float *c, const long *row_offsets, int accumulate);
+    void (*weight_gradient)(long m, long row_base, long n, long depth, long taps, long channels, const float *const *rows, const float *b, float *c, const long *row_offsets, int accumulate);
     void (*few_columns)(long m, long n, long taps, long channels, const float *const *rows, const float *const *b, long b_column_stride, float *c, const long *row_offsets);
     long peak_flops_per_round;
     float (*peak)(long iterations);
@@ -146,7 +146,7 @@ typedef struct {
     long gemm_indirect_mr, gemm_indirect_nr;
     void (*gemm_indirect)(long m, long n, long taps, long channels, const double *const *rows, const double *b, const double *bias, double *c, const long *row_offsets, int accumulate);
     long weight_gradient_mr, weight_gradient_nr;
-    void (*weight_gradient)(long m, long row_base, long n, long depth, long taps, long channels, const double *const *rows, const double *b, long ldb, double *c, const long *row_offsets, int accumulate);
+    void (*weight_gradient)(long m, long row_base, long n, long depth, long taps, long channels, const double *const *rows, const double *b, double *c, const long *row_offsets, int accumulate);
     void (*few_columns)(long m, long n, long taps, long channels, const double *const *rows, const double *const *b, long b_column_stride, double *c, const long *row_offsets);
 } ck_f64_kernels;
 /// Indexed by ck_isa; on other CPUs than x86-64 every entry holds the portable kernels.

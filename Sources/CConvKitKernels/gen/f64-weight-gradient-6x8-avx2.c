@@ -6,93 +6,292 @@
 #include "../vec/ck_vec_avx2.h"
 
 // Weight gradient dW[(tap, c), k] (+)= Σ_p x[p, tap, c] · dy[p, k] (CConvKitKernels.h,
-// ck_sgemm_weight_gradient), on an 6 × 8 tile: 6 (tap, channel) rows × 2 vectors of 4
-// output channels. The input is read through per-pixel tap pointers and dy in place. Each
-// element is a chain of FMAs over the pixels from zero, then added to dW: the same operations
-// in the same order on every instruction set.
-// Stores row i of an MR × NR tile (NV vectors) into the nr ≤ NR columns at `row`:
-// row[j] = (accumulate ? row[j] : 0) + acc[j], the same additions on every instruction set.
-CKV_INLINE void ck_store_row(double *row, const ckv_avx2_f64 *acc, long nr, int accumulate) {
-    for (int v = 0; v < 2; v++) {
-        long lanes = nr - v * 4;
-        if (lanes <= 0) break;
-        ckv_avx2_f64 sum = acc[v];
-        if (accumulate) sum = ckv_avx2_f64_add(ckv_avx2_f64_load_tail(row + v * 4, lanes), sum);
-        ckv_avx2_f64_store_tail(row + v * 4, sum, lanes);
+// ck_sgemm_weight_gradient), on tiles of up to 6 (tap, channel) rows × 2 vectors of 4 output
+// channels. The input is read through per-pixel tap pointers, dy from panels of 8 columns
+// packed by ck_pack_panels (zero past n), so every load of dy is a whole vector on a whole line.
+// Each element is a chain of FMAs over the pixels from zero, then added to dW: the same
+// operations in the same order on every instruction set, whatever the tile.
+
+// Tile mr × nv: mr consecutive channels of one tap (one pointer a pixel) × nv vectors, for
+// nr ≤ nv · 4 columns; a function of its own, so that each gets its own register allocation.
+CKV_TARGET __attribute__((noinline)) static void ck_tile_1x1(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx2_f64 acc[1][1];
+    CK_UNROLL for (int i = 0; i < 1; i++) CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx2_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx2_f64 bv[1];
+        CK_UNROLL for (int v = 0; v < 1; v++) bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+        CK_UNROLL for (int i = 0; i < 1; i++) {
+            ckv_avx2_f64 ai = ckv_avx2_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx2_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 1; i++) CK_UNROLL for (int v = 0; v < 1; v++) {
+        double *out = c + row_offsets[i] + v * 4;
+        ckv_avx2_f64 sum = accumulate ? ckv_avx2_f64_add(ckv_avx2_f64_load_tail(out, nr - v * 4), acc[i][v]) : acc[i][v];
+        ckv_avx2_f64_store_tail(out, sum, nr - v * 4);
     }
 }
 
-// One tile over `depth` pixels, into `out`. `full` (a constant at each call) says all NR columns
-// exist, so the loads of dy need no tail; `one_tap` says the rows are consecutive channels of one
-// tap, read through one pointer a pixel. The sums stay in locals: a store through `out` might
-// alias the operands, so the compiler would keep it in memory.
-CKV_INLINE void ck_tile(long depth, long taps, const long *tap, const long *channel, int one_tap,
-                        const double *const *rows, const double *b, long ldb, long nr, int full, ckv_avx2_f64 out[][2]) {
-    ckv_avx2_f64 acc[6][2];
-    CK_UNROLL for (int i = 0; i < 6; i++) CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx2_f64_zero();
+CKV_TARGET __attribute__((noinline)) static void ck_tile_1x2(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx2_f64 acc[1][2];
+    CK_UNROLL for (int i = 0; i < 1; i++) CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx2_f64_zero();
     for (long p = 0; p < depth; p++) {
-        const double *bp = b + p * ldb;
+        const double *a = rows[p * taps + tap] + channel;
         ckv_avx2_f64 bv[2];
-        CK_UNROLL for (int v = 0; v < 2; v++)
-            bv[v] = full ? ckv_avx2_f64_load(bp + v * 4) : ckv_avx2_f64_load_tail(bp + v * 4, nr - v * 4);
-        const double *const *pixel = rows + p * taps;
-        const double *a = pixel[tap[0]] + channel[0];
-        CK_UNROLL for (int i = 0; i < 6; i++) {
-            ckv_avx2_f64 ai = ckv_avx2_f64_set1(one_tap ? a[i] : pixel[tap[i]][channel[i]]);
+        CK_UNROLL for (int v = 0; v < 2; v++) bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+        CK_UNROLL for (int i = 0; i < 1; i++) {
+            ckv_avx2_f64 ai = ckv_avx2_f64_set1(a[i]);
             CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx2_f64_fma(ai, bv[v], acc[i][v]);
         }
     }
-    CK_UNROLL for (int i = 0; i < 6; i++) CK_UNROLL for (int v = 0; v < 2; v++) out[i][v] = acc[i][v];
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 1; i++) CK_UNROLL for (int v = 0; v < 2; v++) {
+        double *out = c + row_offsets[i] + v * 4;
+        ckv_avx2_f64 sum = accumulate ? ckv_avx2_f64_add(ckv_avx2_f64_load_tail(out, nr - v * 4), acc[i][v]) : acc[i][v];
+        ckv_avx2_f64_store_tail(out, sum, nr - v * 4);
+    }
 }
 
-// The four variants of a tile as functions of their own, so that each gets its own register
-// allocation (inlined together, AVX2 spilled two accumulators inside the pixel loop).
-CKV_TARGET __attribute__((noinline)) static void ck_tile_one_tap_full(long depth, long taps, const long *tap,
-        const long *channel, const double *const *rows, const double *b, long ldb, long nr, ckv_avx2_f64 acc[][2]) {
-    ck_tile(depth, taps, tap, channel, 1, rows, b, ldb, nr, 1, acc);
+CKV_TARGET __attribute__((noinline)) static void ck_tile_2x1(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx2_f64 acc[2][1];
+    CK_UNROLL for (int i = 0; i < 2; i++) CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx2_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx2_f64 bv[1];
+        CK_UNROLL for (int v = 0; v < 1; v++) bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+        CK_UNROLL for (int i = 0; i < 2; i++) {
+            ckv_avx2_f64 ai = ckv_avx2_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx2_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 2; i++) CK_UNROLL for (int v = 0; v < 1; v++) {
+        double *out = c + row_offsets[i] + v * 4;
+        ckv_avx2_f64 sum = accumulate ? ckv_avx2_f64_add(ckv_avx2_f64_load_tail(out, nr - v * 4), acc[i][v]) : acc[i][v];
+        ckv_avx2_f64_store_tail(out, sum, nr - v * 4);
+    }
 }
-CKV_TARGET __attribute__((noinline)) static void ck_tile_any_full(long depth, long taps, const long *tap,
-        const long *channel, const double *const *rows, const double *b, long ldb, long nr, ckv_avx2_f64 acc[][2]) {
-    ck_tile(depth, taps, tap, channel, 0, rows, b, ldb, nr, 1, acc);
+
+CKV_TARGET __attribute__((noinline)) static void ck_tile_2x2(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx2_f64 acc[2][2];
+    CK_UNROLL for (int i = 0; i < 2; i++) CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx2_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx2_f64 bv[2];
+        CK_UNROLL for (int v = 0; v < 2; v++) bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+        CK_UNROLL for (int i = 0; i < 2; i++) {
+            ckv_avx2_f64 ai = ckv_avx2_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx2_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 2; i++) CK_UNROLL for (int v = 0; v < 2; v++) {
+        double *out = c + row_offsets[i] + v * 4;
+        ckv_avx2_f64 sum = accumulate ? ckv_avx2_f64_add(ckv_avx2_f64_load_tail(out, nr - v * 4), acc[i][v]) : acc[i][v];
+        ckv_avx2_f64_store_tail(out, sum, nr - v * 4);
+    }
 }
-CKV_TARGET __attribute__((noinline)) static void ck_tile_one_tap_tail(long depth, long taps, const long *tap,
-        const long *channel, const double *const *rows, const double *b, long ldb, long nr, ckv_avx2_f64 acc[][2]) {
-    ck_tile(depth, taps, tap, channel, 1, rows, b, ldb, nr, 0, acc);
+
+CKV_TARGET __attribute__((noinline)) static void ck_tile_3x1(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx2_f64 acc[3][1];
+    CK_UNROLL for (int i = 0; i < 3; i++) CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx2_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx2_f64 bv[1];
+        CK_UNROLL for (int v = 0; v < 1; v++) bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+        CK_UNROLL for (int i = 0; i < 3; i++) {
+            ckv_avx2_f64 ai = ckv_avx2_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx2_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 3; i++) CK_UNROLL for (int v = 0; v < 1; v++) {
+        double *out = c + row_offsets[i] + v * 4;
+        ckv_avx2_f64 sum = accumulate ? ckv_avx2_f64_add(ckv_avx2_f64_load_tail(out, nr - v * 4), acc[i][v]) : acc[i][v];
+        ckv_avx2_f64_store_tail(out, sum, nr - v * 4);
+    }
 }
-CKV_TARGET __attribute__((noinline)) static void ck_tile_any_tail(long depth, long taps, const long *tap,
-        const long *channel, const double *const *rows, const double *b, long ldb, long nr, ckv_avx2_f64 acc[][2]) {
-    ck_tile(depth, taps, tap, channel, 0, rows, b, ldb, nr, 0, acc);
+
+CKV_TARGET __attribute__((noinline)) static void ck_tile_3x2(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx2_f64 acc[3][2];
+    CK_UNROLL for (int i = 0; i < 3; i++) CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx2_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx2_f64 bv[2];
+        CK_UNROLL for (int v = 0; v < 2; v++) bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+        CK_UNROLL for (int i = 0; i < 3; i++) {
+            ckv_avx2_f64 ai = ckv_avx2_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx2_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 3; i++) CK_UNROLL for (int v = 0; v < 2; v++) {
+        double *out = c + row_offsets[i] + v * 4;
+        ckv_avx2_f64 sum = accumulate ? ckv_avx2_f64_add(ckv_avx2_f64_load_tail(out, nr - v * 4), acc[i][v]) : acc[i][v];
+        ckv_avx2_f64_store_tail(out, sum, nr - v * 4);
+    }
 }
+
+CKV_TARGET __attribute__((noinline)) static void ck_tile_4x1(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx2_f64 acc[4][1];
+    CK_UNROLL for (int i = 0; i < 4; i++) CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx2_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx2_f64 bv[1];
+        CK_UNROLL for (int v = 0; v < 1; v++) bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+        CK_UNROLL for (int i = 0; i < 4; i++) {
+            ckv_avx2_f64 ai = ckv_avx2_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx2_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 4; i++) CK_UNROLL for (int v = 0; v < 1; v++) {
+        double *out = c + row_offsets[i] + v * 4;
+        ckv_avx2_f64 sum = accumulate ? ckv_avx2_f64_add(ckv_avx2_f64_load_tail(out, nr - v * 4), acc[i][v]) : acc[i][v];
+        ckv_avx2_f64_store_tail(out, sum, nr - v * 4);
+    }
+}
+
+CKV_TARGET __attribute__((noinline)) static void ck_tile_4x2(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx2_f64 acc[4][2];
+    CK_UNROLL for (int i = 0; i < 4; i++) CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx2_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx2_f64 bv[2];
+        CK_UNROLL for (int v = 0; v < 2; v++) bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+        CK_UNROLL for (int i = 0; i < 4; i++) {
+            ckv_avx2_f64 ai = ckv_avx2_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx2_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 4; i++) CK_UNROLL for (int v = 0; v < 2; v++) {
+        double *out = c + row_offsets[i] + v * 4;
+        ckv_avx2_f64 sum = accumulate ? ckv_avx2_f64_add(ckv_avx2_f64_load_tail(out, nr - v * 4), acc[i][v]) : acc[i][v];
+        ckv_avx2_f64_store_tail(out, sum, nr - v * 4);
+    }
+}
+
+CKV_TARGET __attribute__((noinline)) static void ck_tile_5x1(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx2_f64 acc[5][1];
+    CK_UNROLL for (int i = 0; i < 5; i++) CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx2_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx2_f64 bv[1];
+        CK_UNROLL for (int v = 0; v < 1; v++) bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+        CK_UNROLL for (int i = 0; i < 5; i++) {
+            ckv_avx2_f64 ai = ckv_avx2_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx2_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 5; i++) CK_UNROLL for (int v = 0; v < 1; v++) {
+        double *out = c + row_offsets[i] + v * 4;
+        ckv_avx2_f64 sum = accumulate ? ckv_avx2_f64_add(ckv_avx2_f64_load_tail(out, nr - v * 4), acc[i][v]) : acc[i][v];
+        ckv_avx2_f64_store_tail(out, sum, nr - v * 4);
+    }
+}
+
+CKV_TARGET __attribute__((noinline)) static void ck_tile_5x2(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx2_f64 acc[5][2];
+    CK_UNROLL for (int i = 0; i < 5; i++) CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx2_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx2_f64 bv[2];
+        CK_UNROLL for (int v = 0; v < 2; v++) bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+        CK_UNROLL for (int i = 0; i < 5; i++) {
+            ckv_avx2_f64 ai = ckv_avx2_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx2_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 5; i++) CK_UNROLL for (int v = 0; v < 2; v++) {
+        double *out = c + row_offsets[i] + v * 4;
+        ckv_avx2_f64 sum = accumulate ? ckv_avx2_f64_add(ckv_avx2_f64_load_tail(out, nr - v * 4), acc[i][v]) : acc[i][v];
+        ckv_avx2_f64_store_tail(out, sum, nr - v * 4);
+    }
+}
+
+CKV_TARGET __attribute__((noinline)) static void ck_tile_6x1(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx2_f64 acc[6][1];
+    CK_UNROLL for (int i = 0; i < 6; i++) CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx2_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx2_f64 bv[1];
+        CK_UNROLL for (int v = 0; v < 1; v++) bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+        CK_UNROLL for (int i = 0; i < 6; i++) {
+            ckv_avx2_f64 ai = ckv_avx2_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx2_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 6; i++) CK_UNROLL for (int v = 0; v < 1; v++) {
+        double *out = c + row_offsets[i] + v * 4;
+        ckv_avx2_f64 sum = accumulate ? ckv_avx2_f64_add(ckv_avx2_f64_load_tail(out, nr - v * 4), acc[i][v]) : acc[i][v];
+        ckv_avx2_f64_store_tail(out, sum, nr - v * 4);
+    }
+}
+
+CKV_TARGET __attribute__((noinline)) static void ck_tile_6x2(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx2_f64 acc[6][2];
+    CK_UNROLL for (int i = 0; i < 6; i++) CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx2_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx2_f64 bv[2];
+        CK_UNROLL for (int v = 0; v < 2; v++) bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+        CK_UNROLL for (int i = 0; i < 6; i++) {
+            ckv_avx2_f64 ai = ckv_avx2_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx2_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 6; i++) CK_UNROLL for (int v = 0; v < 2; v++) {
+        double *out = c + row_offsets[i] + v * 4;
+        ckv_avx2_f64 sum = accumulate ? ckv_avx2_f64_add(ckv_avx2_f64_load_tail(out, nr - v * 4), acc[i][v]) : acc[i][v];
+        ckv_avx2_f64_store_tail(out, sum, nr - v * 4);
+    }
+}
+
+typedef void (*ck_wg_tile)(long, long, long, long, const double *const *, const double *, double *, const long *, long, int);
+
+// Tile [mr − 1][nv − 1] has mr rows and nv vectors.
+static const ck_wg_tile ck_wg_tiles[6][2] = {
+    {ck_tile_1x1, ck_tile_1x2},
+    {ck_tile_2x1, ck_tile_2x2},
+    {ck_tile_3x1, ck_tile_3x2},
+    {ck_tile_4x1, ck_tile_4x2},
+    {ck_tile_5x1, ck_tile_5x2},
+    {ck_tile_6x1, ck_tile_6x2}
+};
 
 CKV_TARGET void ck_f64_weight_gradient_6x8__avx2(long m, long row_base, long n, long depth, long taps,
                                                        long channels, const double *const *rows, const double *b,
-                                                       long ldb, double *c, const long *row_offsets, int accumulate) {
-    enum { MR = 6, NV = 2, NR = 8 };
-    for (long j0 = 0; j0 < n; j0 += NR) {
-        long nr = n - j0 < NR ? n - j0 : NR;
-        long mr;
-        for (long i0 = 0; i0 < m; i0 += mr) {
-            mr = m - i0 < MR ? m - i0 : MR;
-            // Where a tap has at least MR channels, a tile ends with its tap, so that it reads one
-            // pointer a pixel (with MR = 6 and 64 channels, every third tile would straddle two).
-            long left = channels - (row_base + i0) % channels;
-            if (channels >= MR && left < mr) mr = left;
-            // Tap and channel of each row; rows past mr repeat the last (computed, never stored).
-            long tap[MR], channel[MR];
-            for (int i = 0; i < MR; i++) {
-                long row = row_base + i0 + (i < mr ? i : mr - 1);
-                tap[i] = row / channels;
-                channel[i] = row % channels;
-            }
-            int one_tap = tap[0] == tap[MR - 1] && channel[MR - 1] - channel[0] == MR - 1;
-            ckv_avx2_f64 acc[MR][NV];
-            if (nr == NR && one_tap) ck_tile_one_tap_full(depth, taps, tap, channel, rows, b + j0, ldb, nr, acc);
-            else if (nr == NR) ck_tile_any_full(depth, taps, tap, channel, rows, b + j0, ldb, nr, acc);
-            else if (one_tap) ck_tile_one_tap_tail(depth, taps, tap, channel, rows, b + j0, ldb, nr, acc);
-            else ck_tile_any_tail(depth, taps, tap, channel, rows, b + j0, ldb, nr, acc);
-            // Constant indices (the loop unrolled, the rows past mr skipped) keep acc in registers.
-            CK_UNROLL for (int i = 0; i < MR; i++)
-                if (i < mr) ck_store_row(c + row_offsets[i0 + i] + j0, acc[i], nr, accumulate);
+                                                       double *c, const long *row_offsets, int accumulate) {
+    long mr;
+    // Row tiles outside, panels inside: a tile's input lines stay in L1 across the panels.
+    for (long i0 = 0; i0 < m; i0 += mr) {
+        long tap = (row_base + i0) / channels, channel = (row_base + i0) % channels;
+        // A tile ends with its tap, so that it reads one pointer a pixel.
+        mr = m - i0 < 6 ? m - i0 : 6;
+        if (channels - channel < mr) mr = channels - channel;
+        for (long j0 = 0; j0 < n; j0 += 8) {
+            long nr = n - j0 < 8 ? n - j0 : 8;
+            ck_wg_tiles[mr - 1][(nr + 4 - 1) / 4 - 1](
+                depth, taps, tap, channel, rows, b + j0 * depth, c + j0, row_offsets + i0, nr, accumulate);
         }
     }
 }

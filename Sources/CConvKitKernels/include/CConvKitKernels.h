@@ -54,16 +54,22 @@ void ck_sgemm_indirect(int isa, long m, long n, long taps, long channels, const 
 void ck_dgemm_indirect(int isa, long m, long n, long taps, long channels, const double *const *a_rows,
                        const double *b, const double *bias, double *c, const long *row_offsets, int accumulate);
 
-/// C (+)= A · B for a convolution's weight gradient, with no packing: row i of A and C is the
-/// (tap, channel) pair row_base + i = tap · channels + channel, and A[i][p] = a_rows[p · taps + tap][channel]
-/// (the input pixel that tap `tap` of output pixel p reads; a row of zeros for padding);
-/// B[p][j] = b[p · ldb + j] (the output gradient, read in place); C as in ck_sgemm_packed.
+/// C (+)= A · B for a convolution's weight gradient: row i of A and C is the (tap, channel) pair
+/// row_base + i = tap · channels + channel, and A[i][p] = a_rows[p · taps + tap][channel] (the
+/// input pixel that tap `tap` of output pixel p reads; a row of zeros for padding); B (depth × n,
+/// the output gradient) is packed by ck_pack_panels in panels of the family's NR columns
+/// (ck_kernel_tile); C as in ck_sgemm_packed.
 void ck_sgemm_weight_gradient(int isa, long m, long row_base, long n, long depth, long taps, long channels,
-                              const float *const *a_rows, const float *b, long ldb, float *c,
-                              const long *row_offsets, int accumulate);
+                              const float *const *a_rows, const float *b, float *c, const long *row_offsets,
+                              int accumulate);
 void ck_dgemm_weight_gradient(int isa, long m, long row_base, long n, long depth, long taps, long channels,
-                              const double *const *a_rows, const double *b, long ldb, double *c,
-                              const long *row_offsets, int accumulate);
+                              const double *const *a_rows, const double *b, double *c, const long *row_offsets,
+                              int accumulate);
+
+/// Packs `rows` rows of n columns of a row-major matrix (rows `ld` elements apart, elements of
+/// `element_size` bytes) into panels of `nr` columns: element (p, j) of panel u goes to
+/// dst[(u · rows + p) · nr + j], zero where u · nr + j ≥ n.
+void ck_pack_panels(const void *src, long element_size, long ld, long rows, long n, long nr, void *dst);
 
 /// The forward pass's indirection table for output pixels m0 ..< m0 + count (m = (n·P + p)·Q + q):
 /// entry i · R · S + r · S + s is the address of the input pixel that tap (r, s) reads,

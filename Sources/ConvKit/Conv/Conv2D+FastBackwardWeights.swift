@@ -34,14 +34,14 @@ func addPartials<T: ConvKitFloat>(
     }
 }
 
-/// The fast weight and bias gradients: a GEMM whose depth is the output pixels, with neither
-/// operand packed.
+/// The fast weight and bias gradients: a GEMM whose depth is the output pixels, with the input
+/// read in place and the output gradient packed a chunk of pixels at a time.
 ///
 /// In the forward pass this was: `y[m, g·K/G + k] += A[m, (r, s, c)] · w[r, s, c, g·K/G + k]`,
 /// so now we have `dw[(r, s, c), k] = Σ_m A[m, (r, s, c)] · dy[m, g·K/G + k]`, with
 /// `A[m, (r, s, c)] = x[n, p·sh + r·dh − pt, q·sw + s·dw − pl, g·C/G + c]` read through the
 /// tap pointers of each pixel, and `db[k] = Σ_m dy[m, k]`. Each split of the pixels sums into
-/// its own partial gradient; the partials are added in split order.
+/// its own partial gradient, chunk by chunk; the partials are added in split order.
 ///
 /// x is (N, H, W, C), dy is (N, P, Q, K); dw is (R, S, C/G, K) and db is (K).
 @_specialize(where T == Float)
@@ -65,19 +65,24 @@ func conv2dBackwardWeightsFast<T: ConvKitFloat>(
     let pixels = g.batch * pq
     let rows = tapCount * cg
     let split = ReductionSplit(pixels: pixels)
-    let pixelsPerChunk = 64
+    // The pixels of a chain of FMAs before it is added to the partial: fixed, so that every
+    // instruction set and thread count adds the same chains. 256 rows of a 64-column panel of
+    // dy are 64 KB, read from L2 while the tile's input lines stay in L1.
+    let pixelsPerChunk = 256
     let rowsPerBlock = 128
     let rowBlocks = (rows + rowsPerBlock - 1) / rowsPerBlock
-    // An item runs a band of row blocks over its split, chunk by chunk, so the row blocks share
-    // each chunk of dy while it is in cache; bands are split only as far as parallelism needs.
+    // An item runs a band of rows over its split, chunk by chunk; bands are split only as far
+    // as parallelism needs (each item packs its chunks of dy for itself).
     let wantedBands = max(1, min(rowBlocks, (8 + split.splits - 1) / split.splits))
     let blocksPerBand = (rowBlocks + wantedBands - 1) / wantedBands
     // Every band holds at least one block (18 blocks in 8 bands of 3 are 6 bands).
     let bands = (rowBlocks + blocksPerBand - 1) / blocksPerBand
+    let rowsPerBand = blocksPerBand * rowsPerBlock
     let partialSize = rows * k
     let items = g.groups * split.splits * bands
     let participants = min(threads, items)
     let zeros = [T](repeating: 0, count: cg)
+    let packedSize = gemm.panelsSize(rows: pixelsPerChunk, columns: kg, nr: gemm.weightGradientNR)
 
     taps.rows.withUnsafeBufferPointer { tapRows in
         taps.columns.withUnsafeBufferPointer { tapColumns in
@@ -90,34 +95,37 @@ func conv2dBackwardWeightsFast<T: ConvKitFloat>(
                     // The first chunk of each split writes its partial dw; only the bias sums start at zero.
                     let biasPartials = partials + split.splits * partialSize
                     biasPartials.initialize(repeating: 0, count: split.splits * k)
-                    let scratchBytes = pixelsPerChunk * tapCount * MemoryLayout<UnsafePointer<T>>.stride
-                        + rowsPerBlock * MemoryLayout<Int>.stride
+                    // Per participant: the packed dy first (the buffer's 64-byte alignment is the
+                    // panels'), then the tap pointers and the row offsets.
+                    let packedBytes = packedSize * MemoryLayout<T>.stride
+                    let pointerBytes = pixelsPerChunk * tapCount * MemoryLayout<UnsafePointer<T>>.stride
+                    let scratchBytes = packedBytes + pointerBytes + rowsPerBand * MemoryLayout<Int>.stride
                     ScratchPool.shared.withBuffers(count: participants, bytes: scratchBytes) { scratch in
                         ThreadPool.shared.parallelFor(items, threads: participants) { item, participant in
                             let group = item / (split.splits * bands)
                             let splitIndex = item / bands % split.splits
                             let band = item % bands
-                            let pointers = scratch[participant].assumingMemoryBound(to: UnsafePointer<T>.self)
-                            let rowOffsets = (scratch[participant] + pixelsPerChunk * tapCount * MemoryLayout<UnsafePointer<T>>.stride)
-                                .assumingMemoryBound(to: Int.self)
+                            let packed = scratch[participant].assumingMemoryBound(to: T.self)
+                            let pointers = (scratch[participant] + packedBytes).assumingMemoryBound(to: UnsafePointer<T>.self)
+                            let rowOffsets = (scratch[participant] + packedBytes + pointerBytes).assumingMemoryBound(to: Int.self)
                             let groupInput = x + group * cg
                             let first = splitIndex * split.pixelsPerSplit
                             let last = min(first + split.pixelsPerSplit, pixels)
-                            let bandRows = band * blocksPerBand * rowsPerBlock ..< min(rows, (band + 1) * blocksPerBand * rowsPerBlock)
+                            let bandRows = band * rowsPerBand ..< min(rows, (band + 1) * rowsPerBand)
+                            // Rows of this band: (tap, channel) = bandRows.lowerBound + i, counted from tap 0.
+                            for i in 0..<bandRows.count { rowOffsets[i] = (bandRows.lowerBound + i) * k + group * kg }
                             for m0 in stride(from: first, to: last, by: pixelsPerChunk) {
                                 let chunk = min(pixelsPerChunk, last - m0)
                                 forwardTapPointers(
                                     base: groupInput, pixelStride: c, m0: m0, count: chunk, geometry: g,
                                     tapRows: tapRows, tapColumns: tapColumns, zero: zeroRow, into: pointers)
-                                for row0 in stride(from: bandRows.lowerBound, to: bandRows.upperBound, by: rowsPerBlock) {
-                                    let count = min(rowsPerBlock, bandRows.upperBound - row0)
-                                    // Rows of this block: (tap, channel) = row0 + i, counted from tap 0.
-                                    for i in 0..<count { rowOffsets[i] = (row0 + i) * k + group * kg }
-                                    gemm.runWeightGradient(
-                                        m: count, n: kg, depth: chunk, taps: tapCount, channels: cg,
-                                        rows: pointers, rowBase: row0, b: dy + m0 * k + group * kg, ldb: k,
-                                        c: partials + splitIndex * partialSize, rowOffsets: rowOffsets, accumulate: m0 != first)
-                                }
+                                gemm.packB(
+                                    dy, ld: k, row0: m0, kc: chunk, column0: group * kg, n: kg, into: packed,
+                                    nr: gemm.weightGradientNR)
+                                gemm.runWeightGradient(
+                                    m: bandRows.count, n: kg, depth: chunk, taps: tapCount, channels: cg,
+                                    rows: pointers, rowBase: bandRows.lowerBound, b: packed,
+                                    c: partials + splitIndex * partialSize, rowOffsets: rowOffsets, accumulate: m0 != first)
                                 if band == 0 {
                                     // in the forward pass this was: y[m, k] += b[k], so now we have:
                                     let sum = biasPartials + splitIndex * k + group * kg

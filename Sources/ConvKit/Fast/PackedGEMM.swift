@@ -14,6 +14,8 @@ struct PackedGEMM<T: ConvKitFloat> {
     let nr: Int
     /// Rows of a micro-tile of the indirect kernel.
     let indirectMR: Int
+    /// Columns of a panel of the weight-gradient kernel's packed B.
+    let weightGradientNR: Int
 
     init(_ policy: KernelPolicy) {
         isa = policy.isa
@@ -22,7 +24,9 @@ struct PackedGEMM<T: ConvKitFloat> {
         ck_kernel_tile(policy.code, Int32(CK_FAMILY_GEMM_PACKED.rawValue), isDouble, &mr, &nr)
         // The generator gives both kernels one NR, so B packs alike for both.
         ck_kernel_tile(policy.code, Int32(CK_FAMILY_GEMM_INDIRECT.rawValue), isDouble, &indirectMR, &indirectNR)
-        (self.mr, self.nr, self.indirectMR) = (mr, nr, indirectMR)
+        var (weightGradientMR, weightGradientNR) = (0, 0)
+        ck_kernel_tile(policy.code, Int32(CK_FAMILY_WEIGHT_GRADIENT.rawValue), isDouble, &weightGradientMR, &weightGradientNR)
+        (self.mr, self.nr, self.indirectMR, self.weightGradientNR) = (mr, nr, indirectMR, weightGradientNR)
     }
 
     /// Elements of a packed A holding `rows` rows of depth `kc`.
@@ -73,44 +77,35 @@ struct PackedGEMM<T: ConvKitFloat> {
     }
 
     /// C (+)= A · B for a weight gradient: row i of A, the pair (tap, channel) = rowBase + i,
-    /// reads `rows[p · taps + tap][channel]` at depth p; B is read in place at `b[p · ldb + j]`.
+    /// reads `rows[p · taps + tap][channel]` at depth p; B is packed by `packB(…, nr: weightGradientNR)`.
     func runWeightGradient(
         m: Int, n: Int, depth: Int, taps: Int, channels: Int, rows: UnsafePointer<UnsafePointer<T>>, rowBase: Int,
-        b: UnsafePointer<T>, ldb: Int, c: UnsafeMutablePointer<T>, rowOffsets: UnsafePointer<Int>, accumulate: Bool
+        b: UnsafePointer<T>, c: UnsafeMutablePointer<T>, rowOffsets: UnsafePointer<Int>, accumulate: Bool
     ) {
         let rawRows = UnsafeRawPointer(rows)
         if T.self == Float.self {
             ck_sgemm_weight_gradient(
                 isa.code, m, rowBase, n, depth, taps, channels, rawRows.assumingMemoryBound(to: UnsafePointer<Float>?.self),
-                UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), ldb,
+                UnsafeRawPointer(b).assumingMemoryBound(to: Float.self),
                 UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), rowOffsets, accumulate ? 1 : 0)
         } else {
             ck_dgemm_weight_gradient(
                 isa.code, m, rowBase, n, depth, taps, channels, rawRows.assumingMemoryBound(to: UnsafePointer<Double>?.self),
-                UnsafeRawPointer(b).assumingMemoryBound(to: Double.self), ldb,
+                UnsafeRawPointer(b).assumingMemoryBound(to: Double.self),
                 UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self), rowOffsets, accumulate ? 1 : 0)
         }
     }
 
+    /// Elements of `rows` rows of n columns packed in panels of `nr` columns.
+    func panelsSize(rows: Int, columns n: Int, nr: Int) -> Int { (n + nr - 1) / nr * nr * rows }
+
     /// Packs columns `column0 ..< column0 + n` of rows `row0 ..< row0 + kc` of a row-major matrix
-    /// with `ld` elements per row into B's panel layout; `transposed` reads element (p, j) at
-    /// `[j · ld + p]` instead.
+    /// with `ld` elements per row into panels of `nr` columns (B's layout; the GEMM kernels' `nr` by default).
     func packB(
         _ source: UnsafePointer<T>, ld: Int, row0: Int, kc: Int, column0: Int, n: Int,
-        into packed: UnsafeMutablePointer<T>, transposed: Bool = false
+        into packed: UnsafeMutablePointer<T>, nr panelWidth: Int? = nil
     ) {
-        var out = packed
-        for panel in stride(from: 0, to: n, by: nr) {
-            let width = min(nr, n - panel)
-            for p in 0..<kc {
-                for j in 0..<width {
-                    let row = row0 + p
-                    let column = column0 + panel + j
-                    out[j] = transposed ? source[column * ld + row] : source[row * ld + column]
-                }
-                for j in width..<nr { out[j] = 0 }
-                out += nr
-            }
-        }
+        ck_pack_panels(
+            source + row0 * ld + column0, MemoryLayout<T>.stride, ld, kc, n, panelWidth ?? nr, packed)
     }
 }

@@ -1,0 +1,550 @@
+// Auto-generated file. Do not edit!
+//   Template: Sources/CConvKitKernels/templates/weight_gradient.c.in
+//   Generator: Scripts/generate-kernels.py
+#include "../ck_kernel_support.h"
+#if defined(__x86_64__)
+#include "../vec/ck_vec_avx512.h"
+
+// Weight gradient dW[(tap, c), k] (+)= Σ_p x[p, tap, c] · dy[p, k] (CConvKitKernels.h,
+// ck_sgemm_weight_gradient), on tiles of up to 6 (tap, channel) rows × 4 vectors of 8 output
+// channels. The input is read through per-pixel tap pointers, dy from panels of 32 columns
+// packed by ck_pack_panels (zero past n), so every load of dy is a whole vector on a whole line.
+// Each element is a chain of FMAs over the pixels from zero, then added to dW: the same
+// operations in the same order on every instruction set, whatever the tile.
+
+// Tile mr × nv: mr consecutive channels of one tap (one pointer a pixel) × nv vectors, for
+// nr ≤ nv · 8 columns; a function of its own, so that each gets its own register allocation.
+CKV_TARGET __attribute__((noinline)) static void ck_tile_1x1(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx512_f64 acc[1][1];
+    CK_UNROLL for (int i = 0; i < 1; i++) CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx512_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx512_f64 bv[1];
+        CK_UNROLL for (int v = 0; v < 1; v++) bv[v] = ckv_avx512_f64_load(b + p * 32 + v * 8);
+        CK_UNROLL for (int i = 0; i < 1; i++) {
+            ckv_avx512_f64 ai = ckv_avx512_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx512_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 1; i++) CK_UNROLL for (int v = 0; v < 1; v++) {
+        double *out = c + row_offsets[i] + v * 8;
+        ckv_avx512_f64 sum = accumulate ? ckv_avx512_f64_add(ckv_avx512_f64_load_tail(out, nr - v * 8), acc[i][v]) : acc[i][v];
+        ckv_avx512_f64_store_tail(out, sum, nr - v * 8);
+    }
+}
+
+CKV_TARGET __attribute__((noinline)) static void ck_tile_1x2(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx512_f64 acc[1][2];
+    CK_UNROLL for (int i = 0; i < 1; i++) CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx512_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx512_f64 bv[2];
+        CK_UNROLL for (int v = 0; v < 2; v++) bv[v] = ckv_avx512_f64_load(b + p * 32 + v * 8);
+        CK_UNROLL for (int i = 0; i < 1; i++) {
+            ckv_avx512_f64 ai = ckv_avx512_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx512_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 1; i++) CK_UNROLL for (int v = 0; v < 2; v++) {
+        double *out = c + row_offsets[i] + v * 8;
+        ckv_avx512_f64 sum = accumulate ? ckv_avx512_f64_add(ckv_avx512_f64_load_tail(out, nr - v * 8), acc[i][v]) : acc[i][v];
+        ckv_avx512_f64_store_tail(out, sum, nr - v * 8);
+    }
+}
+
+CKV_TARGET __attribute__((noinline)) static void ck_tile_1x3(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx512_f64 acc[1][3];
+    CK_UNROLL for (int i = 0; i < 1; i++) CK_UNROLL for (int v = 0; v < 3; v++) acc[i][v] = ckv_avx512_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx512_f64 bv[3];
+        CK_UNROLL for (int v = 0; v < 3; v++) bv[v] = ckv_avx512_f64_load(b + p * 32 + v * 8);
+        CK_UNROLL for (int i = 0; i < 1; i++) {
+            ckv_avx512_f64 ai = ckv_avx512_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 3; v++) acc[i][v] = ckv_avx512_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 1; i++) CK_UNROLL for (int v = 0; v < 3; v++) {
+        double *out = c + row_offsets[i] + v * 8;
+        ckv_avx512_f64 sum = accumulate ? ckv_avx512_f64_add(ckv_avx512_f64_load_tail(out, nr - v * 8), acc[i][v]) : acc[i][v];
+        ckv_avx512_f64_store_tail(out, sum, nr - v * 8);
+    }
+}
+
+CKV_TARGET __attribute__((noinline)) static void ck_tile_1x4(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx512_f64 acc[1][4];
+    CK_UNROLL for (int i = 0; i < 1; i++) CK_UNROLL for (int v = 0; v < 4; v++) acc[i][v] = ckv_avx512_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx512_f64 bv[4];
+        CK_UNROLL for (int v = 0; v < 4; v++) bv[v] = ckv_avx512_f64_load(b + p * 32 + v * 8);
+        CK_UNROLL for (int i = 0; i < 1; i++) {
+            ckv_avx512_f64 ai = ckv_avx512_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 4; v++) acc[i][v] = ckv_avx512_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 1; i++) CK_UNROLL for (int v = 0; v < 4; v++) {
+        double *out = c + row_offsets[i] + v * 8;
+        ckv_avx512_f64 sum = accumulate ? ckv_avx512_f64_add(ckv_avx512_f64_load_tail(out, nr - v * 8), acc[i][v]) : acc[i][v];
+        ckv_avx512_f64_store_tail(out, sum, nr - v * 8);
+    }
+}
+
+CKV_TARGET __attribute__((noinline)) static void ck_tile_2x1(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx512_f64 acc[2][1];
+    CK_UNROLL for (int i = 0; i < 2; i++) CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx512_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx512_f64 bv[1];
+        CK_UNROLL for (int v = 0; v < 1; v++) bv[v] = ckv_avx512_f64_load(b + p * 32 + v * 8);
+        CK_UNROLL for (int i = 0; i < 2; i++) {
+            ckv_avx512_f64 ai = ckv_avx512_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx512_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 2; i++) CK_UNROLL for (int v = 0; v < 1; v++) {
+        double *out = c + row_offsets[i] + v * 8;
+        ckv_avx512_f64 sum = accumulate ? ckv_avx512_f64_add(ckv_avx512_f64_load_tail(out, nr - v * 8), acc[i][v]) : acc[i][v];
+        ckv_avx512_f64_store_tail(out, sum, nr - v * 8);
+    }
+}
+
+CKV_TARGET __attribute__((noinline)) static void ck_tile_2x2(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx512_f64 acc[2][2];
+    CK_UNROLL for (int i = 0; i < 2; i++) CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx512_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx512_f64 bv[2];
+        CK_UNROLL for (int v = 0; v < 2; v++) bv[v] = ckv_avx512_f64_load(b + p * 32 + v * 8);
+        CK_UNROLL for (int i = 0; i < 2; i++) {
+            ckv_avx512_f64 ai = ckv_avx512_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx512_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 2; i++) CK_UNROLL for (int v = 0; v < 2; v++) {
+        double *out = c + row_offsets[i] + v * 8;
+        ckv_avx512_f64 sum = accumulate ? ckv_avx512_f64_add(ckv_avx512_f64_load_tail(out, nr - v * 8), acc[i][v]) : acc[i][v];
+        ckv_avx512_f64_store_tail(out, sum, nr - v * 8);
+    }
+}
+
+CKV_TARGET __attribute__((noinline)) static void ck_tile_2x3(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx512_f64 acc[2][3];
+    CK_UNROLL for (int i = 0; i < 2; i++) CK_UNROLL for (int v = 0; v < 3; v++) acc[i][v] = ckv_avx512_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx512_f64 bv[3];
+        CK_UNROLL for (int v = 0; v < 3; v++) bv[v] = ckv_avx512_f64_load(b + p * 32 + v * 8);
+        CK_UNROLL for (int i = 0; i < 2; i++) {
+            ckv_avx512_f64 ai = ckv_avx512_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 3; v++) acc[i][v] = ckv_avx512_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 2; i++) CK_UNROLL for (int v = 0; v < 3; v++) {
+        double *out = c + row_offsets[i] + v * 8;
+        ckv_avx512_f64 sum = accumulate ? ckv_avx512_f64_add(ckv_avx512_f64_load_tail(out, nr - v * 8), acc[i][v]) : acc[i][v];
+        ckv_avx512_f64_store_tail(out, sum, nr - v * 8);
+    }
+}
+
+CKV_TARGET __attribute__((noinline)) static void ck_tile_2x4(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx512_f64 acc[2][4];
+    CK_UNROLL for (int i = 0; i < 2; i++) CK_UNROLL for (int v = 0; v < 4; v++) acc[i][v] = ckv_avx512_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx512_f64 bv[4];
+        CK_UNROLL for (int v = 0; v < 4; v++) bv[v] = ckv_avx512_f64_load(b + p * 32 + v * 8);
+        CK_UNROLL for (int i = 0; i < 2; i++) {
+            ckv_avx512_f64 ai = ckv_avx512_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 4; v++) acc[i][v] = ckv_avx512_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 2; i++) CK_UNROLL for (int v = 0; v < 4; v++) {
+        double *out = c + row_offsets[i] + v * 8;
+        ckv_avx512_f64 sum = accumulate ? ckv_avx512_f64_add(ckv_avx512_f64_load_tail(out, nr - v * 8), acc[i][v]) : acc[i][v];
+        ckv_avx512_f64_store_tail(out, sum, nr - v * 8);
+    }
+}
+
+CKV_TARGET __attribute__((noinline)) static void ck_tile_3x1(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx512_f64 acc[3][1];
+    CK_UNROLL for (int i = 0; i < 3; i++) CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx512_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx512_f64 bv[1];
+        CK_UNROLL for (int v = 0; v < 1; v++) bv[v] = ckv_avx512_f64_load(b + p * 32 + v * 8);
+        CK_UNROLL for (int i = 0; i < 3; i++) {
+            ckv_avx512_f64 ai = ckv_avx512_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx512_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 3; i++) CK_UNROLL for (int v = 0; v < 1; v++) {
+        double *out = c + row_offsets[i] + v * 8;
+        ckv_avx512_f64 sum = accumulate ? ckv_avx512_f64_add(ckv_avx512_f64_load_tail(out, nr - v * 8), acc[i][v]) : acc[i][v];
+        ckv_avx512_f64_store_tail(out, sum, nr - v * 8);
+    }
+}
+
+CKV_TARGET __attribute__((noinline)) static void ck_tile_3x2(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx512_f64 acc[3][2];
+    CK_UNROLL for (int i = 0; i < 3; i++) CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx512_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx512_f64 bv[2];
+        CK_UNROLL for (int v = 0; v < 2; v++) bv[v] = ckv_avx512_f64_load(b + p * 32 + v * 8);
+        CK_UNROLL for (int i = 0; i < 3; i++) {
+            ckv_avx512_f64 ai = ckv_avx512_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx512_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 3; i++) CK_UNROLL for (int v = 0; v < 2; v++) {
+        double *out = c + row_offsets[i] + v * 8;
+        ckv_avx512_f64 sum = accumulate ? ckv_avx512_f64_add(ckv_avx512_f64_load_tail(out, nr - v * 8), acc[i][v]) : acc[i][v];
+        ckv_avx512_f64_store_tail(out, sum, nr - v * 8);
+    }
+}
+
+CKV_TARGET __attribute__((noinline)) static void ck_tile_3x3(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx512_f64 acc[3][3];
+    CK_UNROLL for (int i = 0; i < 3; i++) CK_UNROLL for (int v = 0; v < 3; v++) acc[i][v] = ckv_avx512_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx512_f64 bv[3];
+        CK_UNROLL for (int v = 0; v < 3; v++) bv[v] = ckv_avx512_f64_load(b + p * 32 + v * 8);
+        CK_UNROLL for (int i = 0; i < 3; i++) {
+            ckv_avx512_f64 ai = ckv_avx512_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 3; v++) acc[i][v] = ckv_avx512_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 3; i++) CK_UNROLL for (int v = 0; v < 3; v++) {
+        double *out = c + row_offsets[i] + v * 8;
+        ckv_avx512_f64 sum = accumulate ? ckv_avx512_f64_add(ckv_avx512_f64_load_tail(out, nr - v * 8), acc[i][v]) : acc[i][v];
+        ckv_avx512_f64_store_tail(out, sum, nr - v * 8);
+    }
+}
+
+CKV_TARGET __attribute__((noinline)) static void ck_tile_3x4(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx512_f64 acc[3][4];
+    CK_UNROLL for (int i = 0; i < 3; i++) CK_UNROLL for (int v = 0; v < 4; v++) acc[i][v] = ckv_avx512_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx512_f64 bv[4];
+        CK_UNROLL for (int v = 0; v < 4; v++) bv[v] = ckv_avx512_f64_load(b + p * 32 + v * 8);
+        CK_UNROLL for (int i = 0; i < 3; i++) {
+            ckv_avx512_f64 ai = ckv_avx512_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 4; v++) acc[i][v] = ckv_avx512_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 3; i++) CK_UNROLL for (int v = 0; v < 4; v++) {
+        double *out = c + row_offsets[i] + v * 8;
+        ckv_avx512_f64 sum = accumulate ? ckv_avx512_f64_add(ckv_avx512_f64_load_tail(out, nr - v * 8), acc[i][v]) : acc[i][v];
+        ckv_avx512_f64_store_tail(out, sum, nr - v * 8);
+    }
+}
+
+CKV_TARGET __attribute__((noinline)) static void ck_tile_4x1(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx512_f64 acc[4][1];
+    CK_UNROLL for (int i = 0; i < 4; i++) CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx512_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx512_f64 bv[1];
+        CK_UNROLL for (int v = 0; v < 1; v++) bv[v] = ckv_avx512_f64_load(b + p * 32 + v * 8);
+        CK_UNROLL for (int i = 0; i < 4; i++) {
+            ckv_avx512_f64 ai = ckv_avx512_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx512_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 4; i++) CK_UNROLL for (int v = 0; v < 1; v++) {
+        double *out = c + row_offsets[i] + v * 8;
+        ckv_avx512_f64 sum = accumulate ? ckv_avx512_f64_add(ckv_avx512_f64_load_tail(out, nr - v * 8), acc[i][v]) : acc[i][v];
+        ckv_avx512_f64_store_tail(out, sum, nr - v * 8);
+    }
+}
+
+CKV_TARGET __attribute__((noinline)) static void ck_tile_4x2(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx512_f64 acc[4][2];
+    CK_UNROLL for (int i = 0; i < 4; i++) CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx512_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx512_f64 bv[2];
+        CK_UNROLL for (int v = 0; v < 2; v++) bv[v] = ckv_avx512_f64_load(b + p * 32 + v * 8);
+        CK_UNROLL for (int i = 0; i < 4; i++) {
+            ckv_avx512_f64 ai = ckv_avx512_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx512_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 4; i++) CK_UNROLL for (int v = 0; v < 2; v++) {
+        double *out = c + row_offsets[i] + v * 8;
+        ckv_avx512_f64 sum = accumulate ? ckv_avx512_f64_add(ckv_avx512_f64_load_tail(out, nr - v * 8), acc[i][v]) : acc[i][v];
+        ckv_avx512_f64_store_tail(out, sum, nr - v * 8);
+    }
+}
+
+CKV_TARGET __attribute__((noinline)) static void ck_tile_4x3(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx512_f64 acc[4][3];
+    CK_UNROLL for (int i = 0; i < 4; i++) CK_UNROLL for (int v = 0; v < 3; v++) acc[i][v] = ckv_avx512_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx512_f64 bv[3];
+        CK_UNROLL for (int v = 0; v < 3; v++) bv[v] = ckv_avx512_f64_load(b + p * 32 + v * 8);
+        CK_UNROLL for (int i = 0; i < 4; i++) {
+            ckv_avx512_f64 ai = ckv_avx512_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 3; v++) acc[i][v] = ckv_avx512_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 4; i++) CK_UNROLL for (int v = 0; v < 3; v++) {
+        double *out = c + row_offsets[i] + v * 8;
+        ckv_avx512_f64 sum = accumulate ? ckv_avx512_f64_add(ckv_avx512_f64_load_tail(out, nr - v * 8), acc[i][v]) : acc[i][v];
+        ckv_avx512_f64_store_tail(out, sum, nr - v * 8);
+    }
+}
+
+CKV_TARGET __attribute__((noinline)) static void ck_tile_4x4(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx512_f64 acc[4][4];
+    CK_UNROLL for (int i = 0; i < 4; i++) CK_UNROLL for (int v = 0; v < 4; v++) acc[i][v] = ckv_avx512_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx512_f64 bv[4];
+        CK_UNROLL for (int v = 0; v < 4; v++) bv[v] = ckv_avx512_f64_load(b + p * 32 + v * 8);
+        CK_UNROLL for (int i = 0; i < 4; i++) {
+            ckv_avx512_f64 ai = ckv_avx512_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 4; v++) acc[i][v] = ckv_avx512_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 4; i++) CK_UNROLL for (int v = 0; v < 4; v++) {
+        double *out = c + row_offsets[i] + v * 8;
+        ckv_avx512_f64 sum = accumulate ? ckv_avx512_f64_add(ckv_avx512_f64_load_tail(out, nr - v * 8), acc[i][v]) : acc[i][v];
+        ckv_avx512_f64_store_tail(out, sum, nr - v * 8);
+    }
+}
+
+CKV_TARGET __attribute__((noinline)) static void ck_tile_5x1(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx512_f64 acc[5][1];
+    CK_UNROLL for (int i = 0; i < 5; i++) CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx512_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx512_f64 bv[1];
+        CK_UNROLL for (int v = 0; v < 1; v++) bv[v] = ckv_avx512_f64_load(b + p * 32 + v * 8);
+        CK_UNROLL for (int i = 0; i < 5; i++) {
+            ckv_avx512_f64 ai = ckv_avx512_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx512_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 5; i++) CK_UNROLL for (int v = 0; v < 1; v++) {
+        double *out = c + row_offsets[i] + v * 8;
+        ckv_avx512_f64 sum = accumulate ? ckv_avx512_f64_add(ckv_avx512_f64_load_tail(out, nr - v * 8), acc[i][v]) : acc[i][v];
+        ckv_avx512_f64_store_tail(out, sum, nr - v * 8);
+    }
+}
+
+CKV_TARGET __attribute__((noinline)) static void ck_tile_5x2(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx512_f64 acc[5][2];
+    CK_UNROLL for (int i = 0; i < 5; i++) CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx512_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx512_f64 bv[2];
+        CK_UNROLL for (int v = 0; v < 2; v++) bv[v] = ckv_avx512_f64_load(b + p * 32 + v * 8);
+        CK_UNROLL for (int i = 0; i < 5; i++) {
+            ckv_avx512_f64 ai = ckv_avx512_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx512_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 5; i++) CK_UNROLL for (int v = 0; v < 2; v++) {
+        double *out = c + row_offsets[i] + v * 8;
+        ckv_avx512_f64 sum = accumulate ? ckv_avx512_f64_add(ckv_avx512_f64_load_tail(out, nr - v * 8), acc[i][v]) : acc[i][v];
+        ckv_avx512_f64_store_tail(out, sum, nr - v * 8);
+    }
+}
+
+CKV_TARGET __attribute__((noinline)) static void ck_tile_5x3(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx512_f64 acc[5][3];
+    CK_UNROLL for (int i = 0; i < 5; i++) CK_UNROLL for (int v = 0; v < 3; v++) acc[i][v] = ckv_avx512_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx512_f64 bv[3];
+        CK_UNROLL for (int v = 0; v < 3; v++) bv[v] = ckv_avx512_f64_load(b + p * 32 + v * 8);
+        CK_UNROLL for (int i = 0; i < 5; i++) {
+            ckv_avx512_f64 ai = ckv_avx512_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 3; v++) acc[i][v] = ckv_avx512_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 5; i++) CK_UNROLL for (int v = 0; v < 3; v++) {
+        double *out = c + row_offsets[i] + v * 8;
+        ckv_avx512_f64 sum = accumulate ? ckv_avx512_f64_add(ckv_avx512_f64_load_tail(out, nr - v * 8), acc[i][v]) : acc[i][v];
+        ckv_avx512_f64_store_tail(out, sum, nr - v * 8);
+    }
+}
+
+CKV_TARGET __attribute__((noinline)) static void ck_tile_5x4(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx512_f64 acc[5][4];
+    CK_UNROLL for (int i = 0; i < 5; i++) CK_UNROLL for (int v = 0; v < 4; v++) acc[i][v] = ckv_avx512_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx512_f64 bv[4];
+        CK_UNROLL for (int v = 0; v < 4; v++) bv[v] = ckv_avx512_f64_load(b + p * 32 + v * 8);
+        CK_UNROLL for (int i = 0; i < 5; i++) {
+            ckv_avx512_f64 ai = ckv_avx512_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 4; v++) acc[i][v] = ckv_avx512_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 5; i++) CK_UNROLL for (int v = 0; v < 4; v++) {
+        double *out = c + row_offsets[i] + v * 8;
+        ckv_avx512_f64 sum = accumulate ? ckv_avx512_f64_add(ckv_avx512_f64_load_tail(out, nr - v * 8), acc[i][v]) : acc[i][v];
+        ckv_avx512_f64_store_tail(out, sum, nr - v * 8);
+    }
+}
+
+CKV_TARGET __attribute__((noinline)) static void ck_tile_6x1(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx512_f64 acc[6][1];
+    CK_UNROLL for (int i = 0; i < 6; i++) CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx512_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx512_f64 bv[1];
+        CK_UNROLL for (int v = 0; v < 1; v++) bv[v] = ckv_avx512_f64_load(b + p * 32 + v * 8);
+        CK_UNROLL for (int i = 0; i < 6; i++) {
+            ckv_avx512_f64 ai = ckv_avx512_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx512_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 6; i++) CK_UNROLL for (int v = 0; v < 1; v++) {
+        double *out = c + row_offsets[i] + v * 8;
+        ckv_avx512_f64 sum = accumulate ? ckv_avx512_f64_add(ckv_avx512_f64_load_tail(out, nr - v * 8), acc[i][v]) : acc[i][v];
+        ckv_avx512_f64_store_tail(out, sum, nr - v * 8);
+    }
+}
+
+CKV_TARGET __attribute__((noinline)) static void ck_tile_6x2(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx512_f64 acc[6][2];
+    CK_UNROLL for (int i = 0; i < 6; i++) CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx512_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx512_f64 bv[2];
+        CK_UNROLL for (int v = 0; v < 2; v++) bv[v] = ckv_avx512_f64_load(b + p * 32 + v * 8);
+        CK_UNROLL for (int i = 0; i < 6; i++) {
+            ckv_avx512_f64 ai = ckv_avx512_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx512_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 6; i++) CK_UNROLL for (int v = 0; v < 2; v++) {
+        double *out = c + row_offsets[i] + v * 8;
+        ckv_avx512_f64 sum = accumulate ? ckv_avx512_f64_add(ckv_avx512_f64_load_tail(out, nr - v * 8), acc[i][v]) : acc[i][v];
+        ckv_avx512_f64_store_tail(out, sum, nr - v * 8);
+    }
+}
+
+CKV_TARGET __attribute__((noinline)) static void ck_tile_6x3(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx512_f64 acc[6][3];
+    CK_UNROLL for (int i = 0; i < 6; i++) CK_UNROLL for (int v = 0; v < 3; v++) acc[i][v] = ckv_avx512_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx512_f64 bv[3];
+        CK_UNROLL for (int v = 0; v < 3; v++) bv[v] = ckv_avx512_f64_load(b + p * 32 + v * 8);
+        CK_UNROLL for (int i = 0; i < 6; i++) {
+            ckv_avx512_f64 ai = ckv_avx512_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 3; v++) acc[i][v] = ckv_avx512_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 6; i++) CK_UNROLL for (int v = 0; v < 3; v++) {
+        double *out = c + row_offsets[i] + v * 8;
+        ckv_avx512_f64 sum = accumulate ? ckv_avx512_f64_add(ckv_avx512_f64_load_tail(out, nr - v * 8), acc[i][v]) : acc[i][v];
+        ckv_avx512_f64_store_tail(out, sum, nr - v * 8);
+    }
+}
+
+CKV_TARGET __attribute__((noinline)) static void ck_tile_6x4(long depth, long taps, long tap, long channel,
+        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+    ckv_avx512_f64 acc[6][4];
+    CK_UNROLL for (int i = 0; i < 6; i++) CK_UNROLL for (int v = 0; v < 4; v++) acc[i][v] = ckv_avx512_f64_zero();
+    for (long p = 0; p < depth; p++) {
+        const double *a = rows[p * taps + tap] + channel;
+        ckv_avx512_f64 bv[4];
+        CK_UNROLL for (int v = 0; v < 4; v++) bv[v] = ckv_avx512_f64_load(b + p * 32 + v * 8);
+        CK_UNROLL for (int i = 0; i < 6; i++) {
+            ckv_avx512_f64 ai = ckv_avx512_f64_set1(a[i]);
+            CK_UNROLL for (int v = 0; v < 4; v++) acc[i][v] = ckv_avx512_f64_fma(ai, bv[v], acc[i][v]);
+        }
+    }
+    // The sums added to (or stored in) the tile's rows of C: row i at c + row_offsets[i].
+    CK_UNROLL for (int i = 0; i < 6; i++) CK_UNROLL for (int v = 0; v < 4; v++) {
+        double *out = c + row_offsets[i] + v * 8;
+        ckv_avx512_f64 sum = accumulate ? ckv_avx512_f64_add(ckv_avx512_f64_load_tail(out, nr - v * 8), acc[i][v]) : acc[i][v];
+        ckv_avx512_f64_store_tail(out, sum, nr - v * 8);
+    }
+}
+
+typedef void (*ck_wg_tile)(long, long, long, long, const double *const *, const double *, double *, const long *, long, int);
+
+// Tile [mr − 1][nv − 1] has mr rows and nv vectors.
+static const ck_wg_tile ck_wg_tiles[6][4] = {
+    {ck_tile_1x1, ck_tile_1x2, ck_tile_1x3, ck_tile_1x4},
+    {ck_tile_2x1, ck_tile_2x2, ck_tile_2x3, ck_tile_2x4},
+    {ck_tile_3x1, ck_tile_3x2, ck_tile_3x3, ck_tile_3x4},
+    {ck_tile_4x1, ck_tile_4x2, ck_tile_4x3, ck_tile_4x4},
+    {ck_tile_5x1, ck_tile_5x2, ck_tile_5x3, ck_tile_5x4},
+    {ck_tile_6x1, ck_tile_6x2, ck_tile_6x3, ck_tile_6x4}
+};
+
+CKV_TARGET void ck_f64_weight_gradient_6x32__avx512(long m, long row_base, long n, long depth, long taps,
+                                                       long channels, const double *const *rows, const double *b,
+                                                       double *c, const long *row_offsets, int accumulate) {
+    long mr;
+    // Row tiles outside, panels inside: a tile's input lines stay in L1 across the panels.
+    for (long i0 = 0; i0 < m; i0 += mr) {
+        long tap = (row_base + i0) / channels, channel = (row_base + i0) % channels;
+        // A tile ends with its tap, so that it reads one pointer a pixel.
+        mr = m - i0 < 6 ? m - i0 : 6;
+        if (channels - channel < mr) mr = channels - channel;
+        for (long j0 = 0; j0 < n; j0 += 32) {
+            long nr = n - j0 < 32 ? n - j0 : 32;
+            ck_wg_tiles[mr - 1][(nr + 8 - 1) / 8 - 1](
+                depth, taps, tap, channel, rows, b + j0 * depth, c + j0, row_offsets + i0, nr, accumulate);
+        }
+    }
+}
+#endif  // defined(__x86_64__)
