@@ -19,7 +19,7 @@ for source in "$kernels"/*.c "$kernels"/gen/*.c; do
     objects+=("$object")
 done
 aarch64-linux-gnu-g++ -std=c++17 "${flags[@]}" -I Tests/CConvKitKernelTester/include \
-    Tests/CConvKitKernelTester/kernel_tester.cpp Tests/CConvKitKernelTester/arm64_main.cpp "${objects[@]}" \
+    Tests/CConvKitKernelTester/*.cpp "${objects[@]}" \
     -static -o "$out/kernel-tester"
 file "$out/kernel-tester" | sed 's/^[^:]*: /kernel-tester: /'
 qemu-aarch64 "$out/kernel-tester"

@@ -77,6 +77,14 @@ SMALL_WEIGHTS = {
 # Input gradient: TB taps (dividing CK_SMALL_DATA_TAPS = 12) × all CK_SMALL_DATA_PIXELS = 32 pixels.
 SMALL_DATA_TAPS = {"generic": 2, "avx2": 3, "avx512": 12}
 SMALL_DATA_PIXELS = 32
+# Pooling row kernels: vectors of channels per step (independent chains of compare and select,
+# or of adds, in flight per window).
+POOL_VECTORS = {
+    "pool_max": {"generic": 4, "avx2": 4, "avx512": 4},
+    "pool_avg": {"generic": 4, "avx2": 8, "avx512": 8},
+    "pool_max_backward": {"generic": 4, "avx2": 4, "avx512": 4},
+    "pool_max_gather": {"generic": 4, "avx2": 4, "avx512": 4},
+}
 
 
 # B is packed once for both GEMM kernels of an ISA: their panels must be equally wide.
@@ -157,6 +165,10 @@ SIGNATURES = {
     "small_unpack_band": "void {name}(const float *band, long channels, long rows, long columns, long top, long left, long stride, long line, long padded_rows, long padded_columns, float *dx)",
     "small_pack_taps": "void {name}(const float *x, const long *offsets, long taps, long count, long pitch, float *a)",
     "small_transpose": "void {name}(const float *dy, long count, long n, long ldy, long pitch, float *dyt)",
+    "pool_max": "void {name}(const {T} *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, {T} *out, void *arg, int arg_bytes, const {T} **tap_pointers, int *tap_ids, int stream)",
+    "pool_avg": "void {name}(const {T} *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, {T} *out, int stream)",
+    "pool_max_backward": "void {name}({T} *const *dx_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, const {T} *dy, const void *arg, int arg_bytes, int assign)",
+    "pool_max_gather": "void {name}(const {T} *const *dy_rows, const void *const *arg_rows, const long *row_taps, long rows, const long *column_start, const long *column_pairs, long w, long c, long s, int arg_bytes, {T} *dx, int stream)",
 }
 
 
@@ -186,6 +198,14 @@ def generate():
                 fname = f"{dt}-{family.replace('_', '-')}-{mr}x{nr}-{isa}.c"
                 out.add(fname, file_text(f"{family}.c.in", isa, expand(f"{family}.c.in", params, tiles)))
                 declare(out, isa, dt, family, name, mr=mr, nr=nr)
+            for family, vectors in POOL_VECTORS.items():
+                nv = vectors[isa]
+                step = nv * p["LANES"]
+                params = {**p, "NV": nv, "STEP": step, "FENCE": f"ckv_{isa}_fence"}
+                name = f"ck_{dt}_{family}_c{step}__{isa}"
+                fname = f"{dt}-{family.replace('_', '-')}-c{step}-{isa}.c"
+                out.add(fname, file_text(f"{family}.c.in", isa, expand(f"{family}.c.in", params)))
+                declare(out, isa, dt, family, name)
             kb = FEW_COLUMNS_WIDTH[dt]
             params = {**p, "KB": kb, "NV": kb // p["LANES"]}
             name = f"ck_{dt}_few_columns_2x{kb}__{isa}"
@@ -236,10 +256,12 @@ def generate():
     return out.files
 
 
+POOL_FAMILIES = ["pool_max", "pool_avg", "pool_max_backward", "pool_max_gather"]
 STRUCT_FIELDS = {
     "f32": ["gemm_packed", "gemm_indirect", "weight_gradient", "few_columns", "peak", "small_forward",
-            "small_weights", "small_data", "small_pack_band", "small_unpack_band", "small_pack_taps", "small_transpose"],
-    "f64": ["gemm_packed", "gemm_indirect", "weight_gradient", "few_columns"],
+            "small_weights", "small_data", "small_pack_band", "small_unpack_band", "small_pack_taps", "small_transpose"]
+    + POOL_FAMILIES,
+    "f64": ["gemm_packed", "gemm_indirect", "weight_gradient", "few_columns"] + POOL_FAMILIES,
 }
 TILED = ("gemm_packed", "gemm_indirect", "weight_gradient")
 

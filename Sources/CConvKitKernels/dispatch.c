@@ -3,6 +3,7 @@
 // instruction set this CPU lacks gets the best one it has: no kernel runs without its
 // instructions.
 #include "ck_kernel_support.h"
+#include "ck_pool.h"
 
 int ck_isa_detect(void) {
 #if defined(__x86_64__)
@@ -122,4 +123,54 @@ void ck_small_weights(int isa, long count, long n, long taps, const float *a, co
 void ck_small_data(int isa, long count, long n, long taps, const long *offsets, const float *wt, const float *dyt,
                    float *x) {
     f32_kernels(isa)->small_data(count, n, taps, offsets, wt, dyt, x);
+}
+
+void ck_pool_max_row_f32(int isa, const float *const *x_rows, const long *row_taps, long rows, const long *cols, long q,
+                         long c, long s, long dw, float *out, void *arg, int arg_bytes, const float **tap_pointers,
+                         int *tap_ids, int stream) {
+    f32_kernels(isa)->pool_max(x_rows, row_taps, rows, cols, q, c, s, dw, out, arg, arg_bytes, tap_pointers, tap_ids,
+                               stream);
+}
+
+void ck_pool_max_row_f64(int isa, const double *const *x_rows, const long *row_taps, long rows, const long *cols,
+                         long q, long c, long s, long dw, double *out, void *arg, int arg_bytes,
+                         const double **tap_pointers, int *tap_ids, int stream) {
+    f64_kernels(isa)->pool_max(x_rows, row_taps, rows, cols, q, c, s, dw, out, arg, arg_bytes, tap_pointers, tap_ids,
+                               stream);
+}
+
+void ck_pool_avg_row_f32(int isa, const float *const *x_rows, long rows, const long *cols, long q, long c, long dw,
+                         long row_count, long divisor_override, float *out, int stream) {
+    f32_kernels(isa)->pool_avg(x_rows, rows, cols, q, c, dw, row_count, divisor_override, out, stream);
+}
+
+void ck_pool_avg_row_f64(int isa, const double *const *x_rows, long rows, const long *cols, long q, long c, long dw,
+                         long row_count, long divisor_override, double *out, int stream) {
+    f64_kernels(isa)->pool_avg(x_rows, rows, cols, q, c, dw, row_count, divisor_override, out, stream);
+}
+
+void ck_pool_max_backward_row_f32(int isa, float *const *dx_rows, const long *row_taps, long rows, const long *cols,
+                                  long q, long c, long s, long dw, const float *dy, const void *arg, int arg_bytes,
+                                  int assign) {
+    f32_kernels(isa)->pool_max_backward(dx_rows, row_taps, rows, cols, q, c, s, dw, dy, arg, arg_bytes, assign);
+}
+
+void ck_pool_max_backward_row_f64(int isa, double *const *dx_rows, const long *row_taps, long rows, const long *cols,
+                                  long q, long c, long s, long dw, const double *dy, const void *arg, int arg_bytes,
+                                  int assign) {
+    f64_kernels(isa)->pool_max_backward(dx_rows, row_taps, rows, cols, q, c, s, dw, dy, arg, arg_bytes, assign);
+}
+
+void ck_pool_max_gather_row_f32(int isa, const float *const *dy_rows, const void *const *arg_rows, const long *row_taps,
+                                long rows, const long *column_start, const long *column_pairs, long w, long c, long s,
+                                int arg_bytes, float *dx, int stream) {
+    f32_kernels(isa)->pool_max_gather(dy_rows, arg_rows, row_taps, rows, column_start, column_pairs, w, c, s, arg_bytes,
+                                      dx, stream);
+}
+
+void ck_pool_max_gather_row_f64(int isa, const double *const *dy_rows, const void *const *arg_rows,
+                                const long *row_taps, long rows, const long *column_start, const long *column_pairs,
+                                long w, long c, long s, int arg_bytes, double *dx, int stream) {
+    f64_kernels(isa)->pool_max_gather(dy_rows, arg_rows, row_taps, rows, column_start, column_pairs, w, c, s, arg_bytes,
+                                      dx, stream);
 }

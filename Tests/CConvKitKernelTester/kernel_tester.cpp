@@ -3,108 +3,11 @@
 // with a sentinel NaN, runs the kernel through its public entry point, and checks every element.
 #include "CConvKitKernelTester.h"
 #include "CConvKitKernels.h"
-
-#include <cmath>
-#include <cstdarg>
-#include <cstdint>
-#include <cstdio>
-#include <cstring>
-#include <string>
-#include <vector>
+#include "tester_support.h"
 
 namespace {
 
-// A quiet NaN with a payload of its own: an element still holding it was never written.
-template <typename T> T sentinel();
-template <> float sentinel<float>() {
-    uint32_t bits = 0x7FC0BEEFu;
-    float v;
-    std::memcpy(&v, &bits, sizeof v);
-    return v;
-}
-template <> double sentinel<double>() {
-    uint64_t bits = 0x7FF8BEEFBEEFBEEFull;
-    double v;
-    std::memcpy(&v, &bits, sizeof v);
-    return v;
-}
-
-template <typename T> bool same_bits(T a, T b) { return std::memcmp(&a, &b, sizeof a) == 0; }
-
-// Operations of the kernels, one rounding each, as the kernels perform them.
-inline float fused(float a, float b, float c) { return std::fmaf(a, b, c); }
-inline double fused(double a, double b, double c) { return std::fma(a, b, c); }
-
-// Deterministic values in [-1, 1) with full mantissas, so that any change in the order or
-// fusion of the operations shows in the bits.
-struct Random {
-    uint64_t state;
-    explicit Random(uint64_t seed) : state(seed * 0x9E3779B97F4A7C15ull + 1) {}
-    double next() {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        return (double)(state >> 11) / (double)(1ull << 52) - 1.0;
-    }
-    template <typename T> void fill(std::vector<T> &v) {
-        for (auto &x : v) x = (T)next();
-    }
-    long below(long n) { return (long)((next() + 1.0) / 2.0 * (double)n) % n; }
-};
-
-struct Report {
-    long failures = 0;
-    long cases = 0;
-    std::string first;
-
-    void fail(const char *format, ...) __attribute__((format(printf, 2, 3))) {
-        if (failures++ > 0) return;
-        char buffer[512];
-        va_list args;
-        va_start(args, format);
-        std::vsnprintf(buffer, sizeof buffer, format, args);
-        va_end(args);
-        first = buffer;
-    }
-};
-
-// Checks one element against the reference: bit for bit when `exact`, else within a rounding
-// bound of the magnitude `scale` of the terms that were summed.
-template <typename T>
-bool check(Report &report, bool exact, T got, T want, double scale, const char *what, long i, long j,
-           const std::string &where) {
-    bool ok;
-    if (exact) ok = same_bits(got, want);
-    else ok = std::isfinite(got) && std::fabs((double)got - (double)want) <= (sizeof(T) == 4 ? 2e-6 : 1e-14) * (scale + 1);
-    if (!ok)
-        report.fail("%s[%ld][%ld] = %.9g, expected %.9g (%s)", what, i, j, (double)got, (double)want, where.c_str());
-    return ok;
-}
-
-template <typename T>
-bool check_untouched(Report &report, T got, const char *what, long index, const std::string &where) {
-    if (same_bits(got, sentinel<T>())) return true;
-    report.fail("%s element %ld outside the block was written: %.9g (%s)", what, index, (double)got, where.c_str());
-    return false;
-}
-
-std::string describe(const char *format, ...) __attribute__((format(printf, 1, 2)));
-std::string describe(const char *format, ...) {
-    char buffer[256];
-    va_list args;
-    va_start(args, format);
-    std::vsnprintf(buffer, sizeof buffer, format, args);
-    va_end(args);
-    return buffer;
-}
-
-// The sizes around a tile of `tile`: 1 … tile + 1, and past a second tile.
-std::vector<long> around(long tile) {
-    std::vector<long> sizes;
-    for (long s = 1; s <= tile + 1; s++) sizes.push_back(s);
-    sizes.push_back(2 * tile + 1);
-    return sizes;
-}
+using namespace ckt;
 
 template <typename T> struct Entry;
 template <> struct Entry<float> {
@@ -570,14 +473,19 @@ const char *ckt_family_name(int family) {
     static const char *const names[CKT_FAMILY_COUNT] = {
         "gemm-packed", "gemm-indirect", "weight-gradient", "few-columns",
         "small-forward", "small-weights", "small-data", "small-copies",
+        "pool-max", "pool-avg", "pool-max-backward", "pool-max-gather",
     };
     return family >= 0 && family < CKT_FAMILY_COUNT ? names[family] : "unknown";
 }
+
+int ckt_family_has_double(int family) { return family < CKT_SMALL_FORWARD || family >= CKT_POOL_MAX; }
 
 long ckt_run(int family, int isa, int is_double, long *cases, char *message, long capacity) {
     Report report;
     if (ck_isa_usable(isa) != isa) {
         report.fail("this CPU cannot run instruction set %d", isa);
+    } else if (family >= CKT_POOL_MAX) {
+        run_pool_family(family, isa, is_double != 0, report);
     } else if (family >= CKT_SMALL_FORWARD) {
         if (is_double) report.fail("the few-channel kernels are float only");
         else if (family == CKT_SMALL_FORWARD) test_small_forward(isa, report);

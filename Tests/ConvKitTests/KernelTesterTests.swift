@@ -14,8 +14,9 @@ import Testing
     }
 
     static let runs: [Run] = (0..<Int32(CKT_FAMILY_COUNT.rawValue)).flatMap { family in
-        family >= Int32(CKT_SMALL_FORWARD.rawValue) ? [Run(family: family, isDouble: false)]
-            : [Run(family: family, isDouble: false), Run(family: family, isDouble: true)]
+        ckt_family_has_double(family) != 0
+            ? [Run(family: family, isDouble: false), Run(family: family, isDouble: true)]
+            : [Run(family: family, isDouble: false)]
     }
 
     @Test(arguments: runs)

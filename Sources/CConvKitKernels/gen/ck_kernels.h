@@ -7,10 +7,18 @@
 void ck_f32_gemm_packed_4x8__generic(long m, long n, long kc, const float *a, const float *b, float *c, const long *row_offsets, int accumulate);
 void ck_f32_gemm_indirect_4x8__generic(long m, long n, long taps, long channels, const float *const *rows, const float *b, const float *bias, float *c, const long *row_offsets, int accumulate);
 void ck_f32_weight_gradient_4x8__generic(long m, long row_base, long n, long depth, long taps, long channels, const float *const *rows, const float *b, float *c, const long *row_offsets, int accumulate);
+void ck_f32_pool_max_c16__generic(const float *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, float *out, void *arg, int arg_bytes, const float **tap_pointers, int *tap_ids, int stream);
+void ck_f32_pool_avg_c16__generic(const float *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, float *out, int stream);
+void ck_f32_pool_max_backward_c16__generic(float *const *dx_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, const float *dy, const void *arg, int arg_bytes, int assign);
+void ck_f32_pool_max_gather_c16__generic(const float *const *dy_rows, const void *const *arg_rows, const long *row_taps, long rows, const long *column_start, const long *column_pairs, long w, long c, long s, int arg_bytes, float *dx, int stream);
 void ck_f32_few_columns_2x16__generic(long m, long n, long taps, long channels, const float *const *rows, const float *const *b, long b_column_stride, float *c, const long *row_offsets);
 void ck_f64_gemm_packed_4x8__generic(long m, long n, long kc, const double *a, const double *b, double *c, const long *row_offsets, int accumulate);
 void ck_f64_gemm_indirect_4x8__generic(long m, long n, long taps, long channels, const double *const *rows, const double *b, const double *bias, double *c, const long *row_offsets, int accumulate);
 void ck_f64_weight_gradient_4x8__generic(long m, long row_base, long n, long depth, long taps, long channels, const double *const *rows, const double *b, double *c, const long *row_offsets, int accumulate);
+void ck_f64_pool_max_c8__generic(const double *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, double *out, void *arg, int arg_bytes, const double **tap_pointers, int *tap_ids, int stream);
+void ck_f64_pool_avg_c8__generic(const double *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, double *out, int stream);
+void ck_f64_pool_max_backward_c8__generic(double *const *dx_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, const double *dy, const void *arg, int arg_bytes, int assign);
+void ck_f64_pool_max_gather_c8__generic(const double *const *dy_rows, const void *const *arg_rows, const long *row_taps, long rows, const long *column_start, const long *column_pairs, long w, long c, long s, int arg_bytes, double *dx, int stream);
 void ck_f64_few_columns_2x8__generic(long m, long n, long taps, long channels, const double *const *rows, const double *const *b, long b_column_stride, double *c, const long *row_offsets);
 float ck_f32_peak_8x4__generic(long iterations);
 void ck_f32_small_forward__generic(long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw, const float *bias, float *y, long ldy);
@@ -30,6 +38,18 @@ void ck_f32_gemm_indirect_6x16__avx2(long m, long n, long taps, long channels, c
 void ck_f32_weight_gradient_6x16__avx2(long m, long row_base, long n, long depth, long taps, long channels, const float *const *rows, const float *b, float *c, const long *row_offsets, int accumulate);
 #endif
 #if defined(__x86_64__)
+void ck_f32_pool_max_c32__avx2(const float *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, float *out, void *arg, int arg_bytes, const float **tap_pointers, int *tap_ids, int stream);
+#endif
+#if defined(__x86_64__)
+void ck_f32_pool_avg_c64__avx2(const float *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, float *out, int stream);
+#endif
+#if defined(__x86_64__)
+void ck_f32_pool_max_backward_c32__avx2(float *const *dx_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, const float *dy, const void *arg, int arg_bytes, int assign);
+#endif
+#if defined(__x86_64__)
+void ck_f32_pool_max_gather_c32__avx2(const float *const *dy_rows, const void *const *arg_rows, const long *row_taps, long rows, const long *column_start, const long *column_pairs, long w, long c, long s, int arg_bytes, float *dx, int stream);
+#endif
+#if defined(__x86_64__)
 void ck_f32_few_columns_2x16__avx2(long m, long n, long taps, long channels, const float *const *rows, const float *const *b, long b_column_stride, float *c, const long *row_offsets);
 #endif
 #if defined(__x86_64__)
@@ -40,6 +60,18 @@ void ck_f64_gemm_indirect_6x8__avx2(long m, long n, long taps, long channels, co
 #endif
 #if defined(__x86_64__)
 void ck_f64_weight_gradient_6x8__avx2(long m, long row_base, long n, long depth, long taps, long channels, const double *const *rows, const double *b, double *c, const long *row_offsets, int accumulate);
+#endif
+#if defined(__x86_64__)
+void ck_f64_pool_max_c16__avx2(const double *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, double *out, void *arg, int arg_bytes, const double **tap_pointers, int *tap_ids, int stream);
+#endif
+#if defined(__x86_64__)
+void ck_f64_pool_avg_c32__avx2(const double *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, double *out, int stream);
+#endif
+#if defined(__x86_64__)
+void ck_f64_pool_max_backward_c16__avx2(double *const *dx_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, const double *dy, const void *arg, int arg_bytes, int assign);
+#endif
+#if defined(__x86_64__)
+void ck_f64_pool_max_gather_c16__avx2(const double *const *dy_rows, const void *const *arg_rows, const long *row_taps, long rows, const long *column_start, const long *column_pairs, long w, long c, long s, int arg_bytes, double *dx, int stream);
 #endif
 #if defined(__x86_64__)
 void ck_f64_few_columns_2x8__avx2(long m, long n, long taps, long channels, const double *const *rows, const double *const *b, long b_column_stride, double *c, const long *row_offsets);
@@ -78,6 +110,18 @@ void ck_f32_gemm_indirect_8x32__avx512(long m, long n, long taps, long channels,
 void ck_f32_weight_gradient_6x64__avx512(long m, long row_base, long n, long depth, long taps, long channels, const float *const *rows, const float *b, float *c, const long *row_offsets, int accumulate);
 #endif
 #if defined(__x86_64__)
+void ck_f32_pool_max_c64__avx512(const float *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, float *out, void *arg, int arg_bytes, const float **tap_pointers, int *tap_ids, int stream);
+#endif
+#if defined(__x86_64__)
+void ck_f32_pool_avg_c128__avx512(const float *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, float *out, int stream);
+#endif
+#if defined(__x86_64__)
+void ck_f32_pool_max_backward_c64__avx512(float *const *dx_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, const float *dy, const void *arg, int arg_bytes, int assign);
+#endif
+#if defined(__x86_64__)
+void ck_f32_pool_max_gather_c64__avx512(const float *const *dy_rows, const void *const *arg_rows, const long *row_taps, long rows, const long *column_start, const long *column_pairs, long w, long c, long s, int arg_bytes, float *dx, int stream);
+#endif
+#if defined(__x86_64__)
 void ck_f32_few_columns_2x16__avx512(long m, long n, long taps, long channels, const float *const *rows, const float *const *b, long b_column_stride, float *c, const long *row_offsets);
 #endif
 #if defined(__x86_64__)
@@ -88,6 +132,18 @@ void ck_f64_gemm_indirect_8x16__avx512(long m, long n, long taps, long channels,
 #endif
 #if defined(__x86_64__)
 void ck_f64_weight_gradient_6x32__avx512(long m, long row_base, long n, long depth, long taps, long channels, const double *const *rows, const double *b, double *c, const long *row_offsets, int accumulate);
+#endif
+#if defined(__x86_64__)
+void ck_f64_pool_max_c32__avx512(const double *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, double *out, void *arg, int arg_bytes, const double **tap_pointers, int *tap_ids, int stream);
+#endif
+#if defined(__x86_64__)
+void ck_f64_pool_avg_c64__avx512(const double *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, double *out, int stream);
+#endif
+#if defined(__x86_64__)
+void ck_f64_pool_max_backward_c32__avx512(double *const *dx_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, const double *dy, const void *arg, int arg_bytes, int assign);
+#endif
+#if defined(__x86_64__)
+void ck_f64_pool_max_gather_c32__avx512(const double *const *dy_rows, const void *const *arg_rows, const long *row_taps, long rows, const long *column_start, const long *column_pairs, long w, long c, long s, int arg_bytes, double *dx, int stream);
 #endif
 #if defined(__x86_64__)
 void ck_f64_few_columns_2x8__avx512(long m, long n, long taps, long channels, const double *const *rows, const double *const *b, long b_column_stride, double *c, const long *row_offsets);
@@ -135,6 +191,10 @@ typedef struct {
     void (*small_unpack_band)(const float *band, long channels, long rows, long columns, long top, long left, long stride, long line, long padded_rows, long padded_columns, float *dx);
     void (*small_pack_taps)(const float *x, const long *offsets, long taps, long count, long pitch, float *a);
     void (*small_transpose)(const float *dy, long count, long n, long ldy, long pitch, float *dyt);
+    void (*pool_max)(const float *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, float *out, void *arg, int arg_bytes, const float **tap_pointers, int *tap_ids, int stream);
+    void (*pool_avg)(const float *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, float *out, int stream);
+    void (*pool_max_backward)(float *const *dx_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, const float *dy, const void *arg, int arg_bytes, int assign);
+    void (*pool_max_gather)(const float *const *dy_rows, const void *const *arg_rows, const long *row_taps, long rows, const long *column_start, const long *column_pairs, long w, long c, long s, int arg_bytes, float *dx, int stream);
 } ck_f32_kernels;
 /// Indexed by ck_isa; on other CPUs than x86-64 every entry holds the portable kernels.
 extern const ck_f32_kernels ck_f32_kernel_table[3];
@@ -148,6 +208,10 @@ typedef struct {
     long weight_gradient_mr, weight_gradient_nr;
     void (*weight_gradient)(long m, long row_base, long n, long depth, long taps, long channels, const double *const *rows, const double *b, double *c, const long *row_offsets, int accumulate);
     void (*few_columns)(long m, long n, long taps, long channels, const double *const *rows, const double *const *b, long b_column_stride, double *c, const long *row_offsets);
+    void (*pool_max)(const double *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, double *out, void *arg, int arg_bytes, const double **tap_pointers, int *tap_ids, int stream);
+    void (*pool_avg)(const double *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, double *out, int stream);
+    void (*pool_max_backward)(double *const *dx_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, const double *dy, const void *arg, int arg_bytes, int assign);
+    void (*pool_max_gather)(const double *const *dy_rows, const void *const *arg_rows, const long *row_taps, long rows, const long *column_start, const long *column_pairs, long w, long c, long s, int arg_bytes, double *dx, int stream);
 } ck_f64_kernels;
 /// Indexed by ck_isa; on other CPUs than x86-64 every entry holds the portable kernels.
 extern const ck_f64_kernels ck_f64_kernel_table[3];

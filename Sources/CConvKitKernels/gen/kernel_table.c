@@ -20,6 +20,10 @@ const ck_f32_kernels ck_f32_kernel_table[3] = {
         .small_unpack_band = ck_f32_small_unpack_band__generic,
         .small_pack_taps = ck_f32_small_pack_taps__generic,
         .small_transpose = ck_f32_small_transpose__generic,
+        .pool_max = ck_f32_pool_max_c16__generic,
+        .pool_avg = ck_f32_pool_avg_c16__generic,
+        .pool_max_backward = ck_f32_pool_max_backward_c16__generic,
+        .pool_max_gather = ck_f32_pool_max_gather_c16__generic,
     },
     [CK_ISA_AVX2] = {
 #if defined(__x86_64__)
@@ -39,6 +43,10 @@ const ck_f32_kernels ck_f32_kernel_table[3] = {
         .small_unpack_band = ck_f32_small_unpack_band__avx2,
         .small_pack_taps = ck_f32_small_pack_taps__avx2,
         .small_transpose = ck_f32_small_transpose__avx2,
+        .pool_max = ck_f32_pool_max_c32__avx2,
+        .pool_avg = ck_f32_pool_avg_c64__avx2,
+        .pool_max_backward = ck_f32_pool_max_backward_c32__avx2,
+        .pool_max_gather = ck_f32_pool_max_gather_c32__avx2,
 #else
         .gemm_packed_mr = 4, .gemm_packed_nr = 8,
         .gemm_packed = ck_f32_gemm_packed_4x8__generic,
@@ -56,6 +64,10 @@ const ck_f32_kernels ck_f32_kernel_table[3] = {
         .small_unpack_band = ck_f32_small_unpack_band__generic,
         .small_pack_taps = ck_f32_small_pack_taps__generic,
         .small_transpose = ck_f32_small_transpose__generic,
+        .pool_max = ck_f32_pool_max_c16__generic,
+        .pool_avg = ck_f32_pool_avg_c16__generic,
+        .pool_max_backward = ck_f32_pool_max_backward_c16__generic,
+        .pool_max_gather = ck_f32_pool_max_gather_c16__generic,
 #endif
     },
     [CK_ISA_AVX512] = {
@@ -76,6 +88,10 @@ const ck_f32_kernels ck_f32_kernel_table[3] = {
         .small_unpack_band = ck_f32_small_unpack_band__avx512,
         .small_pack_taps = ck_f32_small_pack_taps__avx512,
         .small_transpose = ck_f32_small_transpose__avx512,
+        .pool_max = ck_f32_pool_max_c64__avx512,
+        .pool_avg = ck_f32_pool_avg_c128__avx512,
+        .pool_max_backward = ck_f32_pool_max_backward_c64__avx512,
+        .pool_max_gather = ck_f32_pool_max_gather_c64__avx512,
 #else
         .gemm_packed_mr = 4, .gemm_packed_nr = 8,
         .gemm_packed = ck_f32_gemm_packed_4x8__generic,
@@ -93,6 +109,10 @@ const ck_f32_kernels ck_f32_kernel_table[3] = {
         .small_unpack_band = ck_f32_small_unpack_band__generic,
         .small_pack_taps = ck_f32_small_pack_taps__generic,
         .small_transpose = ck_f32_small_transpose__generic,
+        .pool_max = ck_f32_pool_max_c16__generic,
+        .pool_avg = ck_f32_pool_avg_c16__generic,
+        .pool_max_backward = ck_f32_pool_max_backward_c16__generic,
+        .pool_max_gather = ck_f32_pool_max_gather_c16__generic,
 #endif
     },
 };
@@ -106,6 +126,10 @@ const ck_f64_kernels ck_f64_kernel_table[3] = {
         .weight_gradient_mr = 4, .weight_gradient_nr = 8,
         .weight_gradient = ck_f64_weight_gradient_4x8__generic,
         .few_columns = ck_f64_few_columns_2x8__generic,
+        .pool_max = ck_f64_pool_max_c8__generic,
+        .pool_avg = ck_f64_pool_avg_c8__generic,
+        .pool_max_backward = ck_f64_pool_max_backward_c8__generic,
+        .pool_max_gather = ck_f64_pool_max_gather_c8__generic,
     },
     [CK_ISA_AVX2] = {
 #if defined(__x86_64__)
@@ -116,6 +140,10 @@ const ck_f64_kernels ck_f64_kernel_table[3] = {
         .weight_gradient_mr = 6, .weight_gradient_nr = 8,
         .weight_gradient = ck_f64_weight_gradient_6x8__avx2,
         .few_columns = ck_f64_few_columns_2x8__avx2,
+        .pool_max = ck_f64_pool_max_c16__avx2,
+        .pool_avg = ck_f64_pool_avg_c32__avx2,
+        .pool_max_backward = ck_f64_pool_max_backward_c16__avx2,
+        .pool_max_gather = ck_f64_pool_max_gather_c16__avx2,
 #else
         .gemm_packed_mr = 4, .gemm_packed_nr = 8,
         .gemm_packed = ck_f64_gemm_packed_4x8__generic,
@@ -124,6 +152,10 @@ const ck_f64_kernels ck_f64_kernel_table[3] = {
         .weight_gradient_mr = 4, .weight_gradient_nr = 8,
         .weight_gradient = ck_f64_weight_gradient_4x8__generic,
         .few_columns = ck_f64_few_columns_2x8__generic,
+        .pool_max = ck_f64_pool_max_c8__generic,
+        .pool_avg = ck_f64_pool_avg_c8__generic,
+        .pool_max_backward = ck_f64_pool_max_backward_c8__generic,
+        .pool_max_gather = ck_f64_pool_max_gather_c8__generic,
 #endif
     },
     [CK_ISA_AVX512] = {
@@ -135,6 +167,10 @@ const ck_f64_kernels ck_f64_kernel_table[3] = {
         .weight_gradient_mr = 6, .weight_gradient_nr = 32,
         .weight_gradient = ck_f64_weight_gradient_6x32__avx512,
         .few_columns = ck_f64_few_columns_2x8__avx512,
+        .pool_max = ck_f64_pool_max_c32__avx512,
+        .pool_avg = ck_f64_pool_avg_c64__avx512,
+        .pool_max_backward = ck_f64_pool_max_backward_c32__avx512,
+        .pool_max_gather = ck_f64_pool_max_gather_c32__avx512,
 #else
         .gemm_packed_mr = 4, .gemm_packed_nr = 8,
         .gemm_packed = ck_f64_gemm_packed_4x8__generic,
@@ -143,6 +179,10 @@ const ck_f64_kernels ck_f64_kernel_table[3] = {
         .weight_gradient_mr = 4, .weight_gradient_nr = 8,
         .weight_gradient = ck_f64_weight_gradient_4x8__generic,
         .few_columns = ck_f64_few_columns_2x8__generic,
+        .pool_max = ck_f64_pool_max_c8__generic,
+        .pool_avg = ck_f64_pool_avg_c8__generic,
+        .pool_max_backward = ck_f64_pool_max_backward_c8__generic,
+        .pool_max_gather = ck_f64_pool_max_gather_c8__generic,
 #endif
     },
 };

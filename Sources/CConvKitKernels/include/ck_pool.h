@@ -1,4 +1,5 @@
-// Max-pooling kernels of ConvKit's fast path (NHWC), for the instruction sets of ck_isa.
+// Pooling row kernels of ConvKit's fast path (NHWC), generated for every instruction set from
+// templates/pool_*.c.in and run for the instruction set `isa` asks (capped at the CPU's).
 #ifndef CK_POOL_H
 #define CK_POOL_H
 
@@ -16,41 +17,38 @@ extern "C" {
 /// `row_taps[k] · s + t` is stored as uint8_t or int32_t at element j · c + ch of `arg`.
 /// `tap_pointers` and `tap_ids` are scratch for rows · (hi − lo) entries.
 /// `stream` marks a call whose data do not fit in cache: the input is prefetched ahead and whole
-/// aligned vectors are stored non-temporally. `isa` must be CK_ISA_AVX2 or CK_ISA_AVX512; returns 0 (doing nothing) otherwise.
-int ck_pool_max_row_f32(int isa, const float *const *x_rows, const long *row_taps, long rows,
-                        const long *cols, long q, long c, long s, long dw, float *out, void *arg,
+/// aligned vectors are stored non-temporally.
+void ck_pool_max_row_f32(int isa, const float *const *x_rows, const long *row_taps, long rows,
+                         const long *cols, long q, long c, long s, long dw, float *out, void *arg,
                         int arg_bytes, const float **tap_pointers, int *tap_ids, int stream);
-int ck_pool_max_row_f64(int isa, const double *const *x_rows, const long *row_taps, long rows,
+void ck_pool_max_row_f64(int isa, const double *const *x_rows, const long *row_taps, long rows,
                         const long *cols, long q, long c, long s, long dw, double *out, void *arg,
                         int arg_bytes, const double **tap_pointers, int *tap_ids, int stream);
 
 /// Average pooling of one NHWC output row, windows as in ck_pool_max_row_f32: out[j · c + ch] is
 /// the sum of the window's taps, added in scan order starting from 0, divided by the window's
 /// divisor: `divisor_override` if positive, else `row_count · cols[4j + 3]`. (Dividing by a power
-/// of two multiplies by its exact reciprocal.) `lower ..< upper` is the input tensor: the kernel
-/// may read the whole cache lines around the taps that lie inside it.
-int ck_pool_avg_row_f32(int isa, const float *const *x_rows, long rows, const long *cols, long q,
-                        long c, long dw, long row_count, long divisor_override, float *out,
-                        const float *lower, const float *upper, int stream);
-int ck_pool_avg_row_f64(int isa, const double *const *x_rows, long rows, const long *cols, long q,
-                        long c, long dw, long row_count, long divisor_override, double *out,
-                        const double *lower, const double *upper, int stream);
+/// of two multiplies by its exact reciprocal.)
+void ck_pool_avg_row_f32(int isa, const float *const *x_rows, long rows, const long *cols, long q, long c, long dw,
+                         long row_count, long divisor_override, float *out, int stream);
+void ck_pool_avg_row_f64(int isa, const double *const *x_rows, long rows, const long *cols, long q, long c, long dw,
+                         long row_count, long divisor_override, double *out, int stream);
 
-/// Max-pooling gradient of one NHWC output row (AVX-512 only; returns 0 for other `isa`).
+/// Max-pooling gradient of one NHWC output row.
 ///
 /// Windows as in ck_pool_max_row_f32, but `dx_rows[k]` are rows of the input gradient with row tap
 /// `row_taps[k]` (a caller may pass only some of a window's rows). For each window j in order and
 /// each of its taps, the channels whose stored argmax (arg_bytes 1: uint8_t, 4: int32_t, at
 /// arg + j · c) is that tap receive dy[j · c + ch]: added to dx, or with `assign` (windows that
 /// tile the input) stored as 0 + dy, other channels set to 0.
-int ck_pool_max_backward_row_f32(int isa, float *const *dx_rows, const long *row_taps, long rows,
+void ck_pool_max_backward_row_f32(int isa, float *const *dx_rows, const long *row_taps, long rows,
                                  const long *cols, long q, long c, long s, long dw, const float *dy,
                                  const void *arg, int arg_bytes, int assign);
-int ck_pool_max_backward_row_f64(int isa, double *const *dx_rows, const long *row_taps, long rows,
+void ck_pool_max_backward_row_f64(int isa, double *const *dx_rows, const long *row_taps, long rows,
                                  const long *cols, long q, long c, long s, long dw, const double *dy,
                                  const void *arg, int arg_bytes, int assign);
 
-/// Max-pooling gradient of one NHWC row of dx, gathered (AVX-512 only; returns 0 for other `isa`).
+/// Max-pooling gradient of one NHWC row of dx, gathered.
 ///
 /// The windows holding the row are the `rows` output rows k (increasing) whose window row
 /// `row_taps[k]` is this row, with their dy rows `dy_rows[k]` and stored argmax rows
@@ -59,18 +57,14 @@ int ck_pool_max_backward_row_f64(int isa, double *const *dx_rows, const long *ro
 /// column_start[iw] ..< column_start[iw + 1] (increasing q). dx[iw · c + ch] is 0 plus, in
 /// window order, dy[q · c + ch] of every window whose argmax of channel ch is its tap
 /// row_taps[k] · s + t; each element is written once (non-temporally with `stream`).
-int ck_pool_max_gather_row_f32(int isa, const float *const *dy_rows, const void *const *arg_rows,
+void ck_pool_max_gather_row_f32(int isa, const float *const *dy_rows, const void *const *arg_rows,
                                const long *row_taps, long rows, const long *column_start,
                                const long *column_pairs, long w, long c, long s, int arg_bytes,
                                float *dx, int stream);
-int ck_pool_max_gather_row_f64(int isa, const double *const *dy_rows, const void *const *arg_rows,
+void ck_pool_max_gather_row_f64(int isa, const double *const *dy_rows, const void *const *arg_rows,
                                const long *row_taps, long rows, const long *column_start,
                                const long *column_pairs, long w, long c, long s, int arg_bytes,
                                double *dx, int stream);
-
-/// Copies `bytes` bytes from `src` to `dst` (not overlapping) with non-temporal stores where
-/// `isa` has them, for results too large to stay in cache; memcpy otherwise.
-void ck_pool_stream_copy(int isa, void *dst, const void *src, long bytes);
 
 #ifdef __cplusplus
 }

@@ -4,6 +4,8 @@
 #ifndef CK_VEC_AVX2_H
 #define CK_VEC_AVX2_H
 #include <immintrin.h>
+#include <stdint.h>
+#include <string.h>
 
 /// Placed before every function of a generated AVX2 kernel file.
 #define CKV_TARGET __attribute__((target("avx2,fma")))
@@ -61,5 +63,111 @@ CKV_INLINE void ckv_avx2_f64_store_tail(double *p, ckv_avx2_f64 v, long n) {
     double lanes[4];
     _mm256_storeu_pd(lanes, v);
     for (long i = 0; i < n; i++) p[i] = lanes[i];
+}
+
+// ---- Arithmetic, comparisons, selects and argmax indices (the pooling templates) ----
+// A mask is a vector of all-ones or all-zeros lanes; an index vector holds one integer per lane
+// of the float vector (32-bit lanes beside floats, 64-bit beside doubles).
+typedef __m256 ckv_avx2_f32_mask;
+typedef __m256d ckv_avx2_f64_mask;
+typedef __m256i ckv_avx2_f32_idx;
+typedef __m256i ckv_avx2_f64_idx;
+
+CKV_INLINE void ckv_avx2_fence(void) { _mm_sfence(); }
+
+CKV_INLINE ckv_avx2_f32 ckv_avx2_f32_mul(ckv_avx2_f32 a, ckv_avx2_f32 b) { return _mm256_mul_ps(a, b); }
+CKV_INLINE ckv_avx2_f32 ckv_avx2_f32_div(ckv_avx2_f32 a, ckv_avx2_f32 b) { return _mm256_div_ps(a, b); }
+/// The lanes where a running maximum b takes v: v > b or v is NaN, unless b is NaN.
+CKV_INLINE ckv_avx2_f32_mask ckv_avx2_f32_max_take(ckv_avx2_f32 v, ckv_avx2_f32 b) {
+    return _mm256_and_ps(_mm256_cmp_ps(v, b, _CMP_NLE_UQ), _mm256_cmp_ps(b, b, _CMP_ORD_Q));
+}
+/// b where m is set, a elsewhere.
+CKV_INLINE ckv_avx2_f32 ckv_avx2_f32_select(ckv_avx2_f32_mask m, ckv_avx2_f32 a, ckv_avx2_f32 b) {
+    return _mm256_blendv_ps(a, b, m);
+}
+/// A whole vector stored around the caches where p allows it; an ordinary store otherwise.
+CKV_INLINE void ckv_avx2_f32_store_stream(float *p, ckv_avx2_f32 v) {
+    if (((uintptr_t)p & 31) == 0) {
+        _mm256_stream_ps(p, v);
+    } else if (((uintptr_t)p & 15) == 0) {
+        _mm_stream_ps(p, _mm256_castps256_ps128(v));
+        _mm_stream_ps(p + 4, _mm256_extractf128_ps(v, 1));
+    } else {
+        _mm256_storeu_ps(p, v);
+    }
+}
+CKV_INLINE ckv_avx2_f32_idx ckv_avx2_f32_idx_set1(int i) { return _mm256_set1_epi32(i); }
+CKV_INLINE ckv_avx2_f32_idx ckv_avx2_f32_idx_select(ckv_avx2_f32_mask m, ckv_avx2_f32_idx a, ckv_avx2_f32_idx b) {
+    return _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(a), _mm256_castsi256_ps(b), m));
+}
+CKV_INLINE ckv_avx2_f32_mask ckv_avx2_f32_idx_eq(ckv_avx2_f32_idx a, ckv_avx2_f32_idx b) {
+    return _mm256_castsi256_ps(_mm256_cmpeq_epi32(a, b));
+}
+/// The first n (at most 8) indices at p, stored as bytes (`bytes` 1) or int32 (4); 0 past n.
+CKV_INLINE ckv_avx2_f32_idx ckv_avx2_f32_idx_load(const void *p, int bytes, long n) {
+    long k = n < 0 ? 0 : n > 8 ? 8 : n;
+    if (bytes == 1) {
+        uint8_t lanes[16] = {0};
+        if (k == 8) return _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)p));
+        memcpy(lanes, p, (size_t)k);
+        return _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)lanes));
+    }
+    return k == 8 ? _mm256_loadu_si256((const __m256i *)p) : _mm256_maskload_epi32((const int *)p, ckv_avx2_lanes32(k));
+}
+/// Stores the first n (at most 8) indices at p as bytes (`bytes` 1) or int32 (4).
+CKV_INLINE void ckv_avx2_f32_idx_store(void *p, int bytes, ckv_avx2_f32_idx a, long n) {
+    long k = n < 0 ? 0 : n > 8 ? 8 : n;
+    int32_t lanes[8];
+    if (bytes == 1) {
+        __m128i words = _mm_packs_epi32(_mm256_castsi256_si128(a), _mm256_extracti128_si256(a, 1));
+        __m128i narrow = _mm_packus_epi16(words, words);
+        if (k == 8) { _mm_storel_epi64((__m128i *)p, narrow); return; }
+        _mm_storel_epi64((__m128i *)lanes, narrow);
+        memcpy(p, lanes, (size_t)k);
+    } else if (k == 8) {
+        _mm256_storeu_si256((__m256i *)p, a);
+    } else {
+        _mm256_storeu_si256((__m256i *)lanes, a);
+        memcpy(p, lanes, (size_t)k * 4);
+    }
+}
+
+CKV_INLINE ckv_avx2_f64 ckv_avx2_f64_mul(ckv_avx2_f64 a, ckv_avx2_f64 b) { return _mm256_mul_pd(a, b); }
+CKV_INLINE ckv_avx2_f64 ckv_avx2_f64_div(ckv_avx2_f64 a, ckv_avx2_f64 b) { return _mm256_div_pd(a, b); }
+CKV_INLINE ckv_avx2_f64_mask ckv_avx2_f64_max_take(ckv_avx2_f64 v, ckv_avx2_f64 b) {
+    return _mm256_and_pd(_mm256_cmp_pd(v, b, _CMP_NLE_UQ), _mm256_cmp_pd(b, b, _CMP_ORD_Q));
+}
+CKV_INLINE ckv_avx2_f64 ckv_avx2_f64_select(ckv_avx2_f64_mask m, ckv_avx2_f64 a, ckv_avx2_f64 b) {
+    return _mm256_blendv_pd(a, b, m);
+}
+CKV_INLINE void ckv_avx2_f64_store_stream(double *p, ckv_avx2_f64 v) {
+    ckv_avx2_f32_store_stream((float *)p, _mm256_castpd_ps(v));
+}
+CKV_INLINE ckv_avx2_f64_idx ckv_avx2_f64_idx_set1(int i) { return _mm256_set1_epi64x(i); }
+CKV_INLINE ckv_avx2_f64_idx ckv_avx2_f64_idx_select(ckv_avx2_f64_mask m, ckv_avx2_f64_idx a, ckv_avx2_f64_idx b) {
+    return _mm256_castpd_si256(_mm256_blendv_pd(_mm256_castsi256_pd(a), _mm256_castsi256_pd(b), m));
+}
+CKV_INLINE ckv_avx2_f64_mask ckv_avx2_f64_idx_eq(ckv_avx2_f64_idx a, ckv_avx2_f64_idx b) {
+    return _mm256_castsi256_pd(_mm256_cmpeq_epi64(a, b));
+}
+CKV_INLINE ckv_avx2_f64_idx ckv_avx2_f64_idx_load(const void *p, int bytes, long n) {
+    long k = n < 0 ? 0 : n > 4 ? 4 : n;
+    int32_t lanes[4] = {0};
+    if (bytes == 1) {
+        uint8_t narrow[16] = {0};
+        memcpy(narrow, p, (size_t)k);
+        return _mm256_cvtepu8_epi64(_mm_loadu_si128((const __m128i *)narrow));
+    }
+    memcpy(lanes, p, (size_t)k * 4);
+    return _mm256_cvtepi32_epi64(_mm_loadu_si128((const __m128i *)lanes));
+}
+CKV_INLINE void ckv_avx2_f64_idx_store(void *p, int bytes, ckv_avx2_f64_idx a, long n) {
+    long k = n < 0 ? 0 : n > 4 ? 4 : n;
+    int64_t wide[4];
+    _mm256_storeu_si256((__m256i *)wide, a);
+    for (long i = 0; i < k; i++) {
+        if (bytes == 1) ((uint8_t *)p)[i] = (uint8_t)wide[i];
+        else ((int32_t *)p)[i] = (int32_t)wide[i];
+    }
 }
 #endif

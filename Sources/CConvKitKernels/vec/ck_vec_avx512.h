@@ -4,6 +4,8 @@
 #ifndef CK_VEC_AVX512_H
 #define CK_VEC_AVX512_H
 #include <immintrin.h>
+#include <stdint.h>
+#include <string.h>
 
 /// Placed before every function of a generated AVX-512 kernel file.
 #define CKV_TARGET __attribute__((target("avx512f")))
@@ -50,5 +52,119 @@ CKV_INLINE ckv_avx512_f64 ckv_avx512_f64_load_tail(const double *p, long n) {
 }
 CKV_INLINE void ckv_avx512_f64_store_tail(double *p, ckv_avx512_f64 v, long n) {
     if (n >= 8) _mm512_storeu_pd(p, v); else _mm512_mask_storeu_pd(p, (__mmask8)ckv_avx512_lanes(n, 8), v);
+}
+
+// ---- Arithmetic, comparisons, selects and argmax indices (the pooling templates) ----
+// A mask has a bit per lane; an index vector holds one integer per lane of the float vector
+// (32-bit lanes beside floats, 64-bit beside doubles), narrowed to bytes or 32 bits in memory.
+typedef __mmask16 ckv_avx512_f32_mask;
+typedef __mmask8 ckv_avx512_f64_mask;
+typedef __m512i ckv_avx512_f32_idx;
+typedef __m512i ckv_avx512_f64_idx;
+
+/// Orders the stores before it that bypassed the caches (ckv_*_store_stream) with later ones.
+CKV_INLINE void ckv_avx512_fence(void) { _mm_sfence(); }
+
+CKV_INLINE ckv_avx512_f32 ckv_avx512_f32_mul(ckv_avx512_f32 a, ckv_avx512_f32 b) { return _mm512_mul_ps(a, b); }
+CKV_INLINE ckv_avx512_f32 ckv_avx512_f32_div(ckv_avx512_f32 a, ckv_avx512_f32 b) { return _mm512_div_ps(a, b); }
+/// The lanes where a running maximum b takes v: v > b or v is NaN, unless b is NaN (so the
+/// first NaN, or else the first maximum, wins).
+CKV_INLINE ckv_avx512_f32_mask ckv_avx512_f32_max_take(ckv_avx512_f32 v, ckv_avx512_f32 b) {
+    return _mm512_cmp_ps_mask(v, b, _CMP_NLE_UQ) & _mm512_cmp_ps_mask(b, b, _CMP_ORD_Q);
+}
+/// b where m is set, a elsewhere.
+CKV_INLINE ckv_avx512_f32 ckv_avx512_f32_select(ckv_avx512_f32_mask m, ckv_avx512_f32 a, ckv_avx512_f32 b) {
+    return _mm512_mask_blend_ps(m, a, b);
+}
+/// A whole vector stored around the caches where p allows it (a result that is not read back
+/// soon: ordinary stores would first read every line they write); an ordinary store otherwise.
+CKV_INLINE void ckv_avx512_f32_store_stream(float *p, ckv_avx512_f32 v) {
+    if (((uintptr_t)p & 63) == 0) {
+        _mm512_stream_ps(p, v);
+    } else if (((uintptr_t)p & 15) == 0) {
+        _mm_stream_ps(p, _mm512_castps512_ps128(v));
+        _mm_stream_ps(p + 4, _mm512_extractf32x4_ps(v, 1));
+        _mm_stream_ps(p + 8, _mm512_extractf32x4_ps(v, 2));
+        _mm_stream_ps(p + 12, _mm512_extractf32x4_ps(v, 3));
+    } else {
+        _mm512_storeu_ps(p, v);
+    }
+}
+CKV_INLINE ckv_avx512_f32_idx ckv_avx512_f32_idx_set1(int i) { return _mm512_set1_epi32(i); }
+CKV_INLINE ckv_avx512_f32_idx ckv_avx512_f32_idx_select(ckv_avx512_f32_mask m, ckv_avx512_f32_idx a, ckv_avx512_f32_idx b) {
+    return _mm512_mask_blend_epi32(m, a, b);
+}
+CKV_INLINE ckv_avx512_f32_mask ckv_avx512_f32_idx_eq(ckv_avx512_f32_idx a, ckv_avx512_f32_idx b) {
+    return _mm512_cmpeq_epi32_mask(a, b);
+}
+/// The first n (at most 16) indices at p, stored as bytes (`bytes` 1) or int32 (4); 0 past n.
+CKV_INLINE ckv_avx512_f32_idx ckv_avx512_f32_idx_load(const void *p, int bytes, long n) {
+    if (bytes == 1) {
+        if (n >= 16) return _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)p));
+        uint8_t lanes[16] = {0};
+        memcpy(lanes, p, (size_t)(n > 0 ? n : 0));
+        return _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)lanes));
+    }
+    return n >= 16 ? _mm512_loadu_si512(p) : _mm512_maskz_loadu_epi32(ckv_avx512_lanes(n, 16), p);
+}
+/// Stores the first n (at most 16) indices at p as bytes (`bytes` 1) or int32 (4). Narrowed in
+/// registers, then stored: the narrowing store VPMOVDB m8 is microcoded and slow on AMD.
+CKV_INLINE void ckv_avx512_f32_idx_store(void *p, int bytes, ckv_avx512_f32_idx a, long n) {
+    if (bytes == 1) {
+        __m128i narrow = _mm512_cvtepi32_epi8(a);
+        if (n >= 16) { _mm_storeu_si128((__m128i *)p, narrow); return; }
+        uint8_t lanes[16];
+        _mm_storeu_si128((__m128i *)lanes, narrow);
+        memcpy(p, lanes, (size_t)(n > 0 ? n : 0));
+    } else if (n >= 16) {
+        _mm512_storeu_si512(p, a);
+    } else {
+        _mm512_mask_storeu_epi32(p, ckv_avx512_lanes(n, 16), a);
+    }
+}
+
+CKV_INLINE ckv_avx512_f64 ckv_avx512_f64_mul(ckv_avx512_f64 a, ckv_avx512_f64 b) { return _mm512_mul_pd(a, b); }
+CKV_INLINE ckv_avx512_f64 ckv_avx512_f64_div(ckv_avx512_f64 a, ckv_avx512_f64 b) { return _mm512_div_pd(a, b); }
+CKV_INLINE ckv_avx512_f64_mask ckv_avx512_f64_max_take(ckv_avx512_f64 v, ckv_avx512_f64 b) {
+    return _mm512_cmp_pd_mask(v, b, _CMP_NLE_UQ) & _mm512_cmp_pd_mask(b, b, _CMP_ORD_Q);
+}
+CKV_INLINE ckv_avx512_f64 ckv_avx512_f64_select(ckv_avx512_f64_mask m, ckv_avx512_f64 a, ckv_avx512_f64 b) {
+    return _mm512_mask_blend_pd(m, a, b);
+}
+CKV_INLINE void ckv_avx512_f64_store_stream(double *p, ckv_avx512_f64 v) {
+    ckv_avx512_f32_store_stream((float *)p, _mm512_castpd_ps(v));
+}
+CKV_INLINE ckv_avx512_f64_idx ckv_avx512_f64_idx_set1(int i) { return _mm512_set1_epi64(i); }
+CKV_INLINE ckv_avx512_f64_idx ckv_avx512_f64_idx_select(ckv_avx512_f64_mask m, ckv_avx512_f64_idx a, ckv_avx512_f64_idx b) {
+    return _mm512_mask_blend_epi64(m, a, b);
+}
+CKV_INLINE ckv_avx512_f64_mask ckv_avx512_f64_idx_eq(ckv_avx512_f64_idx a, ckv_avx512_f64_idx b) {
+    return _mm512_cmpeq_epi64_mask(a, b);
+}
+CKV_INLINE ckv_avx512_f64_idx ckv_avx512_f64_idx_load(const void *p, int bytes, long n) {
+    long k = n < 0 ? 0 : n > 8 ? 8 : n;
+    if (bytes == 1) {
+        uint8_t lanes[16] = {0};
+        memcpy(lanes, p, (size_t)k);
+        return _mm512_cvtepu8_epi64(_mm_loadu_si128((const __m128i *)lanes));
+    }
+    if (k == 8) return _mm512_cvtepi32_epi64(_mm256_loadu_si256((const __m256i *)p));
+    int32_t lanes[8] = {0};
+    memcpy(lanes, p, (size_t)k * 4);
+    return _mm512_cvtepi32_epi64(_mm256_loadu_si256((const __m256i *)lanes));
+}
+CKV_INLINE void ckv_avx512_f64_idx_store(void *p, int bytes, ckv_avx512_f64_idx a, long n) {
+    long k = n < 0 ? 0 : n > 8 ? 8 : n;
+    if (bytes == 1) {
+        uint8_t lanes[16];
+        _mm_storeu_si128((__m128i *)lanes, _mm512_cvtepi64_epi8(a));
+        memcpy(p, lanes, (size_t)k);
+    } else if (k == 8) {
+        _mm256_storeu_si256((__m256i *)p, _mm512_cvtepi64_epi32(a));
+    } else {
+        int32_t lanes[8];
+        _mm256_storeu_si256((__m256i *)lanes, _mm512_cvtepi64_epi32(a));
+        memcpy(p, lanes, (size_t)k * 4);
+    }
 }
 #endif

@@ -60,4 +60,94 @@ CKV_INLINE void ckv_generic_f64_store_tail(double *p, ckv_generic_f64 v, long n)
     if (n >= 2) { ckv_generic_f64_store(p, v); return; }
     for (long i = 0; i < n; i++) p[i] = v[i];
 }
+
+// ---- Arithmetic, comparisons, selects and argmax indices (the pooling templates) ----
+// A mask is a vector of all-ones or all-zeros integer lanes (what a vector comparison gives);
+// an index vector holds one integer per lane of the float vector, of the same width.
+typedef int ckv_generic_f32_mask __attribute__((vector_size(16)));
+typedef long long ckv_generic_f64_mask __attribute__((vector_size(16)));
+typedef int ckv_generic_f32_idx __attribute__((vector_size(16)));
+typedef long long ckv_generic_f64_idx __attribute__((vector_size(16)));
+
+/// Ordinary stores are all the portable layer has: nothing to order.
+CKV_INLINE void ckv_generic_fence(void) {}
+
+CKV_INLINE ckv_generic_f32 ckv_generic_f32_mul(ckv_generic_f32 a, ckv_generic_f32 b) { return a * b; }
+CKV_INLINE ckv_generic_f32 ckv_generic_f32_div(ckv_generic_f32 a, ckv_generic_f32 b) { return a / b; }
+/// The lanes where a running maximum b takes v: v > b or v is NaN, unless b is NaN.
+CKV_INLINE ckv_generic_f32_mask ckv_generic_f32_max_take(ckv_generic_f32 v, ckv_generic_f32 b) {
+    return ~(v <= b) & (b == b);
+}
+/// b where m is set, a elsewhere.
+CKV_INLINE ckv_generic_f32 ckv_generic_f32_select(ckv_generic_f32_mask m, ckv_generic_f32 a, ckv_generic_f32 b) {
+    return (ckv_generic_f32)(((ckv_generic_f32_mask)a & ~m) | ((ckv_generic_f32_mask)b & m));
+}
+CKV_INLINE void ckv_generic_f32_store_stream(float *p, ckv_generic_f32 v) { ckv_generic_f32_store(p, v); }
+CKV_INLINE ckv_generic_f32_idx ckv_generic_f32_idx_set1(int i) { return (ckv_generic_f32_idx){0} + i; }
+CKV_INLINE ckv_generic_f32_idx ckv_generic_f32_idx_select(ckv_generic_f32_mask m, ckv_generic_f32_idx a, ckv_generic_f32_idx b) {
+    return (a & ~m) | (b & m);
+}
+CKV_INLINE ckv_generic_f32_mask ckv_generic_f32_idx_eq(ckv_generic_f32_idx a, ckv_generic_f32_idx b) { return a == b; }
+typedef unsigned char ckv_generic_u8x4 __attribute__((vector_size(4)));
+typedef unsigned char ckv_generic_u8x2 __attribute__((vector_size(2)));
+typedef int ckv_generic_i32x2 __attribute__((vector_size(8)));
+
+/// The first n (at most 4) indices at p, stored as bytes (`bytes` 1) or int32 (4); 0 past n.
+CKV_INLINE ckv_generic_f32_idx ckv_generic_f32_idx_load(const void *p, int bytes, long n) {
+    long k = n < 0 ? 0 : n > 4 ? 4 : n;
+    if (bytes == 1) {
+        ckv_generic_u8x4 narrow = {0};
+        __builtin_memcpy(&narrow, p, (unsigned long)k);
+        return __builtin_convertvector(narrow, ckv_generic_f32_idx);
+    }
+    ckv_generic_f32_idx a = {0};
+    __builtin_memcpy(&a, p, (unsigned long)k * 4);
+    return a;
+}
+/// Stores the first n (at most 4) indices at p as bytes (`bytes` 1) or int32 (4).
+CKV_INLINE void ckv_generic_f32_idx_store(void *p, int bytes, ckv_generic_f32_idx a, long n) {
+    long k = n < 0 ? 0 : n > 4 ? 4 : n;
+    if (bytes == 1) {
+        ckv_generic_u8x4 narrow = __builtin_convertvector(a, ckv_generic_u8x4);
+        __builtin_memcpy(p, &narrow, (unsigned long)k);
+    } else {
+        __builtin_memcpy(p, &a, (unsigned long)k * 4);
+    }
+}
+
+CKV_INLINE ckv_generic_f64 ckv_generic_f64_mul(ckv_generic_f64 a, ckv_generic_f64 b) { return a * b; }
+CKV_INLINE ckv_generic_f64 ckv_generic_f64_div(ckv_generic_f64 a, ckv_generic_f64 b) { return a / b; }
+CKV_INLINE ckv_generic_f64_mask ckv_generic_f64_max_take(ckv_generic_f64 v, ckv_generic_f64 b) {
+    return ~(v <= b) & (b == b);
+}
+CKV_INLINE ckv_generic_f64 ckv_generic_f64_select(ckv_generic_f64_mask m, ckv_generic_f64 a, ckv_generic_f64 b) {
+    return (ckv_generic_f64)(((ckv_generic_f64_mask)a & ~m) | ((ckv_generic_f64_mask)b & m));
+}
+CKV_INLINE void ckv_generic_f64_store_stream(double *p, ckv_generic_f64 v) { ckv_generic_f64_store(p, v); }
+CKV_INLINE ckv_generic_f64_idx ckv_generic_f64_idx_set1(int i) { return (ckv_generic_f64_idx){0} + i; }
+CKV_INLINE ckv_generic_f64_idx ckv_generic_f64_idx_select(ckv_generic_f64_mask m, ckv_generic_f64_idx a, ckv_generic_f64_idx b) {
+    return (a & ~m) | (b & m);
+}
+CKV_INLINE ckv_generic_f64_mask ckv_generic_f64_idx_eq(ckv_generic_f64_idx a, ckv_generic_f64_idx b) { return a == b; }
+CKV_INLINE ckv_generic_f64_idx ckv_generic_f64_idx_load(const void *p, int bytes, long n) {
+    long k = n < 0 ? 0 : n > 2 ? 2 : n;
+    if (bytes == 1) {
+        ckv_generic_u8x2 narrow = {0};
+        __builtin_memcpy(&narrow, p, (unsigned long)k);
+        return __builtin_convertvector(narrow, ckv_generic_f64_idx);
+    }
+    ckv_generic_i32x2 words = {0};
+    __builtin_memcpy(&words, p, (unsigned long)k * 4);
+    return __builtin_convertvector(words, ckv_generic_f64_idx);
+}
+CKV_INLINE void ckv_generic_f64_idx_store(void *p, int bytes, ckv_generic_f64_idx a, long n) {
+    long k = n < 0 ? 0 : n > 2 ? 2 : n;
+    if (bytes == 1) {
+        ckv_generic_u8x2 narrow = __builtin_convertvector(a, ckv_generic_u8x2);
+        __builtin_memcpy(p, &narrow, (unsigned long)k);
+    } else {
+        ckv_generic_i32x2 words = __builtin_convertvector(a, ckv_generic_i32x2);
+        __builtin_memcpy(p, &words, (unsigned long)k * 4);
+    }
+}
 #endif

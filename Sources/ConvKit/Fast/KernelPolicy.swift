@@ -17,11 +17,4 @@ struct KernelPolicy: Sendable {
 
     /// The instruction set's code for the C entry points.
     var code: Int32 { isa.code }
-
-    /// The C max-pooling row kernels exist for AVX2 and AVX-512 (SSE2 needs three instructions
-    /// for each select; the Swift loops serve the portable path).
-    var hasPoolRowKernels: Bool { isa >= .avx2 }
-
-    /// The gathered max-pooling gradient and the masked-add row kernel are AVX-512 only.
-    var hasPoolMaskedKernels: Bool { isa == .avx512 }
 }

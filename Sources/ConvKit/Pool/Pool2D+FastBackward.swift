@@ -13,9 +13,8 @@ import CConvKitKernels
 ///   NHWC average pooling). Each block works through slices of rows small enough to stay in L2:
 ///   zero the slice, then add the windows' terms vectorised along the channels. Where the windows
 ///   tile the input (no overlap, no gap) each element is written once and nothing is zeroed.
-///   `.first` with AVX-512 gathers overlapping windows (``poolBackwardGatherNHWC``) and runs a C
-///   row kernel (a masked add per tap) for windows that tile the input; elsewhere overlapping
-///   windows scatter each gradient to its argmax through a per-window table of tap addresses.
+///   `.first` gathers overlapping windows (``poolBackwardGatherNHWC``) and runs a C row kernel
+///   (a masked add per tap) for windows that tile the input, on every instruction set.
 ///   The result is written in place: large dx buffers come fresh from mmap, and their first-touch
 ///   page faults (huge pages asked for, see ``poolAdviseHugePages(_:bytes:)``) are a large part
 ///   of the time.
@@ -81,7 +80,9 @@ func poolBackwardNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
     _ x: UnsafePointer<T>, _ dy: UnsafePointer<T>, _ arg: UnsafePointer<I>?, _ dx: UnsafeMutablePointer<T>,
     plan: PoolFastPlan, tables: PoolTables
 ) {
-    if let arg, plan.mode == .max && plan.maxTies == .first && !plan.tiles && plan.policy.hasPoolMaskedKernels {
+    // `.first` reads its stored argmax: gathered where windows overlap, through the row kernel
+    // where they tile the input.
+    if let arg, plan.mode == .max && plan.maxTies == .first && !plan.tiles {
         poolBackwardGatherNHWC(dy, arg, dx, plan: plan)
         return
     }
@@ -95,26 +96,20 @@ func poolBackwardNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
     let mode = plan.mode
     let ties = plan.maxTies
     let assign = plan.tiles
-    // Overlapping windows with a stored argmax: scatter each gradient to its tap (one add per
-    // output element) rather than pass over every tap.
-    let scatter = mode == .max && ties == .first && !assign
     let zero: T = 0
-    // With AVX-512 and a stored argmax, masked adds in C; otherwise the Swift loops below.
-    let isa = plan.policy.isa
-    let rowKernel = mode == .max && ties == .first && arg != nil && plan.policy.hasPoolMaskedKernels
-    // Per participant: shares, maxima and tie counts (C each); a row that absorbs the scatter of
-    // taps outside the slice (C); the target of every tap (R · S) and row offsets (R).
-    let taps = g.windowHeight * s
-    let vectorBytes = (4 * c * MemoryLayout<T>.stride + 63) / 64 * 64
-    let scratchBytes = vectorBytes + (taps + g.windowHeight) * MemoryLayout<Int>.stride
+    let kernels = PoolRowKernels<T>(plan.policy)
+    // Per participant: shares, maxima and tie counts (C each); the rows of dx a window covers
+    // and their taps (R each).
+    let vectorBytes = (3 * c * MemoryLayout<T>.stride + 63) / 64 * 64
+    let scratchBytes = vectorBytes + 2 * g.windowHeight * MemoryLayout<Int>.stride
     ScratchPool.shared.withBuffers(count: plan.threads, bytes: scratchBytes) { scratch in
         ThreadPool.shared.parallelFor(g.batch * blocks, threads: plan.threads) { item, participant in
             let share = scratch[participant].assumingMemoryBound(to: T.self)
             let best = share + c
             let tieCounts = best + c
-            let trash = tieCounts + c
-            let tapTarget = (scratch[participant] + vectorBytes).assumingMemoryBound(to: UnsafeMutablePointer<T>.self)
-            let rowOffset = (scratch[participant] + vectorBytes + taps * MemoryLayout<Int>.stride).assumingMemoryBound(to: Int.self)
+            let dxRows = (scratch[participant] + vectorBytes).assumingMemoryBound(to: UnsafeMutablePointer<T>.self)
+            let rowTaps = (scratch[participant] + vectorBytes + g.windowHeight * MemoryLayout<Int>.stride)
+                .assumingMemoryBound(to: Int.self)
             let n = item / blocks
             let blockEnd = min(h, (item % blocks + 1) * rowsPerItem)
             for h0 in stride(from: (item % blocks) * rowsPerItem, to: blockEnd, by: sliceRows) {
@@ -126,46 +121,17 @@ func poolBackwardNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
                     let r0 = max(rlo, h0 <= hs ? 0 : (h0 - hs + dh - 1) / dh)
                     let r1 = min(rhi, h1 <= hs ? 0 : (h1 - hs + dh - 1) / dh)
                     guard r0 < r1 else { continue }
-                    if rowKernel {
-                        // The rows of dx inside the slice, through the AVX-512 kernel.
+                    if let arg, mode == .max && ties == .first {
+                        // Windows that tile the input: the rows of dx inside the slice, by the row kernel.
                         for r in r0..<r1 {
-                            tapTarget[r - r0] = dx + (n * h + hs + r * dh) * w * c
-                            rowOffset[r - r0] = r
+                            dxRows[r - r0] = dx + (n * h + hs + r * dh) * w * c
+                            rowTaps[r - r0] = r
                         }
                         let o = (n * p + pp) * q * c
-                        let done: Int32
-                        if T.self == Float.self {
-                            done = ck_pool_max_backward_row_f32(
-                                isa.code, UnsafeRawPointer(tapTarget).assumingMemoryBound(to: UnsafeMutablePointer<Float>?.self),
-                                rowOffset, r1 - r0, tables.columns, q, c, s, dw,
-                                UnsafeRawPointer(dy + o).assumingMemoryBound(to: Float.self), arg.map { UnsafeRawPointer($0 + o) },
-                                Int32(MemoryLayout<I>.size), assign ? 1 : 0)
-                        } else {
-                            done = ck_pool_max_backward_row_f64(
-                                isa.code, UnsafeRawPointer(tapTarget).assumingMemoryBound(to: UnsafeMutablePointer<Double>?.self),
-                                rowOffset, r1 - r0, tables.columns, q, c, s, dw,
-                                UnsafeRawPointer(dy + o).assumingMemoryBound(to: Double.self), arg.map { UnsafeRawPointer($0 + o) },
-                                Int32(MemoryLayout<I>.size), assign ? 1 : 0)
-                        }
-                        // Without the C kernel (another architecture) the Swift loops below take over.
-                        if done == 1 { continue }
-                    }
-                    if scatter {
-                        guard let arg else { preconditionFailure("max pooling with .first needs the argmax") }
-                        // Row r of the window: its offset in dx, or −1 outside the slice (whose
-                        // taps go to the absorbing row).
-                        for r in rlo..<rhi { rowOffset[r] = r >= r0 && r < r1 ? (n * h + hs + r * dh) * w * c : -1 }
-                        for qq in 0..<q {
-                            let (ws, slo, shi) = (tables.columns[4 * qq], tables.columns[4 * qq + 1], tables.columns[4 * qq + 2])
-                            for r in rlo..<rhi {
-                                for ss in slo..<shi {
-                                    tapTarget[r * s + ss] = rowOffset[r] < 0 ? trash : dx + rowOffset[r] + (ws + ss * dw) * c
-                                }
-                            }
-                            let o = ((n * p + pp) * q + qq) * c
-                            let (gradient, a) = (dy + o, arg + o)
-                            for ch in 0..<c { tapTarget[Int(a[ch])][ch] += gradient[ch] }
-                        }
+                        kernels.maxBackwardRow(
+                            dxRows: dxRows, rowTaps: rowTaps, count: r1 - r0, columns: tables.columns, q: q, c: c, s: s,
+                            dw: dw, dy: dy + o, arg: UnsafeRawPointer(arg + o), argBytes: MemoryLayout<I>.size,
+                            assign: assign)
                         continue
                     }
                     for qq in 0..<q {
@@ -175,27 +141,6 @@ func poolBackwardNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
                         let gradient = dy + o
                         let base = dx + ((n * h + hs) * w + ws) * c
                         switch mode {
-                        case .max where ties == .first:
-                            guard let arg else { preconditionFailure("max pooling with .first needs the argmax") }
-                            let a = arg + o
-                            for r in r0..<r1 {
-                                for ss in slo..<shi {
-                                    let tap = I(truncatingIfNeeded: r * s + ss)
-                                    let target = base + (r * dh * w + ss * dw) * c
-                                    if assign {
-                                        for ch in 0..<c {
-                                            // Both loads unconditional: a select, not a branch.
-                                            let (value, winner) = (gradient[ch], a[ch])
-                                            target[ch] = zero + (winner == tap ? value : 0)
-                                        }
-                                    } else {
-                                        for ch in 0..<c {
-                                            let (value, winner) = (gradient[ch], a[ch])
-                                            target[ch] += winner == tap ? value : 0
-                                        }
-                                    }
-                                }
-                            }
                         case .max:
                             // Recompute the window's maximum over all its taps, then its ties.
                             let source = x + ((n * h + hs) * w + ws) * c
@@ -261,7 +206,7 @@ func poolBackwardNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
 
 /// Max pooling's gradient (`.first`, overlapping windows) gathered row by row: every element
 /// of dx is the sum, in window order, of the dy of the windows whose argmax is its tap, and is
-/// written once, by the AVX-512 kernel ck_pool_max_gather_row_*. Zeroing dx and adding every
+/// written once, by the kernel ck_pool_max_gather_row_*. Zeroing dx and adding every
 /// window's taps into it read and wrote each element about three times: 4.2 ms on the 51 MB
 /// gradient of a 3 × 3 stride-2 pooling on one thread, 1.9–2.0 ms gathered (writing 51 MB once
 /// takes 1.3–1.6 ms).
@@ -273,8 +218,8 @@ func poolBackwardGatherNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
     let (c, h, w, p, q) = (g.channels, g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth)
     let rowsPerItem = plan.blockSize(h, perBatch: g.batch)
     let blocks = (h + rowsPerItem - 1) / rowsPerItem
-    let (isa, stream) = (plan.policy.isa, Int32(plan.streams(T.self) ? 1 : 0))
-    let argBytes = Int32(MemoryLayout<I>.size)
+    let kernels = PoolRowKernels<T>(plan.policy)
+    let stream = plan.streams(T.self)
     // Per participant: the dy rows, argmax rows and row taps of the windows holding a row (at
     // most R of them).
     let windowRows = g.windowHeight
@@ -285,7 +230,7 @@ func poolBackwardGatherNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
     ScratchPool.shared.withBuffers(count: plan.threads, bytes: 3 * windowRows * 8) { scratch in
         ThreadPool.shared.parallelFor(g.batch * blocks, threads: plan.threads) { item, participant in
             guard let columnStart = columnStart.baseAddress, let columnPairs = columnPairs.baseAddress else { return }
-            let dyRows = scratch[participant].assumingMemoryBound(to: UnsafeRawPointer.self)
+            let dyRows = scratch[participant].assumingMemoryBound(to: UnsafePointer<T>.self)
             let argRows = (scratch[participant] + windowRows * 8).assumingMemoryBound(to: UnsafeRawPointer.self)
             let rowTaps = (scratch[participant] + 2 * windowRows * 8).assumingMemoryBound(to: Int.self)
             let n = item / blocks
@@ -294,22 +239,14 @@ func poolBackwardGatherNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
                 let rows = rowStart[hh + 1] - k0
                 for k in 0..<rows {
                     let o = (n * p + rowPairs[2 * (k0 + k)]) * q * c
-                    dyRows[k] = UnsafeRawPointer(dy + o)
+                    dyRows[k] = dy + o
                     argRows[k] = UnsafeRawPointer(arg + o)
                     rowTaps[k] = rowPairs[2 * (k0 + k) + 1]
                 }
-                let target = UnsafeMutableRawPointer(dx + (n * h + hh) * w * c)
-                if T.self == Float.self {
-                    ck_pool_max_gather_row_f32(
-                        isa.code, UnsafeRawPointer(dyRows).assumingMemoryBound(to: UnsafePointer<Float>?.self),
-                        UnsafeRawPointer(argRows).assumingMemoryBound(to: UnsafeRawPointer?.self), rowTaps, rows,
-                        columnStart, columnPairs, w, c, g.windowWidth, argBytes, target.assumingMemoryBound(to: Float.self), stream)
-                } else {
-                    ck_pool_max_gather_row_f64(
-                        isa.code, UnsafeRawPointer(dyRows).assumingMemoryBound(to: UnsafePointer<Double>?.self),
-                        UnsafeRawPointer(argRows).assumingMemoryBound(to: UnsafeRawPointer?.self), rowTaps, rows,
-                        columnStart, columnPairs, w, c, g.windowWidth, argBytes, target.assumingMemoryBound(to: Double.self), stream)
-                }
+                kernels.maxGatherRow(
+                    dyRows: dyRows, argRows: argRows, rowTaps: rowTaps, count: rows, columnStart: columnStart,
+                    columnPairs: columnPairs, w: w, c: c, s: g.windowWidth, argBytes: MemoryLayout<I>.size,
+                    dx: dx + (n * h + hh) * w * c, stream: stream)
             }
         }
     }

@@ -6,17 +6,15 @@ import CConvKitKernels
 /// divisor) of the taps `x[n, c, start_h(p) + r·dh, start_w(q) + s·dw]` for r, s in the
 /// valid ranges of the axis tables, in scan order (r, then s), exactly as the reference.
 /// - NHWC: one output row at a time, vectorised along the contiguous channel axis; threads split
-///   (n, output-row blocks). With AVX2 or AVX-512 the row goes to a C kernel (ck_pool.h) that
-///   keeps each window's running maximum (or sum) in registers, several vectors of channels at a
-///   time; calls too large for the caches prefetch ahead and store non-temporally. Otherwise
-///   Swift loops (SSE2) do one pass per tap. Swift's SSE2 selects take three instructions where AVX-512
-///   takes one: max pooling with the argmax ran at 4 ms on maxpool2-112 (compute-bound) against
-///   under 2 ms in C.
+///   (n, output-row blocks). Each row goes to a C kernel (ck_pool.h, generated for every
+///   instruction set) that keeps each window's running maximum (or sum) in registers, several
+///   vectors of channels at a time; calls too large for the caches prefetch ahead and store
+///   non-temporally.
 /// - NCHW: one (n, c) plane at a time, one output row at a time; each tap (r, s) is a pass
 ///   along the output row (strided taps gathered into a contiguous row first); threads split
 ///   blocks of planes.
 ///
-/// The Swift loops keep the running maximum in the output itself and replaces it when a tap is
+/// The NCHW loops keep the running maximum in the output itself and replaces it when a tap is
 /// larger, or is NaN while the maximum is not: the first maximum (first NaN) wins. `arg`, when
 /// given, receives the tap `r · S + s` of the winner.
 
@@ -101,109 +99,39 @@ func poolForwardNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
     let (dh, dw, s) = (g.dilation.height, g.dilation.width, g.windowWidth)
     let rowsPerItem = plan.blockSize(p, perBatch: g.batch)
     let blocks = (p + rowsPerItem - 1) / rowsPerItem
-    let mode = plan.mode
-    let override = plan.divisorOverride.map { T($0) }
-    // Max pooling runs the C row kernels where the CPU has AVX2 or AVX-512 (SSE2 needs three
-    // instructions for each select), otherwise the Swift loops below.
-    let isa = plan.policy.isa
-    let rowKernel = plan.policy.hasPoolRowKernels
+    let kernels = PoolRowKernels<T>(plan.policy)
     let r = g.windowHeight
-    let argBytes = arg == nil ? 0 : Int32(MemoryLayout<I>.size)
+    let argBytes = arg == nil ? 0 : MemoryLayout<I>.size
     // Calls larger than the caches prefetch their input and store their output around them.
-    let stream: Int32 = plan.streams(T.self) ? 1 : 0
-    let inputCount = g.batch * h * w * c
-    // Per participant: a row of argmax taps (C, T's width), then for the row kernel the window
-    // rows' pointers and taps (R each) and the window taps' pointers and ids (R · S each).
-    let rowScratch = (max(c, 1) * MemoryLayout<T>.stride + 63) / 64 * 64
-    let scratchBytes = rowScratch + (2 * r + r * s) * 8 + r * s * 4
+    let stream = plan.streams(T.self)
+    // Per participant: the window rows' pointers and taps (R each), then the window taps'
+    // pointers and ids (R · S each).
+    let scratchBytes = (2 * r + r * s) * 8 + r * s * 4
     ScratchPool.shared.withBuffers(count: plan.threads, bytes: scratchBytes) { scratch in
     ThreadPool.shared.parallelFor(g.batch * blocks, threads: plan.threads) { item, participant in
-        let taps = scratch[participant]
-        let rowPointers = (taps + rowScratch).assumingMemoryBound(to: UnsafeRawPointer?.self)
-        let rowTaps = (taps + rowScratch + r * 8).assumingMemoryBound(to: Int.self)
-        let tapPointers = taps + rowScratch + 2 * r * 8
-        let tapIds = (taps + rowScratch + (2 * r + r * s) * 8).assumingMemoryBound(to: Int32.self)
+        let rowPointers = scratch[participant].assumingMemoryBound(to: UnsafePointer<T>.self)
+        let rowTaps = (scratch[participant] + r * 8).assumingMemoryBound(to: Int.self)
+        let tapPointers = (scratch[participant] + 2 * r * 8).assumingMemoryBound(to: UnsafePointer<T>.self)
+        let tapIds = (scratch[participant] + (2 * r + r * s) * 8).assumingMemoryBound(to: Int32.self)
         let n = item / blocks
         let p0 = (item % blocks) * rowsPerItem
         for pp in p0..<min(p, p0 + rowsPerItem) {
             let (hs, rlo, rhi, rowCount) = (tables.rows[4 * pp], tables.rows[4 * pp + 1], tables.rows[4 * pp + 2], tables.rows[4 * pp + 3])
-            if rowKernel {
-                for rr in rlo..<rhi {
-                    rowPointers[rr - rlo] = UnsafeRawPointer(x + (n * h + hs + rr * dh) * w * c)
-                    rowTaps[rr - rlo] = rr
-                }
-                let o = (n * p + pp) * q * c
-                let argRow = arg.map { UnsafeMutableRawPointer($0 + o) }
-                if mode == .average {
-                    let divisor = plan.divisorOverride ?? 0
-                    if T.self == Float.self {
-                        ck_pool_avg_row_f32(
-                            isa.code, UnsafeRawPointer(rowPointers).assumingMemoryBound(to: UnsafePointer<Float>?.self),
-                            rhi - rlo, tables.columns, q, c, dw, rowCount, divisor,
-                            UnsafeMutableRawPointer(y + o).assumingMemoryBound(to: Float.self),
-                            UnsafeRawPointer(x).assumingMemoryBound(to: Float.self),
-                            UnsafeRawPointer(x + inputCount).assumingMemoryBound(to: Float.self), stream)
-                    } else {
-                        ck_pool_avg_row_f64(
-                            isa.code, UnsafeRawPointer(rowPointers).assumingMemoryBound(to: UnsafePointer<Double>?.self),
-                            rhi - rlo, tables.columns, q, c, dw, rowCount, divisor,
-                            UnsafeMutableRawPointer(y + o).assumingMemoryBound(to: Double.self),
-                            UnsafeRawPointer(x).assumingMemoryBound(to: Double.self),
-                            UnsafeRawPointer(x + inputCount).assumingMemoryBound(to: Double.self), stream)
-                    }
-                    continue
-                }
-                if T.self == Float.self {
-                    ck_pool_max_row_f32(
-                        isa.code, UnsafeRawPointer(rowPointers).assumingMemoryBound(to: UnsafePointer<Float>?.self),
-                        rowTaps, rhi - rlo, tables.columns, q, c, s, dw,
-                        UnsafeMutableRawPointer(y + o).assumingMemoryBound(to: Float.self), argRow, argBytes,
-                        tapPointers.assumingMemoryBound(to: UnsafePointer<Float>?.self), tapIds, stream)
-                } else {
-                    ck_pool_max_row_f64(
-                        isa.code, UnsafeRawPointer(rowPointers).assumingMemoryBound(to: UnsafePointer<Double>?.self),
-                        rowTaps, rhi - rlo, tables.columns, q, c, s, dw,
-                        UnsafeMutableRawPointer(y + o).assumingMemoryBound(to: Double.self), argRow, argBytes,
-                        tapPointers.assumingMemoryBound(to: UnsafePointer<Double>?.self), tapIds, stream)
-                }
-                continue
+            for rr in rlo..<rhi {
+                rowPointers[rr - rlo] = x + (n * h + hs + rr * dh) * w * c
+                rowTaps[rr - rlo] = rr
             }
-            for qq in 0..<q {
-                let (ws, slo, shi, columnCount) = (
-                    tables.columns[4 * qq], tables.columns[4 * qq + 1], tables.columns[4 * qq + 2], tables.columns[4 * qq + 3])
-                let o = ((n * p + pp) * q + qq) * c
-                let out = y + o
-                let base = x + ((n * h + hs) * w + ws) * c
-                switch mode {
-                case .max:
-                    let first = base + (rlo * dh * w + slo * dw) * c
-                    for ch in 0..<c { out[ch] = first[ch] }
-                    if let arg {
-                        poolFillTaps(taps, as: T.self, rlo * s + slo, c)
-                        for r in rlo..<rhi {
-                            for ss in slo..<shi where r != rlo || ss != slo {
-                                poolMaxStep(out, taps, base + (r * dh * w + ss * dw) * c, 1, r * s + ss, c)
-                            }
-                        }
-                        poolNarrowTaps(taps, as: T.self, arg + o, c)
-                    } else {
-                        for r in rlo..<rhi {
-                            for ss in slo..<shi where r != rlo || ss != slo {
-                                poolMaxStep(out, base + (r * dh * w + ss * dw) * c, 1, c)
-                            }
-                        }
-                    }
-                case .average:
-                    for ch in 0..<c { out[ch] = 0 }
-                    for r in rlo..<rhi {
-                        for ss in slo..<shi {
-                            let source = base + (r * dh * w + ss * dw) * c
-                            for ch in 0..<c { out[ch] += source[ch] }
-                        }
-                    }
-                    let divisor = override ?? T(rowCount * columnCount)
-                    for ch in 0..<c { out[ch] /= divisor }
-                }
+            let o = (n * p + pp) * q * c
+            switch plan.mode {
+            case .average:
+                kernels.averageRow(
+                    rows: rowPointers, count: rhi - rlo, columns: tables.columns, q: q, c: c, dw: dw, rowCount: rowCount,
+                    divisorOverride: plan.divisorOverride ?? 0, out: y + o, stream: stream)
+            case .max:
+                kernels.maxRow(
+                    rows: rowPointers, rowTaps: rowTaps, count: rhi - rlo, columns: tables.columns, q: q, c: c, s: s, dw: dw,
+                    out: y + o, arg: arg.map { UnsafeMutableRawPointer($0 + o) }, argBytes: argBytes,
+                    tapPointers: tapPointers, tapIds: tapIds, stream: stream)
             }
         }
     }

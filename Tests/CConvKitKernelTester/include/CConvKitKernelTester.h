@@ -22,11 +22,18 @@ typedef enum {
     CKT_SMALL_WEIGHTS,
     CKT_SMALL_DATA,
     CKT_SMALL_COPIES,
+    CKT_POOL_MAX,
+    CKT_POOL_AVG,
+    CKT_POOL_MAX_BACKWARD,
+    CKT_POOL_MAX_GATHER,
     CKT_FAMILY_COUNT,
 } ckt_family;
 
 /// The family's name, as in the generated kernels' names.
 const char *ckt_family_name(int family);
+
+/// Whether the family has double kernels (all have float ones).
+int ckt_family_has_double(int family);
 
 /// Runs the tester of `family` on the kernels of `isa` (a ck_isa this CPU supports), in float
 /// (`is_double` 0) or double (families that have double kernels). Returns the number of failed

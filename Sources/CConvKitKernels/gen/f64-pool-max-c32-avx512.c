@@ -1,0 +1,86 @@
+// Auto-generated file. Do not edit!
+//   Template: Sources/CConvKitKernels/templates/pool_max.c.in
+//   Generator: Scripts/generate-kernels.py
+#include "../ck_kernel_support.h"
+#if defined(__x86_64__)
+#include "../vec/ck_vec_avx512.h"
+
+// Max pooling of one NHWC output row (ck_pool.h, ck_pool_max_row_f32) in steps of 4 vectors
+// of 8 channels: each window's taps combined in registers, in scan order. The running
+// maximum b takes a tap v where v > b, or v is NaN while b is not (the first NaN, else the
+// first maximum, wins); the tap's id follows it into the argmax.
+// Window j's taps: the rows × (hi − lo) pointers into `x_rows` and their ids row_tap · s + t,
+// in scan order; returns how many.
+CKV_INLINE long ck_window_taps(const double *const *x_rows, const long *row_taps, long rows, const long *cols, long j,
+                               long c, long s, long dw, const double **ptrs, int *ids) {
+    long start = cols[4 * j], lo = cols[4 * j + 1], hi = cols[4 * j + 2], n = 0;
+    for (long k = 0; k < rows; k++) {
+        for (long t = lo; t < hi; t++, n++) {
+            ptrs[n] = x_rows[k] + (start + t * dw) * c;
+            ids[n] = (int)(row_taps[k] * s + t);
+        }
+    }
+    return n;
+}
+// Input rows are read as several interleaved streams (one per window row); prefetching window
+// j + 8 keeps them from waiting on memory. Only for inputs that come from memory (`stream`):
+// from L3 the prefetches cost more than they save (a 6 MB average pooling: 84 µs without,
+// 101 µs with).
+CKV_INLINE void ck_window_prefetch(const double *const *x_rows, long rows, const long *cols, long j, long q, long c,
+                                   long dw) {
+    if (j + 8 >= q) return;
+    const long *w = cols + 4 * (j + 8);
+    long first = (w[0] + w[1] * dw) * c, end = (w[0] + (w[2] - 1) * dw + 1) * c;
+    for (long k = 0; k < rows; k++) {
+        for (long e = first; e < end; e += 64 / (long)sizeof(double)) __builtin_prefetch(x_rows[k] + e);
+    }
+}
+// Stores the `left` lanes of v at p: around the caches with `stream` when v is whole.
+CKV_INLINE void ck_store_result(double *p, ckv_avx512_f64 v, long left, int stream) {
+    if (stream && left >= 8) ckv_avx512_f64_store_stream(p, v);
+    else ckv_avx512_f64_store_tail(p, v, left);
+}
+
+// Channels ch ..< ch + min(left, nv · 8) of one window over its `taps` taps; nv is a
+// constant at each call (independent chains of compare and select, whose latency would
+// otherwise bound the loop).
+CKV_INLINE void ck_max_vectors(const double *const *ptrs, const int *ids, long taps, long ch, const int nv, long left,
+                               double *out, void *arg, int arg_bytes, int stream) {
+    ckv_avx512_f64 b[4];
+    ckv_avx512_f64_idx a[4];
+    CK_UNROLL for (int v = 0; v < nv; v++) {
+        b[v] = ckv_avx512_f64_load_tail(ptrs[0] + ch + v * 8, left - v * 8);
+        a[v] = ckv_avx512_f64_idx_set1(ids[0]);
+    }
+    for (long k = 1; k < taps; k++) {
+        ckv_avx512_f64_idx id = ckv_avx512_f64_idx_set1(ids[k]);
+        CK_UNROLL for (int v = 0; v < nv; v++) {
+            ckv_avx512_f64 x = ckv_avx512_f64_load_tail(ptrs[k] + ch + v * 8, left - v * 8);
+            ckv_avx512_f64_mask take = ckv_avx512_f64_max_take(x, b[v]);
+            b[v] = ckv_avx512_f64_select(take, b[v], x);
+            a[v] = ckv_avx512_f64_idx_select(take, a[v], id);
+        }
+    }
+    CK_UNROLL for (int v = 0; v < nv; v++) {
+        long e = ch + v * 8;
+        ck_store_result(out + e, b[v], left - v * 8, stream);
+        if (arg_bytes) ckv_avx512_f64_idx_store((char *)arg + e * arg_bytes, arg_bytes, a[v], left - v * 8);
+    }
+}
+
+CKV_TARGET void ck_f64_pool_max_c32__avx512(const double *const *x_rows, const long *row_taps, long rows,
+                                                 const long *cols, long q, long c, long s, long dw, double *out,
+                                                 void *arg, int arg_bytes, const double **tap_pointers, int *tap_ids,
+                                                 int stream) {
+    for (long j = 0; j < q; j++) {
+        long taps = ck_window_taps(x_rows, row_taps, rows, cols, j, c, s, dw, tap_pointers, tap_ids);
+        if (stream) ck_window_prefetch(x_rows, rows, cols, j, q, c, dw);
+        double *o = out + j * c;
+        void *a = arg ? (char *)arg + j * c * arg_bytes : arg;
+        long ch = 0;
+        for (; ch + 32 <= c; ch += 32) ck_max_vectors(tap_pointers, tap_ids, taps, ch, 4, 32, o, a, arg_bytes, stream);
+        for (; ch < c; ch += 8) ck_max_vectors(tap_pointers, tap_ids, taps, ch, 1, c - ch, o, a, arg_bytes, stream);
+    }
+    if (stream) ckv_avx512_fence();
+}
+#endif  // defined(__x86_64__)
