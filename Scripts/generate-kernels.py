@@ -168,6 +168,7 @@ SIGNATURES = {
     "pool_max": "void {name}(const {T} *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, {T} *out, void *arg, int arg_bytes, const {T} **tap_pointers, int *tap_ids, int stream)",
     "pool_avg": "void {name}(const {T} *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, {T} *out, int stream)",
     "pool_max_backward": "void {name}({T} *const *dx_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, const {T} *dy, const void *arg, int arg_bytes, int assign)",
+    "transpose": "void {name}(long rows, long columns, const {T} *src, long ld_src, {T} *dst, long ld_dst)",
     "pool_max_gather": "void {name}(const {T} *const *dy_rows, const void *const *arg_rows, const long *row_taps, long rows, const long *column_start, const long *column_pairs, long w, long c, long s, int arg_bytes, {T} *dx, int stream)",
 }
 
@@ -206,6 +207,10 @@ def generate():
                 fname = f"{dt}-{family.replace('_', '-')}-c{step}-{isa}.c"
                 out.add(fname, file_text(f"{family}.c.in", isa, expand(f"{family}.c.in", params)))
                 declare(out, isa, dt, family, name)
+            lanes = p["LANES"]
+            name = f"ck_{dt}_transpose_{lanes}x{lanes}__{isa}"
+            out.add(f"{dt}-transpose-{lanes}x{lanes}-{isa}.c", file_text("transpose.c.in", isa, expand("transpose.c.in", p)))
+            declare(out, isa, dt, "transpose", name)
             kb = FEW_COLUMNS_WIDTH[dt]
             params = {**p, "KB": kb, "NV": kb // p["LANES"]}
             name = f"ck_{dt}_few_columns_2x{kb}__{isa}"
@@ -260,8 +265,8 @@ POOL_FAMILIES = ["pool_max", "pool_avg", "pool_max_backward", "pool_max_gather"]
 STRUCT_FIELDS = {
     "f32": ["gemm_packed", "gemm_indirect", "weight_gradient", "few_columns", "peak", "small_forward",
             "small_weights", "small_data", "small_pack_band", "small_unpack_band", "small_pack_taps", "small_transpose"]
-    + POOL_FAMILIES,
-    "f64": ["gemm_packed", "gemm_indirect", "weight_gradient", "few_columns"] + POOL_FAMILIES,
+    + POOL_FAMILIES + ["transpose"],
+    "f64": ["gemm_packed", "gemm_indirect", "weight_gradient", "few_columns"] + POOL_FAMILIES + ["transpose"],
 }
 TILED = ("gemm_packed", "gemm_indirect", "weight_gradient")
 

@@ -174,3 +174,11 @@ void ck_pool_max_gather_row_f64(int isa, const double *const *dy_rows, const voi
     f64_kernels(isa)->pool_max_gather(dy_rows, arg_rows, row_taps, rows, column_start, column_pairs, w, c, s, arg_bytes,
                                       dx, stream);
 }
+
+void ck_transpose_f32(int isa, long rows, long columns, const float *src, long ld_src, float *dst, long ld_dst) {
+    f32_kernels(isa)->transpose(rows, columns, src, ld_src, dst, ld_dst);
+}
+
+void ck_transpose_f64(int isa, long rows, long columns, const double *src, long ld_src, double *dst, long ld_dst) {
+    f64_kernels(isa)->transpose(rows, columns, src, ld_src, dst, ld_dst);
+}

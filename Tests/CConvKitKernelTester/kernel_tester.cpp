@@ -473,7 +473,7 @@ const char *ckt_family_name(int family) {
     static const char *const names[CKT_FAMILY_COUNT] = {
         "gemm-packed", "gemm-indirect", "weight-gradient", "few-columns",
         "small-forward", "small-weights", "small-data", "small-copies",
-        "pool-max", "pool-avg", "pool-max-backward", "pool-max-gather",
+        "pool-max", "pool-avg", "pool-max-backward", "pool-max-gather", "transpose",
     };
     return family >= 0 && family < CKT_FAMILY_COUNT ? names[family] : "unknown";
 }
@@ -484,6 +484,8 @@ long ckt_run(int family, int isa, int is_double, long *cases, char *message, lon
     Report report;
     if (ck_isa_usable(isa) != isa) {
         report.fail("this CPU cannot run instruction set %d", isa);
+    } else if (family == CKT_TRANSPOSE) {
+        run_transpose_family(isa, is_double != 0, report);
     } else if (family >= CKT_POOL_MAX) {
         run_pool_family(family, isa, is_double != 0, report);
     } else if (family >= CKT_SMALL_FORWARD) {

@@ -41,4 +41,22 @@ import Testing
         #expect(try pool2dBackward(dy, cache: cache).transposed(Self.toNCHW)
                 == pool2dBackward(dy.transposed(Self.toNCHW), cache: cache2))
     }
+
+    /// NCHW pooling runs blocks of 64 channels and bands of rows through the NHWC kernels: 70
+    /// channels (a partial second block) over 9 bands of a 150-column image, with padding, ceil
+    /// mode and the argmax, give NHWC's numbers and indices bit for bit.
+    @Test(arguments: [PoolMode.max, .average])
+    func poolingInBlocksAndBands(_ mode: PoolMode) throws {
+        var rng = NumPyRandomState(seed: 31)
+        let x = try rng.randn([2, 37, 150, 70]).map { Float($0) }
+        let options = Pool2DOptions(
+            mode, window: Size2D(3, 2), stride: Size2D(2, 2), padding: 1, ceilMode: true,
+            returnIndices: mode == .max, threads: 2)
+        var nchwOptions = options
+        nchwOptions.layout = .nchw
+        let (y, cache) = try pool2dForward(x, options: options)
+        let (y2, cache2) = try pool2dForward(x.transposed(Self.toNCHW), options: nchwOptions)
+        #expect(try y.transposed(Self.toNCHW).scalars.map(\.bitPattern) == y2.scalars.map(\.bitPattern))
+        #expect(try cache.indices?.transposed(Self.toNCHW) == cache2.indices)
+    }
 }

@@ -24,6 +24,7 @@ const ck_f32_kernels ck_f32_kernel_table[3] = {
         .pool_avg = ck_f32_pool_avg_c16__generic,
         .pool_max_backward = ck_f32_pool_max_backward_c16__generic,
         .pool_max_gather = ck_f32_pool_max_gather_c16__generic,
+        .transpose = ck_f32_transpose_4x4__generic,
     },
     [CK_ISA_AVX2] = {
 #if defined(__x86_64__)
@@ -47,6 +48,7 @@ const ck_f32_kernels ck_f32_kernel_table[3] = {
         .pool_avg = ck_f32_pool_avg_c64__avx2,
         .pool_max_backward = ck_f32_pool_max_backward_c32__avx2,
         .pool_max_gather = ck_f32_pool_max_gather_c32__avx2,
+        .transpose = ck_f32_transpose_8x8__avx2,
 #else
         .gemm_packed_mr = 4, .gemm_packed_nr = 8,
         .gemm_packed = ck_f32_gemm_packed_4x8__generic,
@@ -68,6 +70,7 @@ const ck_f32_kernels ck_f32_kernel_table[3] = {
         .pool_avg = ck_f32_pool_avg_c16__generic,
         .pool_max_backward = ck_f32_pool_max_backward_c16__generic,
         .pool_max_gather = ck_f32_pool_max_gather_c16__generic,
+        .transpose = ck_f32_transpose_4x4__generic,
 #endif
     },
     [CK_ISA_AVX512] = {
@@ -92,6 +95,7 @@ const ck_f32_kernels ck_f32_kernel_table[3] = {
         .pool_avg = ck_f32_pool_avg_c128__avx512,
         .pool_max_backward = ck_f32_pool_max_backward_c64__avx512,
         .pool_max_gather = ck_f32_pool_max_gather_c64__avx512,
+        .transpose = ck_f32_transpose_16x16__avx512,
 #else
         .gemm_packed_mr = 4, .gemm_packed_nr = 8,
         .gemm_packed = ck_f32_gemm_packed_4x8__generic,
@@ -113,6 +117,7 @@ const ck_f32_kernels ck_f32_kernel_table[3] = {
         .pool_avg = ck_f32_pool_avg_c16__generic,
         .pool_max_backward = ck_f32_pool_max_backward_c16__generic,
         .pool_max_gather = ck_f32_pool_max_gather_c16__generic,
+        .transpose = ck_f32_transpose_4x4__generic,
 #endif
     },
 };
@@ -130,6 +135,7 @@ const ck_f64_kernels ck_f64_kernel_table[3] = {
         .pool_avg = ck_f64_pool_avg_c8__generic,
         .pool_max_backward = ck_f64_pool_max_backward_c8__generic,
         .pool_max_gather = ck_f64_pool_max_gather_c8__generic,
+        .transpose = ck_f64_transpose_2x2__generic,
     },
     [CK_ISA_AVX2] = {
 #if defined(__x86_64__)
@@ -144,6 +150,7 @@ const ck_f64_kernels ck_f64_kernel_table[3] = {
         .pool_avg = ck_f64_pool_avg_c32__avx2,
         .pool_max_backward = ck_f64_pool_max_backward_c16__avx2,
         .pool_max_gather = ck_f64_pool_max_gather_c16__avx2,
+        .transpose = ck_f64_transpose_4x4__avx2,
 #else
         .gemm_packed_mr = 4, .gemm_packed_nr = 8,
         .gemm_packed = ck_f64_gemm_packed_4x8__generic,
@@ -156,6 +163,7 @@ const ck_f64_kernels ck_f64_kernel_table[3] = {
         .pool_avg = ck_f64_pool_avg_c8__generic,
         .pool_max_backward = ck_f64_pool_max_backward_c8__generic,
         .pool_max_gather = ck_f64_pool_max_gather_c8__generic,
+        .transpose = ck_f64_transpose_2x2__generic,
 #endif
     },
     [CK_ISA_AVX512] = {
@@ -171,6 +179,7 @@ const ck_f64_kernels ck_f64_kernel_table[3] = {
         .pool_avg = ck_f64_pool_avg_c64__avx512,
         .pool_max_backward = ck_f64_pool_max_backward_c32__avx512,
         .pool_max_gather = ck_f64_pool_max_gather_c32__avx512,
+        .transpose = ck_f64_transpose_8x8__avx512,
 #else
         .gemm_packed_mr = 4, .gemm_packed_nr = 8,
         .gemm_packed = ck_f64_gemm_packed_4x8__generic,
@@ -183,6 +192,7 @@ const ck_f64_kernels ck_f64_kernel_table[3] = {
         .pool_avg = ck_f64_pool_avg_c8__generic,
         .pool_max_backward = ck_f64_pool_max_backward_c8__generic,
         .pool_max_gather = ck_f64_pool_max_gather_c8__generic,
+        .transpose = ck_f64_transpose_2x2__generic,
 #endif
     },
 };

@@ -71,6 +71,11 @@ void ck_dgemm_weight_gradient(int isa, long m, long row_base, long n, long depth
 /// dst[(u · rows + p) · nr + j], zero where u · nr + j ≥ n.
 void ck_pack_panels(const void *src, long element_size, long ld, long rows, long n, long nr, void *dst);
 
+/// dst[j · ld_dst + i] = src[i · ld_src + j] for i < rows, j < columns (blocks transposed in
+/// registers). The layout conversions between NCHW and NHWC are batches of these.
+void ck_transpose_f32(int isa, long rows, long columns, const float *src, long ld_src, float *dst, long ld_dst);
+void ck_transpose_f64(int isa, long rows, long columns, const double *src, long ld_src, double *dst, long ld_dst);
+
 /// The forward pass's indirection table for output pixels m0 ..< m0 + count (m = (n·P + p)·Q + q):
 /// entry i · R · S + r · S + s is the address of the input pixel that tap (r, s) reads,
 /// base + ((n·H + ih)·W + iw) · pixel_stride elements with ih = tap_rows[p·R + r] and

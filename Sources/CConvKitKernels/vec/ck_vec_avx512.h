@@ -167,4 +167,52 @@ CKV_INLINE void ckv_avx512_f64_idx_store(void *p, int bytes, ckv_avx512_f64_idx 
         memcpy(p, lanes, (size_t)k * 4);
     }
 }
+
+// ---- Transposes (the transpose template) ----
+/// Transposes the 16 × 16 matrix whose row i is v[i], in place.
+CKV_INLINE void ckv_avx512_f32_transpose(ckv_avx512_f32 v[16]) {
+    __m512 t[16], u[16];
+    for (int i = 0; i < 16; i += 2) {
+        t[i] = _mm512_unpacklo_ps(v[i], v[i + 1]);
+        t[i + 1] = _mm512_unpackhi_ps(v[i], v[i + 1]);
+    }
+    // u[4g + c] holds, in its 128-bit lane l, column 4l + c of rows 4g ... 4g + 3.
+    for (int i = 0; i < 16; i += 4) {
+        for (int k = 0; k < 2; k++) {
+            __m512d a = _mm512_castps_pd(t[i + k]), b = _mm512_castps_pd(t[i + 2 + k]);
+            u[i + 2 * k] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, b));
+            u[i + 2 * k + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, b));
+        }
+    }
+    // Then lane l of the four groups side by side: column 4l + c.
+    for (int i = 0; i < 8; i++) {
+        int g = i / 4 * 8 + i % 4;
+        t[i] = _mm512_shuffle_f32x4(u[g], u[g + 4], 0x88);
+        t[i + 8] = _mm512_shuffle_f32x4(u[g], u[g + 4], 0xDD);
+    }
+    for (int i = 0; i < 4; i++) {
+        v[i] = _mm512_shuffle_f32x4(t[i], t[i + 4], 0x88);
+        v[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 4], 0xDD);
+        v[i + 4] = _mm512_shuffle_f32x4(t[i + 8], t[i + 12], 0x88);
+        v[i + 12] = _mm512_shuffle_f32x4(t[i + 8], t[i + 12], 0xDD);
+    }
+}
+/// Transposes the 8 × 8 matrix whose row i is v[i], in place.
+CKV_INLINE void ckv_avx512_f64_transpose(ckv_avx512_f64 v[8]) {
+    __m512d t[8], u[8];
+    for (int i = 0; i < 8; i += 2) {
+        t[i] = _mm512_unpacklo_pd(v[i], v[i + 1]);
+        t[i + 1] = _mm512_unpackhi_pd(v[i], v[i + 1]);
+    }
+    for (int i = 0; i < 8; i += 4) {
+        for (int k = 0; k < 2; k++) {
+            u[i + k] = _mm512_shuffle_f64x2(t[i + k], t[i + 2 + k], 0x88);
+            u[i + 2 + k] = _mm512_shuffle_f64x2(t[i + k], t[i + 2 + k], 0xDD);
+        }
+    }
+    for (int k = 0; k < 4; k++) {
+        v[k] = _mm512_shuffle_f64x2(u[k], u[k + 4], 0x88);
+        v[k + 4] = _mm512_shuffle_f64x2(u[k], u[k + 4], 0xDD);
+    }
+}
 #endif

@@ -150,4 +150,21 @@ CKV_INLINE void ckv_generic_f64_idx_store(void *p, int bytes, ckv_generic_f64_id
         __builtin_memcpy(p, &words, (unsigned long)k * 4);
     }
 }
+
+// ---- Transposes (the transpose template) ----
+/// Transposes the 4 × 4 matrix whose row i is v[i], in place.
+CKV_INLINE void ckv_generic_f32_transpose(ckv_generic_f32 v[4]) {
+    ckv_generic_f32 t0 = __builtin_shufflevector(v[0], v[1], 0, 4, 1, 5), t1 = __builtin_shufflevector(v[0], v[1], 2, 6, 3, 7);
+    ckv_generic_f32 t2 = __builtin_shufflevector(v[2], v[3], 0, 4, 1, 5), t3 = __builtin_shufflevector(v[2], v[3], 2, 6, 3, 7);
+    v[0] = __builtin_shufflevector(t0, t2, 0, 1, 4, 5);
+    v[1] = __builtin_shufflevector(t0, t2, 2, 3, 6, 7);
+    v[2] = __builtin_shufflevector(t1, t3, 0, 1, 4, 5);
+    v[3] = __builtin_shufflevector(t1, t3, 2, 3, 6, 7);
+}
+/// Transposes the 2 × 2 matrix whose row i is v[i], in place.
+CKV_INLINE void ckv_generic_f64_transpose(ckv_generic_f64 v[2]) {
+    ckv_generic_f64 t0 = __builtin_shufflevector(v[0], v[1], 0, 2), t1 = __builtin_shufflevector(v[0], v[1], 1, 3);
+    v[0] = t0;
+    v[1] = t1;
+}
 #endif

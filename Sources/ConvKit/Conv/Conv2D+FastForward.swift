@@ -35,29 +35,36 @@ struct TapTable {
 /// for each tap the micro-kernel reads the C/G contiguous channels of the input pixel through a
 /// pointer (padding resolved by the tap table; a zero tap points at a row of zeros).
 ///
-/// x is (N, H, W, C), weight is (R, S, C/G, K), bias is (K) or nil; out is (N, P, Q, K), every
-/// element written (it may start uninitialised).
+/// x is (N, H, W, C), weight is (R, S, C/G, K), bias is (K) or nil; out is (N, P, Q, K), or
+/// (N, K, P, Q) for `outputLayout` `.nchw` (each block of rows transposed from scratch as it is
+/// finished, while in cache), every element written (it may start uninitialised).
 @_specialize(where T == Float)
 @_specialize(where T == Double)
 func conv2dForwardFast<T: ConvKitFloat>(
     x: UnsafeBufferPointer<T>, weight: UnsafeBufferPointer<T>, bias: UnsafeBufferPointer<T>?,
-    out: UnsafeMutableBufferPointer<T>, geometry g: Conv2DGeometry, paddingMode: PaddingMode, threads: Int
+    out: UnsafeMutableBufferPointer<T>, outputLayout: TensorLayout = .nhwc, geometry g: Conv2DGeometry,
+    paddingMode: PaddingMode, threads: Int
 ) {
     guard let x = x.baseAddress, let weight = weight.baseAddress, let out = out.baseAddress else { return }
     let bias = bias?.baseAddress
     let policy = KernelPolicy.current
+    let pq = g.outputHeight * g.outputWidth
+    let (k, kg) = (g.outputChannels, g.outputChannelsPerGroup)
+    // An NCHW result: each group's block of rows goes through scratch, then into its planes.
+    let nchw = outputLayout == .nchw ? NCHWWriter<T>(policy, channels: kg, pixelsPerImage: pq, imageStride: k * pq) : nil
     if let plan = SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self, policy: policy) {
+        let writer = outputLayout == .nchw ? NCHWWriter<Float>(policy, channels: k, pixelsPerImage: pq, imageStride: k * pq) : nil
         conv2dForwardSmallChannels(
-            x: x.asFloat, weight: weight.asFloat, bias: bias?.asFloat, out: out.asFloat, plan: plan, threads: threads)
+            x: x.asFloat, weight: weight.asFloat, bias: bias?.asFloat, out: out.asFloat, nchw: writer, plan: plan,
+            threads: threads)
         return
     }
     let gemm = PackedGEMM<T>(policy)
     let taps = TapTable(g, paddingMode: paddingMode)
-    let (c, k, cg, kg) = (g.inputChannels, g.outputChannels, g.inputChannelsPerGroup, g.outputChannelsPerGroup)
+    let (c, cg) = (g.inputChannels, g.inputChannelsPerGroup)
     let tapCount = g.kernelHeight * g.kernelWidth
-    let pq = g.outputHeight * g.outputWidth
     let rows = g.batch * pq
-    let rowsPerBlock = gemm.indirectMR * max(1, 192 / gemm.indirectMR)
+    let rowsPerBlock = gemm.indirectMR * max(1, (outputLayout == .nchw ? 768 : 192) / gemm.indirectMR)
     let rowBlocks = (rows + rowsPerBlock - 1) / rowsPerBlock
     let packedWeightPerGroup = gemm.packedBSize(columns: kg, kc: tapCount * cg)
     let participants = min(threads, g.groups * rowBlocks)
@@ -75,23 +82,29 @@ func conv2dForwardFast<T: ConvKitFloat>(
                             weight, ld: k, row0: 0, kc: tapCount * cg, column0: group * kg, n: kg,
                             into: packedWeight + group * packedWeightPerGroup)
                     }
-                    let scratchBytes = rowsPerBlock * (tapCount * MemoryLayout<UnsafePointer<T>>.stride + MemoryLayout<Int>.stride)
+                    // Per participant: the NHWC block an NCHW result passes through, then the
+                    // tap pointers and the row offsets.
+                    let blockBytes = nchw == nil ? 0 : (rowsPerBlock * kg * MemoryLayout<T>.stride + 63) / 64 * 64
+                    let scratchBytes = blockBytes
+                        + rowsPerBlock * (tapCount * MemoryLayout<UnsafePointer<T>>.stride + MemoryLayout<Int>.stride)
                     ScratchPool.shared.withBuffers(count: participants, bytes: scratchBytes) { scratch in
                         ThreadPool.shared.parallelFor(g.groups * rowBlocks, threads: participants) { item, participant in
                             let group = item / rowBlocks
                             let m0 = (item % rowBlocks) * rowsPerBlock
                             let count = min(rowsPerBlock, rows - m0)
-                            let pointers = scratch[participant].assumingMemoryBound(to: UnsafePointer<T>.self)
-                            let rowOffsets = (scratch[participant] + rowsPerBlock * tapCount * MemoryLayout<UnsafePointer<T>>.stride)
+                            let block = scratch[participant].assumingMemoryBound(to: T.self)
+                            let pointers = (scratch[participant] + blockBytes).assumingMemoryBound(to: UnsafePointer<T>.self)
+                            let rowOffsets = (scratch[participant] + blockBytes + rowsPerBlock * tapCount * MemoryLayout<UnsafePointer<T>>.stride)
                                 .assumingMemoryBound(to: Int.self)
-                            for i in 0..<count { rowOffsets[i] = (m0 + i) * k + group * kg }
+                            for i in 0..<count { rowOffsets[i] = nchw == nil ? (m0 + i) * k + group * kg : i * kg }
                             forwardTapPointers(
                                 base: x + group * cg, pixelStride: c, m0: m0, count: count, geometry: g,
                                 tapRows: tapRows, tapColumns: tapColumns, zero: zeroRow, into: pointers)
                             gemm.runIndirect(
                                 m: count, n: kg, taps: tapCount, channels: cg, rows: pointers,
                                 b: packedWeight + group * packedWeightPerGroup, bias: bias.map { $0 + group * kg },
-                                c: out, rowOffsets: rowOffsets, accumulate: false)
+                                c: nchw == nil ? out : block, rowOffsets: rowOffsets, accumulate: false)
+                            nchw?.write(block, pixels: m0, count: count, into: out + group * kg * pq)
                         }
                     }
                 }

@@ -31,20 +31,23 @@ public func conv2dForward<T: ConvKitFloat>(
             threads: geometry.threads(options.threads))
     case .fast:
         let count = geometry.batch * geometry.outputHeight * geometry.outputWidth * geometry.outputChannels
-        // The kernel writes every element: no need to zero the output first.
+        // The kernel writes every element, in the caller's layout: no need to zero the output
+        // first, nor to convert it after.
         let out = [T](unsafeUninitializedCapacity: count) { out, initialized in
             x.scalars.withUnsafeBufferPointer { x in
                 w.scalars.withUnsafeBufferPointer { w in
                     withUnsafeBufferPointer(to: bias?.scalars) { bias in
                         conv2dForwardFast(
-                            x: x, weight: w, bias: bias, out: out, geometry: geometry,
+                            x: x, weight: w, bias: bias, out: out, outputLayout: layout, geometry: geometry,
                             paddingMode: options.paddingMode, threads: geometry.threads(options.threads))
                     }
                 }
             }
             initialized = count
         }
-        outputNHWC = Tensor(uncheckedShape: geometry.outputShape(.nhwc), scalars: out)
+        let cache = Conv2DCache(
+            input: input, weight: weight, biasShape: bias?.shape, options: options, geometry: geometry)
+        return (Tensor(uncheckedShape: geometry.outputShape(layout), scalars: out), cache)
     }
     let cache = Conv2DCache(
         input: input, weight: weight, biasShape: bias?.shape, options: options, geometry: geometry)

@@ -95,11 +95,12 @@ struct SmallChannelPlan {
 /// The forward convolution through the small-channel kernels.
 ///
 /// x is (N, H, W, C), weight is (R, S, C, K) — the matrix `[(r, s, c), k]` —, bias is (K) or nil;
-/// out is (N, P, Q, K), every element written.
+/// out is (N, P, Q, K), or (N, K, P, Q) through `nchw` (each output row transposed from scratch),
+/// every element written.
 /// `out[n, p, q, k] = bias[k] + Σ_(r, s, c) band[(p·sh + r·dh) · rowPitch + offset(r, s, c) + q] · w[(r, s, c), k]`.
 func conv2dForwardSmallChannels(
     x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-    out: UnsafeMutablePointer<Float>, plan: SmallChannelPlan, threads: Int
+    out: UnsafeMutablePointer<Float>, nchw: NCHWWriter<Float>?, plan: SmallChannelPlan, threads: Int
 ) {
     let g = plan.g
     let (k, p, q) = (g.outputChannels, g.outputHeight, g.outputWidth)
@@ -110,18 +111,24 @@ func conv2dForwardSmallChannels(
     let participants = min(threads, items)
     plan.offsets.withUnsafeBufferPointer { offsets in
         guard let offsets = offsets.baseAddress else { return }
-        ScratchPool.shared.withBuffers(count: participants, bytes: plan.bandSize(rows: bandRows) * MemoryLayout<Float>.stride) { scratch in
+        // Per participant: the band, then the output row an NCHW result passes through.
+        let bandBytes = (plan.bandSize(rows: bandRows) * MemoryLayout<Float>.stride + 63) / 64 * 64
+        let rowBytes = nchw == nil ? 0 : q * k * MemoryLayout<Float>.stride
+        ScratchPool.shared.withBuffers(count: participants, bytes: bandBytes + rowBytes) { scratch in
             ThreadPool.shared.parallelFor(items, threads: participants) { item, participant in
                 let band = scratch[participant].assumingMemoryBound(to: Float.self)
+                let outputRow = (scratch[participant] + bandBytes).assumingMemoryBound(to: Float.self)
                 let n = item / bands
                 let p0 = item % bands * rowsPerBand
                 let p1 = min(p, p0 + rowsPerBand)
                 plan.pack(x, image: n, firstRow: p0 * g.stride.height,
                           rows: plan.paddedRows(forOutputRows: p1 - p0), into: band)
                 for row in p0..<p1 {
+                    let m0 = (n * p + row) * q
                     ck_small_forward(
                         plan.isa, q, k, plan.taps, offsets, band + (row - p0) * g.stride.height * plan.rowPitch, weight, k, bias,
-                        out + ((n * p + row) * q) * k, k)
+                        nchw == nil ? out + m0 * k : outputRow, k)
+                    nchw?.write(outputRow, pixels: m0, count: q, into: out)
                 }
             }
         }

@@ -10,13 +10,11 @@ import CConvKitKernels
 ///   instruction set) that keeps each window's running maximum (or sum) in registers, several
 ///   vectors of channels at a time; calls too large for the caches prefetch ahead and store
 ///   non-temporally.
-/// - NCHW: one (n, c) plane at a time, one output row at a time; each tap (r, s) is a pass
-///   along the output row (strided taps gathered into a contiguous row first); threads split
-///   blocks of planes.
+/// - NCHW: blocks of channels through the same row kernels, transposed in cache on the way in
+///   and out (``poolForwardNCHW(_:_:_:plan:tables:)``).
 ///
-/// The NCHW loops keep the running maximum in the output itself and replaces it when a tap is
-/// larger, or is NaN while the maximum is not: the first maximum (first NaN) wins. `arg`, when
-/// given, receives the tap `r · S + s` of the winner.
+/// The running maximum takes a tap that is larger, or is NaN while the maximum is not: the
+/// first maximum (first NaN) wins. `arg`, when given, receives the tap `r · S + s` of the winner.
 
 /// Runs the fast forward pass: the output (in the input's layout) and, for max pooling when
 /// `storeArgmax`, the argmax taps.
@@ -132,97 +130,6 @@ func poolForwardNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
                     rows: rowPointers, rowTaps: rowTaps, count: rhi - rlo, columns: tables.columns, q: q, c: c, s: s, dw: dw,
                     out: y + o, arg: arg.map { UnsafeMutableRawPointer($0 + o) }, argBytes: argBytes,
                     tapPointers: tapPointers, tapIds: tapIds, stream: stream)
-            }
-        }
-    }
-    }
-}
-
-/// x is (N, C, H, W); y and arg are (N, C, P, Q).
-@_specialize(where T == Float, I == UInt8)
-@_specialize(where T == Double, I == UInt8)
-@_specialize(where T == Float, I == Int32)
-@_specialize(where T == Double, I == Int32)
-func poolForwardNCHW<T: ConvKitFloat, I: FixedWidthInteger>(
-    _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ arg: UnsafeMutablePointer<I>?,
-    plan: PoolFastPlan, tables: PoolTables
-) {
-    let g = plan.g
-    let (h, w, p, q) = (g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth)
-    let (dh, dw, s, sw) = (g.dilation.height, g.dilation.width, g.windowWidth, g.stride.width)
-    let planes = g.batch * g.channels
-    let planesPerItem = plan.blockSize(planes, perBatch: 1)
-    let blocks = (planes + planesPerItem - 1) / planesPerItem
-    let mode = plan.mode
-    let override = plan.divisorOverride.map { T($0) }
-    // Per participant: the argmax taps of a row (Q, T's width) and a gathered row of input (Q).
-    let rowBytes = (max(q, 1) * MemoryLayout<T>.stride + 63) / 64 * 64
-    ScratchPool.shared.withBuffers(count: plan.threads, bytes: 2 * rowBytes) { scratch in
-    ThreadPool.shared.parallelFor(blocks, threads: plan.threads) { item, participant in
-        let taps = scratch[participant]
-        let gathered = (scratch[participant] + rowBytes).assumingMemoryBound(to: T.self)
-        for plane in (item * planesPerItem)..<min(planes, (item + 1) * planesPerItem) {
-            let xPlane = x + plane * h * w
-            for pp in 0..<p {
-                let (hs, rlo, rhi, rowCount) = (tables.rows[4 * pp], tables.rows[4 * pp + 1], tables.rows[4 * pp + 2], tables.rows[4 * pp + 3])
-                let o = (plane * p + pp) * q
-                let out = y + o
-                switch mode {
-                case .max:
-                    // Start every column from its first valid tap, then pass over the others.
-                    let firstRow = xPlane + (hs + rlo * dh) * w
-                    for qq in 0..<q {
-                        let (ws, slo) = (tables.columns[4 * qq], tables.columns[4 * qq + 1])
-                        out[qq] = firstRow[ws + slo * dw]
-                    }
-                    if arg != nil {
-                        for qq in 0..<q { poolFillTaps(taps + qq * MemoryLayout<T>.stride, as: T.self, rlo * s + tables.columns[4 * qq + 1], 1) }
-                    }
-                    for r in rlo..<rhi {
-                        let row = xPlane + (hs + r * dh) * w
-                        for ss in 0..<s where r != rlo || ss != 0 {
-                            // Columns q0 ..< q1 have tap ss inside the input; tap (rlo, 0) was
-                            // the first tap of each of its columns, so skipping it is exact, and
-                            // passing again over a first tap changes nothing.
-                            let (q0, q1) = (tables.tapColumns[2 * ss], tables.tapColumns[2 * ss + 1])
-                            guard q0 < q1 else { continue }
-                            var source = UnsafePointer(row + tables.columns[4 * q0] + ss * dw)
-                            if sw != 1 {
-                                // Strided selects are neither vectorised nor branch-free: gather
-                                // the taps into a contiguous row first.
-                                for j in 0..<(q1 - q0) { gathered[j] = source[j * sw] }
-                                source = UnsafePointer(gathered)
-                            }
-                            if arg != nil {
-                                poolMaxStep(out + q0, taps + q0 * MemoryLayout<T>.stride, source, 1, r * s + ss, q1 - q0)
-                            } else {
-                                poolMaxStep(out + q0, source, 1, q1 - q0)
-                            }
-                        }
-                    }
-                    if let arg { poolNarrowTaps(taps, as: T.self, arg + o, q) }
-                case .average:
-                    for qq in 0..<q { out[qq] = 0 }
-                    for r in rlo..<rhi {
-                        let row = xPlane + (hs + r * dh) * w
-                        for ss in 0..<s {
-                            let (q0, q1) = (tables.tapColumns[2 * ss], tables.tapColumns[2 * ss + 1])
-                            guard q0 < q1 else { continue }
-                            let source = row + tables.columns[4 * q0] + ss * dw
-                            let target = out + q0
-                            if sw == 1 {
-                                for j in 0..<(q1 - q0) { target[j] += source[j] }
-                            } else {
-                                for j in 0..<(q1 - q0) { target[j] += source[j * sw] }
-                            }
-                        }
-                    }
-                    if let override {
-                        for qq in 0..<q { out[qq] /= override }
-                    } else {
-                        for qq in 0..<q { out[qq] /= T(rowCount * tables.columns[4 * qq + 3]) }
-                    }
-                }
             }
         }
     }

@@ -1,3 +1,5 @@
+import CConvKitKernels
+
 /// The layout conversions of the NCHW API (`TensorLayout+Conversion.swift`): rank-4 permutations
 /// on pointers, in parallel, instead of ``Tensor/transposed(_:)``'s index arithmetic per element.
 ///
@@ -12,7 +14,9 @@ extension Tensor {
         let shape = x.shape
         let newShape = axes.map { shape[$0] }
         let count = x.count
-        guard count > 0 else { return Tensor(uncheckedShape: newShape, scalars: []) }
+        // Moving only axes of size 1 moves no element (NCHW and NHWC agree when C = 1).
+        let moved = axes.filter { shape[$0] != 1 }
+        guard count > 0, moved != moved.sorted() else { return Tensor(uncheckedShape: newShape, scalars: x.scalars) }
         // Large tensors only: a thread's start costs more than converting a few thousand elements.
         let participants = count < 1 << 16 ? 1 : Swift.max(1, threads)
         let (a, b, c, d) = (shape[0], shape[1], shape[2], shape[3])
@@ -54,32 +58,86 @@ private struct BatchedTranspose {
         self.targetRowStride = targetRowStride ?? rows
     }
 
-    /// Blocks of 32 × 32; the rows of blocks of every matrix run in parallel.
+    /// Strips of 64 rows of every matrix run in parallel, each through the C transpose (blocks
+    /// transposed in registers) for Float and Double, in blocks of 32 × 32 otherwise.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     func run<T>(_ src: UnsafePointer<T>, _ dst: UnsafeMutablePointer<T>, threads: Int) {
-        if (rows == 1 || columns == 1) && sourceRowStride == columns && targetRowStride == rows
-            && sourceBatch == rows * columns && targetBatch == rows * columns {
-            // A transpose of a vector moves nothing: NCHW and NHWC agree when C = 1.
-            dst.update(from: src, count: batch * rows * columns)
-            return
-        }
-        let block = 32
-        let rowBlocks = (rows + block - 1) / block
+        let strip = 64
+        let strips = (rows + strip - 1) / strip
         let (rows, columns, sourceRowStride, targetRowStride) = (rows, columns, sourceRowStride, targetRowStride)
         let (sourceBatch, targetBatch) = (sourceBatch, targetBatch)
-        ThreadPool.shared.parallelFor(batch * rowBlocks, threads: Swift.min(threads, batch * rowBlocks)) { item, _ in
-            let b = item / rowBlocks
-            let i0 = item % rowBlocks * block
-            let i1 = Swift.min(rows, i0 + block)
-            let from = src + b * sourceBatch
-            let to = dst + b * targetBatch
-            for j0 in Swift.stride(from: 0, to: columns, by: block) {
-                for j in j0 ..< Swift.min(columns, j0 + block) {
+        let kernel = TransposeKernel<T>(KernelPolicy.current)
+        ThreadPool.shared.parallelFor(batch * strips, threads: Swift.min(threads, batch * strips)) { item, _ in
+            let b = item / strips
+            let i0 = item % strips * strip
+            let i1 = Swift.min(rows, i0 + strip)
+            let from = src + b * sourceBatch + i0 * sourceRowStride
+            let to = dst + b * targetBatch + i0
+            if let kernel {
+                kernel.run(rows: i1 - i0, columns: columns, from, sourceRowStride, to, targetRowStride)
+                return
+            }
+            for j0 in Swift.stride(from: 0, to: columns, by: 32) {
+                for j in j0 ..< Swift.min(columns, j0 + 32) {
                     let out = to + j * targetRowStride
-                    for i in i0..<i1 { out[i] = from[i * sourceRowStride + j] }
+                    for i in 0..<(i1 - i0) { out[i] = from[i * sourceRowStride + j] }
                 }
             }
+        }
+    }
+}
+
+/// The C transpose (ck_transpose_f32) for Float and Double.
+struct TransposeKernel<T> {
+    let isa: Int32
+
+    /// nil for element types the C kernels do not have.
+    init?(_ policy: KernelPolicy) {
+        guard T.self == Float.self || T.self == Double.self else { return nil }
+        isa = policy.code
+    }
+
+    /// dst[j · ldDst + i] = src[i · ldSrc + j] for i < rows, j < columns.
+    func run(rows: Int, columns: Int, _ src: UnsafePointer<T>, _ ldSrc: Int, _ dst: UnsafeMutablePointer<T>, _ ldDst: Int) {
+        let (source, target) = (UnsafeRawPointer(src), UnsafeMutableRawPointer(dst))
+        if T.self == Float.self {
+            ck_transpose_f32(
+                isa, rows, columns, source.assumingMemoryBound(to: Float.self), ldSrc,
+                target.assumingMemoryBound(to: Float.self), ldDst)
+        } else {
+            ck_transpose_f64(
+                isa, rows, columns, source.assumingMemoryBound(to: Double.self), ldSrc,
+                target.assumingMemoryBound(to: Double.self), ldDst)
+        }
+    }
+}
+
+/// Writes `count` consecutive NHWC pixels of `channels` values (rows of a block, `channels`
+/// apart), pixels `m0 ..< m0 + count` of a batch of `pixelsPerImage`-pixel images, into the
+/// planes of an NCHW tensor whose images are `imageStride` apart: the fused last step of a
+/// kernel whose result the caller wants in NCHW.
+struct NCHWWriter<T> {
+    let transpose: TransposeKernel<T>
+    let channels: Int
+    let pixelsPerImage: Int
+    let imageStride: Int
+
+    init?(_ policy: KernelPolicy, channels: Int, pixelsPerImage: Int, imageStride: Int) {
+        guard let transpose = TransposeKernel<T>(policy) else { return nil }
+        (self.transpose, self.channels, self.pixelsPerImage, self.imageStride) = (transpose, channels, pixelsPerImage, imageStride)
+    }
+
+    /// `out` points at the first of the block's planes in image 0.
+    func write(_ block: UnsafePointer<T>, pixels m0: Int, count: Int, into out: UnsafeMutablePointer<T>) {
+        var done = 0
+        while done < count {
+            let (n, pixel) = ((m0 + done) / pixelsPerImage, (m0 + done) % pixelsPerImage)
+            let run = min(count - done, pixelsPerImage - pixel)
+            transpose.run(
+                rows: run, columns: channels, block + done * channels, channels, out + n * imageStride + pixel,
+                pixelsPerImage)
+            done += run
         }
     }
 }

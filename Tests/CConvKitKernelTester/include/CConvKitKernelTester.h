@@ -26,6 +26,7 @@ typedef enum {
     CKT_POOL_AVG,
     CKT_POOL_MAX_BACKWARD,
     CKT_POOL_MAX_GATHER,
+    CKT_TRANSPOSE,
     CKT_FAMILY_COUNT,
 } ckt_family;
 
