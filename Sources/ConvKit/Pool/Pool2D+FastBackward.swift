@@ -147,7 +147,7 @@ func poolBackwardNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
                             let first = source + (rlo * dh * w + slo * dw) * c
                             for ch in 0..<c { best[ch] = first[ch] }
                             for r in rlo..<rhi {
-                                for ss in slo..<shi { poolMaxStep(best, source + (r * dh * w + ss * dw) * c, 1, c) }
+                                for ss in slo..<shi { poolMaxStep(best, source + (r * dh * w + ss * dw) * c, c) }
                             }
                             if ties == .splitEvenly {
                                 for ch in 0..<c { tieCounts[ch] = 0 }
