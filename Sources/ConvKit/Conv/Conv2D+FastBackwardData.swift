@@ -111,7 +111,11 @@ private func conv2dBackwardDataRegion<T: ConvKitFloat>(
     let classes = allClasses.filter { !$0.taps.isEmpty }
     let paddedColumns = (cg + gemm.nr - 1) / gemm.nr * gemm.nr
     let maxTaps = classes.map(\.taps.count).max() ?? 0
-    let rowsPerBlock = gemm.indirectMR * max(1, 192 / gemm.indirectMR)
+    // Rows per work item in each class, so that each class's items divide evenly among the threads.
+    let classBlocks = classes.map {
+        balancedBlock(g.batch * $0.rowCount * $0.columnCount, about: 192, multipleOf: gemm.indirectMR, threads: threads)
+    }
+    let rowsPerBlock = classBlocks.max() ?? gemm.indirectMR
 
     // Packed B per (group, class): depth (tap, k), columns c, from w[r, s, c, g·K/G + k].
     var bOffsets: [Int] = []
@@ -127,7 +131,7 @@ private func conv2dBackwardDataRegion<T: ConvKitFloat>(
     for group in 0..<g.groups {
         for (index, cls) in classes.enumerated() {
             let rows = g.batch * cls.rowCount * cls.columnCount
-            for m0 in stride(from: 0, to: rows, by: rowsPerBlock) { items.append((group, index, m0)) }
+            for m0 in stride(from: 0, to: rows, by: classBlocks[index]) { items.append((group, index, m0)) }
         }
     }
     let participants = min(threads, items.count)
@@ -160,7 +164,7 @@ private func conv2dBackwardDataRegion<T: ConvKitFloat>(
                     let (group, classIndex, m0) = items[itemIndex]
                     let cls = classes[classIndex]
                     let tapCount = cls.taps.count
-                    let rows = min(rowsPerBlock, g.batch * cls.rowCount * cls.columnCount - m0)
+                    let rows = min(classBlocks[classIndex], g.batch * cls.rowCount * cls.columnCount - m0)
                     let pointers = scratch[participant].assumingMemoryBound(to: UnsafePointer<T>.self)
                     let rowOffsets = (scratch[participant] + rowsPerBlock * maxTaps * MemoryLayout<UnsafePointer<T>>.stride)
                         .assumingMemoryBound(to: Int.self)

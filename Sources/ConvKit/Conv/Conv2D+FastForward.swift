@@ -27,6 +27,15 @@ struct TapTable {
     }
 }
 
+/// Rows per work item: about `target` rows, a multiple of `multiple`, in a number of items that
+/// divides evenly among `threads` (17 blocks on 2 threads kept one thread idle for the last).
+func balancedBlock(_ rows: Int, about target: Int, multipleOf multiple: Int, threads: Int) -> Int {
+    let blocks = max(1, (rows + target - 1) / target)
+    let items = threads > 1 ? (blocks + threads - 1) / threads * threads : blocks
+    let size = (rows + items - 1) / items
+    return max(multiple, (size + multiple - 1) / multiple * multiple)
+}
+
 /// The fast forward convolution: an implicit GEMM over NHWC through an indirection table.
 ///
 /// For group g, `out[m, g·K/G + j] = bias + Σ_kk A[m, kk] · B[kk, j]` with rows `m = (n, p, q)`,
@@ -64,7 +73,8 @@ func conv2dForwardFast<T: ConvKitFloat>(
     let (c, cg) = (g.inputChannels, g.inputChannelsPerGroup)
     let tapCount = g.kernelHeight * g.kernelWidth
     let rows = g.batch * pq
-    let rowsPerBlock = gemm.indirectMR * max(1, (outputLayout == .nchw ? 768 : 192) / gemm.indirectMR)
+    let rowsPerBlock = balancedBlock(
+        rows, about: outputLayout == .nchw ? 768 : 192, multipleOf: gemm.indirectMR, threads: threads)
     let rowBlocks = (rows + rowsPerBlock - 1) / rowsPerBlock
     let packedWeightPerGroup = gemm.packedBSize(columns: kg, kc: tapCount * cg)
     let participants = min(threads, g.groups * rowBlocks)
