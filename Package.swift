@@ -45,6 +45,8 @@ let package = Package(
             dependencies: [
                 "ConvKit",
                 "CConvKitKernelTester",
+                // Built so that CLIHostileTests can run the convkit executable.
+                "ConvKitCLI",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["Fixtures"]

@@ -69,12 +69,9 @@ struct BenchCommand: ParsableCommand {
         }
         let suite = try BenchSuite.load(path: suite)
         let peer = try compare.map { path -> [String: Double] in
-            do {
-                let report = try JSONDecoder().decode(BenchReport.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
-                return Dictionary(report.rows.map { ("\($0.layer) \($0.op)", $0.seconds) }, uniquingKeysWith: min)
-            } catch {
-                throw ValidationError("cannot read --compare \(path): \(error.localizedDescription)")
-            }
+            let data = try FileInput.read(URL(fileURLWithPath: path), function: "bench", limit: 16 << 20)
+            let report = try JSONInput.decode(BenchReport.self, from: data, source: path, function: "bench")
+            return Dictionary(report.rows.map { ("\($0.layer) \($0.op)", $0.seconds) }, uniquingKeysWith: min)
         }
         var peakPerThread: Double?
         if peak {
@@ -120,7 +117,7 @@ struct BenchCommand: ParsableCommand {
             let report = BenchReport(engine: "convkit \(KernelISA.active.rawValue)", threads: threads, rows: rows)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try writeAtomically(encoder.encode(report), to: json)
+            try writeAtomically(encoder.encode(report), to: json, command: "bench")
         }
     }
 }
@@ -130,12 +127,7 @@ extension String {
     func leftPadding(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
 }
 
-/// Writes `data` to a temporary file beside `path`, then renames it into place.
-func writeAtomically(_ data: Data, to path: String) throws {
-    let url = URL(fileURLWithPath: path)
-    do {
-        try data.write(to: url, options: .atomic)
-    } catch {
-        throw ValidationError("cannot write \(path): \(error.localizedDescription)")
-    }
+/// Writes `data` to `path` atomically (``AtomicFile``), errors named after `command`.
+func writeAtomically(_ data: Data, to path: String, command: String) throws {
+    try AtomicFile.write(data, to: URL(fileURLWithPath: path), function: command)
 }

@@ -23,14 +23,21 @@ struct PredictCommand: ParsableCommand {
         let shape = model.inputShape
         for path in inputs {
             let images = try Self.images(path, shape: shape)
-            let probabilities = try SoftmaxCrossEntropy.probabilities(try model.forward(images, training: false))
-            let classes = probabilities.shape.last ?? 0
-            for row in 0..<images.shape[0] {
-                let p = Array(probabilities.scalars[row * classes ..< (row + 1) * classes])
-                let best = p.indices.max { p[$0] < p[$1] } ?? 0
-                let name = images.shape[0] > 1 ? "\(path)[\(row)]" : path
-                print("\(name): class \(best) (\(String(format: "%.1f", 100 * p[best]))%)  "
-                      + p.enumerated().map { String(format: "%d: %.3f", $0.offset, $0.element) }.joined(separator: "  "))
+            let count = images.shape[0]
+            let size = shape.reduce(1, *)
+            // 256 images at a time: the activations of a whole file at once took gigabytes.
+            for start in stride(from: 0, to: count, by: 256) {
+                let end = min(count, start + 256)
+                let batch = try Tensor(shape: [end - start] + shape, scalars: Array(images.scalars[start * size ..< end * size]))
+                let probabilities = try SoftmaxCrossEntropy.probabilities(try model.forward(batch, training: false))
+                let classes = probabilities.shape.last ?? 0
+                for row in 0..<(end - start) {
+                    let p = Array(probabilities.scalars[row * classes ..< (row + 1) * classes])
+                    let best = p.indices.max { p[$0] < p[$1] } ?? 0
+                    let name = count > 1 ? "\(path)[\(start + row)]" : path
+                    print("\(name): class \(best) (\(String(format: "%.1f", 100 * p[best]))%)  "
+                          + p.enumerated().map { String(format: "%d: %.3f", $0.offset, $0.element) }.joined(separator: "  "))
+                }
             }
         }
     }
@@ -44,11 +51,11 @@ struct PredictCommand: ParsableCommand {
             do {
                 return try array.reshaped(batch)
             } catch {
-                throw ValidationError("\(path) holds \(array.shape) but the model takes images of \(shape)")
+                throw CommandFailure("\(path) holds \(array.shape) but the model takes images of \(shape)")
             }
         }
         guard shape.count == 3, shape[2] == 1 else {
-            throw ValidationError("\(path): PNG input needs a model of grey images, this one takes \(shape)")
+            throw CommandFailure("\(path): PNG input needs a model of grey images, this one takes \(shape)")
         }
         let image = try PNGImage.read(contentsOf: url)
         let grey = try image.toGrayFloats(width: shape[1], height: shape[0])

@@ -25,7 +25,7 @@ struct VisualizeCommand: ParsableCommand {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
-            throw ValidationError("cannot create the output folder \(out): \(error.localizedDescription)")
+            throw CommandFailure("cannot create the output folder \(out): \(error.localizedDescription)")
         }
         var written: [String] = []
         func write(_ image: PNGImage, _ name: String) throws {

@@ -25,12 +25,7 @@ extension Dataset {
     /// - Throws: ``ConvKitError`` naming the file and line for a malformed row.
     public static func digits(csv url: URL) throws -> Dataset {
         let function = "Dataset.digits"
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw ConvKitError(function, "cannot read \(url.path): \(error.localizedDescription)")
-        }
+        let data = try FileInput.read(url, function: function)
         return try digits(csvData: data, source: url.path, name: "digits")
     }
 

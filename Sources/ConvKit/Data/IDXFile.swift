@@ -20,12 +20,7 @@ struct IDXFile: Equatable {
     /// - Throws: ``ConvKitError`` naming the file when it is unreadable, corrupt, truncated,
     ///   has trailing bytes, another element type or another rank.
     static func read(contentsOf url: URL, rank: Int, role: String, function: String) throws -> IDXFile {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw ConvKitError(function, "cannot read \(role) file \(url.path): \(error.localizedDescription)")
-        }
+        let data = try FileInput.read(url, function: function, role: "\(role) file")
         return try decode(data, rank: rank, role: role, source: url.path, function: function)
     }
 

@@ -8,12 +8,7 @@ extension PNGImage {
     ///
     /// - Throws: ``ConvKitError`` naming the file when it cannot be read or is not a valid PNG.
     public static func read(contentsOf url: URL) throws -> PNGImage {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw ConvKitError("PNGImage.read", "cannot read \(url.path): \(error.localizedDescription)")
-        }
+        let data = try FileInput.read(url, function: "PNGImage.read")
         return try decode(data, source: url.path, function: "PNGImage.read")
     }
 

@@ -100,12 +100,7 @@ public enum SafeTensors {
     ///
     /// - Throws: ``ConvKitError`` naming the file when it cannot be read or is invalid.
     public static func read(contentsOf url: URL) throws -> (tensors: [String: NPYArray], metadata: [String: String]) {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw ConvKitError("SafeTensors.read", "cannot read \(url.path): \(error.localizedDescription)")
-        }
+        let data = try FileInput.read(url, function: "SafeTensors.read")
         return try decode(data, source: url.path, function: "SafeTensors.read")
     }
 

@@ -29,12 +29,7 @@ public enum NPY {
     ///
     /// - Throws: ``ConvKitError`` when the file cannot be read or is not a supported `.npy` file.
     public static func read(contentsOf url: URL) throws -> NPYArray {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw ConvKitError("NPY.read", "cannot read \(url.path): \(error.localizedDescription)")
-        }
+        let data = try FileInput.read(url, function: "NPY.read")
         return try decode(data, source: url.path, function: "NPY.read")
     }
 

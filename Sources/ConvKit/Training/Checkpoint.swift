@@ -18,6 +18,27 @@ public enum Checkpoint {
         var batchInEpoch: Int
         var partial: Trainer.PartialEpoch
         var classes: Int
+
+        /// Positions and counts a trainer could have reached.
+        func validate(source: String) throws {
+            func refuse(_ what: String) -> ConvKitError {
+                ConvKitError("Checkpoint.read", "\(source): the trainer metadata is not valid: \(what)")
+            }
+            guard (1...TrainingConfiguration.maximumEpochs).contains(configuration.epochs) else {
+                throw refuse("configuration.epochs \(configuration.epochs) is outside 1...\(TrainingConfiguration.maximumEpochs)")
+            }
+            guard (0...configuration.epochs).contains(epoch) else {
+                throw refuse("epoch \(epoch) is outside 0...\(configuration.epochs)")
+            }
+            guard history.count == epoch else { throw refuse("\(history.count) history records for \(epoch) epochs") }
+            guard batchInEpoch >= 0 else { throw refuse("batchInEpoch \(batchInEpoch) is negative") }
+            guard partial.seen >= 0, partial.correct >= 0, partial.correct <= partial.seen,
+                partial.lossSum.isFinite, partial.seconds.isFinite, partial.seconds >= 0
+            else {
+                throw refuse("the partial epoch's sums are not consistent")
+            }
+            guard classes >= 1 else { throw refuse("classes \(classes) must be at least 1") }
+        }
     }
 
     /// Writes `trainer` to `url` atomically (a temporary file, then a rename).
@@ -50,23 +71,30 @@ public enum Checkpoint {
         else {
             throw ConvKitError("Checkpoint.read", "\(source) is not a ConvKit checkpoint (no '\(format)' metadata)")
         }
-        let state: TrainerState
-        do {
-            state = try JSONDecoder().decode(TrainerState.self, from: Data(stateText.utf8))
-        } catch {
-            throw ConvKitError("Checkpoint.read", "\(source): the trainer metadata is not valid (\(error.localizedDescription))")
-        }
-        var model = try Sequential<Float>(ModelSpec.parse(specText))
+        let state = try JSONInput.decode(
+            TrainerState.self, from: Data(stateText.utf8), source: "\(source), trainer metadata", function: "Checkpoint.read")
+        try state.validate(source: source)
         var modelTensors: [NamedTensor<Float>] = []
         var optimizerTensors: [NamedTensor<Float>] = []
         for (name, array) in arrays.sorted(by: { $0.key < $1.key }) {
+            let value = array.floats(Float.self)
+            if let index = value.scalars.firstIndex(where: { !$0.isFinite }) {
+                throw ConvKitError(
+                    "Checkpoint.read", "\(source): tensor '\(name)' holds \(value.scalars[index]) at element \(index); "
+                        + "a checkpoint's values must be finite")
+            }
             if name.hasPrefix(optimizerPrefix) {
-                optimizerTensors.append(NamedTensor(name: String(name.dropFirst(optimizerPrefix.count)), value: array.floats(Float.self)))
+                optimizerTensors.append(NamedTensor(name: String(name.dropFirst(optimizerPrefix.count)), value: value))
             } else {
-                modelTensors.append(NamedTensor(name: name, value: array.floats(Float.self)))
+                modelTensors.append(NamedTensor(name: name, value: value))
             }
         }
         do {
+            // The model may hold no more parameters than the file brings: a spec in the metadata
+            // cannot make a small file allocate gigabytes.
+            var model = try Sequential<Float>(
+                ModelSpec.parse(specText), inputShape: nil, seed: 0,
+                parameterBudget: modelTensors.reduce(0) { $0 + $1.value.count })
             try model.loadState(modelTensors)
             var optimizer = try OptimizerChoice<Float>(named: optimizerName, learningRate: state.configuration.learningRate)
             try optimizer.loadState(optimizerTensors)

@@ -15,6 +15,10 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     /// Random shifts of up to this many pixels (0: no augmentation).
     public var shift: Int
 
+    /// The most epochs a run may have: a resumed run replays the shuffles of the epochs it has
+    /// done, and a checkpoint's count must not make that endless.
+    public static let maximumEpochs = 10_000
+
     /// Settings for `epochs` epochs.
     public init(epochs: Int, batchSize: Int, learningRate: Double, schedule: String = "constant", seed: UInt32 = 0, shift: Int = 0) {
         self.epochs = epochs
@@ -87,13 +91,14 @@ public struct Trainer: Sendable {
     ///
     /// - Throws: ``ConvKitError`` for invalid settings.
     public init(model: Sequential<Float>, optimizer: OptimizerChoice<Float>, configuration: TrainingConfiguration) throws {
-        guard configuration.epochs >= 1, configuration.batchSize >= 1, configuration.learningRate > 0,
-            configuration.learningRate.isFinite, configuration.shift >= 0
+        guard (1...TrainingConfiguration.maximumEpochs).contains(configuration.epochs), configuration.batchSize >= 1,
+            configuration.learningRate > 0, configuration.learningRate.isFinite, configuration.shift >= 0
         else {
             throw ConvKitError(
-                "Trainer", "epochs and batch size must be at least 1, the learning rate positive and the shift not negative "
-                    + "(epochs \(configuration.epochs), batch size \(configuration.batchSize), "
-                    + "learning rate \(configuration.learningRate), shift \(configuration.shift))")
+                "Trainer", "epochs must be in 1...\(TrainingConfiguration.maximumEpochs), the batch size at least 1, "
+                    + "the learning rate positive and the shift not negative (epochs \(configuration.epochs), "
+                    + "batch size \(configuration.batchSize), learning rate \(configuration.learningRate), "
+                    + "shift \(configuration.shift))")
         }
         _ = try LearningRateSchedule.parse(configuration.schedule)
         self.model = model
@@ -103,17 +108,24 @@ public struct Trainer: Sendable {
 
     /// Trains until every epoch is done, `shouldStop()` returns true after a batch, or a loss is
     /// not finite. `onBatch` sees every batch, `onEpoch` every finished epoch (with the test set's
-    /// loss and accuracy).
+    /// loss and accuracy), and `afterEpoch` the trainer as it stands after each finished epoch
+    /// (to save a checkpoint: resumed, it continues with the next epoch).
     ///
-    /// - Throws: ``ConvKitError`` when the data do not fit the model.
+    /// - Throws: ``ConvKitError`` when the data do not fit the model, or what `afterEpoch` throws.
     public mutating func run(
         train: Dataset, test: Dataset, shouldStop: () -> Bool = { false },
-        onBatch: (TrainingProgress) -> Void = { _ in }, onEpoch: (EpochRecord) -> Void = { _ in }
+        onBatch: (TrainingProgress) -> Void = { _ in }, onEpoch: (EpochRecord) -> Void = { _ in },
+        afterEpoch: (Trainer) throws -> Void = { _ in }
     ) throws -> TrainingOutcome {
         let schedule = try LearningRateSchedule.parse(configuration.schedule)
         var loader = try BatchLoader(
             train, batchSize: configuration.batchSize, shuffle: true, seed: configuration.seed,
             augmentation: configuration.shift > 0 ? BatchLoader.ShiftAugmentation(maxShift: configuration.shift) : nil)
+        guard batchInEpoch <= loader.batchesPerEpoch else {
+            throw ConvKitError(
+                "Trainer.run", "the trainer stands at batch \(batchInEpoch) of an epoch of \(loader.batchesPerEpoch) batches "
+                    + "of '\(train.name)': it was saved on other data")
+        }
         // Replay the shuffles of the finished epochs so a resumed run sees the same batches.
         for _ in 0..<epoch { _ = loader.nextEpoch() }
         while epoch < configuration.epochs {
@@ -155,6 +167,7 @@ public struct Trainer: Sendable {
             batchInEpoch = 0
             partial = PartialEpoch()
             onEpoch(record)
+            try afterEpoch(self)
             if epoch < configuration.epochs && shouldStop() { return .interrupted }
         }
         return .finished

@@ -1,6 +1,7 @@
 /// The rectified linear unit, `y = max(x, 0)`, element by element, on any shape.
 ///
-/// Shapes: input and output `[N] + inputShape`. The gradient at 0 is 0, as in PyTorch.
+/// Shapes: input and output `[N] + inputShape`. The gradient at 0 is 0, and a NaN passes
+/// through (its gradient is 0), as in PyTorch.
 public struct ReLU<Scalar: ConvKitFloat>: Layer {
     /// The shape of one input sample, without the batch axis.
     public let inputShape: [Int]
@@ -55,7 +56,7 @@ func reluForward<T: ConvKitFloat>(y: UnsafeMutablePointer<T>, x: UnsafePointer<T
     let zero = T.zero  // hoisted: a literal inside the loop keeps the select from vectorising
     for i in 0..<count {
         let value = x[i]
-        y[i] = value > zero ? value : zero
+        y[i] = value > zero || value != value ? value : zero
     }
 }
 

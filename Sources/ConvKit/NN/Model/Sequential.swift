@@ -52,6 +52,13 @@ public struct Sequential<Scalar: ConvKitFloat>: TrainableParameters, Sendable {
     /// - Throws: ``ConvKitError`` when no input shape is known, `inputShape` contradicts the
     ///   spec's, or a layer does not fit its input (e.g. a pool larger than its input).
     public init(_ spec: ModelSpec, inputShape: [Int]? = nil, seed: UInt32 = 0) throws {
+        try self.init(spec, inputShape: inputShape, seed: seed, parameterBudget: nil)
+    }
+
+    /// ``init(_:inputShape:seed:)`` that refuses, before allocating a layer, a spec whose
+    /// parameters would exceed `parameterBudget` elements (a checkpoint passes the number of
+    /// elements its file holds) or, together, the memory limit of ``ResourceLimits``.
+    init(_ spec: ModelSpec, inputShape: [Int]?, seed: UInt32, parameterBudget: Int?) throws {
         guard let shape = inputShape ?? spec.inputShape else {
             throw ConvKitError("Sequential", "the spec '\(spec)' names no input shape and none was given")
         }
@@ -65,8 +72,19 @@ public struct Sequential<Scalar: ConvKitFloat>: TrainableParameters, Sendable {
         }
         var layers: [any Layer<Scalar>] = []
         var current = shape
+        var parameters = 0
         for (index, item) in spec.layers.enumerated() {
             do {
+                parameters = try Checked.sum(
+                    parameters, item.parameterCount(inputShape: current, function: "Sequential"),
+                    what: "the model's parameter count", in: "Sequential")
+                if let parameterBudget, parameters > parameterBudget {
+                    throw ConvKitError(
+                        "Sequential", "layers 0...\(index) need \(parameters) parameters but only \(parameterBudget) are given")
+                }
+                try ResourceLimits.check(
+                    elements: parameters, of: MemoryLayout<Scalar>.stride, what: "the parameters of layers 0...\(index)",
+                    in: "Sequential")
                 let layer: any Layer<Scalar> = try item.makeLayer(
                     inputShape: current, seed: dropoutSeed(seed ^ 0x5EED_0000, draw: index))
                 current = layer.outputShape

@@ -138,3 +138,27 @@ func numberText(_ value: Double) -> String {
     if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
     return String(value)
 }
+
+extension LayerSpec {
+    /// How many weight, bias and batch-norm elements the layer holds for samples of
+    /// `inputShape`, computed without building it: a lower bound on its state (a dropout's
+    /// generator state is not counted).
+    ///
+    /// - Throws: ``ConvKitError`` naming `function` when the count overflows `Int`.
+    func parameterCount(inputShape: [Int], function: String) throws -> Int {
+        let channels = inputShape.last ?? 0
+        let what = "the parameter count of '\(self)' on input \(shapeString(inputShape))"
+        switch self {
+        case let .conv2d(filters, kernel, _, _, bias):
+            let weights = try Checked.product(filters, kernel.height, kernel.width, channels, what: what, in: function)
+            return try Checked.sum(weights, bias ? filters : 0, what: what, in: function)
+        case let .dense(units, bias):
+            let weights = try Checked.product(inputShape + [units], what: what, in: function)
+            return try Checked.sum(weights, bias ? units : 0, what: what, in: function)
+        case .batchNorm:
+            return try Checked.product(channels, 4, what: what, in: function)
+        default:
+            return 0
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+@testable import ConvKit
+
+/// The built `convkit` on hostile invocations: each must exit with the expected status, print
+/// one line naming the subcommand and the fault, and leave no partial output behind.
+@Suite(.serialized) struct CLIHostileTests {
+    struct Outcome {
+        let status: Int32
+        let standardError: String
+        let standardOutput: String
+    }
+
+    /// `convkit` beside the test bundle (SwiftPM builds it for this target).
+    static let executable: URL = {
+        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        return directory.appendingPathComponent("convkit")
+    }()
+
+    /// A fresh working folder for one case.
+    static func folder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("convkit-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Runs convkit in `directory`; stdout goes to `output` when given (e.g. /dev/full), else to
+    /// a file read afterwards (as stderr is).
+    static func run(_ arguments: [String], in directory: URL, output: String? = nil,
+                    signal: (number: Int32, after: Double)? = nil) throws -> Outcome {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let capture = FileManager.default.temporaryDirectory.appendingPathComponent("convkit-cli-\(UUID().uuidString)")
+        let (outPath, errPath) = (capture.path + ".out", capture.path + ".err")
+        for path in [outPath, errPath] { FileManager.default.createFile(atPath: path, contents: nil) }
+        defer { for path in [outPath, errPath] { try? FileManager.default.removeItem(atPath: path) } }
+        process.standardOutput = FileHandle(forWritingAtPath: output ?? outPath)
+        process.standardError = FileHandle(forWritingAtPath: errPath)
+        try process.run()
+        if let signal {
+            Thread.sleep(forTimeInterval: signal.after)
+            kill(process.processIdentifier, signal.number)
+        }
+        process.waitUntilExit()
+        let read = { (path: String) in String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self) }
+        return Outcome(status: process.terminationStatus, standardError: read(errPath), standardOutput: read(outPath))
+    }
+
+    /// Requires the status and one line of stderr holding `words`.
+    func expect(_ outcome: Outcome, status: Int32, _ words: String, _ sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(outcome.status == status, "status \(outcome.status), stderr: \(outcome.standardError)", sourceLocation: sourceLocation)
+        let lines = outcome.standardError.split(separator: "\n").filter { !$0.isEmpty }
+        #expect(lines.count == 1, "stderr: \(outcome.standardError)", sourceLocation: sourceLocation)
+        #expect(outcome.standardError.contains(words), "stderr: \(outcome.standardError)", sourceLocation: sourceLocation)
+    }
+
+    @Test func theExecutableIsBuilt() {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.executable.path), "\(Self.executable.path)")
+    }
+
+    @Test func filesThatAreNotFiles() throws {
+        let here = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: here) }
+        #expect(mkfifo(here.appendingPathComponent("fifo").path, 0o600) == 0)
+        try FileManager.default.createDirectory(at: here.appendingPathComponent("dir"), withIntermediateDirectories: false)
+        expect(try Self.run(["evaluate", "--checkpoint", "missing.safetensors"], in: here), status: 1,
+               "convkit evaluate: SafeTensors.read: cannot read")
+        expect(try Self.run(["evaluate", "--checkpoint", "dir"], in: here), status: 1, "is a directory, not a file")
+        expect(try Self.run(["evaluate", "--checkpoint", "fifo"], in: here), status: 1, "is a FIFO")
+        expect(try Self.run(["predict", "--checkpoint", "dir", "x.png"], in: here), status: 1, "convkit predict:")
+    }
+
+    @Test func truncatedAndLyingFiles() throws {
+        let here = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: here) }
+        let trained = try Self.run(["train", "--epochs", "1", "--out", "run"], in: here)
+        #expect(trained.status == 0, "\(trained.standardError)")
+        let checkpoint = here.appendingPathComponent("run/checkpoint.safetensors")
+        let bytes = try Data(contentsOf: checkpoint)
+        try bytes.prefix(bytes.count / 2).write(to: here.appendingPathComponent("half.safetensors"))
+        expect(try Self.run(["evaluate", "--checkpoint", "half.safetensors"], in: here), status: 1, "convkit evaluate: SafeTensors.read")
+        // An .npy whose header promises 10^15 images of the model's shape.
+        var npy = Data([0x93] + Array("NUMPY".utf8) + [1, 0])
+        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (1000000000000000, 8, 8, 1), }"
+        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
+        header += "\n"
+        npy.append(contentsOf: [UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)])
+        npy.append(Data(header.utf8))
+        try npy.write(to: here.appendingPathComponent("lying.npy"))
+        expect(try Self.run(["predict", "--checkpoint", "run/checkpoint.safetensors", "lying.npy"], in: here), status: 1,
+               "convkit predict: NPY.read")
+    }
+
+    @Test func overflowingAndOversizedValues() throws {
+        let here = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: here) }
+        expect(try Self.run(["train", "--epochs", "-1"], in: here), status: 64, "convkit train: --epochs must be in 1...10000, got -1")
+        expect(try Self.run(["train", "--out", ""], in: here), status: 64, "--out must name a folder")
+        expect(try Self.run(["train", "--model", "conv 1 3 pad 4611686018427387904, flatten, dense 10", "--out", "a"], in: here),
+               status: 1, "overflows")
+        expect(try Self.run(["train", "--model", "flatten, dense 1000000000", "--out", "b"], in: here),
+               status: 1, "more than the memory limit")
+        #expect(!FileManager.default.fileExists(atPath: here.appendingPathComponent("a").path))
+        #expect(!FileManager.default.fileExists(atPath: here.appendingPathComponent("b").path))
+        try #"{"conv": [{"name": "x", "N": 1, "C": 1, "H": 4, "W": 4, "K": 1, "R": 3, "S": 3, "stride": 0, "pad": 1}], "pool": []}"#
+            .write(to: here.appendingPathComponent("suite.json"), atomically: true, encoding: .utf8)
+        expect(try Self.run(["bench", "--suite", "suite.json"], in: here), status: 1, "convkit bench: ")
+        let huge = try Self.run(["train", "--batch-size", "9223372036854775807", "--epochs", "1", "--out", "c"], in: here)
+        #expect(huge.status == 0, "\(huge.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: here.appendingPathComponent("runs").path))
+    }
+
+    @Test func failingStandardOutput() throws {
+        guard FileManager.default.fileExists(atPath: "/dev/full") else {
+            print("CLIHostileTests.failingStandardOutput skipped: no /dev/full on this system")
+            return
+        }
+        let here = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: here) }
+        expect(try Self.run(["demo"], in: here, output: "/dev/full"), status: 1,
+               "convkit demo: cannot write to standard output: No space left on device")
+    }
+
+    @Test func resumeRefusesOtherSettings() throws {
+        let here = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: here) }
+        #expect(try Self.run(["train", "--epochs", "2", "--out", "run"], in: here).status == 0)
+        expect(try Self.run(["train", "--resume", "run/checkpoint.safetensors", "--lr", "0.5", "--optimizer", "adam"], in: here),
+               status: 64, "cannot change --optimizer (the checkpoint's is sgd), --lr (the checkpoint's is 0.02)")
+    }
+
+    /// SIGTERM stops after the current batch, saves a checkpoint that resumes, and exits 143;
+    /// nothing half-written is left.
+    @Test func terminatedTrainingKeepsItsWork() throws {
+        let here = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: here) }
+        let outcome = try Self.run(["train", "--epochs", "3000", "--out", "run"], in: here, signal: (SIGTERM, 1.5))
+        #expect(outcome.status == 143, "status \(outcome.status), stderr: \(outcome.standardError)")
+        #expect(outcome.standardOutput.contains("checkpoint saved to"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: here.appendingPathComponent("run").path)
+        #expect(files.contains("checkpoint.safetensors"))
+        #expect(!files.contains { $0.hasSuffix(".tmp") }, "\(files)")
+        let (trainer, _) = try Checkpoint.read(contentsOf: here.appendingPathComponent("run/checkpoint.safetensors"))
+        #expect(trainer.epoch >= 1, "a checkpoint after every epoch")
+    }
+}
