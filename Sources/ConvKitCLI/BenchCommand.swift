@@ -67,7 +67,7 @@ struct BenchCommand: ParsableCommand {
             }
             return
         }
-        let suite = try BenchSuite.load(path: suite)
+        let suite = try BenchmarkSuite.load(path: suite)
         let peer = try compare.map { path -> [String: Double] in
             let data = try FileInput.read(URL(fileURLWithPath: path), function: "bench", limit: 16 << 20)
             let report = try JSONInput.decode(BenchReport.self, from: data, source: path, function: "bench")

@@ -66,7 +66,7 @@ import Testing
         #expect(mkfifo(here.appendingPathComponent("fifo").path, 0o600) == 0)
         try FileManager.default.createDirectory(at: here.appendingPathComponent("dir"), withIntermediateDirectories: false)
         expect(try Self.run(["evaluate", "--checkpoint", "missing.safetensors"], in: here), status: 1,
-               "convkit evaluate: SafeTensors.read: cannot read")
+               "convkit evaluate: Checkpoint.read: cannot read")
         expect(try Self.run(["evaluate", "--checkpoint", "dir"], in: here), status: 1, "is a directory, not a file")
         expect(try Self.run(["evaluate", "--checkpoint", "fifo"], in: here), status: 1, "is a FIFO")
         expect(try Self.run(["predict", "--checkpoint", "dir", "x.png"], in: here), status: 1, "convkit predict:")
@@ -80,7 +80,7 @@ import Testing
         let checkpoint = here.appendingPathComponent("run/checkpoint.safetensors")
         let bytes = try Data(contentsOf: checkpoint)
         try bytes.prefix(bytes.count / 2).write(to: here.appendingPathComponent("half.safetensors"))
-        expect(try Self.run(["evaluate", "--checkpoint", "half.safetensors"], in: here), status: 1, "convkit evaluate: SafeTensors.read")
+        expect(try Self.run(["evaluate", "--checkpoint", "half.safetensors"], in: here), status: 1, "convkit evaluate: Checkpoint.read")
         // An .npy whose header promises 10^15 images of the model's shape.
         var npy = Data([0x93] + Array("NUMPY".utf8) + [1, 0])
         var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (1000000000000000, 8, 8, 1), }"

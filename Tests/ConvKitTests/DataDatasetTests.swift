@@ -140,7 +140,7 @@ import Testing
             == "Dataset.npz: \(p): 'x_test' images are [3, 3, 1] but 'x' images are [2, 2, 1]")
         #expect(try message(["x": x, "y": y, "x_test": x, "y_test": .int64(Tensor([0]))]) == "Dataset.npz: \(p): 'x_test' holds 3 images but 'y_test' holds 1 labels")
         let missing = FormatTestSupport.temporaryURL(".npz")
-        #expect(FormatTestSupport.message { try Dataset.npz(missing) } == "Dataset.npz: cannot read \(missing.path): no such readable file")
+        #expect(FormatTestSupport.message { try Dataset.npz(missing) } == "Dataset.npz: cannot read \(missing.path): no such file")
         #expect(FormatTestSupport.message { try Dataset.load(missing) } == "Dataset.load: \(missing.path) does not exist; expected a folder of IDX files or an .npz file")
         let text = FormatTestSupport.temporaryURL(".txt")
         try Data("x".utf8).write(to: text)

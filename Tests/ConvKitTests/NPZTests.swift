@@ -89,7 +89,7 @@ import Testing
             (error as? ConvKitError)?.message.hasPrefix("NPZ.read: \(npy.path) is not a zip archive: ") == true
         })
         let missing = Self.temporaryURL(".npz")
-        #expect(throws: ConvKitError("NPZ.read", "cannot read \(missing.path): no such readable file")) {
+        #expect(throws: ConvKitError("NPZ.read", "cannot read \(missing.path): no such file")) {
             try NPZ.read(contentsOf: missing)
         }
     }

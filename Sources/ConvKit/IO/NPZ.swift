@@ -22,11 +22,28 @@ public enum NPZ {
     ///   damaged (a member fails its CRC-32 check or the directory cannot be read in full),
     ///   holds a member that is not a valid `.npy` file, or holds two members with the same key.
     public static func read(contentsOf url: URL) throws -> [String: NPYArray] {
-        let function = "NPZ.read"
-        let source = url.path
-        guard FileManager.default.isReadableFile(atPath: source) else {
-            throw ConvKitError(function, "cannot read \(source): no such readable file")
+        try read(url, source: url.path, function: "NPZ.read")
+    }
+
+    /// Decodes the bytes of an `.npz` archive (see ``read(contentsOf:)``), through a temporary
+    /// file: ZIPFoundation's in-memory archives trap on some damaged archives its file
+    /// archives refuse.
+    ///
+    /// - Parameter source: what the bytes are, e.g. a file path; it appears in error messages.
+    public static func decode(_ data: Data, source: String = "data") throws -> [String: NPYArray] {
+        let function = "NPZ.decode"
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("convkit-\(UUID().uuidString).npz")
+        do {
+            try data.write(to: url)
+        } catch {
+            throw ConvKitError(function, "cannot hold \(source) in a temporary file: \(error.localizedDescription)")
         }
+        defer { try? FileManager.default.removeItem(at: url) }
+        return try read(url, source: source, function: function)
+    }
+
+    private static func read(_ url: URL, source: String, function: String) throws -> [String: NPYArray] {
+        let size = try FileInput.regularFileSize(url, function: function)
         let archive: Archive
         do {
             archive = try Archive(url: url, accessMode: .read)
@@ -50,6 +67,15 @@ public enum NPZ {
             // hold the member to it while inflating, so a lying archive cannot inflate without bound.
             let announced = Int(clamping: entry.uncompressedSize)
             try ResourceLimits.check(elements: announced, of: 1, what: "\(source) member '\(name)'", in: function)
+            // Deflate expands at most 1032-fold: an announced size beyond that is a lie, refused
+            // before anything is reserved for it.
+            let most = Int(clamping: entry.compressedSize).multipliedReportingOverflow(by: 1032)
+            guard most.overflow || announced <= most.partialValue + 1024 else {
+                throw ConvKitError(
+                    function,
+                    "\(source): member '\(name)' announces \(announced) bytes from \(entry.compressedSize) compressed, "
+                        + "more than deflate can produce")
+            }
             var bytes = Data()
             bytes.reserveCapacity(announced)
             let checksum: CRC32
@@ -78,7 +104,7 @@ public enum NPZ {
             }
             arrays[key] = try NPY.decode(bytes, source: "\(source) member '\(name)'", function: function)
         }
-        if let announced = ZipEntryCount.announced(in: url), announced != entryCount {
+        if let announced = ZipEntryCount.announced(in: url, size: size), announced != entryCount {
             throw ConvKitError(
                 function,
                 "\(source): the zip directory announces \(announced) members but only \(entryCount) could be read")

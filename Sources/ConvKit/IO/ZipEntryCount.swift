@@ -12,13 +12,12 @@ enum ZipEntryCount {
 
     /// The announced count, or nil when no well-formed record is found or the count is
     /// deferred to a zip64 record (0xFFFF), in which case there is nothing to cross-check.
-    static func announced(in url: URL) -> Int? {
+    static func announced(in url: URL, size: Int) -> Int? {
         guard let handle = try? FileHandle(forReadingFrom: url) else { return nil }
         defer { try? handle.close() }
-        guard let size = try? handle.seekToEnd() else { return nil }
         // The record sits at the end, followed only by a comment of at most 65535 bytes.
-        let window = min(size, UInt64(recordSize + 65_535))
-        guard (try? handle.seek(toOffset: size - window)) != nil,
+        let window = min(size, recordSize + 65_535)
+        guard (try? handle.seek(toOffset: UInt64(size - window))) != nil,
               let tail = try? handle.readToEnd().map([UInt8].init) else { return nil }
         var start = tail.count - recordSize
         while start >= 0 {

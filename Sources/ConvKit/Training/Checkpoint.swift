@@ -20,9 +20,9 @@ public enum Checkpoint {
         var classes: Int
 
         /// Positions and counts a trainer could have reached.
-        func validate(source: String) throws {
+        func validate(source: String, function: String) throws {
             func refuse(_ what: String) -> ConvKitError {
-                ConvKitError("Checkpoint.read", "\(source): the trainer metadata is not valid: \(what)")
+                ConvKitError(function, "\(source): the trainer metadata is not valid: \(what)")
             }
             guard (1...TrainingConfiguration.maximumEpochs).contains(configuration.epochs) else {
                 throw refuse("configuration.epochs \(configuration.epochs) is outside 1...\(TrainingConfiguration.maximumEpochs)")
@@ -64,23 +64,33 @@ public enum Checkpoint {
     /// - Throws: ``ConvKitError`` naming the file when it is not a ConvKit checkpoint or its
     ///   tensors do not fit its model.
     public static func read(contentsOf url: URL) throws -> (trainer: Trainer, classes: Int) {
-        let source = url.path
-        let (arrays, metadata) = try SafeTensors.read(contentsOf: url)
+        try decode(FileInput.read(url, function: "Checkpoint.read"), source: url.path, function: "Checkpoint.read")
+    }
+
+    /// Decodes the bytes of a checkpoint (see ``read(contentsOf:)``).
+    ///
+    /// - Parameter source: what the bytes are, e.g. a file path; it appears in error messages.
+    public static func decode(_ data: Data, source: String = "data") throws -> (trainer: Trainer, classes: Int) {
+        try decode(data, source: source, function: "Checkpoint.decode")
+    }
+
+    static func decode(_ data: Data, source: String, function: String) throws -> (trainer: Trainer, classes: Int) {
+        let (arrays, metadata) = try SafeTensors.decode(data, source: source, function: function)
         guard metadata["format"] == format, let specText = metadata["model"], let optimizerName = metadata["optimizer"],
             let stateText = metadata["trainer"]
         else {
-            throw ConvKitError("Checkpoint.read", "\(source) is not a ConvKit checkpoint (no '\(format)' metadata)")
+            throw ConvKitError(function, "\(source) is not a ConvKit checkpoint (no '\(format)' metadata)")
         }
         let state = try JSONInput.decode(
-            TrainerState.self, from: Data(stateText.utf8), source: "\(source), trainer metadata", function: "Checkpoint.read")
-        try state.validate(source: source)
+            TrainerState.self, from: Data(stateText.utf8), source: "\(source), trainer metadata", function: function)
+        try state.validate(source: source, function: function)
         var modelTensors: [NamedTensor<Float>] = []
         var optimizerTensors: [NamedTensor<Float>] = []
         for (name, array) in arrays.sorted(by: { $0.key < $1.key }) {
             let value = array.floats(Float.self)
             if let index = value.scalars.firstIndex(where: { !$0.isFinite }) {
                 throw ConvKitError(
-                    "Checkpoint.read", "\(source): tensor '\(name)' holds \(value.scalars[index]) at element \(index); "
+                    function, "\(source): tensor '\(name)' holds \(value.scalars[index]) at element \(index); "
                         + "a checkpoint's values must be finite")
             }
             if name.hasPrefix(optimizerPrefix) {
@@ -105,7 +115,7 @@ public enum Checkpoint {
             trainer.partial = state.partial
             return (trainer, state.classes)
         } catch let error as ConvKitError {
-            throw ConvKitError("Checkpoint.read", "\(source): \(error.message)")
+            throw ConvKitError(function, "\(source): \(error.message)")
         }
     }
 }

@@ -2,24 +2,9 @@ import ArgumentParser
 import ConvKit
 import Foundation
 
-/// The layer shapes of a benchmark suite (`suite.json`, the format of `../shared/bench`).
-struct BenchSuite: Decodable {
-    struct Conv: Decodable {
-        let name: String
-        let N: Int, C: Int, H: Int, W: Int, K: Int, R: Int, S: Int, stride: Int, pad: Int
-    }
-
-    struct Pool: Decodable {
-        let name: String
-        let mode: String
-        let N: Int, C: Int, H: Int, W: Int, R: Int, S: Int, stride: Int, pad: Int
-    }
-
-    let conv: [Conv]
-    let pool: [Pool]
-
+extension BenchmarkSuite {
     /// The suite in `path`, or the copy of `../shared/bench/suite.json` built into the tool.
-    static func load(path: String?) throws -> BenchSuite {
+    static func load(path: String?) throws -> BenchmarkSuite {
         let url: URL
         if let path {
             url = URL(fileURLWithPath: path)
@@ -28,41 +13,7 @@ struct BenchSuite: Decodable {
         } else {
             throw ValidationError("the built-in suite.json is missing; pass --suite FILE")
         }
-        let data = try FileInput.read(url, function: "bench", limit: 16 << 20)
-        let suite = try JSONInput.decode(BenchSuite.self, from: data, source: url.path, function: "bench")
-        try suite.validate(source: url.path)
-        return suite
-    }
-
-    /// Checks every row before any is run: positive sizes and strides, padding that leaves an
-    /// output, and sizes whose arithmetic fits (the tensors themselves are checked against the
-    /// memory limit when they are made).
-    func validate(source: String) throws {
-        func check(_ name: String, _ sizes: [(String, Int)], stride: Int, pad: Int, window: (Int, Int), input: (Int, Int)) throws {
-            for (field, value) in sizes where value < 1 {
-                throw ConvKitError("bench", "\(source): row '\(name)': \(field) must be at least 1, got \(value)")
-            }
-            guard stride >= 1 else { throw ConvKitError("bench", "\(source): row '\(name)': stride must be at least 1, got \(stride)") }
-            guard pad >= 0 else { throw ConvKitError("bench", "\(source): row '\(name)': pad must not be negative, got \(pad)") }
-            for (size, kernel) in [(input.0, window.0), (input.1, window.1)] {
-                let padded = try Checked.sum(size, pad, pad, what: "row '\(name)': the padded input", in: "bench")
-                guard padded >= kernel else {
-                    throw ConvKitError("bench", "\(source): row '\(name)': a \(kernel)-wide window does not fit a padded input of \(padded)")
-                }
-            }
-            _ = try Checked.product(sizes.map(\.1), what: "row '\(name)': the element count", in: "bench")
-        }
-        for c in conv {
-            try check(c.name, [("N", c.N), ("C", c.C), ("H", c.H), ("W", c.W), ("K", c.K), ("R", c.R), ("S", c.S)],
-                      stride: c.stride, pad: c.pad, window: (c.R, c.S), input: (c.H, c.W))
-        }
-        for p in pool {
-            guard p.mode == "max" || p.mode == "average" else {
-                throw ConvKitError("bench", "\(source): row '\(p.name)': mode must be max or average, got '\(p.mode)'")
-            }
-            try check(p.name, [("N", p.N), ("C", p.C), ("H", p.H), ("W", p.W), ("R", p.R), ("S", p.S)],
-                      stride: p.stride, pad: p.pad, window: (p.R, p.S), input: (p.H, p.W))
-        }
+        return try BenchmarkSuite.decode(FileInput.read(url, function: "bench", limit: 16 << 20), source: url.path)
     }
 }
 
@@ -100,7 +51,7 @@ func randomFloats(_ shape: [Int], rng: inout NumPyRandomState) throws -> Tensor<
     try rng.randn(shape).map { Float($0) }
 }
 
-extension BenchSuite {
+extension BenchmarkSuite {
     /// Times every conv and pool row: forward, backward-data and backward-weights; pool forward
     /// and backward.
     func run(

@@ -1,0 +1,18 @@
+import ConvKit
+import Foundation
+import FuzzSupport
+
+/// Any bytes as a checkpoint: the safetensors container, its metadata (model spec, optimiser,
+/// trainer state) and the model they build; refused with a ConvKitError or read, never a crash.
+@_cdecl("fuzz_checkpoint_main")
+public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    runFuzzer(argc, argv, fuzz)
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+func fuzz(_ pointer: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+    guard let bytes = pointer else { return 0 }
+    ResourceLimits.maximumBytes = 256 << 20
+    _ = try? Checkpoint.decode(Data(bytes: bytes, count: count), source: "fuzz")
+    return 0
+}
