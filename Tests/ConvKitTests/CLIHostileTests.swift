@@ -25,9 +25,10 @@ import Testing
     }
 
     /// Runs convkit in `directory`; stdout goes to `output` when given (e.g. /dev/full), else to
-    /// a file read afterwards (as stderr is).
+    /// a file read afterwards (as stderr is). With `signal`, the signal is sent once the file
+    /// `whenExists` (relative to `directory`) appears, so the case does not depend on timing.
     static func run(_ arguments: [String], in directory: URL, output: String? = nil,
-                    signal: (number: Int32, after: Double)? = nil) throws -> Outcome {
+                    signal: (number: Int32, whenExists: String)? = nil) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -40,7 +41,11 @@ import Testing
         process.standardError = FileHandle(forWritingAtPath: errPath)
         try process.run()
         if let signal {
-            Thread.sleep(forTimeInterval: signal.after)
+            let path = directory.appendingPathComponent(signal.whenExists).path
+            let deadline = Date().addingTimeInterval(300)
+            while process.isRunning, !FileManager.default.fileExists(atPath: path), Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.05)
+            }
             kill(process.processIdentifier, signal.number)
         }
         process.waitUntilExit()
@@ -131,12 +136,23 @@ import Testing
                status: 64, "cannot change --optimizer (the checkpoint's is sgd), --lr (the checkpoint's is 0.02)")
     }
 
+    /// A loss that is not finite stops the run naming the step; a run that saved nothing
+    /// removes the folder it made.
+    @Test func divergingTrainingStops() throws {
+        let here = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: here) }
+        let outcome = try Self.run(["train", "--lr", "1e30", "--epochs", "2", "--out", "run"], in: here)
+        expect(outcome, status: 1, "convkit train: training diverged at step")
+        #expect(outcome.standardError.contains("no checkpoint was written; removed"), "\(outcome.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: here.appendingPathComponent("run").path))
+    }
+
     /// SIGTERM stops after the current batch, saves a checkpoint that resumes, and exits 143;
     /// nothing half-written is left.
     @Test func terminatedTrainingKeepsItsWork() throws {
         let here = try Self.folder()
         defer { try? FileManager.default.removeItem(at: here) }
-        let outcome = try Self.run(["train", "--epochs", "3000", "--out", "run"], in: here, signal: (SIGTERM, 1.5))
+        let outcome = try Self.run(["train", "--epochs", "3000", "--out", "run"], in: here, signal: (SIGTERM, "run/checkpoint.safetensors"))
         #expect(outcome.status == 143, "status \(outcome.status), stderr: \(outcome.standardError)")
         #expect(outcome.standardOutput.contains("checkpoint saved to"))
         let files = try FileManager.default.contentsOfDirectory(atPath: here.appendingPathComponent("run").path)

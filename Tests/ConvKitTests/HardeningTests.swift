@@ -93,6 +93,17 @@ import Testing
         refuses("batch size 0") { _ = try BatchLoader(data, batchSize: 0) }
     }
 
+    /// What fuzzing found, kept: specs whose models take long to initialise (13 million
+    /// parameters took over 10 s under the fuzzer's ASan build) are refused before anything is
+    /// drawn once they exceed the budget they are given.
+    @Test func fuzzFindingsModelSpecs() throws {
+        for text in ["conv 16 3x3 same, relu, maxpool 2, conv 90652 3x3 same, relu, maxpool 4, flatten, dense 09",
+                     "conv 16 3x3 same, relu, maxpool 2, conv 31262 6x3 same, relu, maxpool 2, flatten, dense 09"] {
+            let spec = try ModelSpec.parse(text)
+            refuses(text) { _ = try Sequential<Float>(spec, inputShape: [8, 8, 1], seed: 0, parameterBudget: 1_000_000) }
+        }
+    }
+
     /// The 50 KB checkpoint whose metadata asks for a 4 GB model is refused before the model
     /// is built; positions a trainer cannot have reached, and non-finite weights, are refused.
     @Test func hostileCheckpoints() throws {
