@@ -17,7 +17,7 @@ seconds=${2:-600}
 # lld: gold fails on the fuzzer runtime's objects.
 [ -n "${FUZZ_SKIP_BUILD:-}" ] || swift build -c debug --scratch-path .build-fuzz \
     -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address -Xswiftc -use-ld=lld
-export LSAN_OPTIONS="suppressions=$PWD/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export LSAN_OPTIONS="suppressions=$PWD/../Tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 status=0
 for target in "${targets[@]}"; do
     mkdir -p "corpus-work/$target" "findings/$target"
