@@ -219,5 +219,9 @@ import Testing
         }
         let empty = try train.subset([], name: "empty")
         #expect(throws: ConvKitError.self) { try Dataset.checkSplits(train: empty, test: test, function: "train") }
+        let fewer = try Dataset(images: test.images, labels: test.labels.map { $0 % 3 }, classCount: 3, name: "three")
+        #expect(throws: ConvKitError("train", "'digits (train)' has 10 classes but 'three' has 3; labels must mean the same in both splits")) {
+            try Dataset.checkSplits(train: train, test: fewer, function: "train")
+        }
     }
 }

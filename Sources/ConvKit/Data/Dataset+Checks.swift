@@ -1,7 +1,7 @@
 extension Dataset {
     /// Checks, before any training, that two sets can serve as a training set and its test set:
-    /// each holds at least one image, both hold images of one shape, and every pixel is finite.
-    /// (Labels are checked against each set's classes when the set is made.)
+    /// each holds at least one image, both hold images of one shape and the same classes, and
+    /// every pixel is finite. (Labels are checked against each set's classes when it is made.)
     ///
     /// - Throws: ``ConvKitError`` naming `function` and the set at fault.
     public static func checkSplits(train: Dataset, test: Dataset, function: String) throws {
@@ -12,6 +12,11 @@ extension Dataset {
             throw ConvKitError(
                 function, "'\(train.name)' holds \(shapeString(train.imageShape)) images but '\(test.name)' holds "
                     + "\(shapeString(test.imageShape)) images")
+        }
+        guard train.classCount == test.classCount else {
+            throw ConvKitError(
+                function, "'\(train.name)' has \(train.classCount) classes but '\(test.name)' has \(test.classCount); "
+                    + "labels must mean the same in both splits")
         }
         for set in [train, test] {
             if let index = set.images.scalars.firstIndex(where: { !$0.isFinite }) {

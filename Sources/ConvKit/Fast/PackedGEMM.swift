@@ -14,6 +14,8 @@ struct PackedGEMM<T: ConvKitFloat> {
     let nr: Int
     /// Rows of a micro-tile of the indirect kernel.
     let indirectMR: Int
+    /// Rows of a micro-tile of the weight-gradient kernel.
+    let weightGradientMR: Int
     /// Columns of a panel of the weight-gradient kernel's packed B.
     let weightGradientNR: Int
 
@@ -26,7 +28,8 @@ struct PackedGEMM<T: ConvKitFloat> {
         ck_kernel_tile(policy.code, Int32(CK_FAMILY_GEMM_INDIRECT.rawValue), isDouble, &indirectMR, &indirectNR)
         var (weightGradientMR, weightGradientNR) = (0, 0)
         ck_kernel_tile(policy.code, Int32(CK_FAMILY_WEIGHT_GRADIENT.rawValue), isDouble, &weightGradientMR, &weightGradientNR)
-        (self.mr, self.nr, self.indirectMR, self.weightGradientNR) = (mr, nr, indirectMR, weightGradientNR)
+        (self.mr, self.nr, self.indirectMR) = (mr, nr, indirectMR)
+        (self.weightGradientMR, self.weightGradientNR) = (weightGradientMR, weightGradientNR)
     }
 
     /// Elements of a packed A holding `rows` rows of depth `kc`.
