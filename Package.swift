@@ -5,6 +5,7 @@ let package = Package(
     name: "ConvKit",
     products: [
         .library(name: "ConvKit", targets: ["ConvKit"]),
+        .library(name: "ConvKitCore", targets: ["ConvKitCore"]),
         .executable(name: "convkit", targets: ["ConvKitCLI"]),
     ],
     dependencies: [
@@ -15,15 +16,26 @@ let package = Package(
     targets: [
         .target(name: "CConvKitKernels", exclude: ["templates"]),
         .systemLibrary(name: "CConvKitZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // The numerics: tensors, convolution, pooling, the fast kernels' drivers, the course's
+        // functions, numpy's random numbers and `.npy`.
+        .target(name: "ConvKitCore", dependencies: ["CConvKitKernels"]),
+        // File formats and pictures: PNG, safetensors, `.npz`, gzip, charts, the bench suite.
         .target(
-            name: "ConvKit",
+            name: "ConvKitFormats",
             dependencies: [
-                "CConvKitKernels",
+                "ConvKitCore",
                 "CConvKitZlib",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-            ],
+            ]
+        ),
+        // The neural-network layer: layers, models, optimisers, the trainer, data sets, checkpoints.
+        .target(
+            name: "ConvKitNN",
+            dependencies: ["ConvKitCore", "ConvKitFormats"],
             resources: [.copy("Resources/digits.csv.gz")]
         ),
+        // `import ConvKit`: all of the above.
+        .target(name: "ConvKit", dependencies: ["ConvKitCore", "ConvKitFormats", "ConvKitNN"]),
         .executableTarget(
             name: "ConvKitCLI",
             dependencies: [
@@ -44,6 +56,9 @@ let package = Package(
             name: "ConvKitTests",
             dependencies: [
                 "ConvKit",
+                "ConvKitCore",
+                "ConvKitFormats",
+                "ConvKitNN",
                 "CConvKitKernelTester",
                 // Built so that CLIHostileTests can run the convkit executable.
                 "ConvKitCLI",

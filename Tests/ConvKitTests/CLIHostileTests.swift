@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// The built `convkit` on hostile invocations: each must exit with the expected status, print
 /// one line naming the subcommand and the fault, and leave no partial output behind.

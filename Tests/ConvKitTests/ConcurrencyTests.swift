@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// Public operations called from many threads at once give the bits of a serial run, and a
 /// parallel region entered from inside another neither deadlocks nor adds threads.

@@ -1,5 +1,7 @@
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// Every published value of the course material, as `convkit demo` shows it.
 @Suite struct CourseExampleTests {

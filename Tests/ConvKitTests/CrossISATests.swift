@@ -1,6 +1,8 @@
 import PropertyBased
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// AVX2 and AVX-512 give the same bits: every kernel family accumulates in the same order on
 /// both, the bias enters at the same point, and reduction splits depend on the shape only.

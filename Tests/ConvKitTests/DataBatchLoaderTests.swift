@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// BatchLoader: numpy-reproducible shuffling, partial batches, normalisation, shifts.
 @Suite struct DataBatchLoaderTests {

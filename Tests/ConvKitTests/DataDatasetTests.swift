@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// Dataset: construction, subsets and splits, the embedded digits and `.npz` data sets.
 @Suite struct DataDatasetTests {
@@ -89,7 +91,7 @@ import Testing
         #expect(try Dataset.digitsResourceURL().lastPathComponent == "digits.csv.gz")
         let nowhere = [URL(fileURLWithPath: "/nonexistent/a"), URL(fileURLWithPath: "/nonexistent/b")]
         #expect(FormatTestSupport.message { try Dataset.locate("digits.csv.gz", in: nowhere) }
-            == "Dataset.digits: the embedded digits.csv.gz is missing (looked in /nonexistent/a, /nonexistent/b); copy ConvKit_ConvKit.resources next to the executable or use Dataset.digits(csv:)")
+            == "Dataset.digits: the embedded digits.csv.gz is missing (looked in /nonexistent/a, /nonexistent/b); copy ConvKit_ConvKitNN.resources next to the executable or use Dataset.digits(csv:)")
     }
 
     @Test func loadsNPZDataSets() throws {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// IDX files (MNIST's format) and folders of them, against numpy-written fixtures and the
 /// shared MNIST test set.

@@ -1,5 +1,7 @@
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// A batch of zero images is valid input and gives empty results, never a trap.
 @Suite struct EmptyBatchTests {

@@ -1,5 +1,7 @@
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// A call that must throw, and the exact message it must throw.
 struct ErrorCase: Sendable, CustomStringConvertible {

@@ -1,6 +1,8 @@
 import PropertyBased
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// Property: for any shapes and options, the fast and loop-free algorithms either agree with the
 /// reference (relative error ≤ 1e-12 in Double, 1e-5 in Float) or throw the same error.

@@ -1,5 +1,7 @@
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// The fast and loop-free algorithms against the reference, on every instruction set this CPU runs.
 @Suite struct FastPathTests {

@@ -1,5 +1,7 @@
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// The layout conversions on pointers agree with numpy's transpose, element for element.
 @Suite struct FastPermuteTests {

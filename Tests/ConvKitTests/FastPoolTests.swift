@@ -1,6 +1,8 @@
 import CConvKitKernels
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// The fast pooling path against the reference, on every instruction set this CPU runs, and
 /// its results on 1, 2, 3 and 8 threads.

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// LineChart, its tick placement, the bitmap font and the raster canvas.
 @Suite struct FormatChartTests {

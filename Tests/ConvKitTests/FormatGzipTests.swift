@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// Gzip and zlib streams through the system zlib, checked against Python's gzip module.
 @Suite struct FormatGzipTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// PNG decoding against an independent Python encoder, encoding round trips, malformed files.
 @Suite struct FormatPNGTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// safetensors files against the Python `safetensors` package
 /// (fixtures from Scripts/fixtures/make_data_fixtures.py; Scripts/check_safetensors.py reads

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// Gray images of tensors, tile grids and side-by-side pictures.
 @Suite struct FormatTilesTests {

@@ -1,4 +1,6 @@
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// Central-difference gradient checks in Double.
 enum GradientCheck {

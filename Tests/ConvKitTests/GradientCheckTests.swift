@@ -1,5 +1,7 @@
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// The backward passes against central differences of the forward passes, in Double.
 @Suite struct GradientCheckTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// Values from a user or a file at the edges of `Int`: every entry point that takes sizes or
 /// counts either works or throws a ConvKitError — none traps, hangs or allocates for them.

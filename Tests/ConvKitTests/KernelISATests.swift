@@ -1,5 +1,7 @@
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 @Suite struct KernelISATests {
     @Test func environmentForcesAnInstructionSet() {

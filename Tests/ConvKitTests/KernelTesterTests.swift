@@ -2,7 +2,9 @@ import CConvKitKernelTester
 import CConvKitKernels
 import Testing
 
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// The C-level micro-kernel testers (Tests/CConvKitKernelTester), run for every kernel family on
 /// every instruction set this CPU has; an instruction set it lacks is skipped with a message.

@@ -1,5 +1,7 @@
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// NHWC and NCHW compute the same numbers, up to the transpose.
 @Suite struct LayoutEquivalenceTests {

@@ -1,5 +1,7 @@
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// Every layer's backward pass against central differences of its forward pass, in Double:
 /// the input gradient and each parameter's gradient, relative error < 1e-6.

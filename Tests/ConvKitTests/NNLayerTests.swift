@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// Layers against ConvKit's reference functions and their own definitions.
 @Suite struct NNLayerTests {

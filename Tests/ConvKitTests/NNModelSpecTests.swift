@@ -1,5 +1,7 @@
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// The model-spec grammar: parsing, canonical text round trips, presets and error messages.
 @Suite struct NNModelSpecTests {

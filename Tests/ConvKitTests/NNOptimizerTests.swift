@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// A parameter set with gradients fixed by the test.
 struct FixedParameters: TrainableParameters {

@@ -1,5 +1,7 @@
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// Building models: shape inference, summaries, parameter counts, seeding, state and training.
 @Suite struct NNSequentialTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// `.npy` reading and writing, checked against files written by numpy 2
 /// (fixtures from Scripts/fixtures/make_numpy_fixtures.py).

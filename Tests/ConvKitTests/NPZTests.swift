@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// `.npz` archives, checked against `np.savez` and `np.savez_compressed` output
 /// (fixtures from Scripts/fixtures/make_numpy_fixtures.py).

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// Checks ``NumPyRandomState`` against values produced by numpy 2's legacy `np.random`
 /// (fixtures from Scripts/fixtures/make_numpy_fixtures.py; literals printed by numpy).

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// ConvKit against ONNX's operator conformance cases for Conv, MaxPool (with its indices
 /// output), AveragePool, GlobalAveragePool and GlobalMaxPool: the node test cases shipped with

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// ConvKit against TensorFlow's hard-coded Conv2D expectations (NHWC), copied from
 /// `tensorflow/python/kernel_tests/nn_ops/conv_ops_test.py` and

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// ConvKit against PyTorch: forward outputs, every gradient and max-pooling indices for
 /// random seeded cases covering every convolution and pooling option.

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// Shared support for the peer-conformance tests: where the fixtures live, the manifests'
 /// shapes, the mapping from a manifest's options to ConvKit's, and NaN-aware comparisons.

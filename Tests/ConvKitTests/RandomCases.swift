@@ -1,4 +1,6 @@
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 extension NumPyRandomState {
     /// A whole number in `range` (test case generation; not numpy's randint stream).

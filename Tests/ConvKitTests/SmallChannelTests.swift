@@ -1,5 +1,7 @@
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// The direct kernels for few input channels (Float, AVX-512, one group, C ≤ 4) against the
 /// reference, on shapes chosen to reach each of their edges.

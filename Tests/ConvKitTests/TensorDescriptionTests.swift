@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 /// One array and what numpy's `print` showed for it, written by
 /// `Scripts/fixtures/make_print_fixtures.py`.

@@ -1,7 +1,9 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import ConvKit
+@testable import ConvKitCore
+@testable import ConvKitFormats
+@testable import ConvKitNN
 
 @Suite struct ThreadPoolTests {
     @Test func runsEveryItemOnce() {

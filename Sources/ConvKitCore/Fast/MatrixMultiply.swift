@@ -1,0 +1,95 @@
+/// A matrix operand: row-major storage read either as is or transposed.
+package struct MatrixOperand<T> {
+    let base: UnsafePointer<T>
+    /// Elements between the starts of consecutive stored rows.
+    let leadingDimension: Int
+    /// Read element (i, j) at `[j · ld + i]` instead of `[i · ld + j]`.
+    let transposed: Bool
+
+    package init(base: UnsafePointer<T>, leadingDimension: Int, transposed: Bool) {
+        (self.base, self.leadingDimension, self.transposed) = (base, leadingDimension, transposed)
+    }
+
+    func element(_ i: Int, _ j: Int) -> T {
+        transposed ? base[j * leadingDimension + i] : base[i * leadingDimension + j]
+    }
+}
+
+/// `C (m × n) (+)= A (m × depth) · B (depth × n)` on the packed micro-kernels, over row blocks in
+/// parallel. C is row-major with `ldc` elements per row. Each element of C is summed in a
+/// fixed order, so the result does not depend on the thread count.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+package func matrixMultiply<T: ConvKitFloat>(
+    m: Int, n: Int, depth: Int, a: MatrixOperand<T>, b: MatrixOperand<T>,
+    c: UnsafeMutablePointer<T>, ldc: Int, accumulate: Bool, threads: Int
+) {
+    guard m > 0, n > 0 else { return }
+    if depth == 0 {
+        if !accumulate { for i in 0..<m { (c + i * ldc).initialize(repeating: 0, count: n) } }
+        return
+    }
+    let gemm = PackedGEMM<T>(KernelPolicy.current)
+    let blocking = GEMMBlocking(gemm, depth: depth)
+    let paddedColumns = (n + gemm.nr - 1) / gemm.nr * gemm.nr
+    let rowBlocks = (m + blocking.rowsPerBlock - 1) / blocking.rowsPerBlock
+    let aSize = gemm.packedASize(rows: blocking.rowsPerBlock, kc: blocking.depthPerBlock)
+    let participants = 2.0 * Double(m) * Double(n) * Double(depth) < 4e6 ? 1 : min(threads, rowBlocks)
+    ScratchPool.shared.withBuffers(count: 1, bytes: depth * paddedColumns * MemoryLayout<T>.stride) { shared in
+        // All of B, packed once: depth block d0 starts at d0 · paddedColumns.
+        let packedB = shared[0].assumingMemoryBound(to: T.self)
+        var panel = packedB
+        for d0 in stride(from: 0, to: depth, by: blocking.depthPerBlock) {
+            let kc = min(blocking.depthPerBlock, depth - d0)
+            for j0 in stride(from: 0, to: n, by: gemm.nr) {
+                for p in d0 ..< d0 + kc {
+                    for j in 0..<gemm.nr { panel[j] = j0 + j < n ? b.element(p, j0 + j) : 0 }
+                    panel += gemm.nr
+                }
+            }
+        }
+        let scratchBytes = aSize * MemoryLayout<T>.stride + blocking.rowsPerBlock * MemoryLayout<Int>.stride
+        ScratchPool.shared.withBuffers(count: participants, bytes: scratchBytes) { scratch in
+            ThreadPool.shared.parallelFor(rowBlocks, threads: participants) { block, participant in
+                let i0 = block * blocking.rowsPerBlock
+                let rows = min(blocking.rowsPerBlock, m - i0)
+                let packedA = scratch[participant].assumingMemoryBound(to: T.self)
+                let rowOffsets = (scratch[participant] + aSize * MemoryLayout<T>.stride).assumingMemoryBound(to: Int.self)
+                for i in 0..<rows { rowOffsets[i] = (i0 + i) * ldc }
+                for d0 in stride(from: 0, to: depth, by: blocking.depthPerBlock) {
+                    let kc = min(blocking.depthPerBlock, depth - d0)
+                    for i in 0..<rows {
+                        let column = packedA + (i / gemm.mr) * gemm.mr * kc + i % gemm.mr
+                        for p in 0..<kc { column[p * gemm.mr] = a.element(i0 + i, d0 + p) }
+                    }
+                    zeroPanelTail(packedA, rows: rows, kc: kc, mr: gemm.mr)
+                    gemm.run(
+                        m: rows, n: n, kc: kc, a: packedA, b: packedB + d0 * paddedColumns, c: c,
+                        rowOffsets: rowOffsets, accumulate: accumulate || d0 > 0)
+                }
+            }
+        }
+    }
+}
+
+/// Blocking of the fast path's GEMMs: rows per block and depth per block.
+struct GEMMBlocking {
+    let rowsPerBlock: Int
+    let depthPerBlock: Int
+
+    init<T>(_ gemm: PackedGEMM<T>, depth: Int) {
+        rowsPerBlock = gemm.mr * max(1, 168 / gemm.mr)
+        // Depth blocks of at most 256 keep a B panel in L1 and an A block in L2.
+        let blocks = (depth + 255) / 256
+        depthPerBlock = (depth + blocks - 1) / max(blocks, 1)
+    }
+}
+
+/// Zeros the rows of the last A panel past `rows`, so whole tiles can be multiplied.
+func zeroPanelTail<T: ConvKitFloat>(_ packedA: UnsafeMutablePointer<T>, rows: Int, kc: Int, mr: Int) {
+    guard rows % mr != 0 else { return }
+    let panel = packedA + (rows / mr) * mr * kc
+    for p in 0..<kc {
+        for i in (rows % mr)..<mr { panel[p * mr + i] = 0 }
+    }
+}
