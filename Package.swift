@@ -68,3 +68,9 @@ let package = Package(
         ),
     ]
 )
+
+// The documentation plugin only when asked for (`CONVKIT_DOCS=1 swift package
+// generate-documentation --target ConvKit`), so that users do not carry the dependency.
+if Context.environment["CONVKIT_DOCS"] != nil {
+    package.dependencies.append(.package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"))
+}
