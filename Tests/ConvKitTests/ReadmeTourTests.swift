@@ -20,6 +20,11 @@ import ConvKit
         let (p, poolCache) = try pool2dForward(
             y, options: Pool2DOptions(.max, window: 3, stride: 2, padding: 1, ceilMode: true, returnIndices: true))
         #expect(p.shape == [2, 2, 3, 8] && poolCache.indices?.shape == p.shape)
+        let (up, upCache) = try conv2dTransposeForward(
+            p, weight: try rng.randn(3, 3, 4, 8), options: Conv2DOptions(stride: 2, padding: 1), outputPadding: 1)
+        let (a, adaptiveCache) = try adaptivePool2dForward(up, options: AdaptivePool2DOptions(.average, outputSize: 3))
+        #expect(up.shape == [2, 4, 6, 4] && a.shape == [2, 3, 3, 4])
+        #expect(try conv2dTransposeBackward(try adaptivePool2dBackward(a, cache: adaptiveCache), cache: upCache).input.shape == p.shape)
 
         let model = try Sequential<Float>(ModelSpec.digits, seed: 0)
         #expect(model.summary().contains("6,090") || model.summary().contains("6090"))
