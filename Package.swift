@@ -6,12 +6,14 @@ let package = Package(
     products: [
         .library(name: "ConvKit", targets: ["ConvKit"]),
         .library(name: "ConvKitCore", targets: ["ConvKitCore"]),
+        .library(name: "ConvKitONNX", targets: ["ConvKitONNX"]),
         .executable(name: "convkit", targets: ["ConvKitCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
     ],
     targets: [
         .target(name: "CConvKitKernels", exclude: ["templates"]),
@@ -34,8 +36,14 @@ let package = Package(
             dependencies: ["ConvKitCore", "ConvKitFormats"],
             resources: [.copy("Resources/digits.csv.gz")]
         ),
+        // ONNX models: the protobuf code generated from onnx.proto3 (Scripts/generate-onnx-proto.sh),
+        // the loader and the executor. The only target that depends on swift-protobuf.
+        .target(
+            name: "ConvKitONNX",
+            dependencies: ["ConvKitCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
         // `import ConvKit`: all of the above.
-        .target(name: "ConvKit", dependencies: ["ConvKitCore", "ConvKitFormats", "ConvKitNN"]),
+        .target(name: "ConvKit", dependencies: ["ConvKitCore", "ConvKitFormats", "ConvKitNN", "ConvKitONNX"]),
         .executableTarget(
             name: "ConvKitCLI",
             dependencies: [
@@ -59,6 +67,7 @@ let package = Package(
                 "ConvKitCore",
                 "ConvKitFormats",
                 "ConvKitNN",
+                "ConvKitONNX",
                 "CConvKitKernelTester",
                 // Built so that CLIHostileTests can run the convkit executable.
                 "ConvKitCLI",

@@ -3,7 +3,7 @@
 // fuzzer sanitizer, which supplies `main`: run them through `Fuzz/run.sh`.
 import PackageDescription
 
-let targets = ["npy", "npz", "safetensors", "checkpoint", "idx", "gzip", "png", "model-spec", "bench-suite"]
+let targets = ["npy", "npz", "safetensors", "checkpoint", "idx", "gzip", "png", "model-spec", "bench-suite", "onnx"]
 
 let package = Package(
     name: "ConvKitFuzz",

@@ -108,6 +108,29 @@ def main():
              "pool": [{"name": "p", "mode": "max", "N": 1, "C": 2, "H": 4, "W": 4, "R": 2, "S": 2, "stride": 2, "pad": 0}]}
     put("bench-suite", "suite.json", json.dumps(suite))
     put("bench-suite", "empty.json", json.dumps({"conv": [], "pool": []}))
+    # ONNX: small CNNs over [1, 2, 4, 4], with initializers and attributes to mutate.
+    from onnx import TensorProto, helper, numpy_helper
+    def onnx_model(nodes, initializers, opset):
+        graph = helper.make_graph(
+            nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2, 4, 4])],
+            [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+            [numpy_helper.from_array(value, name) for name, value in initializers.items()])
+        return helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)]).SerializeToString()
+    weights = {"w": rng.rand(3, 2, 3, 3).astype(np.float32), "b": rng.rand(3).astype(np.float32)}
+    put("onnx", "conv-relu-pool.onnx", onnx_model([
+        helper.make_node("Conv", ["x", "w", "b"], ["c"], pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["c"], ["r"]),
+        helper.make_node("MaxPool", ["r"], ["y"], kernel_shape=[2, 2], strides=[2, 2])], weights, 17))
+    put("onnx", "shapes.onnx", onnx_model([
+        helper.make_node("Shape", ["x"], ["s"]),
+        helper.make_node("Reshape", ["x", "s"], ["r"]),
+        helper.make_node("Transpose", ["r"], ["t"], perm=[0, 2, 3, 1]),
+        helper.make_node("Flatten", ["t"], ["y"], axis=1)], {}, 13))
+    put("onnx", "pad-slice-concat.onnx", onnx_model([
+        helper.make_node("Pad", ["x", "p"], ["q"], mode="reflect"),
+        helper.make_node("Slice", ["q", "st", "en"], ["s"]),
+        helper.make_node("Concat", ["s", "s"], ["y"], axis=1)],
+        {"p": np.array([0, 0, 1, 1, 0, 0, 1, 1], np.int64), "st": np.array([1], np.int64), "en": np.array([3], np.int64)}, 13))
     # A checkpoint, from the convkit this repository builds (a small model: a few KB).
     convkit = next((p for p in (HERE.parent / ".build/release/convkit", HERE.parent / ".build/debug/convkit") if p.exists()), None)
     if convkit is None:

@@ -6,11 +6,11 @@
 #   Fuzz/run.sh "npy png" 600   # some targets (FUZZ_SKIP_BUILD=1 reuses the last build)
 # Findings (crashing, leaking, oversized or slow inputs) land in Fuzz/findings/<target>/; the
 # corpus grows in Fuzz/corpus-work/<target>/ from the committed seeds in Fuzz/Corpus/<target>/
-# (Fuzz/make_corpus.py writes them). Fixed findings become regression inputs in
-# Tests/ConvKitTests/Fixtures/fuzz/ (FuzzRegressionTests).
+# (Fuzz/make_corpus.py writes them). Fixed findings are kept as cases in swift test
+# (HardeningTests.fuzzFindings…).
 set -euo pipefail
 cd "$(dirname "$0")"
-all=(npy npz safetensors checkpoint idx gzip png model-spec bench-suite)
+all=(npy npz safetensors checkpoint idx gzip png model-spec bench-suite onnx)
 read -r -a targets <<< "${1:-all}"
 [ "${targets[0]}" = all ] && targets=("${all[@]}")
 seconds=${2:-600}

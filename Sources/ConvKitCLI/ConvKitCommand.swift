@@ -8,7 +8,10 @@ struct ConvKitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convkit",
         abstract: "Convolutional networks from scratch: course demo, benchmarks and training.",
-        subcommands: [TrainCommand.self, EvaluateCommand.self, PredictCommand.self, VisualizeCommand.self, DemoCommand.self, BenchCommand.self],
+        subcommands: [
+            TrainCommand.self, EvaluateCommand.self, PredictCommand.self, VisualizeCommand.self, DemoCommand.self, BenchCommand.self,
+            RunONNXCommand.self,
+        ],
         defaultSubcommand: TrainCommand.self
     )
 

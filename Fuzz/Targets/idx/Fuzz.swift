@@ -1,4 +1,5 @@
-@testable import ConvKit
+import ConvKit
+@testable import ConvKitNN
 import Foundation
 import FuzzSupport
 

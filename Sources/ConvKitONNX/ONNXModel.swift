@@ -1,0 +1,80 @@
+import ConvKitCore
+import Foundation
+import SwiftProtobuf
+
+/// An ONNX model (a `.onnx` file) that ConvKit can run: its graph checked against the operators
+/// ConvKit implements when it is loaded, so that an unsupported operator, attribute or data type
+/// is an error naming the node, never a wrong answer.
+///
+/// ```swift
+/// let model = try ONNXModel(contentsOf: URL(fileURLWithPath: "resnet.onnx"))
+/// let outputs = try model.run([model.inputNames[0]: .float32(image)])
+/// ```
+///
+/// Operators of the default domain, opsets 6 and later, on float32 data (int64 and bool where
+/// shapes and indices flow): see ``supportedOperators``.
+public struct ONNXModel: Sendable {
+    /// The graph's inputs that the caller provides (inputs with an initializer are left out).
+    public let inputNames: [String]
+    /// The graph's outputs, in order.
+    public let outputNames: [String]
+    /// The version of the default operator set the model was written for.
+    public let opsetVersion: Int
+    /// The graph, checked.
+    let graph: ONNXGraph
+
+    /// The operators ConvKit runs.
+    public static var supportedOperators: [String] { ONNXOperators.table.keys.sorted() }
+
+    /// Reads and checks a model file.
+    ///
+    /// - Throws: ``ConvKitError`` when the file cannot be read or parsed, holds external data,
+    ///   or uses an operator, attribute or data type ConvKit does not support.
+    public init(contentsOf url: URL) throws {
+        let data = try FileInput.read(url, function: "ONNXModel", role: "ONNX model")
+        try self.init(data: data, source: url.path)
+    }
+
+    /// Parses and checks a model from its bytes; `source` names it in errors.
+    public init(data: Data, source: String = "data") throws {
+        let function = "ONNXModel"
+        let proto: Onnx_ModelProto
+        do {
+            proto = try Onnx_ModelProto(serializedBytes: data)
+        } catch {
+            throw ConvKitError(function, "\(source) is not an ONNX model: \(error)")
+        }
+        let defaultDomain = proto.opsetImport.first { $0.domain == "" || $0.domain == "ai.onnx" }
+        guard let version = defaultDomain?.version else {
+            throw ConvKitError(function, "\(source) imports no version of the default operator set")
+        }
+        for other in proto.opsetImport where !(other.domain == "" || other.domain == "ai.onnx") {
+            if proto.graph.node.contains(where: { $0.domain == other.domain }) {
+                throw ConvKitError(function, "\(source) uses operators of the domain '\(other.domain)', which ConvKit does not implement")
+            }
+        }
+        guard version >= 6 else {
+            throw ConvKitError(function, "\(source) is written for opset \(version), which is not supported (6 and later are)")
+        }
+        opsetVersion = Int(version)
+        graph = try ONNXGraph(proto.graph, opset: opsetVersion, source: source)
+        let initialized = Set(graph.initializers.keys)
+        inputNames = proto.graph.input.map(\.name).filter { !initialized.contains($0) }
+        outputNames = proto.graph.output.map(\.name)
+    }
+
+    /// Runs the graph on `inputs` (one array per name of ``inputNames``) and returns every output.
+    ///
+    /// - Throws: ``ConvKitError`` for a missing or extra input, or an operator that rejects its
+    ///   inputs' shapes or types (naming the node).
+    public func run(_ inputs: [String: NPYArray], threads: Int? = nil) throws -> [String: NPYArray] {
+        let function = "ONNXModel.run"
+        for name in inputNames where inputs[name] == nil {
+            throw ConvKitError(function, "input '\(name)' is missing (the model takes \(inputNames.joined(separator: ", ")))")
+        }
+        for name in inputs.keys where !inputNames.contains(name) {
+            throw ConvKitError(function, "the model has no input '\(name)' (it takes \(inputNames.joined(separator: ", ")))")
+        }
+        return try graph.run(inputs, outputs: outputNames, threads: threads)
+    }
+}

@@ -1,0 +1,74 @@
+import ConvKitCore
+
+extension ONNXOperators {
+    /// `Y = alpha · A' · B' + beta · C` with A' = A or Aᵀ (transA), B' likewise; C broadcasts.
+    static func gemm(_ call: ONNXCall) throws -> [NPYArray?] {
+        let (a, b) = (try call.float(0), try call.float(1))
+        guard a.rank == 2, b.rank == 2 else { throw call.error("A \(a.shape) and B \(b.shape) must be matrices") }
+        let (transA, transB) = (try call.int("transA", default: 0) != 0, try call.int("transB", default: 0) != 0)
+        let (m, k) = transA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
+        let (kb, n) = transB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
+        guard k == kb else { throw call.error("A \(a.shape) and B \(b.shape) do not multiply (transA \(transA), transB \(transB))") }
+        var y = try product(call, a, b, m: m, n: n, depth: k, transA: transA, transB: transB)
+        let alpha = try call.float("alpha", default: 1)
+        if alpha != 1 { y = y.map { alpha * $0 } }
+        if call.optionalInput(2) != nil {
+            let beta = try call.float("beta", default: 1)
+            let c = try call.float(2).map { beta * $0 }
+            y = try broadcast(call, y, c, +)
+            guard y.shape == [m, n] else { throw call.error("C of shape \(c.shape) does not broadcast to [\(m), \(n)]") }
+        }
+        return [.float32(y)]
+    }
+
+    /// numpy's `matmul`: 1-d operands promoted and their axis removed again, batch axes broadcast.
+    static func matMul(_ call: ONNXCall) throws -> [NPYArray?] {
+        var (a, b) = (try call.float(0), try call.float(1))
+        guard a.rank >= 1, b.rank >= 1 else { throw call.error("MatMul needs operands of rank 1 or more, got \(a.shape) and \(b.shape)") }
+        let (vectorA, vectorB) = (a.rank == 1, b.rank == 1)
+        if vectorA { a = try a.reshaped([1, a.shape[0]]) }
+        if vectorB { b = try b.reshaped([b.shape[0], 1]) }
+        let (m, k, kb, n) = (a.shape[a.rank - 2], a.shape[a.rank - 1], b.shape[b.rank - 2], b.shape[b.rank - 1])
+        guard k == kb else { throw call.error("shapes \(a.shape) and \(b.shape) do not multiply") }
+        guard let batch = ONNXShapes.broadcast(Array(a.shape.dropLast(2)), Array(b.shape.dropLast(2))) else {
+            throw call.error("the batch axes of \(a.shape) and \(b.shape) do not broadcast")
+        }
+        _ = try checkedCount(call, batch + [m, n])
+        let batches = batch.reduce(1, *)
+        let (offsetsA, offsetsB) = (ONNXShapes.broadcastOffsets(Array(a.shape.dropLast(2)), to: batch),
+                                    ONNXShapes.broadcastOffsets(Array(b.shape.dropLast(2)), to: batch))
+        var scalars: [Float] = []
+        scalars.reserveCapacity(batches * m * n)
+        for index in 0..<batches {
+            let left = Tensor(uncheckedShape: [m, k], scalars: Array(a.scalars[(offsetsA[index] * m * k)..<((offsetsA[index] + 1) * m * k)]))
+            let right = Tensor(uncheckedShape: [k, n], scalars: Array(b.scalars[(offsetsB[index] * k * n)..<((offsetsB[index] + 1) * k * n)]))
+            scalars += try product(call, left, right, m: m, n: n, depth: k, transA: false, transB: false).scalars
+        }
+        var shape = batch + [m, n]
+        if vectorB { shape.removeLast() }
+        if vectorA { shape.remove(at: shape.count - (vectorB ? 1 : 2)) }
+        return [.float32(Tensor(uncheckedShape: shape, scalars: scalars))]
+    }
+
+    /// `A' · B'` (m × n) on the packed GEMM kernels.
+    static func product(
+        _ call: ONNXCall, _ a: Tensor<Float>, _ b: Tensor<Float>, m: Int, n: Int, depth: Int, transA: Bool, transB: Bool
+    ) throws -> Tensor<Float> {
+        let count = try Checked.product(m, n, what: "the product's elements", in: "ONNX \(call.node.label)")
+        try ResourceLimits.check(elements: count, of: 4, what: "the product", in: "ONNX \(call.node.label)")
+        var c = [Float](repeating: 0, count: count)
+        a.scalars.withUnsafeBufferPointer { a in
+            b.scalars.withUnsafeBufferPointer { b in
+                c.withUnsafeMutableBufferPointer { c in
+                    guard let pa = a.baseAddress, let pb = b.baseAddress, let pc = c.baseAddress else { return }
+                    matrixMultiply(
+                        m: m, n: n, depth: depth,
+                        a: MatrixOperand(base: pa, leadingDimension: transA ? m : depth, transposed: transA),
+                        b: MatrixOperand(base: pb, leadingDimension: transB ? depth : n, transposed: transB),
+                        c: pc, ldc: n, accumulate: false, threads: call.threads ?? ConvKitRuntime.threads)
+                }
+            }
+        }
+        return Tensor(uncheckedShape: [m, n], scalars: c)
+    }
+}
