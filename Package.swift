@@ -37,10 +37,11 @@ let package = Package(
             resources: [.copy("Resources/digits.csv.gz")]
         ),
         // ONNX models: the protobuf code generated from onnx.proto3 (Scripts/generate-onnx-proto.sh),
-        // the loader and the executor. The only target that depends on swift-protobuf.
+        // the loader, the executor and the export of Sequential models. The only target that
+        // depends on swift-protobuf.
         .target(
             name: "ConvKitONNX",
-            dependencies: ["ConvKitCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+            dependencies: ["ConvKitCore", "ConvKitNN", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
         // `import ConvKit`: all of the above.
         .target(name: "ConvKit", dependencies: ["ConvKitCore", "ConvKitFormats", "ConvKitNN", "ConvKitONNX"]),

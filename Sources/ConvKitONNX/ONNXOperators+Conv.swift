@@ -159,13 +159,29 @@ extension ONNXOperators {
         return [try restored(call, try pool2dForward(x, options: options).output)]
     }
 
-    static func globalPool(_ call: ONNXCall, _ mode: PoolMode) throws -> [NPYArray?] {
-        var options = Pool2DOptions.global(mode, layout: .nchw)
+    static func globalMaxPool(_ call: ONNXCall) throws -> [NPYArray?] {
+        var options = Pool2DOptions.global(.max, layout: .nchw)
         options.threads = call.threads
         return [try restored(call, try pool2dForward(try image(call), options: options).output)]
     }
 
-    /// Inference batch normalisation over axis 1: `scale · (x − mean) / √(var + ε) + B`.
+    /// The mean of each plane, summed in order and scaled by 1 / (H·W) as ConvKit's
+    /// GlobalAvgPool2D layer does, so that an exported model gives the same bits.
+    static func globalAveragePool(_ call: ONNXCall) throws -> [NPYArray?] {
+        let x = try image(call)
+        let plane = x.shape[2] * x.shape[3]
+        let scale = 1 / Float(plane)
+        let means = (0..<(x.shape[0] * x.shape[1])).map { index in
+            var sum: Float = 0
+            for value in x.scalars[(index * plane)..<((index + 1) * plane)] { sum += value }
+            return sum * scale
+        }
+        return [try restored(call, Tensor(uncheckedShape: [x.shape[0], x.shape[1], 1, 1], scalars: means))]
+    }
+
+    /// Inference batch normalisation over axis 1: `scale · (x − mean) / √(var + ε) + B`, computed
+    /// as ConvKit's BatchNorm2D does (`x · s + t` with `s = scale / √(var + ε)` in Double, then
+    /// `t = B − mean · s`), so that an exported model gives the same bits.
     static func batchNormalization(_ call: ONNXCall) throws -> [NPYArray?] {
         let x = try call.float(0)
         guard try call.int("training_mode", default: 0) == 0 else { throw call.unsupported("training_mode 1") }
@@ -180,9 +196,11 @@ extension ONNXOperators {
             throw call.error("\(name) has shape \(tensor.shape) but the input has \(channels) channels")
         }
         let plane = x.rank > 2 ? x.shape[2...].reduce(1, *) : 1
+        let factors = (0..<channels).map { c in Float(1 / (Double(variance.scalars[c]) + Double(epsilon)).squareRoot()) * scale.scalars[c] }
+        let shifts = (0..<channels).map { c in bias.scalars[c] - mean.scalars[c] * factors[c] }
         let y = x.scalars.enumerated().map { index, value in
             let c = index / plane % channels
-            return scale.scalars[c] * (value - mean.scalars[c]) / (variance.scalars[c] + epsilon).squareRoot() + bias.scalars[c]
+            return value * factors[c] + shifts[c]
         }
         return [.float32(Tensor(uncheckedShape: x.shape, scalars: y))]
     }

@@ -9,7 +9,7 @@ enum ONNXOperators {
     static let table: [String: Operation] = [
         // Convolutions and pooling (ONNXOperators+Conv.swift).
         "Conv": conv, "ConvTranspose": convTranspose, "MaxPool": maxPool, "AveragePool": averagePool,
-        "GlobalAveragePool": { try globalPool($0, .average) }, "GlobalMaxPool": { try globalPool($0, .max) },
+        "GlobalAveragePool": globalAveragePool, "GlobalMaxPool": globalMaxPool,
         "BatchNormalization": batchNormalization, "LRN": lrn,
         // Element by element (ONNXOperators+Elementwise.swift).
         "Relu": { try unary($0) { max($0, 0) } }, "Sigmoid": { try unary($0) { 1 / (1 + exp(-$0)) } },

@@ -1,8 +1,20 @@
 import ConvKitCore
 import Foundation
 
-/// Converts ONNX `TensorProto`s (initializers, `Constant` values, test data) to arrays.
+/// Converts ONNX `TensorProto`s (initializers, `Constant` values, test data) to arrays and back.
 package enum ONNXTensor {
+    /// A float32 tensor as a `TensorProto` named `name`, its data raw and little-endian.
+    package static func proto(_ tensor: Tensor<Float>, name: String) -> Onnx_TensorProto {
+        var proto = Onnx_TensorProto()
+        proto.name = name
+        proto.dataType = 1
+        proto.dims = tensor.shape.map { Int64($0) }
+        var bytes = Data(capacity: tensor.count * 4)
+        for value in tensor.scalars { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
+        proto.rawData = bytes
+        return proto
+    }
+
     /// The tensor's values, from `raw_data` (little-endian) or the typed field its type uses.
     ///
     /// - Throws: ``ConvKitError`` naming `what` for external data, an unsupported data type, or

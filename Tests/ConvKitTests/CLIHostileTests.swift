@@ -149,6 +149,23 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: here.appendingPathComponent("run").path))
     }
 
+    /// ONNX in and out: a model written by export runs in run-onnx; wrong invocations and a
+    /// file that is not a model get one line each.
+    @Test func onnxCommands() throws {
+        let here = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: here) }
+        expect(try Self.run(["export", "--onnx", "m.onnx"], in: here), status: 64, "give exactly one of --checkpoint and --model")
+        #expect(try Self.run(["export", "--model", "digits", "--onnx", "m.onnx"], in: here).status == 0)
+        try NPY.write(try Tensor<Float>(zeros: [2, 1, 8, 8]), to: here.appendingPathComponent("x.npy"))
+        let ran = try Self.run(["run-onnx", "m.onnx", "--input", "x.npy", "--output", "y.npy"], in: here)
+        #expect(ran.status == 0, "\(ran.standardError)")
+        #expect(try NPY.read(contentsOf: here.appendingPathComponent("y.npy")).shape == [2, 10])
+        try Data("not a model".utf8).write(to: here.appendingPathComponent("bad.onnx"))
+        expect(try Self.run(["run-onnx", "bad.onnx"], in: here), status: 1, "bad.onnx is not an ONNX model")
+        expect(try Self.run(["run-onnx", "m.onnx", "--input", "missing.npy"], in: here), status: 1, "convkit run-onnx: NPY.read: cannot read")
+        expect(try Self.run(["run-onnx", "m.onnx", "--output", "logits=y.npy"], in: here), status: 1, "input 'input' is missing")
+    }
+
     /// SIGTERM stops after the current batch, saves a checkpoint that resumes, and exits 143;
     /// nothing half-written is left.
     @Test func terminatedTrainingKeepsItsWork() throws {
