@@ -48,6 +48,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "With --train: epochs per model (the median epoch is reported).")
     var epochs: Int = 3
 
+    @Option(help: "Time an ONNX model instead (e.g. resnet50_peers.py's resnet50.onnx): batch 1 and 16, 1 thread and --threads.")
+    var onnx: String?
+
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
         guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1, got \(`repeat`)") }
@@ -60,6 +63,10 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let onnx {
+            try ONNXBenchmark.run(path: onnx, threads: threads, repeats: `repeat`)
+            return
+        }
         if train {
             print("convkit \(KernelISA.active.rawValue), threads \(threads): training throughput (Adam 1e-3, batch 64)")
             for row in try TrainingBenchmark.run(epochs: max(epochs, 1), mnist: mnist, threads: threads) {

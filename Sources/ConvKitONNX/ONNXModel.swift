@@ -18,6 +18,9 @@ public struct ONNXModel: Sendable {
     public let inputNames: [String]
     /// The graph's outputs, in order.
     public let outputNames: [String]
+    /// The declared shape of each input (``inputNames``): a size per axis, `nil` where the
+    /// model leaves it open (a symbolic batch) or declares nothing.
+    public let inputShapes: [String: [Int?]]
     /// The version of the default operator set the model was written for.
     public let opsetVersion: Int
     /// The graph, checked.
@@ -60,6 +63,12 @@ public struct ONNXModel: Sendable {
         graph = try ONNXGraph(proto.graph, opset: opsetVersion, source: source)
         let initialized = Set(graph.initializers.keys)
         inputNames = proto.graph.input.map(\.name).filter { !initialized.contains($0) }
+        inputShapes = Dictionary(proto.graph.input.map { input in
+            (input.name, input.type.tensorType.shape.dim.map { dimension -> Int? in
+                if case .dimValue(let size) = dimension.value, size >= 0 { return Int(exactly: size) }
+                return nil
+            })
+        }, uniquingKeysWith: { first, _ in first })
         outputNames = proto.graph.output.map(\.name)
     }
 
