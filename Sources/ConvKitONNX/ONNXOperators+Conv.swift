@@ -198,9 +198,12 @@ extension ONNXOperators {
         let plane = x.rank > 2 ? x.shape[2...].reduce(1, *) : 1
         let factors = (0..<channels).map { c in Float(1 / (Double(variance.scalars[c]) + Double(epsilon)).squareRoot()) * scale.scalars[c] }
         let shifts = (0..<channels).map { c in bias.scalars[c] - mean.scalars[c] * factors[c] }
-        let y = x.scalars.enumerated().map { index, value in
-            let c = index / plane % channels
-            return value * factors[c] + shifts[c]
+        var y = x.scalars
+        y.withUnsafeMutableBufferPointer { y in
+            for start in stride(from: 0, to: y.count, by: max(1, plane)) {
+                let c = start / max(1, plane) % channels
+                for i in start..<min(y.count, start + plane) { y[i] = y[i] * factors[c] + shifts[c] }
+            }
         }
         return [.float32(Tensor(uncheckedShape: x.shape, scalars: y))]
     }

@@ -11,10 +11,10 @@ extension ONNXOperators {
         guard k == kb else { throw call.error("A \(a.shape) and B \(b.shape) do not multiply (transA \(transA), transB \(transB))") }
         var y = try product(call, a, b, m: m, n: n, depth: k, transA: transA, transB: transB)
         let alpha = try call.float("alpha", default: 1)
-        if alpha != 1 { y = y.map { alpha * $0 } }
+        if alpha != 1 { y = mapped(y) { alpha * $0 } }
         if call.optionalInput(2) != nil {
             let beta = try call.float("beta", default: 1)
-            let c = try call.float(2).map { beta * $0 }
+            let c = mapped(try call.float(2)) { beta * $0 }
             y = try broadcast(call, y, c, +)
             guard y.shape == [m, n] else { throw call.error("C of shape \(c.shape) does not broadcast to [\(m), \(n)]") }
         }
