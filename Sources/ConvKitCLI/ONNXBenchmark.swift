@@ -25,7 +25,7 @@ enum ONNXBenchmark {
                     times.append(Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15)
                 }
                 let median = times.sorted()[times.count / 2]
-                print(String(format: "%@ batch %2d threads %d: convkit %@ %8.1f ms", title, batch, count, KernelISA.active.rawValue, median))
+                print("\(title) batch \(String(format: "%2d", batch)) threads \(count): convkit \(KernelISA.active.rawValue) \(String(format: "%8.1f", median)) ms")
                 fflush(nil)
             }
         }

@@ -46,7 +46,8 @@ struct RunONNXCommand: ParsableCommand {
                 print("\(name): \(value.dtype) \(value.shape), mean \(mean)")
             }
         }
-        print(String(format: "ran %@ in %.1f ms", (model as NSString).lastPathComponent, Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1e3))
+        let milliseconds = Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15
+        print("ran \(URL(fileURLWithPath: model).lastPathComponent) in \(String(format: "%.1f", milliseconds)) ms")
     }
 
     /// `NAME=PATH` or, when the model has exactly one name, `PATH`.

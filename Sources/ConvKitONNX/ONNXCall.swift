@@ -7,6 +7,11 @@ struct ONNXCall {
     let inputs: [NPYArray?]
     let opset: Int
     let threads: Int?
+    /// The layout the graph runs this node in: `.nhwc` for the operators of
+    /// ``ONNXOperators/nhwcOperators``, whose input 0 is then NHWC and output NHWC.
+    var layout: TensorLayout = .nchw
+    /// A Conv's weight as (R, S, C/G, K), converted once when the model loaded.
+    var weightRSCK: Tensor<Float>? = nil
 
     /// An error of this node.
     func error(_ reason: String) -> ConvKitError { ConvKitError("ONNX \(node.label)", reason) }

@@ -19,6 +19,9 @@ struct ONNXGraph: Sendable {
     let nodes: [ONNXNode]
     let initializers: [String: NPYArray]
     let opset: Int
+    /// For each Conv whose weight is an initializer: that weight as (R, S, C/G, K), so that the
+    /// convolution runs in NHWC without converting it on every run.
+    let weightsRSCK: [Int: Tensor<Float>]
 
     init(_ proto: Onnx_GraphProto, opset: Int, source: String) throws {
         self.opset = opset
@@ -53,6 +56,13 @@ struct ONNXGraph: Sendable {
             throw ConvKitError("ONNXModel", "\(source): output '\(output.name)' is not computed by any node")
         }
         self.nodes = nodes
+        var weightsRSCK: [Int: Tensor<Float>] = [:]
+        for (index, node) in nodes.enumerated() where node.opType == "Conv" && node.inputs.count > 1 {
+            if case .float32(let weight)? = initializers[node.inputs[1]], weight.rank == 4 {
+                weightsRSCK[index] = TensorLayout.nchw.weightToRSCK(weight)
+            }
+        }
+        self.weightsRSCK = weightsRSCK
     }
 
     /// Runs every node and returns the values named `outputs`. A value is dropped after the
@@ -63,9 +73,30 @@ struct ONNXGraph: Sendable {
         var lastUse: [String: Int] = [:]
         for (index, node) in nodes.enumerated() { for input in node.inputs { lastUse[input] = index } }
         let kept = Set(outputs)
+        // Values held in NHWC (logically still ONNX's NCHW): convolutions and what follows them
+        // stay in the layout the fast kernels use, and only other operators see NCHW.
+        var nhwc: Set<String> = []
         for (index, node) in nodes.enumerated() {
-            let arguments = node.inputs.map { $0.isEmpty ? nil : values[$0] }
-            let call = ONNXCall(node: node, inputs: arguments, opset: opset, threads: threads)
+            let layout = layout(of: node, at: index, values: values, nhwc: nhwc)
+            let arguments = node.inputs.enumerated().map { position, name -> NPYArray? in
+                guard !name.isEmpty, let value = values[name] else { return nil }
+                let isNHWC = nhwc.contains(name)
+                switch (layout, value) {
+                case (.layoutFree, _):
+                    return value
+                case (.operatorNHWC, .float32(let tensor)) where position == 0:
+                    return isNHWC ? value : .float32(TensorLayout.nchw.activationToNHWC(tensor))
+                case (_, .float32(let tensor)) where isNHWC:
+                    return .float32(TensorLayout.nchw.activationFromNHWC(tensor))
+                default:
+                    return value
+                }
+            }
+            var call = ONNXCall(node: node, inputs: arguments, opset: opset, threads: threads)
+            if layout == .operatorNHWC {
+                call.layout = .nhwc
+                call.weightRSCK = weightsRSCK[index]
+            }
             guard let operation = ONNXOperators.table[node.opType] else {
                 throw ConvKitError("ONNX \(node.label)", "operator \(node.opType) is not supported")
             }
@@ -78,13 +109,50 @@ struct ONNXGraph: Sendable {
             for (name, value) in zip(node.outputs, results) where !name.isEmpty {
                 if let value { try ONNXShapes.validate(value.shape, what: "output '\(name)'", in: "ONNX \(node.label)") }
                 values[name] = value
+                if layout == .nchw { nhwc.remove(name) } else { nhwc.insert(name) }
             }
             for input in node.inputs where lastUse[input] == index && !kept.contains(input) && initializers[input] == nil {
                 values[input] = nil
             }
         }
         var result: [String: NPYArray] = [:]
-        for name in outputs { result[name] = values[name] }
+        for name in outputs {
+            if nhwc.contains(name), case .float32(let tensor)? = values[name] {
+                result[name] = .float32(TensorLayout.nchw.activationFromNHWC(tensor))
+            } else {
+                result[name] = values[name]
+            }
+        }
         return result
+    }
+
+    /// How a node runs with respect to layouts.
+    enum NodeLayout {
+        /// On NCHW values (NHWC inputs are converted first).
+        case nchw
+        /// An operator of ``ONNXOperators/nhwcOperators`` in NHWC: input 0 converted if needed.
+        case operatorNHWC
+        /// An element-by-element operator on NHWC values as they are.
+        case layoutFree
+    }
+
+    /// NHWC for the operators that have it, on a 4-d float input (a MaxPool asked for indices
+    /// and a Conv whose weight is not an initializer stay NCHW); element-by-element operators
+    /// keep NHWC when input 0 is NHWC and every other input is NHWC of the same shape or a
+    /// single value.
+    func layout(of node: ONNXNode, at index: Int, values: [String: NPYArray], nhwc: Set<String>) -> NodeLayout {
+        guard let first = node.inputs.first, case .float32(let x)? = values[first], x.rank == 4 else { return .nchw }
+        if ONNXOperators.nhwcOperators.contains(node.opType) {
+            if node.opType == "MaxPool", node.outputs.count > 1, !node.outputs[1].isEmpty { return .nchw }
+            if node.opType == "Conv", weightsRSCK[index] == nil { return .nchw }
+            return .operatorNHWC
+        }
+        guard ONNXOperators.layoutFree.contains(node.opType), nhwc.contains(first) else { return .nchw }
+        for name in node.inputs.dropFirst() where !name.isEmpty {
+            guard let value = values[name] else { continue }
+            let sameLayout = nhwc.contains(name) && value.shape == x.shape
+            guard sameLayout || value.shape.reduce(1, *) <= 1 else { return .nchw }
+        }
+        return .layoutFree
     }
 }

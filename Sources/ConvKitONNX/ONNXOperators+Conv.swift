@@ -67,15 +67,19 @@ extension ONNXOperators {
     /// The number of spatial axes of input 0: 1 for `[N, C, L]`, 2 for `[N, C, H, W]`.
     static func spatialAxes(_ call: ONNXCall) throws -> Int { try call.input(0).shape.count == 3 ? 1 : 2 }
 
+    /// Conv, in NCHW or (with the weight converted at load) in NHWC.
     static func conv(_ call: ONNXCall) throws -> [NPYArray?] {
-        let (x, w) = (try image(call), try image(call, 1))
-        let window = try Window(call, kernel: Size2D(height: w.shape[2], width: w.shape[3]), spatialAxes: try spatialAxes(call))
-        guard window.kernel == Size2D(height: w.shape[2], width: w.shape[3]) else {
+        let x = try image(call)
+        let w = try call.layout == .nhwc ? call.weightRSCK ?? Tensor(zeros: [0]) : image(call, 1)
+        guard w.rank == 4 else { throw call.error("weight of shape \(w.shape): expected rank 3 or 4") }
+        let kernel = call.layout == .nhwc ? Size2D(height: w.shape[0], width: w.shape[1]) : Size2D(height: w.shape[2], width: w.shape[3])
+        let window = try Window(call, kernel: kernel, spatialAxes: try spatialAxes(call))
+        guard window.kernel == kernel else {
             throw call.error("kernel_shape \(window.kernel) differs from the weight's \(w.shape)")
         }
         let options = Conv2DOptions(
             stride: window.stride, padding: window.padding, dilation: window.dilation, groups: try call.int("group", default: 1),
-            layout: .nchw, threads: call.threads)
+            layout: call.layout, threads: call.threads)
         let bias = call.optionalInput(2) == nil ? nil : try call.float(2)
         return [try restored(call, try conv2dForward(x, weight: w, bias: bias, options: options).output)]
     }
@@ -135,7 +139,7 @@ extension ONNXOperators {
         let wantsIndices = call.node.outputs.count > 1 && !call.node.outputs[1].isEmpty
         let options = Pool2DOptions(
             .max, window: window.kernel, stride: window.stride, padding: window.padding, dilation: window.dilation,
-            ceilMode: try call.int("ceil_mode", default: 0) != 0, returnIndices: wantsIndices, layout: .nchw, threads: call.threads)
+            ceilMode: try call.int("ceil_mode", default: 0) != 0, returnIndices: wantsIndices, layout: call.layout, threads: call.threads)
         let (y, cache) = try pool2dForward(x, options: options)
         guard wantsIndices, let indices = cache.indices else { return [try restored(call, y)] }
         // ONNX counts the index over the whole tensor (the plane column by column with
@@ -155,12 +159,12 @@ extension ONNXOperators {
         let options = Pool2DOptions(
             .average, window: window.kernel, stride: window.stride, padding: window.padding, dilation: window.dilation,
             ceilMode: try call.int("ceil_mode", default: 0) != 0,
-            countIncludePad: try call.int("count_include_pad", default: 0) != 0, layout: .nchw, threads: call.threads)
+            countIncludePad: try call.int("count_include_pad", default: 0) != 0, layout: call.layout, threads: call.threads)
         return [try restored(call, try pool2dForward(x, options: options).output)]
     }
 
     static func globalMaxPool(_ call: ONNXCall) throws -> [NPYArray?] {
-        var options = Pool2DOptions.global(.max, layout: .nchw)
+        var options = Pool2DOptions.global(.max, layout: call.layout)
         options.threads = call.threads
         return [try restored(call, try pool2dForward(try image(call), options: options).output)]
     }
@@ -169,14 +173,20 @@ extension ONNXOperators {
     /// GlobalAvgPool2D layer does, so that an exported model gives the same bits.
     static func globalAveragePool(_ call: ONNXCall) throws -> [NPYArray?] {
         let x = try image(call)
-        let plane = x.shape[2] * x.shape[3]
+        let nhwc = call.layout == .nhwc
+        let (n, c, plane) = nhwc ? (x.shape[0], x.shape[3], x.shape[1] * x.shape[2]) : (x.shape[0], x.shape[1], x.shape[2] * x.shape[3])
         let scale = 1 / Float(plane)
-        let means = (0..<(x.shape[0] * x.shape[1])).map { index in
-            var sum: Float = 0
-            for value in x.scalars[(index * plane)..<((index + 1) * plane)] { sum += value }
-            return sum * scale
+        var means = [Float](repeating: 0, count: n * c)
+        // Each mean sums its pixels in order, in either layout.
+        for image in 0..<n {
+            for pixel in 0..<plane {
+                for channel in 0..<c {
+                    means[image * c + channel] += x.scalars[nhwc ? (image * plane + pixel) * c + channel : (image * c + channel) * plane + pixel]
+                }
+            }
         }
-        return [try restored(call, Tensor(uncheckedShape: [x.shape[0], x.shape[1], 1, 1], scalars: means))]
+        for i in means.indices { means[i] *= scale }
+        return [try restored(call, Tensor(uncheckedShape: nhwc ? [n, 1, 1, c] : [n, c, 1, 1], scalars: means))]
     }
 
     /// Inference batch normalisation over axis 1: `scale · (x − mean) / √(var + ε) + B`, computed
@@ -191,18 +201,30 @@ extension ONNXOperators {
         guard call.opset >= 9 || spatial == 1 else { throw call.unsupported("spatial 0") }
         let epsilon = try call.float("epsilon", default: 1e-5)
         let (scale, bias, mean, variance) = (try call.float(1), try call.float(2), try call.float(3), try call.float(4))
-        let channels = x.rank >= 2 ? x.shape[1] : 1
+        let nhwc = call.layout == .nhwc
+        let channels = nhwc ? x.shape[3] : x.rank >= 2 ? x.shape[1] : 1
         for (name, tensor) in [("scale", scale), ("B", bias), ("mean", mean), ("var", variance)] where tensor.count != channels {
             throw call.error("\(name) has shape \(tensor.shape) but the input has \(channels) channels")
         }
-        let plane = x.rank > 2 ? x.shape[2...].reduce(1, *) : 1
+        let plane = nhwc ? 1 : x.rank > 2 ? x.shape[2...].reduce(1, *) : 1
         let factors = (0..<channels).map { c in Float(1 / (Double(variance.scalars[c]) + Double(epsilon)).squareRoot()) * scale.scalars[c] }
         let shifts = (0..<channels).map { c in bias.scalars[c] - mean.scalars[c] * factors[c] }
         var y = x.scalars
         y.withUnsafeMutableBufferPointer { y in
-            for start in stride(from: 0, to: y.count, by: max(1, plane)) {
-                let c = start / max(1, plane) % channels
-                for i in start..<min(y.count, start + plane) { y[i] = y[i] * factors[c] + shifts[c] }
+            if nhwc, let base = y.baseAddress {
+                // A pixel's channels are contiguous; blocks of whole pixels in parallel.
+                let pixels = y.count / max(1, channels)
+                inBlocks(pixels, threads: call.threads) { range in
+                    for pixel in range {
+                        let row = base + pixel * channels
+                        for c in 0..<channels { row[c] = row[c] * factors[c] + shifts[c] }
+                    }
+                }
+            } else {
+                for start in stride(from: 0, to: y.count, by: max(1, plane)) {
+                    let c = start / max(1, plane) % channels
+                    for i in start..<min(y.count, start + plane) { y[i] = y[i] * factors[c] + shifts[c] }
+                }
             }
         }
         return [.float32(Tensor(uncheckedShape: x.shape, scalars: y))]

@@ -4,17 +4,30 @@ import Foundation
 extension ONNXOperators {
     /// `f` on every element of float input 0.
     static func unary(_ call: ONNXCall, _ f: (Float) -> Float) throws -> [NPYArray?] {
-        [.float32(mapped(try call.float(0), f))]
+        [.float32(mapped(try call.float(0), threads: call.threads, f))]
     }
 
     /// `f` on every element, in place of a copy (Tensor.map is generic across modules, and
     /// moved every element through value witnesses: a third of ResNet-50's time).
-    static func mapped(_ x: Tensor<Float>, _ f: (Float) -> Float) -> Tensor<Float> {
+    static func mapped(_ x: Tensor<Float>, threads: Int? = nil, _ f: (Float) -> Float) -> Tensor<Float> {
         var scalars = x.scalars
         scalars.withUnsafeMutableBufferPointer { buffer in
-            for i in buffer.indices { buffer[i] = f(buffer[i]) }
+            guard let base = buffer.baseAddress else { return }
+            inBlocks(buffer.count, threads: threads) { range in
+                for i in range { base[i] = f(base[i]) }
+            }
         }
         return Tensor(uncheckedShape: x.shape, scalars: scalars)
+    }
+
+    /// `body` over `0..<count` in blocks of 64K elements, in parallel (each element's result does
+    /// not depend on the split).
+    static func inBlocks(_ count: Int, threads: Int?, _ body: (Range<Int>) -> Void) {
+        let block = 1 << 16
+        let blocks = (count + block - 1) / block
+        ThreadPool.shared.parallelFor(blocks, threads: min(blocks, max(1, threads ?? ConvKitRuntime.threads))) { b, _ in
+            body((b * block)..<min(count, (b + 1) * block))
+        }
     }
 
     static func leakyRelu(_ call: ONNXCall) throws -> [NPYArray?] {
@@ -150,7 +163,10 @@ extension ONNXOperators {
             let scalars = [R](unsafeUninitializedCapacity: a.count) { out, initialized in
                 a.scalars.withUnsafeBufferPointer { a in
                     b.scalars.withUnsafeBufferPointer { b in
-                        for i in 0..<a.count { (out.baseAddress! + i).initialize(to: op(a[i], b[i])) }
+                        guard let out = out.baseAddress else { return }
+                        inBlocks(a.count, threads: call.threads) { range in
+                            for i in range { (out + i).initialize(to: op(a[i], b[i])) }
+                        }
                     }
                 }
                 initialized = a.count

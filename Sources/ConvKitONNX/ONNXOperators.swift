@@ -25,6 +25,17 @@ enum ONNXOperators {
     ]
 }
 
+extension ONNXOperators {
+    /// Operators that run on an NHWC input 0 and give an NHWC output 0 when the graph asks
+    /// (``ONNXCall/layout``).
+    static let nhwcOperators: Set<String> = [
+        "Conv", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "BatchNormalization",
+    ]
+
+    /// Element-by-element operators, indifferent to the layout of same-shaped inputs.
+    static let layoutFree: Set<String> = ["Relu", "LeakyRelu", "Sigmoid", "Clip", "Identity", "Dropout", "Add", "Sub", "Mul", "Div", "Sum"]
+}
+
 /// Flat-index arithmetic over row-major shapes.
 enum ONNXShapes {
     /// Checks the rule every value in a graph keeps: no negative dimension, and the product of

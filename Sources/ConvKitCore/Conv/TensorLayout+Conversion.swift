@@ -1,16 +1,16 @@
 extension TensorLayout {
     /// An activation in this layout, as NHWC (no copy when it already is).
-    func activationToNHWC<T>(_ x: Tensor<T>) -> Tensor<T> {
+    package func activationToNHWC<T>(_ x: Tensor<T>) -> Tensor<T> {
         self == .nhwc ? x : Tensor.permutingUnchecked(x, [0, 2, 3, 1])
     }
 
     /// An NHWC activation, in this layout.
-    func activationFromNHWC<T>(_ x: Tensor<T>) -> Tensor<T> {
+    package func activationFromNHWC<T>(_ x: Tensor<T>) -> Tensor<T> {
         self == .nhwc ? x : Tensor.permutingUnchecked(x, [0, 3, 1, 2])
     }
 
     /// A weight in this layout, as the course's (R, S, C/G, K).
-    func weightToRSCK<T>(_ w: Tensor<T>) -> Tensor<T> {
+    package func weightToRSCK<T>(_ w: Tensor<T>) -> Tensor<T> {
         self == .nhwc ? w : Tensor.permutingUnchecked(w, [2, 3, 1, 0])
     }
 

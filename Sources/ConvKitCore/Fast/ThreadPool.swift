@@ -38,8 +38,8 @@ public enum ConvKitRuntime {
 ///
 /// One parallel loop runs at a time; a loop started while another runs (from another thread)
 /// runs on its caller's thread alone, so concurrent callers never oversubscribe the cores.
-final class ThreadPool: @unchecked Sendable {
-    static let shared = ThreadPool()
+package final class ThreadPool: @unchecked Sendable {
+    package static let shared = ThreadPool()
 
     /// Held by the caller running a loop.
     private let callLock = NSLock()
@@ -69,7 +69,7 @@ final class ThreadPool: @unchecked Sendable {
     /// index per-thread scratch memory. Items are handed out in order as threads free up; each
     /// item must write its own outputs, so the result does not depend on who ran it.
     /// Returns when every item is done.
-    func parallelFor(_ count: Int, threads requested: Int, _ body: (Int, Int) -> Void) {
+    package func parallelFor(_ count: Int, threads requested: Int, _ body: (Int, Int) -> Void) {
         let threads = min(requested, count, Self.maximumThreads)
         guard threads > 1, callLock.try() else {
             for item in 0..<count { body(item, 0) }
