@@ -1,4 +1,5 @@
 import ConvKitCore
+import ConvKitNN
 import Foundation
 
 extension ONNXOperators {
@@ -169,29 +170,24 @@ extension ONNXOperators {
         return [try restored(call, try pool2dForward(try image(call), options: options).output)]
     }
 
-    /// The mean of each plane, summed in order and scaled by 1 / (H·W) as ConvKit's
-    /// GlobalAvgPool2D layer does, so that an exported model gives the same bits.
+    /// The mean of each plane by ConvKit's GlobalAvgPool2D kernel (so that an exported model
+    /// gives the same bits), on the NHWC value; `[N, 1, 1, C]` and `[N, C, 1, 1]` share a layout.
     static func globalAveragePool(_ call: ONNXCall) throws -> [NPYArray?] {
-        let x = try image(call)
-        let nhwc = call.layout == .nhwc
-        let (n, c, plane) = nhwc ? (x.shape[0], x.shape[3], x.shape[1] * x.shape[2]) : (x.shape[0], x.shape[1], x.shape[2] * x.shape[3])
-        let scale = 1 / Float(plane)
+        let x = call.layout == .nhwc ? try image(call) : TensorLayout.nchw.activationToNHWC(try image(call))
+        let (n, pixels, c) = (x.shape[0], x.shape[1] * x.shape[2], x.shape[3])
         var means = [Float](repeating: 0, count: n * c)
-        // Each mean sums its pixels in order, in either layout.
-        for image in 0..<n {
-            for pixel in 0..<plane {
-                for channel in 0..<c {
-                    means[image * c + channel] += x.scalars[nhwc ? (image * plane + pixel) * c + channel : (image * c + channel) * plane + pixel]
-                }
+        x.scalars.withUnsafeBufferPointer { x in
+            means.withUnsafeMutableBufferPointer { y in
+                guard let y = y.baseAddress else { return }
+                globalAvgPoolForward(y: y, x: x.baseAddress, batch: n, pixels: pixels, channels: c)
             }
         }
-        for i in means.indices { means[i] *= scale }
-        return [try restored(call, Tensor(uncheckedShape: nhwc ? [n, 1, 1, c] : [n, c, 1, 1], scalars: means))]
+        return [try restored(call, Tensor(uncheckedShape: call.layout == .nhwc ? [n, 1, 1, c] : [n, c, 1, 1], scalars: means))]
     }
 
-    /// Inference batch normalisation over axis 1: `scale · (x − mean) / √(var + ε) + B`, computed
-    /// as ConvKit's BatchNorm2D does (`x · s + t` with `s = scale / √(var + ε)` in Double, then
-    /// `t = B − mean · s`), so that an exported model gives the same bits.
+    /// Inference batch normalisation over axis 1, `scale · (x − mean) / √(var + ε) + B`, by
+    /// ConvKit's BatchNorm2D kernel (so that an exported model gives the same bits): an NHWC
+    /// value as it is, any other moved channels-last and back.
     static func batchNormalization(_ call: ONNXCall) throws -> [NPYArray?] {
         let x = try call.float(0)
         guard try call.int("training_mode", default: 0) == 0 else { throw call.unsupported("training_mode 1") }
@@ -199,35 +195,33 @@ extension ONNXOperators {
         guard call.opset >= 7 || isTest == 1 else { throw call.unsupported("is_test 0 (training)") }
         let spatial = try call.int("spatial", default: 1)
         guard call.opset >= 9 || spatial == 1 else { throw call.unsupported("spatial 0") }
-        let epsilon = try call.float("epsilon", default: 1e-5)
+        guard x.rank >= 2 else { throw call.error("input of shape \(x.shape): expected rank 2 or more") }
+        let epsilon = Double(try call.float("epsilon", default: 1e-5))
         let (scale, bias, mean, variance) = (try call.float(1), try call.float(2), try call.float(3), try call.float(4))
         let nhwc = call.layout == .nhwc
-        let channels = nhwc ? x.shape[3] : x.rank >= 2 ? x.shape[1] : 1
+        let channels = nhwc ? x.shape[3] : x.shape[1]
         for (name, tensor) in [("scale", scale), ("B", bias), ("mean", mean), ("var", variance)] where tensor.count != channels {
             throw call.error("\(name) has shape \(tensor.shape) but the input has \(channels) channels")
         }
-        let plane = nhwc ? 1 : x.rank > 2 ? x.shape[2...].reduce(1, *) : 1
-        let factors = (0..<channels).map { c in Float(1 / (Double(variance.scalars[c]) + Double(epsilon)).squareRoot()) * scale.scalars[c] }
-        let shifts = (0..<channels).map { c in bias.scalars[c] - mean.scalars[c] * factors[c] }
-        var y = x.scalars
-        y.withUnsafeMutableBufferPointer { y in
-            if nhwc, let base = y.baseAddress {
-                // A pixel's channels are contiguous; blocks of whole pixels in parallel.
-                let pixels = y.count / max(1, channels)
-                inBlocks(pixels, threads: call.threads) { range in
-                    for pixel in range {
-                        let row = base + pixel * channels
-                        for c in 0..<channels { row[c] = row[c] * factors[c] + shifts[c] }
+        guard x.count > 0 else { return [.float32(x)] }
+        let toLast = [0] + Array(2..<x.rank) + [1]
+        let rows = nhwc ? x : try x.transposed(toLast)
+        let rstd = variance.scalars.map { Float(1 / (Double($0) + epsilon).squareRoot()) }
+        let y = [Float](unsafeUninitializedCapacity: rows.count) { out, initialized in
+            rows.scalars.withUnsafeBufferPointer { x in
+                scale.scalars.withUnsafeBufferPointer { gamma in
+                    bias.scalars.withUnsafeBufferPointer { beta in
+                        guard let out = out.baseAddress else { return }
+                        batchNormForward(
+                            y: out, x: x.baseAddress, mean: mean.scalars, rstd: rstd, gamma: gamma.baseAddress,
+                            beta: beta.baseAddress, m: rows.count / channels, c: channels)
                     }
                 }
-            } else {
-                for start in stride(from: 0, to: y.count, by: max(1, plane)) {
-                    let c = start / max(1, plane) % channels
-                    for i in start..<min(y.count, start + plane) { y[i] = y[i] * factors[c] + shifts[c] }
-                }
             }
+            initialized = rows.count
         }
-        return [.float32(Tensor(uncheckedShape: x.shape, scalars: y))]
+        let result = Tensor(uncheckedShape: rows.shape, scalars: y)
+        return [.float32(nhwc ? result : try result.transposed([0, x.rank - 1] + Array(1..<(x.rank - 1))))]
     }
 
     /// Local response normalisation across channels (AlexNet's).

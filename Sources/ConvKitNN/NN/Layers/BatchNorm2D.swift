@@ -234,7 +234,7 @@ func batchNormStatistics<T: ConvKitFloat>(
 /// x is (M, C), mean, rstd, gamma, beta are (C); y is (M, C)
 @_specialize(where T == Float)
 @_specialize(where T == Double)
-func batchNormForward<T: ConvKitFloat>(
+package func batchNormForward<T: ConvKitFloat>(
     y: UnsafeMutablePointer<T>, x: UnsafePointer<T>?, mean: [T], rstd: [T], gamma: UnsafePointer<T>?,
     beta: UnsafePointer<T>?, m: Int, c: Int
 ) {

@@ -58,7 +58,7 @@ public struct GlobalAvgPool2D<Scalar: ConvKitFloat>: Layer {
 /// x is (N, H·W, C); y is (N, C)
 @_specialize(where T == Float)
 @_specialize(where T == Double)
-func globalAvgPoolForward<T: ConvKitFloat>(
+package func globalAvgPoolForward<T: ConvKitFloat>(
     y: UnsafeMutablePointer<T>, x: UnsafePointer<T>?, batch: Int, pixels: Int, channels c: Int
 ) {
     guard let x else { return }
