@@ -166,6 +166,30 @@ import Testing
         expect(try Self.run(["run-onnx", "m.onnx", "--output", "logits=y.npy"], in: here), status: 1, "input 'input' is missing")
     }
 
+    /// PyTorch in and out: import-torch turns PyTorch's state dict into a checkpoint holding its
+    /// weights, export --torch writes both files; a wrong spec gets one line and no file.
+    @Test func torchCommands() throws {
+        let here = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: here) }
+        let stateDict = PeerFixtures.url("torch_state_dict.safetensors").path
+        let imported = try Self.run(["import-torch", stateDict, "--model", TorchInteropTests.spec, "--out", "c.safetensors"], in: here)
+        #expect(imported.status == 0, "\(imported.standardError)")
+        let checkpoint = try Checkpoint.read(contentsOf: here.appendingPathComponent("c.safetensors"))
+        #expect(try checkpoint.trainer.model.torchStateDict() == TorchInteropTests.loaded().torchStateDict())
+        #expect(checkpoint.classes == 5)
+        let exported = try Self.run(["export", "--checkpoint", "c.safetensors", "--torch", "out"], in: here)
+        #expect(exported.status == 0, "\(exported.standardError)")
+        for file in ["out/model.py", "out/state_dict.safetensors"] {
+            #expect(FileManager.default.fileExists(atPath: here.appendingPathComponent(file).path), "\(file)")
+        }
+        expect(try Self.run(["import-torch", stateDict, "--model", "digits", "--out", "d.safetensors"], in: here), status: 1,
+               "convkit import-torch: Sequential.loadTorchStateDict: '0.weight' has shape [4, 3, 3, 3] in the state dict but layer 0")
+        expect(try Self.run(["import-torch", stateDict, "--model", "conv 4 3x3, flatten, dense 2", "--out", "d.safetensors"], in: here),
+               status: 1, "names no input shape")
+        #expect(!FileManager.default.fileExists(atPath: here.appendingPathComponent("d.safetensors").path))
+        expect(try Self.run(["export", "--model", "digits"], in: here), status: 64, "give --onnx FILE, --torch FOLDER or both")
+    }
+
     /// SIGTERM stops after the current batch, saves a checkpoint that resumes, and exits 143;
     /// nothing half-written is left.
     @Test func terminatedTrainingKeepsItsWork() throws {

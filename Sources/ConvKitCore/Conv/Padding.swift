@@ -59,7 +59,7 @@ extension Padding {
     /// `effectiveWindow` (dilation included) and `stride`.
     ///
     /// - Throws: ``ConvKitError`` naming `function` when a number is negative.
-    func resolved(
+    package func resolved(
         inputSize: Size2D, effectiveWindow: Size2D, stride: Size2D, function: String
     ) throws -> ResolvedPadding {
         switch self {
