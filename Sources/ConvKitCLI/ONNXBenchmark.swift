@@ -10,7 +10,7 @@ enum ONNXBenchmark {
               declared.count >= 2, declared.dropFirst().allSatisfy({ $0 != nil }) else {
             throw CommandFailure("bench --onnx times models with one input whose sizes past the batch are given")
         }
-        let title = (path as NSString).lastPathComponent
+        let title = path.split(separator: "/").last.map(String.init) ?? path
         for batch in [1, 16] {
             var rng = NumPyRandomState(seed: 0)
             let input = NPYArray.float32(try rng.randn([batch] + declared.dropFirst().map { $0 ?? 1 }).map { Float($0) })

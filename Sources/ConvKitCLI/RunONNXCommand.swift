@@ -47,7 +47,7 @@ struct RunONNXCommand: ParsableCommand {
             }
         }
         let milliseconds = Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15
-        print("ran \(URL(fileURLWithPath: model).lastPathComponent) in \(String(format: "%.1f", milliseconds)) ms")
+        print("ran \(model.split(separator: "/").last.map(String.init) ?? model) in \(String(format: "%.1f", milliseconds)) ms")
     }
 
     /// `NAME=PATH` or, when the model has exactly one name, `PATH`.

@@ -10,8 +10,10 @@ struct ONNXCall {
     /// The layout the graph runs this node in: `.nhwc` for the operators of
     /// ``ONNXOperators/nhwcOperators``, whose input 0 is then NHWC and output NHWC.
     var layout: TensorLayout = .nchw
-    /// A Conv's weight as (R, S, C/G, K), converted once when the model loaded.
-    var weightRSCK: Tensor<Float>? = nil
+    /// A Conv's weight as (R, S, C/G, K), converted and packed once when the model loaded.
+    var packedWeight: Conv2DPackedWeight<Float>? = nil
+    /// What a fused Conv does to its output (the Add and Relu it absorbed).
+    var epilogue = Conv2DEpilogue<Float>()
 
     /// An error of this node.
     func error(_ reason: String) -> ConvKitError { ConvKitError("ONNX \(node.label)", reason) }

@@ -19,9 +19,12 @@ struct ONNXGraph: Sendable {
     let nodes: [ONNXNode]
     let initializers: [String: NPYArray]
     let opset: Int
-    /// For each Conv whose weight is an initializer: that weight as (R, S, C/G, K), so that the
-    /// convolution runs in NHWC without converting it on every run.
-    let weightsRSCK: [Int: Tensor<Float>]
+    /// For each Conv whose weight is an initializer: that weight as (R, S, C/G, K), packed for
+    /// the kernels, so that the convolution runs in NHWC without converting or packing it on
+    /// every run.
+    let packedWeights: [Int: Conv2DPackedWeight<Float>]
+    /// Convolutions that also do the Add and Relu after them, by the Conv's index.
+    let fusions: [Int: ConvFusion]
 
     init(_ proto: Onnx_GraphProto, opset: Int, source: String) throws {
         self.opset = opset
@@ -56,13 +59,16 @@ struct ONNXGraph: Sendable {
             throw ConvKitError("ONNXModel", "\(source): output '\(output.name)' is not computed by any node")
         }
         self.nodes = nodes
-        var weightsRSCK: [Int: Tensor<Float>] = [:]
+        var packedWeights: [Int: Conv2DPackedWeight<Float>] = [:]
         for (index, node) in nodes.enumerated() where node.opType == "Conv" && node.inputs.count > 1 {
             if case .float32(let weight)? = initializers[node.inputs[1]], weight.rank == 4 {
-                weightsRSCK[index] = TensorLayout.nchw.weightToRSCK(weight)
+                let groups = node.attributes["group"].flatMap { $0.type == .int ? Int(exactly: $0.i) : nil } ?? 1
+                // A weight the convolution would refuse is left to it, to say so when the node runs.
+                packedWeights[index] = try? Conv2DPackedWeight(rsck: TensorLayout.nchw.weightToRSCK(weight), groups: groups)
             }
         }
-        self.weightsRSCK = weightsRSCK
+        self.packedWeights = packedWeights
+        fusions = Self.fusions(nodes, packed: packedWeights, graphOutputs: Set(proto.output.map(\.name)))
     }
 
     /// Runs every node and returns the values named `outputs`. A value is dropped after the
@@ -76,7 +82,18 @@ struct ONNXGraph: Sendable {
         // Values held in NHWC (logically still ONNX's NCHW): convolutions and what follows them
         // stay in the layout the fast kernels use, and only other operators see NCHW.
         var nhwc: Set<String> = []
+        // Absorbed nodes whose convolution ran fused: they only release their inputs.
+        var fused: Set<Int> = []
+        func release(_ node: ONNXNode, at index: Int) {
+            for input in node.inputs where lastUse[input] == index && !kept.contains(input) && initializers[input] == nil {
+                values[input] = nil
+            }
+        }
         for (index, node) in nodes.enumerated() {
+            if fused.contains(index) {
+                release(node, at: index)
+                continue
+            }
             let layout = layout(of: node, at: index, values: values, nhwc: nhwc)
             let arguments = node.inputs.enumerated().map { position, name -> NPYArray? in
                 guard !name.isEmpty, let value = values[name] else { return nil }
@@ -93,9 +110,15 @@ struct ONNXGraph: Sendable {
                 }
             }
             var call = ONNXCall(node: node, inputs: arguments, opset: opset, threads: threads)
+            var outputs = node.outputs
             if layout == .operatorNHWC {
                 call.layout = .nhwc
-                call.weightRSCK = weightsRSCK[index]
+                call.packedWeight = packedWeights[index]
+                if let fusion = fusions[index], let epilogue = try epilogue(fusion, for: call, values: values, nhwc: nhwc) {
+                    call.epilogue = epilogue
+                    outputs = [fusion.output]
+                    fused.formUnion(fusion.absorbed)
+                }
             }
             guard let operation = ONNXOperators.table[node.opType] else {
                 throw ConvKitError("ONNX \(node.label)", "operator \(node.opType) is not supported")
@@ -106,14 +129,12 @@ struct ONNXGraph: Sendable {
             } catch let error as ConvKitError where !error.function.hasPrefix("ONNX ") {
                 throw ConvKitError("ONNX \(node.label)", "\(error.function): \(error.reason)")
             }
-            for (name, value) in zip(node.outputs, results) where !name.isEmpty {
+            for (name, value) in zip(outputs, results) where !name.isEmpty {
                 if let value { try ONNXShapes.validate(value.shape, what: "output '\(name)'", in: "ONNX \(node.label)") }
                 values[name] = value
                 if layout == .nchw { nhwc.remove(name) } else { nhwc.insert(name) }
             }
-            for input in node.inputs where lastUse[input] == index && !kept.contains(input) && initializers[input] == nil {
-                values[input] = nil
-            }
+            release(node, at: index)
         }
         var result: [String: NPYArray] = [:]
         for name in outputs {
@@ -124,6 +145,18 @@ struct ONNXGraph: Sendable {
             }
         }
         return result
+    }
+
+    /// The epilogue of a fused convolution about to run in NHWC, or nil (it then runs alone and
+    /// the absorbed nodes after it) when its residual is not a float32 tensor of its output's shape.
+    func epilogue(
+        _ fusion: ConvFusion, for call: ONNXCall, values: [String: NPYArray], nhwc: Set<String>
+    ) throws -> Conv2DEpilogue<Float>? {
+        guard let name = fusion.residual else { return Conv2DEpilogue(relu: fusion.relu) }
+        guard case .float32(let residual)? = values[name], residual.rank == 4 else { return nil }
+        let nhwcResidual = nhwc.contains(name) ? residual : TensorLayout.nchw.activationToNHWC(residual)
+        guard try ONNXOperators.convOutputShapeNHWC(call) == nhwcResidual.shape else { return nil }
+        return Conv2DEpilogue(residual: nhwcResidual, relu: fusion.relu)
     }
 
     /// How a node runs with respect to layouts.
@@ -144,7 +177,7 @@ struct ONNXGraph: Sendable {
         guard let first = node.inputs.first, case .float32(let x)? = values[first], x.rank == 4 else { return .nchw }
         if ONNXOperators.nhwcOperators.contains(node.opType) {
             if node.opType == "MaxPool", node.outputs.count > 1, !node.outputs[1].isEmpty { return .nchw }
-            if node.opType == "Conv", weightsRSCK[index] == nil { return .nchw }
+            if node.opType == "Conv", packedWeights[index] == nil { return .nchw }
             return .operatorNHWC
         }
         guard ONNXOperators.layoutFree.contains(node.opType), nhwc.contains(first) else { return .nchw }

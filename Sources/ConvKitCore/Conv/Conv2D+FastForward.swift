@@ -47,12 +47,16 @@ func balancedBlock(_ rows: Int, about target: Int, multipleOf multiple: Int, thr
 /// x is (N, H, W, C), weight is (R, S, C/G, K), bias is (K) or nil; out is (N, P, Q, K), or
 /// (N, K, P, Q) for `outputLayout` `.nchw` (each block of rows transposed from scratch as it is
 /// finished, while in cache), every element written (it may start uninitialised).
+///
+/// `prepacked` is the weight already packed for this policy's kernels (``Conv2DPackedWeight``);
+/// `epilogue` (NHWC only) runs on each block of output rows right after it is written.
 @_specialize(where T == Float)
 @_specialize(where T == Double)
 func conv2dForwardFast<T: ConvKitFloat>(
     x: UnsafeBufferPointer<T>, weight: UnsafeBufferPointer<T>, bias: UnsafeBufferPointer<T>?,
     out: UnsafeMutableBufferPointer<T>, outputLayout: TensorLayout = .nhwc, geometry g: Conv2DGeometry,
-    paddingMode: PaddingMode, threads: Int
+    paddingMode: PaddingMode, threads: Int, prepacked: Conv2DPackedWeight<T>? = nil,
+    epilogue: Conv2DEpilogueRun<T>? = nil
 ) {
     guard let x = x.baseAddress, let weight = weight.baseAddress, let out = out.baseAddress else { return }
     let bias = bias?.baseAddress
@@ -66,6 +70,7 @@ func conv2dForwardFast<T: ConvKitFloat>(
         conv2dForwardSmallChannels(
             x: x.asFloat, weight: weight.asFloat, bias: bias?.asFloat, out: out.asFloat, nchw: writer, plan: plan,
             threads: threads)
+        epilogue?.apply(out, rows: g.batch * pq, columns: k, stride: k, offset: 0)
         return
     }
     let gemm = PackedGEMM<T>(policy)
@@ -84,13 +89,16 @@ func conv2dForwardFast<T: ConvKitFloat>(
         taps.columns.withUnsafeBufferPointer { tapColumns in
             zeros.withUnsafeBufferPointer { zeros in
                 guard let zeroRow = zeros.baseAddress else { return }
-                ScratchPool.shared.withBuffers(count: 1, bytes: g.groups * packedWeightPerGroup * MemoryLayout<T>.stride) { shared in
-                    // B of every group, packed once over the whole depth (r, s, c).
-                    let packedWeight = shared[0].assumingMemoryBound(to: T.self)
-                    for group in 0..<g.groups {
-                        gemm.packB(
-                            weight, ld: k, row0: 0, kc: tapCount * cg, column0: group * kg, n: kg,
-                            into: packedWeight + group * packedWeightPerGroup)
+                let packedBytes = prepacked?.panels(for: policy) == nil ? g.groups * packedWeightPerGroup * MemoryLayout<T>.stride : 0
+                ScratchPool.shared.withBuffers(count: 1, bytes: packedBytes) { shared in
+                    // B of every group, packed once over the whole depth (r, s, c), unless it was at load.
+                    let packedWeight = prepacked?.panels(for: policy) ?? shared[0].assumingMemoryBound(to: T.self)
+                    if prepacked?.panels(for: policy) == nil {
+                        for group in 0..<g.groups {
+                            gemm.packB(
+                                weight, ld: k, row0: 0, kc: tapCount * cg, column0: group * kg, n: kg,
+                                into: packedWeight + group * packedWeightPerGroup)
+                        }
                     }
                     // Per participant: the NHWC block an NCHW result passes through, then the
                     // tap pointers and the row offsets.
@@ -115,6 +123,7 @@ func conv2dForwardFast<T: ConvKitFloat>(
                                 b: packedWeight + group * packedWeightPerGroup, bias: bias.map { $0 + group * kg },
                                 c: nchw == nil ? out : block, rowOffsets: rowOffsets, accumulate: false)
                             nchw?.write(block, pixels: m0, count: count, into: out + group * kg * pq)
+                            epilogue?.apply(out + m0 * k + group * kg, rows: count, columns: kg, stride: k, offset: m0 * k + group * kg)
                         }
                     }
                 }

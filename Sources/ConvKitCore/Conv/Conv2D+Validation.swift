@@ -90,7 +90,7 @@ extension Conv2DGeometry {
     }
 
     /// The shape of the output in `layout`.
-    func outputShape(_ layout: TensorLayout) -> [Int] {
+    package func outputShape(_ layout: TensorLayout) -> [Int] {
         layout.activationShape(n: batch, c: outputChannels, h: outputHeight, w: outputWidth)
     }
 }

@@ -1,0 +1,127 @@
+/// The forward convolution of an inference engine: the weight packed once when the model loads,
+/// and the operators that follow a convolution (a residual Add, a Relu) applied to each block of
+/// output rows while it is still in cache, instead of in passes of their own over memory.
+
+/// A convolution weight `(R, S, C/G, K)` packed at load for the fast forward kernels of the
+/// instruction set active then (a call under another one packs as usual).
+package final class Conv2DPackedWeight<T: ConvKitFloat>: @unchecked Sendable {
+    /// The weight, `(R, S, C/G, K)`, for the shape checks and the paths that read it directly.
+    package let weight: Tensor<T>
+    /// The groups the panels were packed for.
+    package let groups: Int
+    private let isa: KernelISA
+    private let storage: UnsafeMutableRawPointer
+
+    /// Packs `weight` (R, S, C/G, K) for `groups` groups.
+    ///
+    /// - Throws: ``ConvKitError`` when the weight is not 4-d or its K is not a multiple of `groups`.
+    package init(rsck weight: Tensor<T>, groups: Int) throws {
+        let function = "Conv2DPackedWeight"
+        guard weight.rank == 4, groups >= 1, weight.shape[3] % groups == 0 else {
+            throw ConvKitError(function, "weight \(shapeString(weight.shape)) with \(groups) groups: expected (R, S, C/G, K) with K a multiple of the groups")
+        }
+        let policy = KernelPolicy.current
+        let gemm = PackedGEMM<T>(policy)
+        let (depth, k) = (weight.shape[0] * weight.shape[1] * weight.shape[2], weight.shape[3])
+        let kg = k / groups
+        let perGroup = gemm.packedBSize(columns: kg, kc: depth)
+        let bytes = try Checked.product(groups, perGroup, MemoryLayout<T>.stride, what: "the packed weight", in: function)
+        storage = .allocate(byteCount: max(bytes, 1), alignment: 64)
+        let panels = storage.bindMemory(to: T.self, capacity: groups * perGroup)
+        weight.scalars.withUnsafeBufferPointer { w in
+            guard let w = w.baseAddress else { return }
+            for group in 0..<groups {
+                gemm.packB(w, ld: k, row0: 0, kc: depth, column0: group * kg, n: kg, into: panels + group * perGroup)
+            }
+        }
+        (self.weight, self.groups, self.isa) = (weight, groups, policy.isa)
+    }
+
+    deinit { storage.deallocate() }
+
+    /// The panels, if they were packed for `policy`'s kernels.
+    func panels(for policy: KernelPolicy) -> UnsafeMutablePointer<T>? {
+        policy.isa == isa ? storage.assumingMemoryBound(to: T.self) : nil
+    }
+}
+
+/// What follows a convolution in a graph, done on its output while it is in cache:
+/// `y = conv + residual`, then `max(y, 0)` with ``relu`` (NaN stays NaN, as in a Relu operator).
+/// The results are bit for bit those of the separate operators.
+package struct Conv2DEpilogue<T: ConvKitFloat>: Sendable {
+    /// A tensor of the output's shape (NHWC) added to it, or nil.
+    package var residual: Tensor<T>?
+    /// Whether a ReLU follows.
+    package var relu: Bool
+
+    package init(residual: Tensor<T>? = nil, relu: Bool = false) {
+        self.residual = residual
+        self.relu = relu
+    }
+}
+
+/// ``Conv2DEpilogue`` on pointers, for the kernels' blocks.
+struct Conv2DEpilogueRun<T: ConvKitFloat> {
+    let residual: UnsafePointer<T>?
+    let relu: Bool
+
+    // out and residual are (rows, stride) with `columns` of each row taken, at element `offset` of the output
+    /// Applies the epilogue to a block of rows.
+    func apply(_ out: UnsafeMutablePointer<T>, rows: Int, columns: Int, stride: Int, offset: Int) {
+        for i in 0..<rows {
+            let y = out + i * stride
+            if let residual {
+                let r = residual + offset + i * stride
+                if relu {
+                    for j in 0..<columns { y[j] = max(y[j] + r[j], 0) }
+                } else {
+                    for j in 0..<columns { y[j] = y[j] + r[j] }
+                }
+            } else if relu {
+                for j in 0..<columns { y[j] = max(y[j], 0) }
+            }
+        }
+    }
+}
+
+/// ``conv2dForward(_:weight:bias:options:)`` in NHWC with the fast algorithm, a weight packed at
+/// load and an epilogue; returns the output only (an inference engine keeps no cache).
+///
+/// - Throws: ``ConvKitError`` as ``conv2dForward(_:weight:bias:options:)``, and when the options
+///   are not NHWC and fast, the groups differ from the packed weight's or the residual is not
+///   shaped like the output.
+@_specialize(where T == Float)
+package func conv2dForwardPrepacked<T: ConvKitFloat>(
+    _ input: Tensor<T>, weight: Conv2DPackedWeight<T>, bias: Tensor<T>?, options: Conv2DOptions, epilogue: Conv2DEpilogue<T>
+) throws -> Tensor<T> {
+    let function = "conv2dForwardPrepacked"
+    guard options.layout == .nhwc, options.algorithm == .fast, options.groups == weight.groups else {
+        throw ConvKitError(function, "options must be NHWC and fast with the packed weight's \(weight.groups) groups")
+    }
+    let geometry = try Conv2DGeometry(
+        inputShape: input.shape, weightShape: weight.weight.shape, biasShape: bias?.shape, options: options,
+        elementBytes: MemoryLayout<T>.stride, function: function)
+    let shape = geometry.outputShape(.nhwc)
+    if let residual = epilogue.residual, residual.shape != shape {
+        throw ConvKitError(function, "residual \(shapeString(residual.shape)) is not shaped like the output \(shapeString(shape))")
+    }
+    let count = shape.reduce(1, *)
+    let out = [T](unsafeUninitializedCapacity: count) { out, initialized in
+        input.scalars.withUnsafeBufferPointer { x in
+            weight.weight.scalars.withUnsafeBufferPointer { w in
+                withUnsafeBufferPointer(to: bias?.scalars) { b in
+                    withUnsafeBufferPointer(to: epilogue.residual?.scalars) { r in
+                        let run = Conv2DEpilogueRun(residual: r?.baseAddress, relu: epilogue.relu)
+                        if geometry.batch == 0 { return }
+                        conv2dForwardFast(
+                            x: x, weight: w, bias: b, out: out, geometry: geometry, paddingMode: options.paddingMode,
+                            threads: geometry.threads(options.threads), prepacked: weight,
+                            epilogue: epilogue.residual == nil && !epilogue.relu ? nil : run)
+                    }
+                }
+            }
+        }
+        initialized = count
+    }
+    return Tensor(uncheckedShape: shape, scalars: out)
+}

@@ -1,0 +1,58 @@
+import Testing
+@testable import ConvKitCore
+
+/// The inference engine's forward convolution (a weight packed at load, a residual Add and a ReLU
+/// applied block by block) against conv2dForward followed by the separate operations, bit for bit.
+@Suite struct ConvPrepackedTests {
+    struct Case: CustomStringConvertible, Sendable {
+        let input: [Int]  // N, H, W, C
+        let weight: [Int]  // R, S, C/G, K
+        let groups: Int
+        let stride: Int
+        let padding: Padding
+        var description: String { "x \(input) w \(weight) groups \(groups) stride \(stride)" }
+    }
+
+    static let cases = [
+        Case(input: [2, 9, 8, 3], weight: [3, 3, 3, 16], groups: 1, stride: 1, padding: .same),  // first-layer kernels
+        Case(input: [1, 7, 7, 64], weight: [1, 1, 64, 70], groups: 1, stride: 1, padding: .valid),
+        Case(input: [2, 10, 9, 16], weight: [3, 3, 8, 12], groups: 2, stride: 2, padding: .uniform(1)),
+        Case(input: [3, 5, 6, 40], weight: [3, 2, 40, 33], groups: 1, stride: 1, padding: .explicit(top: 1, bottom: 0, left: 2, right: 1)),
+    ]
+
+    @Test(arguments: cases, [(false, false), (false, true), (true, false), (true, true)])
+    func matchesSeparateOperations(_ c: Case, _ flags: (residual: Bool, relu: Bool)) throws {
+        var rng = NumPyRandomState(seed: 21)
+        let x = try rng.randn(c.input).map { Float($0) }
+        let w = try rng.randn(c.weight).map { Float($0) }
+        let bias = try rng.randn([c.weight[3]]).map { Float($0) }
+        let options = Conv2DOptions(stride: .init(height: c.stride, width: c.stride), padding: c.padding, groups: c.groups, layout: .nhwc)
+        let plain = try conv2dForward(x, weight: w, bias: bias, options: options).output
+        let residual = flags.residual ? try rng.randn(plain.shape).map { Float($0) } : nil
+        var want = plain.scalars
+        if let residual { want = zip(want, residual.scalars).map { $0 + $1 } }
+        if flags.relu { want = want.map { max($0, 0) } }
+        let packed = try Conv2DPackedWeight(rsck: w, groups: c.groups)
+        let got = try conv2dForwardPrepacked(
+            x, weight: packed, bias: bias, options: options, epilogue: Conv2DEpilogue(residual: residual, relu: flags.relu))
+        #expect(got.shape == plain.shape)
+        #expect(got.scalars.map(\.bitPattern) == want.map(\.bitPattern))
+    }
+
+    @Test func refusesWhatItCannotRun() throws {
+        let w = try Tensor<Float>(zeros: [3, 3, 4, 8])
+        let x = try Tensor<Float>(zeros: [1, 5, 5, 4])
+        let packed = try Conv2DPackedWeight(rsck: w, groups: 1)
+        #expect(throws: ConvKitError("conv2dForwardPrepacked", "options must be NHWC and fast with the packed weight's 1 groups")) {
+            _ = try conv2dForwardPrepacked(x, weight: packed, bias: nil, options: Conv2DOptions(layout: .nchw), epilogue: Conv2DEpilogue())
+        }
+        #expect(throws: ConvKitError("conv2dForwardPrepacked", "residual [1, 5, 5, 8] is not shaped like the output [1, 3, 3, 8]")) {
+            _ = try conv2dForwardPrepacked(
+                x, weight: packed, bias: nil, options: Conv2DOptions(layout: .nhwc),
+                epilogue: Conv2DEpilogue(residual: try Tensor(zeros: [1, 5, 5, 8])))
+        }
+        #expect(throws: ConvKitError("Conv2DPackedWeight", "weight [3, 3, 4, 8] with 3 groups: expected (R, S, C/G, K) with K a multiple of the groups")) {
+            _ = try Conv2DPackedWeight(rsck: w, groups: 3)
+        }
+    }
+}
