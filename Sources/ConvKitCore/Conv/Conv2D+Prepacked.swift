@@ -26,7 +26,9 @@ package final class Conv2DPackedWeight<T: ConvKitFloat>: @unchecked Sendable {
         let kg = k / groups
         let perGroup = gemm.packedBSize(columns: kg, kc: depth)
         let bytes = try Checked.product(groups, perGroup, MemoryLayout<T>.stride, what: "the packed weight", in: function)
-        storage = .allocate(byteCount: max(bytes, 1), alignment: 64)
+        // Huge pages for a large weight: it is streamed from memory on every call at a small batch.
+        storage = .allocate(byteCount: max(bytes, 1), alignment: bytes >= 2 << 20 ? 2 << 20 : 64)
+        adviseHugePages(storage, bytes: bytes, minimumBytes: 2 << 20)
         let panels = storage.bindMemory(to: T.self, capacity: groups * perGroup)
         weight.scalars.withUnsafeBufferPointer { w in
             guard let w = w.baseAddress else { return }

@@ -16,7 +16,7 @@ import CConvKitKernels
 ///   `.first` gathers overlapping windows (``poolBackwardGatherNHWC``) and runs a C row kernel
 ///   (a masked add per tap) for windows that tile the input, on every instruction set.
 ///   The result is written in place: large dx buffers come fresh from mmap, and their first-touch
-///   page faults (huge pages asked for, see ``poolAdviseHugePages(_:bytes:)``) are a large part
+///   page faults (huge pages asked for, see ``adviseHugePages(_:bytes:)``) are a large part
 ///   of the time.
 /// - NCHW: threads own disjoint blocks of (n, c) planes; `.first` scatters each gradient to its
 ///   argmax, average adds a row of shares per tap along the output row.
@@ -32,7 +32,7 @@ func pool2dBackwardFast<T: ConvKitFloat>(
             [T](unsafeUninitializedCapacity: count) { out, initialized in
                 // Empty batches never get here (pool2dBackward takes the reference loops for them).
                 guard let x = x.baseAddress, let g = g.baseAddress, let y = out.baseAddress else { return }
-                poolAdviseHugePages(UnsafeMutableRawPointer(y), bytes: count * MemoryLayout<T>.stride)
+                adviseHugePages(UnsafeMutableRawPointer(y), bytes: count * MemoryLayout<T>.stride)
                 switch argmax {
                 case .narrow(let taps)?:
                     taps.withUnsafeBufferPointer { a in poolBackwardKernel(x, g, a.baseAddress, y, plan: plan, layout: layout) }

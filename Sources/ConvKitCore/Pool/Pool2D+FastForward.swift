@@ -28,7 +28,7 @@ func pool2dForwardFast<T: ConvKitFloat>(
         [T](unsafeUninitializedCapacity: count) { y, initialized in
             // Empty batches never get here (pool2dForward takes the reference loops for them).
             guard let x = x.baseAddress, let y = y.baseAddress else { return }
-            poolAdviseHugePages(UnsafeMutableRawPointer(y), bytes: count * MemoryLayout<T>.stride)
+            adviseHugePages(UnsafeMutableRawPointer(y), bytes: count * MemoryLayout<T>.stride)
             if withArgmax && plan.narrowArgmax {
                 let taps = [UInt8](unsafeUninitializedCapacity: count) { a, n in
                     poolForwardKernel(x, y, a.baseAddress, plan: plan, layout: layout)

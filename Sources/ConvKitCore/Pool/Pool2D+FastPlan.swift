@@ -160,22 +160,3 @@ struct PoolFastPlan {
         return max(min(count, minimum), (count + wanted - 1) / wanted)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// Asks Linux to back the 2 MiB-aligned interior of a fresh buffer with huge pages before it is
-/// first written. Large outputs come straight from `mmap`, and first-touch faults on 4 KiB
-/// pages would otherwise cost more than the pooling itself; with transparent huge pages in
-/// `madvise` mode one fault maps 2 MiB. Does nothing for small buffers or elsewhere.
-func poolAdviseHugePages(_ pointer: UnsafeMutableRawPointer, bytes: Int) {
-    #if os(Linux)
-    let huge = 2 << 20
-    guard bytes >= 4 * huge else { return }
-    let start = (Int(bitPattern: pointer) + huge - 1) & ~(huge - 1)
-    let end = (Int(bitPattern: pointer) + bytes) & ~(huge - 1)
-    guard end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) else { return }
-    _ = madvise(aligned, end - start, 14)  // MADV_HUGEPAGE
-    #endif
-}
