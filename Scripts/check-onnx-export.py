@@ -4,7 +4,7 @@
 For the two presets and models with every layer kind, at their initial weights: `convkit export`
 writes the ONNX file,
 `onnx.checker` validates it, ONNX Runtime runs it, and the logits must match ConvKit's own to
-1e-4 (max abs). ConvKit's logits come from `convkit run-onnx` on the same file, which the Swift
+1e-4 (max abs). ConvKit's logits come from `convkit run-onnx --exact` on the same file, which the Swift
 suite (ONNXExportTests) proves equal, bit for bit, to the model's own forward pass.
 
     python3 Scripts/check-onnx-export.py [--convkit .build/release/convkit]
@@ -46,7 +46,7 @@ def main():
             dims = [d.dim_value for d in model.graph.input[0].type.tensor_type.shape.dim[1:]]
             x = np.random.default_rng(1).standard_normal([4] + dims).astype(np.float32)
             np.save(os.path.join(work, "x.npy"), x)
-            subprocess.run([args.convkit, "run-onnx", path, "--input", os.path.join(work, "x.npy"),
+            subprocess.run([args.convkit, "run-onnx", path, "--exact", "--input", os.path.join(work, "x.npy"),
                             "--output", os.path.join(work, "y.npy")], check=True, capture_output=True)
             ours = np.load(os.path.join(work, "y.npy"))
             session = onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"])

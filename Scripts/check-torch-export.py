@@ -6,7 +6,7 @@ layer after a flatten of a multi-channel image):
 
 1. `convkit export --model SPEC --torch DIR --onnx F` at the initial weights; PyTorch runs DIR's
    model.py with its state_dict.safetensors, and its logits must match ConvKit's (`convkit
-   run-onnx` on F, which the Swift suite proves equal bit for bit to the model's own forward pass)
+   run-onnx --exact` on F, which the Swift suite proves equal bit for bit to the model's own forward pass)
    to 1e-4 (max abs).
 2. The other way: every tensor of that state dict is redrawn at random in PyTorch (batch-norm
    statistics too), saved with safetensors, and `convkit import-torch` makes a checkpoint of it;
@@ -43,7 +43,7 @@ def convkit(binary, *args):
 
 def convkit_logits(binary, onnx_path, x, work):
     np.save(os.path.join(work, "x.npy"), x)
-    convkit(binary, "run-onnx", onnx_path, "--input", os.path.join(work, "x.npy"), "--output", os.path.join(work, "y.npy"))
+    convkit(binary, "run-onnx", onnx_path, "--exact", "--input", os.path.join(work, "x.npy"), "--output", os.path.join(work, "y.npy"))
     return np.load(os.path.join(work, "y.npy"))
 
 

@@ -19,12 +19,15 @@ struct RunONNXCommand: ParsableCommand {
     @Option(help: "Threads (default: the cores this process may use).")
     var threads: Int?
 
+    @Flag(help: "Only the graph rewrites that keep every result bit for bit (no BatchNormalization folding).")
+    var exact = false
+
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
     }
 
     func run() throws {
-        let onnx = try ONNXModel(contentsOf: URL(fileURLWithPath: model))
+        let onnx = try ONNXModel(contentsOf: URL(fileURLWithPath: model), optimization: exact ? .exact : .all)
         var inputs: [String: NPYArray] = [:]
         for argument in input {
             let (name, path) = try Self.split(argument, names: onnx.inputNames, option: "--input")

@@ -17,7 +17,11 @@ struct ONNXNode: Sendable {
 /// initializers, and the operator set version that decides each operator's semantics.
 struct ONNXGraph: Sendable {
     let nodes: [ONNXNode]
+    /// The initializers that are kept as arrays (a weight only convolutions read lives in
+    /// ``packedWeights`` instead).
     let initializers: [String: NPYArray]
+    /// The names of all initializers.
+    let initializerNames: Set<String>
     let opset: Int
     /// For each Conv whose weight is an initializer: that weight as (R, S, C/G, K), packed for
     /// the kernels, so that the convolution runs in NHWC without converting or packing it on
@@ -28,18 +32,11 @@ struct ONNXGraph: Sendable {
 
     init(_ proto: Onnx_GraphProto, opset: Int, source: String) throws {
         self.opset = opset
-        var initializers: [String: NPYArray] = [:]
-        for tensor in proto.initializer {
-            let what = "\(source): initializer '\(tensor.name)'"
-            let array = try ONNXTensor.array(tensor, what: what)
-            try ONNXShapes.validate(array.shape, what: what, in: "ONNXModel")
-            initializers[tensor.name] = array
-        }
         guard proto.sparseInitializer.isEmpty else {
             throw ConvKitError("ONNXModel", "\(source): sparse initializers are not supported")
         }
-        self.initializers = initializers
-        var known = Set(initializers.keys).union(proto.input.map(\.name))
+        initializerNames = Set(proto.initializer.map(\.name))
+        var known = initializerNames.union(proto.input.map(\.name))
         var nodes: [ONNXNode] = []
         for (index, node) in proto.node.enumerated() {
             let label = "\(node.opType) node '\(node.name.isEmpty ? "#\(index)" : node.name)'"
@@ -59,14 +56,36 @@ struct ONNXGraph: Sendable {
             throw ConvKitError("ONNXModel", "\(source): output '\(output.name)' is not computed by any node")
         }
         self.nodes = nodes
-        var packedWeights: [Int: Conv2DPackedWeight<Float>] = [:]
-        for (index, node) in nodes.enumerated() where node.opType == "Conv" && node.inputs.count > 1 {
-            if case .float32(let weight)? = initializers[node.inputs[1]], weight.rank == 4 {
-                let groups = node.attributes["group"].flatMap { $0.type == .int ? Int(exactly: $0.i) : nil } ?? 1
-                // A weight the convolution would refuse is left to it, to say so when the node runs.
-                packedWeights[index] = try? Conv2DPackedWeight(rsck: TensorLayout.nchw.weightToRSCK(weight), groups: groups)
+        // Each initializer is converted in turn; a Conv weight is packed at once, and not kept
+        // as an array when convolutions are all that read it (one copy of the weights in memory).
+        var convReaders: [String: [Int]] = [:]
+        var otherReaders: Set<String> = Set(proto.output.map(\.name))
+        for (index, node) in nodes.enumerated() {
+            for (position, input) in node.inputs.enumerated() where !input.isEmpty {
+                if node.opType == "Conv", position == 1 { convReaders[input, default: []].append(index) } else { otherReaders.insert(input) }
             }
         }
+        var initializers: [String: NPYArray] = [:]
+        var packedWeights: [Int: Conv2DPackedWeight<Float>] = [:]
+        for tensor in proto.initializer {
+            let what = "\(source): initializer '\(tensor.name)'"
+            let array = try ONNXTensor.array(tensor, what: what)
+            try ONNXShapes.validate(array.shape, what: what, in: "ONNXModel")
+            var keep = otherReaders.contains(tensor.name)
+            if case .float32(let weight) = array, weight.rank == 4, let readers = convReaders[tensor.name] {
+                let rsck = TensorLayout.nchw.weightToRSCK(weight)
+                for index in readers {
+                    let groups = nodes[index].attributes["group"].flatMap { $0.type == .int ? Int(exactly: $0.i) : nil } ?? 1
+                    // A weight the convolution would refuse is left to it, to say so when the node runs.
+                    packedWeights[index] = try? Conv2DPackedWeight(rsck: rsck, groups: groups)
+                    keep = keep || packedWeights[index] == nil
+                }
+            } else {
+                keep = true
+            }
+            if keep { initializers[tensor.name] = array }
+        }
+        self.initializers = initializers
         self.packedWeights = packedWeights
         fusions = Self.fusions(nodes, packed: packedWeights, graphOutputs: Set(proto.output.map(\.name)))
     }
@@ -85,7 +104,7 @@ struct ONNXGraph: Sendable {
         // Absorbed nodes whose convolution ran fused: they only release their inputs.
         var fused: Set<Int> = []
         func release(_ node: ONNXNode, at index: Int) {
-            for input in node.inputs where lastUse[input] == index && !kept.contains(input) && initializers[input] == nil {
+            for input in node.inputs where lastUse[input] == index && !kept.contains(input) && !initializerNames.contains(input) {
                 values[input] = nil
             }
         }

@@ -29,17 +29,17 @@ public struct ONNXModel: Sendable {
     /// The operators ConvKit runs.
     public static var supportedOperators: [String] { ONNXOperators.table.keys.sorted() }
 
-    /// Reads and checks a model file.
+    /// Reads and checks a model file, and prepares it to run with `optimization`.
     ///
     /// - Throws: ``ConvKitError`` when the file cannot be read or parsed, holds external data,
     ///   or uses an operator, attribute or data type ConvKit does not support.
-    public init(contentsOf url: URL) throws {
+    public init(contentsOf url: URL, optimization: ONNXGraphOptimization = .all) throws {
         let data = try FileInput.read(url, function: "ONNXModel", role: "ONNX model")
-        try self.init(data: data, source: url.path)
+        try self.init(data: data, source: url.path, optimization: optimization)
     }
 
     /// Parses and checks a model from its bytes; `source` names it in errors.
-    public init(data: Data, source: String = "data") throws {
+    public init(data: Data, source: String = "data", optimization: ONNXGraphOptimization = .all) throws {
         let function = "ONNXModel"
         let proto: Onnx_ModelProto
         do {
@@ -60,10 +60,11 @@ public struct ONNXModel: Sendable {
             throw ConvKitError(function, "\(source) is written for opset \(version), which is not supported (6 and later are)")
         }
         opsetVersion = Int(version)
-        graph = try ONNXGraph(proto.graph, opset: opsetVersion, source: source)
-        let initialized = Set(graph.initializers.keys)
-        inputNames = proto.graph.input.map(\.name).filter { !initialized.contains($0) }
-        inputShapes = Dictionary(proto.graph.input.map { input in
+        let graphProto = optimization == .all ? try ONNXGraph.foldingBatchNormalization(proto.graph, source: source) : proto.graph
+        graph = try ONNXGraph(graphProto, opset: opsetVersion, source: source)
+        let initialized = graph.initializerNames
+        inputNames = graphProto.input.map(\.name).filter { !initialized.contains($0) }
+        inputShapes = Dictionary(graphProto.input.map { input in
             (input.name, input.type.tensorType.shape.dim.map { dimension -> Int? in
                 if case .dimValue(let size) = dimension.value, size >= 0 { return Int(exactly: size) }
                 return nil
@@ -86,4 +87,15 @@ public struct ONNXModel: Sendable {
         }
         return try graph.run(inputs, outputs: outputNames, threads: threads)
     }
+}
+
+/// How much ``ONNXModel`` rewrites a graph before it runs it (ONNX Runtime's graph optimisation
+/// levels). Every level converts and packs the convolution weights once, runs convolutions and
+/// what follows them in NHWC, and fuses a Conv with the Add and Relu after it.
+public enum ONNXGraphOptimization: Sendable {
+    /// Only rewrites that keep every result bit for bit the unoptimised graph's.
+    case exact
+    /// Also BatchNormalization folded into the Conv before it (its scale into the weight, its
+    /// shift into the bias), as ONNX Runtime does by default: results change by rounding.
+    case all
 }

@@ -71,36 +71,36 @@ extension ONNXOperators {
     /// Conv, in NCHW or (with the weight converted and packed at load, and the epilogue of the
     /// nodes it absorbed) in NHWC.
     static func conv(_ call: ONNXCall) throws -> [NPYArray?] {
-        let (x, w, options) = try convArguments(call)
+        let (x, options, _) = try convArguments(call)
         let bias = call.optionalInput(2) == nil ? nil : try call.float(2)
         if let packed = call.packedWeight, call.layout == .nhwc {
             return [try restored(call, try conv2dForwardPrepacked(x, weight: packed, bias: bias, options: options, epilogue: call.epilogue))]
         }
-        return [try restored(call, try conv2dForward(x, weight: w, bias: bias, options: options).output)]
+        return [try restored(call, try conv2dForward(x, weight: try image(call, 1), bias: bias, options: options).output)]
     }
 
     /// The shape a Conv in NHWC will give, `[N, P, Q, K]`.
     static func convOutputShapeNHWC(_ call: ONNXCall) throws -> [Int] {
-        let (x, w, options) = try convArguments(call)
+        let (x, options, weightShape) = try convArguments(call)
         return try Conv2DGeometry(
-            inputShape: x.shape, weightShape: w.shape, biasShape: nil, options: options, elementBytes: 4,
+            inputShape: x.shape, weightShape: weightShape, biasShape: nil, options: options, elementBytes: 4,
             function: "ONNX \(call.node.label)").outputShape(.nhwc)
     }
 
-    /// A Conv's input, weight (in the call's layout) and options.
-    private static func convArguments(_ call: ONNXCall) throws -> (Tensor<Float>, Tensor<Float>, Conv2DOptions) {
+    /// A Conv's input, options and weight shape (in the call's layout).
+    private static func convArguments(_ call: ONNXCall) throws -> (Tensor<Float>, Conv2DOptions, [Int]) {
         let x = try image(call)
-        let w = try call.layout == .nhwc ? call.packedWeight?.weight ?? Tensor(zeros: [0]) : image(call, 1)
-        guard w.rank == 4 else { throw call.error("weight of shape \(w.shape): expected rank 3 or 4") }
-        let kernel = call.layout == .nhwc ? Size2D(height: w.shape[0], width: w.shape[1]) : Size2D(height: w.shape[2], width: w.shape[3])
+        let shape = try call.layout == .nhwc ? call.packedWeight?.shape ?? [] : image(call, 1).shape
+        guard shape.count == 4 else { throw call.error("weight of shape \(shape): expected rank 3 or 4") }
+        let kernel = call.layout == .nhwc ? Size2D(height: shape[0], width: shape[1]) : Size2D(height: shape[2], width: shape[3])
         let window = try Window(call, kernel: kernel, spatialAxes: try spatialAxes(call))
         guard window.kernel == kernel else {
-            throw call.error("kernel_shape \(window.kernel) differs from the weight's \(w.shape)")
+            throw call.error("kernel_shape \(window.kernel) differs from the weight's \(shape)")
         }
         let options = Conv2DOptions(
             stride: window.stride, padding: window.padding, dilation: window.dilation, groups: try call.int("group", default: 1),
             layout: call.layout, threads: call.threads)
-        return (x, w, options)
+        return (x, options, shape)
     }
 
     static func convTranspose(_ call: ONNXCall) throws -> [NPYArray?] {

@@ -93,4 +93,45 @@ import Testing
             }
         }
     }
+
+    /// Conv → BatchNormalization → Relu, and the same Conv whose output is also a graph output.
+    static func batchNormBlock(outputs: [String]) throws -> Data {
+        var rng = NumPyRandomState(seed: 8)
+        let initializers: [String: Tensor<Float>] = [
+            "w": try rng.randn(6, 4, 3, 3).map { Float($0) }, "b": try rng.randn(6).map { Float($0) },
+            "scale": try rng.randn(6).map { Float($0) }, "shift": try rng.randn(6).map { Float($0) },
+            "mean": try rng.randn(6).map { Float($0) }, "var": try rng.rand([6]).map { Float($0) + 0.5 },
+        ]
+        return M.model(
+            [M.node("Conv", ["x", "w", "b"], ["c"], [M.ints("pads", [1, 1, 1, 1])]),
+             M.node("BatchNormalization", ["c", "scale", "shift", "mean", "var"], ["n"], [M.float("epsilon", 1e-3)]),
+             M.node("Relu", ["n"], ["y"])],
+            inputs: ["x"], outputs: outputs, initializers: initializers)
+    }
+
+    @Test func batchNormalizationFoldsIntoTheConvolution() throws {
+        let data = try Self.batchNormBlock(outputs: ["y"])
+        let folded = try ONNXModel(data: data)
+        #expect(folded.graph.nodes.map(\.opType) == ["Conv", "Relu"])
+        #expect(folded.graph.fusions[0]?.relu == true)
+        // The statistics and the unfolded weight are gone; only the folded pair is kept, packed.
+        #expect(folded.graph.initializerNames == ["n::folded_weight", "n::folded_bias"])
+        #expect(folded.inputNames == ["x"])
+        let exact = try ONNXModel(data: data, optimization: .exact)
+        #expect(exact.graph.nodes.map(\.opType) == ["Conv", "BatchNormalization", "Relu"])
+
+        var rng = NumPyRandomState(seed: 9)
+        let x = try rng.randn(2, 4, 5, 7).map { Float($0) }
+        guard case .float32(let got)? = try folded.run(["x": .float32(x)])["y"],
+              case .float32(let want)? = try exact.run(["x": .float32(x)])["y"] else { Issue.record("no float y"); return }
+        #expect(got.shape == want.shape)
+        let difference = zip(got.scalars, want.scalars).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? .infinity
+        #expect(difference <= 1e-5, "largest relative difference \(difference)")
+        #expect(got.scalars != want.scalars, "folding changes the rounding somewhere; equal bits mean nothing was folded")
+    }
+
+    @Test func batchNormalizationStaysWhenTheConvolutionOutputIsReadElsewhere() throws {
+        let model = try ONNXModel(data: try Self.batchNormBlock(outputs: ["y", "c"]))
+        #expect(model.graph.nodes.map(\.opType) == ["Conv", "BatchNormalization", "Relu"])
+    }
 }

@@ -58,14 +58,16 @@ func conv2dForwardFast<T: ConvKitFloat>(
     paddingMode: PaddingMode, threads: Int, prepacked: Conv2DPackedWeight<T>? = nil,
     epilogue: Conv2DEpilogueRun<T>? = nil
 ) {
-    guard let x = x.baseAddress, let weight = weight.baseAddress, let out = out.baseAddress else { return }
+    guard let x = x.baseAddress, let out = out.baseAddress else { return }
     let bias = bias?.baseAddress
     let policy = KernelPolicy.current
+    // A prepacked call passes no weight when its panels serve (``Conv2DPackedWeight/needsWeight(_:)``).
+    let weight = weight.baseAddress
     let pq = g.outputHeight * g.outputWidth
     let (k, kg) = (g.outputChannels, g.outputChannelsPerGroup)
     // An NCHW result: each group's block of rows goes through scratch, then into its planes.
     let nchw = outputLayout == .nchw ? NCHWWriter<T>(policy, channels: kg, pixelsPerImage: pq, imageStride: k * pq) : nil
-    if let plan = SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self, policy: policy) {
+    if let weight, let plan = SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self, policy: policy) {
         let writer = outputLayout == .nchw ? NCHWWriter<Float>(policy, channels: k, pixelsPerImage: pq, imageStride: k * pq) : nil
         conv2dForwardSmallChannels(
             x: x.asFloat, weight: weight.asFloat, bias: bias?.asFloat, out: out.asFloat, nchw: writer, plan: plan,
@@ -93,7 +95,7 @@ func conv2dForwardFast<T: ConvKitFloat>(
                 ScratchPool.shared.withBuffers(count: 1, bytes: packedBytes) { shared in
                     // B of every group, packed once over the whole depth (r, s, c), unless it was at load.
                     let packedWeight = prepacked?.panels(for: policy) ?? shared[0].assumingMemoryBound(to: T.self)
-                    if prepacked?.panels(for: policy) == nil {
+                    if prepacked?.panels(for: policy) == nil, let weight {
                         for group in 0..<g.groups {
                             gemm.packB(
                                 weight, ld: k, row0: 0, kc: tapCount * cg, column0: group * kg, n: kg,

@@ -3,13 +3,17 @@
 /// output rows while it is still in cache, instead of in passes of their own over memory.
 
 /// A convolution weight `(R, S, C/G, K)` packed at load for the fast forward kernels of the
-/// instruction set active then (a call under another one packs as usual).
+/// instruction set active then. Only the panels are kept (the weight itself too when it is small
+/// enough for the first-layer kernels); a call under another instruction set unpacks them.
 package final class Conv2DPackedWeight<T: ConvKitFloat>: @unchecked Sendable {
-    /// The weight, `(R, S, C/G, K)`, for the shape checks and the paths that read it directly.
-    package let weight: Tensor<T>
+    /// The weight's shape, `(R, S, C/G, K)`.
+    package let shape: [Int]
     /// The groups the panels were packed for.
     package let groups: Int
+    /// The weight itself when the first-layer kernels may take it (G = 1, C ≤ 4), which read it unpacked.
+    private let small: Tensor<T>?
     private let isa: KernelISA
+    private let panelWidth: Int
     private let storage: UnsafeMutableRawPointer
 
     /// Packs `weight` (R, S, C/G, K) for `groups` groups.
@@ -36,7 +40,10 @@ package final class Conv2DPackedWeight<T: ConvKitFloat>: @unchecked Sendable {
                 gemm.packB(w, ld: k, row0: 0, kc: depth, column0: group * kg, n: kg, into: panels + group * perGroup)
             }
         }
-        (self.weight, self.groups, self.isa) = (weight, groups, policy.isa)
+        shape = weight.shape
+        self.groups = groups
+        small = groups == 1 && weight.shape[2] <= SmallChannelPlan.maximumInputChannels ? weight : nil
+        (isa, panelWidth) = (policy.isa, gemm.nr)
     }
 
     deinit { storage.deallocate() }
@@ -45,6 +52,28 @@ package final class Conv2DPackedWeight<T: ConvKitFloat>: @unchecked Sendable {
     func panels(for policy: KernelPolicy) -> UnsafeMutablePointer<T>? {
         policy.isa == isa ? storage.assumingMemoryBound(to: T.self) : nil
     }
+
+    /// The weight `(R, S, C/G, K)`: kept when small, else read back from the panels.
+    func weight() -> Tensor<T> {
+        if let small { return small }
+        let (depth, k) = (shape[0] * shape[1] * shape[2], shape[3])
+        let kg = k / groups
+        let perGroup = (kg + panelWidth - 1) / panelWidth * panelWidth * depth
+        let panels = storage.assumingMemoryBound(to: T.self)
+        var scalars = [T](repeating: 0, count: depth * k)
+        // Column j of group g, row p: panel j / nr of the group, element p · nr + j % nr.
+        for group in 0..<groups {
+            for j in 0..<kg {
+                let panel = panels + group * perGroup + j / panelWidth * depth * panelWidth + j % panelWidth
+                for p in 0..<depth { scalars[p * k + group * kg + j] = panel[p * panelWidth] }
+            }
+        }
+        return Tensor(uncheckedShape: shape, scalars: scalars)
+    }
+
+    /// Whether a call under `policy` needs ``weight()``: another instruction set's kernels, or
+    /// the first-layer kernels.
+    func needsWeight(_ policy: KernelPolicy) -> Bool { small != nil || panels(for: policy) == nil }
 }
 
 /// What follows a convolution in a graph, done on its output while it is in cache:
@@ -101,7 +130,7 @@ package func conv2dForwardPrepacked<T: ConvKitFloat>(
         throw ConvKitError(function, "options must be NHWC and fast with the packed weight's \(weight.groups) groups")
     }
     let geometry = try Conv2DGeometry(
-        inputShape: input.shape, weightShape: weight.weight.shape, biasShape: bias?.shape, options: options,
+        inputShape: input.shape, weightShape: weight.shape, biasShape: bias?.shape, options: options,
         elementBytes: MemoryLayout<T>.stride, function: function)
     let shape = geometry.outputShape(.nhwc)
     if let residual = epilogue.residual, residual.shape != shape {
@@ -109,8 +138,9 @@ package func conv2dForwardPrepacked<T: ConvKitFloat>(
     }
     let count = shape.reduce(1, *)
     let out = [T](unsafeUninitializedCapacity: count) { out, initialized in
+        let unpacked = weight.needsWeight(KernelPolicy.current) ? weight.weight().scalars : []
         input.scalars.withUnsafeBufferPointer { x in
-            weight.weight.scalars.withUnsafeBufferPointer { w in
+            unpacked.withUnsafeBufferPointer { w in
                 withUnsafeBufferPointer(to: bias?.scalars) { b in
                     withUnsafeBufferPointer(to: epilogue.residual?.scalars) { r in
                         let run = Conv2DEpilogueRun(residual: r?.baseAddress, relu: epilogue.relu)

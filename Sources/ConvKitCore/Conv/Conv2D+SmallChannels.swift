@@ -33,9 +33,12 @@ struct SmallChannelPlan {
 
     var taps: Int { g.kernelHeight * g.kernelWidth * g.inputChannels }
 
+    /// The most input channels the direct kernels take.
+    static let maximumInputChannels = 4
+
     /// The plan, or nil when the direct kernels do not apply (they are Float, G = 1, C ≤ 4).
     init?<T: ConvKitFloat>(_ g: Conv2DGeometry, paddingMode: PaddingMode, scalar: T.Type, policy: KernelPolicy) {
-        guard T.self == Float.self, g.groups == 1, g.inputChannels <= 4 else { return nil }
+        guard T.self == Float.self, g.groups == 1, g.inputChannels <= Self.maximumInputChannels else { return nil }
         self.g = g
         isa = policy.code
         let (c, sw) = (g.inputChannels, g.stride.width)
