@@ -29,5 +29,9 @@ enum ONNXBenchmark {
                 fflush(nil)
             }
         }
+        var usage = rusage()
+        if getrusage(RUSAGE_SELF.rawValue, &usage) == 0 {
+            print("peak memory (maximum resident set, loading and every run): \(usage.ru_maxrss / 1024) MB")
+        }
     }
 }

@@ -34,19 +34,26 @@ public struct ONNXModel: Sendable {
     /// - Throws: ``ConvKitError`` when the file cannot be read or parsed, holds external data,
     ///   or uses an operator, attribute or data type ConvKit does not support.
     public init(contentsOf url: URL, optimization: ONNXGraphOptimization = .all) throws {
-        let data = try FileInput.read(url, function: "ONNXModel", role: "ONNX model")
-        try self.init(data: data, source: url.path, optimization: optimization)
+        // The file's bytes are freed once parsed, before the weights are converted and packed.
+        let proto = try Self.parse(FileInput.read(url, function: "ONNXModel", role: "ONNX model"), source: url.path)
+        try self.init(proto, source: url.path, optimization: optimization)
     }
 
     /// Parses and checks a model from its bytes; `source` names it in errors.
     public init(data: Data, source: String = "data", optimization: ONNXGraphOptimization = .all) throws {
-        let function = "ONNXModel"
-        let proto: Onnx_ModelProto
+        try self.init(Self.parse(data, source: source), source: source, optimization: optimization)
+    }
+
+    private static func parse(_ data: Data, source: String) throws -> Onnx_ModelProto {
         do {
-            proto = try Onnx_ModelProto(serializedBytes: data)
+            return try Onnx_ModelProto(serializedBytes: data)
         } catch {
-            throw ConvKitError(function, "\(source) is not an ONNX model: \(error)")
+            throw ConvKitError("ONNXModel", "\(source) is not an ONNX model: \(error)")
         }
+    }
+
+    private init(_ proto: Onnx_ModelProto, source: String, optimization: ONNXGraphOptimization) throws {
+        let function = "ONNXModel"
         let defaultDomain = proto.opsetImport.first { $0.domain == "" || $0.domain == "ai.onnx" }
         guard let version = defaultDomain?.version else {
             throw ConvKitError(function, "\(source) imports no version of the default operator set")
