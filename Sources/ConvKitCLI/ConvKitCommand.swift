@@ -10,7 +10,7 @@ struct ConvKitCommand: ParsableCommand {
         abstract: "Convolutional networks from scratch: course demo, benchmarks and training.",
         subcommands: [
             TrainCommand.self, EvaluateCommand.self, PredictCommand.self, VisualizeCommand.self, DemoCommand.self, BenchCommand.self,
-            RunONNXCommand.self, ExportCommand.self, ImportTorchCommand.self,
+            RunONNXCommand.self, ExportCommand.self, ImportTorchCommand.self, ExplainCommand.self,
         ],
         defaultSubcommand: TrainCommand.self
     )

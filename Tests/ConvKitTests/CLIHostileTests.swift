@@ -190,6 +190,22 @@ import Testing
         expect(try Self.run(["export", "--model", "digits"], in: here), status: 64, "give --onnx FILE, --torch FOLDER or both")
     }
 
+    /// explain draws a step into its folder; an unknown step or a folder that cannot be made gets
+    /// one line and no file.
+    @Test func explainCommand() throws {
+        let here = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: here) }
+        let drawn = try Self.run(["explain", "pool-forward", "--out", "figures"], in: here)
+        #expect(drawn.status == 0, "\(drawn.standardError)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: here.appendingPathComponent("figures").path).sorted()
+        #expect(files == ["pool-forward-stride1.png", "pool-forward-stride2.png"])
+        expect(try Self.run(["explain", "conv-sideways", "--out", "other"], in: here), status: 1,
+               "convkit explain: unknown step 'conv-sideways'; the steps are zero-pad, conv-single-step, pool-forward, mask, distribute-value")
+        try Data("a file".utf8).write(to: here.appendingPathComponent("file"))
+        expect(try Self.run(["explain", "mask", "--out", "file/figures"], in: here), status: 1, "cannot create the output folder file/figures")
+        #expect(!FileManager.default.fileExists(atPath: here.appendingPathComponent("other").path))
+    }
+
     /// SIGTERM stops after the current batch, saves a checkpoint that resumes, and exits 143;
     /// nothing half-written is left.
     @Test func terminatedTrainingKeepsItsWork() throws {

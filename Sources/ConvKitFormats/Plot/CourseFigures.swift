@@ -1,0 +1,138 @@
+import ConvKitCore
+import Foundation
+
+/// A step of the course that `convkit explain` draws.
+public enum CourseStep: String, CaseIterable, Sendable {
+    /// `zero_pad`: an input channel beside its padded copy.
+    case zeroPad = "zero-pad"
+    /// `conv_single_step`: a slice, the filter, their product and its sum plus the bias.
+    case convSingleStep = "conv-single-step"
+    /// `pool_forward`: the window of one output cell, its maximum and its mean.
+    case poolForward = "pool-forward"
+    /// `create_mask_from_window`: `x == max(x)`, every tied maximum marked.
+    case mask
+    /// `distribute_value`: an average-pooling gradient spread over its window.
+    case distributeValue = "distribute-value"
+}
+
+/// The course's computations as figures, from exactly the course's inputs (the draws of
+/// `convkit demo`, so every number drawn is one the course prints).
+public enum CourseFigures {
+    /// The figures of `step`, each with a file name (without extension).
+    ///
+    /// - Throws: ``ConvKitError`` if a course function rejects its input (it does not).
+    public static func figures(for step: CourseStep) throws -> [(name: String, figure: MatrixFigure)] {
+        switch step {
+        case .zeroPad: return [("zero-pad", try zeroPad())]
+        case .convSingleStep: return [("conv-single-step", try convSingleStep())]
+        case .poolForward: return try poolForward()
+        case .mask: return [("mask", try mask())]
+        case .distributeValue: return [("distribute-value", try distributeValue())]
+        }
+    }
+
+    /// `np.random.seed(1); x = np.random.randn(4, 3, 3, 2); x_pad = zero_pad(x, 3)`: `x[1, :, :, 0]`
+    /// beside `x_pad[1, :, :, 0]`, the original outlined inside the padding.
+    static func zeroPad() throws -> MatrixFigure {
+        var rng = NumPyRandomState(seed: 1)
+        let x = try rng.randn(4, 3, 3, 2)
+        let xPad = try ConvKitCore.zeroPad(x, pad: 3)
+        return MatrixFigure(
+            title: "zero_pad(x, 3): 3 zeros on every side",
+            panels: [
+                .init(title: "x[1, :, :, 0]", values: plane(x, image: 1, channel: 0)),
+                .init(title: "x_pad[1, :, :, 0]", values: plane(xPad, image: 1, channel: 0),
+                      outlines: [.init(row: 3, column: 3, rows: 3, columns: 3)]),
+            ])
+    }
+
+    /// `conv_single_step` on the course's slice: channel 0 of the slice, the filter and their
+    /// product, then each channel's sum; the caption is `Z` as the course prints it.
+    static func convSingleStep() throws -> MatrixFigure {
+        var rng = NumPyRandomState(seed: 1)
+        let slice = try rng.randn(4, 4, 3)
+        let W = try rng.randn(4, 4, 3)
+        let b = try rng.randn(1, 1, 1)
+        let z = try ConvKitCore.convSingleStep(slice, W, b)
+        let product = try slice * W
+        let channelSums = (0..<3).map { c in plane(product, image: nil, channel: c).joined().reduce(0, +) }
+        let terms = (channelSums + [b.scalars[0]]).map { $0 < 0 ? "(\(MatrixFigure.label($0)))" : MatrixFigure.label($0) }
+        var figure = MatrixFigure(
+            title: "conv_single_step, channel 0 of 3: Z = sum(a_slice_prev * W) + b",
+            caption: "Z = " + terms.joined(separator: " + ") + " (channel sums, then b) = \(z)",
+            panels: [
+                .init(title: "a_slice_prev[:, :, 0]", values: plane(slice, image: nil, channel: 0)),
+                .init(title: "W[:, :, 0]", values: plane(W, image: nil, channel: 0)),
+                .init(title: "(a_slice_prev * W)[:, :, 0]", values: plane(product, image: nil, channel: 0)),
+            ])
+        figure.sharedScale = false
+        return figure
+    }
+
+    /// `pool_forward` (f = 3, stride = 1 and 2) on the course's `A_prev`: channel 0 of image 1 with
+    /// the window of output (1, 1) outlined and its maximum marked, beside the max and the
+    /// average outputs with that cell outlined.
+    static func poolForward() throws -> [(name: String, figure: MatrixFigure)] {
+        var rng = NumPyRandomState(seed: 1)
+        let aPrev = try rng.randn(2, 5, 5, 3)
+        let input = plane(aPrev, image: 1, channel: 0)
+        return try [1, 2].map { stride in
+            let hparameters = ["stride": stride, "f": 3]
+            let maxA = plane(try ConvKitCore.poolForward(aPrev, hparameters: hparameters, mode: .max).A, image: 1, channel: 0)
+            let averageA = plane(try ConvKitCore.poolForward(aPrev, hparameters: hparameters, mode: .average).A, image: 1, channel: 0)
+            let (row, column) = (stride, stride)  // output (1, 1) starts at stride · 1
+            let window = input[row..<(row + 3)].map { Array($0[column..<(column + 3)]) }
+            let top = window.joined().max() ?? 0
+            let maxima = window.enumerated().flatMap { r, values in
+                values.enumerated().filter { $0.element == top }.map { MatrixFigure.Outline(row: row + r, column: column + $0.offset, color: .white) }
+            }
+            let figure = MatrixFigure(
+                title: "pool_forward, f = 3, stride = \(stride): output (1, 1) of channel 0",
+                caption: "max = \(MatrixFigure.label(maxA[1][1])), mean = \(MatrixFigure.label(averageA[1][1]))",
+                panels: [
+                    .init(title: "A_prev[1, :, :, 0]", values: input,
+                          outlines: [.init(row: row, column: column, rows: 3, columns: 3)] + maxima),
+                    .init(title: "A[1, :, :, 0], mode = max", values: maxA, outlines: [.init(row: 1, column: 1)]),
+                    .init(title: "A[1, :, :, 0], mode = average", values: averageA, outlines: [.init(row: 1, column: 1)]),
+                ])
+            return ("pool-forward-stride\(stride)", figure)
+        }
+    }
+
+    /// `create_mask_from_window` on the course's two windows, each beside its mask (1 at every
+    /// maximum, ties included, as `x == np.max(x)` gives).
+    static func mask() throws -> MatrixFigure {
+        var rng = NumPyRandomState(seed: 1)
+        let x = try rng.randn(2, 3)
+        let y = try Tensor<Double>(shape: [3, 3], scalars: [-1, 2, 3, 2, -3, 2, 1, 5, -2])
+        var panels: [MatrixFigure.Panel] = []
+        for (name, window) in [("x", x), ("[[-1 2 3] [2 -3 2] [1 5 -2]]", y)] {
+            let mask = try createMaskFromWindow(window)
+            let columns = window.shape[1]
+            let marked = mask.scalars.enumerated().filter(\.element).map { MatrixFigure.Outline(row: $0.offset / columns, column: $0.offset % columns) }
+            panels.append(.init(title: name, matrix: window, outlines: marked))
+            panels.append(.init(title: "mask", matrix: Tensor(uncheckedShape: mask.shape, scalars: mask.scalars.map { $0 ? 1 : 0 }), outlines: marked))
+        }
+        var figure = MatrixFigure(title: "create_mask_from_window: mask = (x == max(x))", panels: panels)
+        figure.sharedScale = false
+        return figure
+    }
+
+    /// `distribute_value(2, (2, 2))` and `distribute_value(25, (3, 3))`: dz / (n_H · n_W) in every cell.
+    static func distributeValue() throws -> MatrixFigure {
+        let small = try ConvKitCore.distributeValue(2.0, shape: (2, 2))
+        let large = try ConvKitCore.distributeValue(25.0, shape: (3, 3))
+        var figure = MatrixFigure(
+            title: "distribute_value: dz / (n_H * n_W) to every cell of the window",
+            panels: [.init(title: "dz = 2, shape (2, 2)", matrix: small), .init(title: "dz = 25, shape (3, 3)", matrix: large)])
+        figure.sharedScale = false
+        return figure
+    }
+
+    /// Channel `channel` of image `image` of an NHWC tensor (or of an `(H, W, C)` one when `image` is nil), row by row.
+    static func plane(_ t: Tensor<Double>, image: Int?, channel: Int) -> [[Double]] {
+        let (h, w, c) = (t.shape[t.rank - 3], t.shape[t.rank - 2], t.shape[t.rank - 1])
+        let base = (image ?? 0) * h * w * c
+        return (0..<h).map { row in (0..<w).map { column in t.scalars[base + (row * w + column) * c + channel] } }
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+@testable import ConvKitCore
+@testable import ConvKitFormats
+
+/// `convkit explain`'s figures: the numbers drawn are the course's (the published values the demo
+/// checks), the images decode (with ConvKit's decoder and, where installed, PIL) and show the
+/// colour map's ends, and two small figures match their golden pixel hashes.
+@Suite struct CourseFigureTests {
+    static func figure(_ step: CourseStep, _ index: Int = 0) throws -> MatrixFigure {
+        try CourseFigures.figures(for: step)[index].figure
+    }
+
+    static func eightDigits(_ values: [Double]) -> [String] { values.map { String(format: "%.8f", $0) } }
+
+    @Test func figuresDrawTheCoursesNumbers() throws {
+        // zero_pad: x[1, 1] prints [[0.90085595 -0.68372786] [-0.12289023 -0.93576943] [-0.26788808 0.53035547]].
+        let pad = try Self.figure(.zeroPad)
+        #expect(Self.eightDigits(pad.panels[0].values[1]) == Self.eightDigits([0.90085595, -0.12289023, -0.26788808]))
+        let padded = pad.panels[1].values
+        #expect(padded.count == 9 && padded.allSatisfy { $0.count == 9 })
+        for row in 0..<9 {
+            for column in 0..<9 {
+                let inside = (3..<6).contains(row) && (3..<6).contains(column)
+                #expect(padded[row][column] == (inside ? pad.panels[0].values[row - 3][column - 3] : 0))
+            }
+        }
+        // pool_forward, stride 1: "mode = max: A[1, 1]" is A[1, 1, :, :]; channel 0 is its first column.
+        let pool = try Self.figure(.poolForward)
+        #expect(Self.eightDigits(pool.panels[1].values[1]) == Self.eightDigits([1.96710175, 1.96710175, 1.62765075]))
+        #expect(Self.eightDigits(pool.panels[2].values[1]) == Self.eightDigits([0.44497696, 0.50811474, 0.11872677]))
+        #expect(pool.caption == "max = 1.97, mean = 0.51")
+        // conv_single_step: Z = -6.999089450680221.
+        #expect(try Self.figure(.convSingleStep).caption?.hasSuffix("= -6.999089450680221") == true)
+        // distribute_value: 2 / 4 and 25 / 9 in every cell.
+        let spread = try Self.figure(.distributeValue)
+        #expect(spread.panels[0].values.joined().allSatisfy { $0 == 0.5 })
+        #expect(Self.eightDigits(Array(spread.panels[1].values.joined())) == Array(repeating: "2.77777778", count: 9))
+        // create_mask_from_window: the maximum of [[-1 2 3] [2 -3 2] [1 5 -2]] is at (2, 1).
+        let mask = try Self.figure(.mask)
+        #expect(mask.panels[3].values == [[0, 0, 0], [0, 0, 0], [0, 1, 0]])
+        #expect(mask.panels[3].outlines.map { [$0.row, $0.column] } == [[2, 1]])
+    }
+
+    @Test(arguments: CourseStep.allCases)
+    func imagesDecodeAndShowTheColourMapsEnds(_ step: CourseStep) throws {
+        for (name, figure) in try CourseFigures.figures(for: step) {
+            let image = figure.render()
+            let decoded = try PNGImage.decode(try image.encode(), source: name)
+            #expect(decoded == image)
+            #expect(image.channels == 3 && image.width >= 200 && image.height >= 100, "\(name): \(image.width) × \(image.height)")
+            var colors = Set<[UInt8]>()
+            for pixel in stride(from: 0, to: image.pixels.count, by: 3) { colors.insert(Array(image.pixels[pixel..<(pixel + 3)])) }
+            let (first, last) = (ColorMap.viridis.colors[0], ColorMap.viridis.colors[255])
+            #expect(colors.contains([first.red, first.green, first.blue]), "\(name) lacks viridis's lowest colour")
+            #expect(colors.contains([last.red, last.green, last.blue]), "\(name) lacks viridis's highest colour")
+        }
+    }
+
+    /// FNV-1a over the pixels: any change to the drawing shows.
+    static func hash(_ image: PNGImage) -> UInt64 {
+        image.pixels.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+    }
+
+    @Test func smallFiguresMatchTheirGoldenHashes() throws {
+        let spread = try Self.figure(.distributeValue).render()
+        let mask = try Self.figure(.mask).render()
+        #expect((spread.width, spread.height, Self.hash(spread)) == (692, 236, 15_998_222_534_918_660_071))
+        #expect((mask.width, mask.height, Self.hash(mask)) == (1152, 236, 9_685_245_535_493_743_836))
+    }
+
+    static let pythonHasPIL: Bool = {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import PIL.Image"]
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }()
+
+    @Test(.enabled(if: pythonHasPIL, "needs python3 with Pillow (pip install pillow) to read the figures with PIL"))
+    func pilReadsTheFigures() throws {
+        let image = try Self.figure(.zeroPad).render()
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("convkit-figure-\(UUID().uuidString).png")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try image.write(to: url)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import sys; from PIL import Image; im = Image.open(sys.argv[1]); print(im.size, im.mode, im.getpixel((0, 0)))", url.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        process.waitUntilExit()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == "(\(image.width), \(image.height)) RGB (255, 255, 255)")
+    }
+}
