@@ -42,6 +42,22 @@ import Testing
         #expect(mask.panels[3].outlines.map { [$0.row, $0.column] } == [[2, 1]])
     }
 
+    @Test func loopFreeBackwardAddsUpToTheLoops() throws {
+        let figure = try Self.figure(.loopFreeBackward)
+        let (dZ, dilated, padded) = (figure.panels[0].values, figure.panels[1].values, figure.panels[2].values)
+        #expect(dZ.count == 4 && dilated.count == 7 && padded.count == 9)
+        for i in 0..<7 {
+            for j in 0..<7 {
+                #expect(dilated[i][j] == (i % 2 == 0 && j % 2 == 0 ? dZ[i / 2][j / 2] : 0))
+                #expect(padded[i + 1][j + 1] == dilated[i][j])
+            }
+        }
+        #expect(figure.panels[4].values.count == 8)
+        let caption = try #require(figure.caption)
+        let difference = try #require(Double(caption.split(separator: " ").last.map(String.init) ?? ""))
+        #expect(difference <= 1e-12, "\(caption)")
+    }
+
     @Test(arguments: CourseStep.allCases)
     func imagesDecodeAndShowTheColourMapsEnds(_ step: CourseStep) throws {
         for (name, figure) in try CourseFigures.figures(for: step) {

@@ -13,6 +13,9 @@ public enum CourseStep: String, CaseIterable, Sendable {
     case mask
     /// `distribute_value`: an average-pooling gradient spread over its window.
     case distributeValue = "distribute-value"
+    /// The loop-free `conv_backward`: the gradient dilated, padded and correlated with the
+    /// rotated kernel.
+    case loopFreeBackward = "loop-free-backward"
 }
 
 /// The course's computations as figures, from exactly the course's inputs (the draws of
@@ -28,6 +31,7 @@ public enum CourseFigures {
         case .poolForward: return try poolForward()
         case .mask: return [("mask", try mask())]
         case .distributeValue: return [("distribute-value", try distributeValue())]
+        case .loopFreeBackward: return [("loop-free-backward", try loopFreeBackward())]
         }
     }
 
