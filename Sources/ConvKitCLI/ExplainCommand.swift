@@ -31,5 +31,10 @@ struct ExplainCommand: ParsableCommand {
             try figure.render().write(to: file)
             print("wrote \(file.path)")
         }
+        for (name, frames) in try CourseFigures.animations(for: chosen) {
+            let file = folder.appendingPathComponent("\(name).png")
+            try PNGImage.writeAnimation(frames.map { $0.render() }, delayMilliseconds: 900, to: file)
+            print("wrote \(file.path) (animated, \(frames.count) frames)")
+        }
     }
 }

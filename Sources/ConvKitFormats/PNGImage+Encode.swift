@@ -8,15 +8,9 @@ extension PNGImage {
     ///
     /// - Throws: ``ConvKitError`` only if zlib fails (out of memory).
     public func encode() throws -> Data {
-        let colorType: UInt8 = [1: 0, 2: 4, 3: 2, 4: 6][channels] ?? 0
-        var header = [UInt8]()
-        Self.appendBigEndian(UInt32(width), to: &header)
-        Self.appendBigEndian(UInt32(height), to: &header)
-        header += [8, colorType, 0, 0, 0]
-
         let compressed = try Gzip.deflate(Data(filteredRows()), level: 9)
         var file = Self.signature
-        Self.appendChunk("IHDR", header, to: &file)
+        Self.appendChunk("IHDR", headerChunk, to: &file)
         // Large images are split into several IDAT chunks, as encoders customarily do.
         let chunkSize = 1 << 20
         var start = compressed.startIndex
@@ -42,8 +36,17 @@ extension PNGImage {
         try AtomicFile.write(data, to: url, function: "PNGImage.write")
     }
 
+    /// The IHDR chunk's data: size, 8 bits per sample, the colour type, no interlacing.
+    var headerChunk: [UInt8] {
+        let colorType: UInt8 = [1: 0, 2: 4, 3: 2, 4: 6][channels] ?? 0
+        var header = [UInt8]()
+        Self.appendBigEndian(UInt32(width), to: &header)
+        Self.appendBigEndian(UInt32(height), to: &header)
+        return header + [8, colorType, 0, 0, 0]
+    }
+
     /// Each row preceded by its filter-type byte.
-    private func filteredRows() -> [UInt8] {
+    func filteredRows() -> [UInt8] {
         let rowBytes = width * channels
         var output = [UInt8]()
         output.reserveCapacity(height * (rowBytes + 1))
@@ -72,12 +75,12 @@ extension PNGImage {
         return output
     }
 
-    private static func appendBigEndian(_ value: UInt32, to bytes: inout [UInt8]) {
+    static func appendBigEndian(_ value: UInt32, to bytes: inout [UInt8]) {
         bytes += [UInt8(value >> 24), UInt8(value >> 16 & 0xff), UInt8(value >> 8 & 0xff), UInt8(value & 0xff)]
     }
 
     /// Appends length, type, data and the CRC-32 of type and data.
-    private static func appendChunk(_ type: String, _ body: [UInt8], to file: inout [UInt8]) {
+    static func appendChunk(_ type: String, _ body: [UInt8], to file: inout [UInt8]) {
         let typeBytes = Array(type.utf8)
         appendBigEndian(UInt32(body.count), to: &file)
         file += typeBytes

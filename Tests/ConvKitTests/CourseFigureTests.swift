@@ -111,4 +111,67 @@ import Testing
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == "(\(image.width), \(image.height)) RGB (255, 255, 255)")
     }
+
+    /// The chunks of a PNG file: type and data, in order.
+    static func chunks(_ data: Data) -> [(type: String, body: [UInt8])] {
+        let bytes = [UInt8](data)
+        var chunks: [(String, [UInt8])] = []
+        var offset = 8
+        while offset + 12 <= bytes.count {
+            let length = bytes[offset..<(offset + 4)].reduce(0) { $0 << 8 | Int($1) }
+            let type = String(decoding: bytes[(offset + 4)..<(offset + 8)], as: UTF8.self)
+            chunks.append((type, Array(bytes[(offset + 8)..<(offset + 8 + length)])))
+            offset += 12 + length
+        }
+        return chunks
+    }
+
+    @Test func animationsAreAPNGsWithOneFramePerOutputCell() throws {
+        let frames = try #require(try CourseFigures.animations(for: .poolForward).first).frames
+        #expect(frames.count == 9)
+        // Frame 4 is output (1, 1): its window starts at (1, 1) and the outputs after it are empty.
+        #expect(frames[4].panels[0].outlines.first.map { [$0.row, $0.column, $0.rows] } == [1, 1, 3])
+        #expect(abs(frames[4].panels[1].values[1][1] - 1.96710175) < 1e-8)
+        #expect(frames[4].panels[1].values[1][2].isNaN && frames[4].panels[1].values[2].allSatisfy(\.isNaN))
+
+        let images = try frames.prefix(3).map { $0.render() }
+        let data = try PNGImage.encodeAnimation(images, delayMilliseconds: 900)
+        let chunks = Self.chunks(data)
+        #expect(chunks.map(\.type) == ["IHDR", "acTL", "fcTL", "IDAT", "fcTL", "fdAT", "fcTL", "fdAT", "IEND"])
+        #expect(chunks[1].body == [0, 0, 0, 3, 0, 0, 0, 0])  // 3 frames, played for ever
+        let sequence = chunks.filter { $0.type == "fcTL" || $0.type == "fdAT" }.map { $0.body.prefix(4).reduce(0) { $0 << 8 | Int($1) } }
+        #expect(sequence == [0, 1, 2, 3, 4])
+        #expect(chunks[2].body[20..<24] == [3, 0x84, 3, 0xe8])  // 900 / 1000 s
+        // A reader without APNG sees the first frame.
+        #expect(try PNGImage.decode(data) == images[0])
+        #expect(throws: ConvKitError("PNGImage.encodeAnimation", "an animation needs at least one frame")) {
+            _ = try PNGImage.encodeAnimation([], delayMilliseconds: 100)
+        }
+        let small = try PNGImage(width: 2, height: 1, channels: 3, pixels: [UInt8](repeating: 9, count: 6))
+        #expect(throws: ConvKitError("PNGImage.encodeAnimation", "frame 1 is 2 × 1 × 3, frame 0 is \(images[0].width) × \(images[0].height) × 3")) {
+            _ = try PNGImage.encodeAnimation([images[0], small], delayMilliseconds: 100)
+        }
+    }
+
+    @Test(.enabled(if: pythonHasPIL, "needs python3 with Pillow (pip install pillow) to read the animation with PIL"))
+    func pilPlaysTheAnimation() throws {
+        let frames = try #require(try CourseFigures.animations(for: .poolForward).first).frames.map { $0.render() }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("convkit-animation-\(UUID().uuidString).png")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try PNGImage.writeAnimation(frames, delayMilliseconds: 900, to: url)
+        // PIL's frame 5, as RGB bytes, against ConvKit's own rendering of it.
+        let script = "import sys; from PIL import Image; im = Image.open(sys.argv[1]); im.seek(5); "
+            + "sys.stdout.write(str(im.n_frames) + ' ' + im.convert('RGB').tobytes().hex())"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, url.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let parts = output.split(separator: " ")
+        #expect(parts.first == "9")
+        #expect(parts.last == Substring(frames[5].pixels.map { String(format: "%02x", $0) }.joined()))
+    }
 }

@@ -103,6 +103,51 @@ public enum CourseFigures {
         }
     }
 
+    /// The frames of `step`'s animation, one per output cell in the order the course's loops
+    /// compute them, each with a file name; empty for steps without one.
+    public static func animations(for step: CourseStep) throws -> [(name: String, frames: [MatrixFigure])] {
+        guard step == .poolForward else { return [] }
+        return try [1, 2].map { stride in ("pool-forward-stride\(stride)-sliding", try poolForwardFrames(stride: stride)) }
+    }
+
+    /// `pool_forward` (f = 3) on channel 0 of image 1, one frame per output cell (h, w): its
+    /// window outlined with its maximum marked, the outputs filled in up to it.
+    static func poolForwardFrames(stride: Int) throws -> [MatrixFigure] {
+        var rng = NumPyRandomState(seed: 1)
+        let aPrev = try rng.randn(2, 5, 5, 3)
+        let input = plane(aPrev, image: 1, channel: 0)
+        let hparameters = ["stride": stride, "f": 3]
+        let maxA = plane(try ConvKitCore.poolForward(aPrev, hparameters: hparameters, mode: .max).A, image: 1, channel: 0)
+        let averageA = plane(try ConvKitCore.poolForward(aPrev, hparameters: hparameters, mode: .average).A, image: 1, channel: 0)
+        let scale = { (values: [[Double]]) in (values.joined().min() ?? 0)...(values.joined().max() ?? 0) }
+        var frames: [MatrixFigure] = []
+        for h in 0..<maxA.count {
+            for w in 0..<maxA[0].count {
+                let (row, column) = (h * stride, w * stride)
+                let window = input[row..<(row + 3)].map { Array($0[column..<(column + 3)]) }
+                let top = window.joined().max() ?? 0
+                let maxima = window.enumerated().flatMap { r, values in
+                    values.enumerated().filter { $0.element == top }.map { MatrixFigure.Outline(row: row + r, column: column + $0.offset, color: .white) }
+                }
+                // Cells after (h, w) in the loops' order are not computed yet.
+                let upTo = { (values: [[Double]]) in
+                    values.enumerated().map { i, cells in cells.enumerated().map { j, v in (i, j) <= (h, w) ? v : .nan } }
+                }
+                frames.append(MatrixFigure(
+                    title: "pool_forward, f = 3, stride = \(stride): h = \(h), w = \(w), c = 0",
+                    caption: "vert_start = \(row), horiz_start = \(column): max = \(MatrixFigure.label(maxA[h][w])), mean = \(MatrixFigure.label(averageA[h][w]))",
+                    panels: [
+                        .init(title: "A_prev[1, :, :, 0]", values: input,
+                              outlines: [.init(row: row, column: column, rows: 3, columns: 3)] + maxima),
+                        .init(title: "A[1, :, :, 0], mode = max", values: upTo(maxA), outlines: [.init(row: h, column: w)], scale: scale(maxA)),
+                        .init(title: "A[1, :, :, 0], mode = average", values: upTo(averageA), outlines: [.init(row: h, column: w)], scale: scale(averageA)),
+                    ]))
+            }
+        }
+        for index in frames.indices { frames[index].sharedScale = false }
+        return frames
+    }
+
     /// `create_mask_from_window` on the course's two windows, each beside its mask (1 at every
     /// maximum, ties included, as `x == np.max(x)` gives).
     static func mask() throws -> MatrixFigure {

@@ -20,12 +20,16 @@ public struct MatrixFigure: Sendable {
         public var values: [[Double]]
         /// Rectangles drawn over cells.
         public var outlines: [Outline]
+        /// The colour scale's ends when they are not the values' (frames of an animation keep
+        /// one scale while their cells fill in); NaN cells are drawn empty.
+        public var scale: ClosedRange<Double>?
 
         /// A panel of `values` (row by row) titled `title`.
-        public init(title: String, values: [[Double]], outlines: [Outline] = []) {
+        public init(title: String, values: [[Double]], outlines: [Outline] = [], scale: ClosedRange<Double>? = nil) {
             self.title = title
             self.values = values
             self.outlines = outlines
+            self.scale = scale
         }
 
         /// A panel of a 2-d tensor `[rows, columns]`.
@@ -74,8 +78,11 @@ public struct MatrixFigure: Sendable {
     /// The lowest and highest finite value of all panels (the shared colour bar's ends).
     public var range: (low: Double, high: Double) { Self.range(of: panels) }
 
-    /// The colour scale of `panel`: its own range, or the figure's.
-    func range(of panel: Panel) -> (low: Double, high: Double) { sharedScale ? range : Self.range(of: [panel]) }
+    /// The colour scale of `panel`: the one it sets, its own range, or the figure's.
+    func range(of panel: Panel) -> (low: Double, high: Double) {
+        if let scale = panel.scale { return (scale.lowerBound, scale.upperBound) }
+        return sharedScale ? range : Self.range(of: [panel])
+    }
 
     private static func range(of panels: [Panel]) -> (low: Double, high: Double) {
         let finite = panels.flatMap { $0.values.joined() }.filter(\.isFinite)
@@ -166,8 +173,12 @@ public struct MatrixFigure: Sendable {
         }
         for (row, values) in panel.values.enumerated() {
             for (column, value) in values.enumerated() {
-                let color = colorMap.color(value, low: low, high: high)
                 let (cellX, cellY) = (left + column * cell, top + row * cell)
+                guard !value.isNaN else {
+                    canvas.stroke(x: cellX, y: cellY, width: cell, height: cell, color: ChartColor(gray: 220))
+                    continue
+                }
+                let color = colorMap.color(value, low: low, high: high)
                 canvas.fill(x: cellX, y: cellY, width: cell, height: cell, color: color)
                 guard cell >= 44 else { continue }
                 let label = Self.label(value)
