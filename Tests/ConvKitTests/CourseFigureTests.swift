@@ -30,6 +30,11 @@ import Testing
         #expect(Self.eightDigits(pool.panels[1].values[1]) == Self.eightDigits([1.96710175, 1.96710175, 1.62765075]))
         #expect(Self.eightDigits(pool.panels[2].values[1]) == Self.eightDigits([0.44497696, 0.50811474, 0.11872677]))
         #expect(pool.caption == "max = 1.97, mean = 0.51")
+        // conv_forward: Z[0, 2, 1] prints [-2.17796037 8.07171329 …]; channel 0 is the first.
+        let conv = try Self.figure(.convForward)
+        #expect(Self.eightDigits([conv.panels[3].values[2][1]]) == ["-2.17796037"])
+        #expect(conv.panels[0].outlines.first.map { [$0.row, $0.column, $0.rows] } == [4, 2, 3])
+        #expect(try CourseFigures.animations(for: .convForward).first?.frames.count == 12)
         // conv_single_step: Z = -6.999089450680221.
         #expect(try Self.figure(.convSingleStep).caption?.hasSuffix("= -6.999089450680221") == true)
         // distribute_value: 2 / 4 and 25 / 9 in every cell.

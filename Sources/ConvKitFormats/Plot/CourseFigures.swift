@@ -7,6 +7,9 @@ public enum CourseStep: String, CaseIterable, Sendable {
     case zeroPad = "zero-pad"
     /// `conv_single_step`: a slice, the filter, their product and its sum plus the bias.
     case convSingleStep = "conv-single-step"
+    /// `conv_forward`: the window of one output cell on the padded input, the filter, their
+    /// product and the output filling in.
+    case convForward = "conv-forward"
     /// `pool_forward`: the window of one output cell, its maximum and its mean.
     case poolForward = "pool-forward"
     /// `create_mask_from_window`: `x == max(x)`, every tied maximum marked.
@@ -28,6 +31,7 @@ public enum CourseFigures {
         switch step {
         case .zeroPad: return [("zero-pad", try zeroPad())]
         case .convSingleStep: return [("conv-single-step", try convSingleStep())]
+        case .convForward: return [("conv-forward", try convForwardFrame(upTo: nil))]
         case .poolForward: return try poolForward()
         case .mask: return [("mask", try mask())]
         case .distributeValue: return [("distribute-value", try distributeValue())]
@@ -106,8 +110,11 @@ public enum CourseFigures {
     /// The frames of `step`'s animation, one per output cell in the order the course's loops
     /// compute them, each with a file name; empty for steps without one.
     public static func animations(for step: CourseStep) throws -> [(name: String, frames: [MatrixFigure])] {
-        guard step == .poolForward else { return [] }
-        return try [1, 2].map { stride in ("pool-forward-stride\(stride)-sliding", try poolForwardFrames(stride: stride)) }
+        switch step {
+        case .convForward: return [("conv-forward-sliding", try convForwardFrames())]
+        case .poolForward: return try [1, 2].map { stride in ("pool-forward-stride\(stride)-sliding", try poolForwardFrames(stride: stride)) }
+        default: return []
+        }
     }
 
     /// `pool_forward` (f = 3) on channel 0 of image 1, one frame per output cell (h, w): its

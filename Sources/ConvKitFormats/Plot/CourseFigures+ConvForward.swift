@@ -1,0 +1,51 @@
+import ConvKitCore
+
+extension CourseFigures {
+    /// The course's `conv_forward` example (`A_prev` (2, 5, 7, 4), `W` (3, 3, 4, 8), pad 1,
+    /// stride 2), image 0, output channel 0: the padded input's channel 0 with the window of
+    /// output (h, w) outlined, the filter's slice `W[:, :, 0, 0]`, their product, and `Z[0, :, :, 0]`
+    /// filled in up to (h, w) (all of it when `upTo` is nil, with (2, 1) outlined, the cell the
+    /// course prints). The caption adds up the four input channels' sums and the bias.
+    static func convForwardFrame(upTo: (h: Int, w: Int)?) throws -> MatrixFigure {
+        var rng = NumPyRandomState(seed: 1)
+        let aPrev = try rng.randn(2, 5, 7, 4)
+        let W = try rng.randn(3, 3, 4, 8)
+        let b = try rng.randn(1, 1, 1, 8)
+        let (pad, stride, f) = (1, 2, 3)
+        let (Z, _) = try convForward(aPrev, W, b, hparameters: ["pad": pad, "stride": stride])
+        let padded = try ConvKitCore.zeroPad(aPrev, pad: pad)
+        let z = plane(Z, image: 0, channel: 0)
+        let (h, w) = upTo ?? (2, 1)
+        let (row, column) = (h * stride, w * stride)
+        let filter = { (c: Int) in (0..<f).map { r in (0..<f).map { s in W.scalars[((r * f + s) * 4 + c) * 8] } } }
+        let window = { (c: Int) in plane(padded, image: 0, channel: c)[row..<(row + f)].map { Array($0[column..<(column + f)]) } }
+        let product = { (c: Int) in zip(window(c), filter(c)).map { zip($0, $1).map(*) } }
+        let sums = (0..<4).map { product($0).joined().reduce(0, +) }
+        let terms = (sums + [b.scalars[0]]).map { $0 < 0 ? "(\(MatrixFigure.label($0)))" : MatrixFigure.label($0) }
+        let shown = upTo.map { (h, w) in
+            z.enumerated().map { i, cells in cells.enumerated().map { j, v in (i, j) <= (h, w) ? v : .nan } }
+        } ?? z
+        let zRange = (z.joined().min() ?? 0)...(z.joined().max() ?? 0)
+        var figure = MatrixFigure(
+            title: "conv_forward, pad 1, stride 2: h = \(h), w = \(w), c = 0 (image 0)",
+            caption: "Z[0, \(h), \(w), 0] = " + terms.joined(separator: " + ") + " (channels 0-3, then b) = \(MatrixFigure.label(z[h][w]))",
+            panels: [
+                .init(title: "A_prev_pad[0, :, :, 0]", values: plane(padded, image: 0, channel: 0),
+                      outlines: [.init(row: row, column: column, rows: f, columns: f)]),
+                .init(title: "W[:, :, 0, 0]", values: filter(0)),
+                .init(title: "a_slice_prev[:, :, 0] * W[:, :, 0, 0]", values: product(0)),
+                .init(title: "Z[0, :, :, 0]", values: shown, outlines: [.init(row: h, column: w)], scale: zRange),
+            ])
+        figure.sharedScale = false
+        return figure
+    }
+
+    /// One frame per output cell of `Z[0, :, :, 0]`, in the loops' order.
+    static func convForwardFrames() throws -> [MatrixFigure] {
+        var frames: [MatrixFigure] = []
+        for h in 0..<3 {
+            for w in 0..<4 { frames.append(try convForwardFrame(upTo: (h, w))) }
+        }
+        return frames
+    }
+}
