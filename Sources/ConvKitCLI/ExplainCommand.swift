@@ -6,35 +6,58 @@ import Foundation
 struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
-        abstract: "Draw a step of the course as PNG figures (viridis, colour bar, every value of small arrays).",
-        discussion: "Steps: \(CourseStep.allCases.map(\.rawValue).joined(separator: ", ")). The inputs are the course's own draws, as in convkit demo.")
+        abstract: "Draw a step of the course as PNG figures (viridis, colour bar, every value of small arrays), animations and pages.",
+        discussion: "Steps: \(CourseStep.allCases.map(\.rawValue).joined(separator: ", ")), or all. The inputs are the course's own draws, as in convkit demo.")
 
-    @Argument(help: "The step: \(CourseStep.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Argument(help: "The step: \(CourseStep.allCases.map(\.rawValue).joined(separator: ", ")), or all.")
     var step: String
 
     @Option(help: "Output folder.")
     var out: String = "explain"
 
+    @Flag(help: "Also write STEP.html (self-contained: Previous, Next, Play through the loops; #step=N opens step N) and index.html.")
+    var html = false
+
     func run() throws {
-        guard let chosen = CourseStep(rawValue: step) else {
-            throw CommandFailure("unknown step '\(step)'; the steps are \(CourseStep.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        let figures = try CourseFigures.figures(for: chosen)
+        let steps = step == "all" ? CourseStep.allCases : [try CourseStep(rawValue: step).orThrow(
+            CommandFailure("unknown step '\(step)'; the steps are \(CourseStep.allCases.map(\.rawValue).joined(separator: ", ")), or all"))]
         let folder = URL(fileURLWithPath: out, isDirectory: true)
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
             throw CommandFailure("cannot create the output folder \(out): \(error.localizedDescription)")
         }
-        for (name, figure) in figures {
-            let file = folder.appendingPathComponent("\(name).png")
-            try figure.render().write(to: file)
-            print("wrote \(file.path)")
+        for chosen in steps {
+            let figures = try CourseFigures.figures(for: chosen)
+            for (name, figure) in figures {
+                let file = folder.appendingPathComponent("\(name).png")
+                try figure.render().write(to: file)
+                print("wrote \(file.path)")
+            }
+            let animations = try CourseFigures.animations(for: chosen)
+            for (name, frames) in animations {
+                let file = folder.appendingPathComponent("\(name).png")
+                try PNGImage.writeAnimation(frames.map { $0.render() }, delayMilliseconds: 900, to: file)
+                print("wrote \(file.path) (animated, \(frames.count) frames)")
+            }
+            if html {
+                let frames = animations.isEmpty ? figures.map(\.figure) : animations.flatMap(\.frames)
+                let file = folder.appendingPathComponent("\(chosen.rawValue).html")
+                try AtomicFile.write(Data(try ExplainPage.html(title: chosen.rawValue, frames: frames).utf8), to: file, function: "explain")
+                print("wrote \(file.path)")
+            }
         }
-        for (name, frames) in try CourseFigures.animations(for: chosen) {
-            let file = folder.appendingPathComponent("\(name).png")
-            try PNGImage.writeAnimation(frames.map { $0.render() }, delayMilliseconds: 900, to: file)
-            print("wrote \(file.path) (animated, \(frames.count) frames)")
+        if html {
+            let index = ExplainPage.index(CourseStep.allCases.map { ($0.rawValue, "\($0.rawValue).html") })
+            try AtomicFile.write(Data(index.utf8), to: folder.appendingPathComponent("index.html"), function: "explain")
         }
+    }
+}
+
+extension Optional {
+    /// The value, or `error` thrown.
+    func orThrow(_ error: @autoclosure () -> Error) throws -> Wrapped {
+        guard let self else { throw error() }
+        return self
     }
 }

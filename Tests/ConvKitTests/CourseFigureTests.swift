@@ -78,6 +78,23 @@ import Testing
         }
     }
 
+    /// The walkthrough's pictures (Sources/ConvKit/ConvKit.docc/Resources) are what explain draws
+    /// now: regenerate them with `convkit explain all` after changing a figure.
+    @Test func documentationImagesAreCurrent() throws {
+        let resources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources/ConvKit/ConvKit.docc/Resources")
+        var compared = 0
+        for step in CourseStep.allCases {
+            for (name, figure) in try CourseFigures.figures(for: step) {
+                let url = resources.appendingPathComponent("explain-\(name).png")
+                guard FileManager.default.fileExists(atPath: url.path) else { continue }
+                #expect(try PNGImage.read(contentsOf: url) == figure.render(), "\(url.lastPathComponent) is out of date")
+                compared += 1
+            }
+        }
+        #expect(compared == 7)
+    }
+
     /// FNV-1a over the pixels: any change to the drawing shows.
     static func hash(_ image: PNGImage) -> UInt64 {
         image.pixels.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
