@@ -200,7 +200,7 @@ import Testing
         let files = try FileManager.default.contentsOfDirectory(atPath: here.appendingPathComponent("figures").path).sorted()
         #expect(files == ["pool-forward-stride1-sliding.png", "pool-forward-stride1.png", "pool-forward-stride2-sliding.png", "pool-forward-stride2.png"])
         expect(try Self.run(["explain", "conv-sideways", "--out", "other"], in: here), status: 1,
-               "convkit explain: unknown step 'conv-sideways'; the steps are zero-pad, conv-single-step, conv-forward, pool-forward, mask, distribute-value, loop-free-backward, or all")
+               "convkit explain: unknown step 'conv-sideways'; the steps are zero-pad, conv-single-step, conv-forward, pool-forward, pool-backward, mask, distribute-value, loop-free-backward, or all")
         try Data("a file".utf8).write(to: here.appendingPathComponent("file"))
         expect(try Self.run(["explain", "mask", "--out", "file/figures"], in: here), status: 1, "cannot create the output folder file/figures")
         #expect(!FileManager.default.fileExists(atPath: here.appendingPathComponent("other").path))

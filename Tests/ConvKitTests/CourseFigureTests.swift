@@ -35,6 +35,12 @@ import Testing
         #expect(Self.eightDigits([conv.panels[3].values[2][1]]) == ["-2.17796037"])
         #expect(conv.panels[0].outlines.first.map { [$0.row, $0.column, $0.rows] } == [4, 2, 3])
         #expect(try CourseFigures.animations(for: .convForward).first?.frames.count == 12)
+        // pool_backward: dA_prev[1, 1] prints [[0 0] [5.05844394 -1.68282702] [0 0]] (max) and
+        // [[0.08485462 0.2787552] [1.26461098 -0.25749373] [1.17975636 -0.53624893]] (average); channel 0 is the first column.
+        let backward = try Self.figure(.poolBackward)
+        #expect(Self.eightDigits(backward.panels[2].values[1]) == Self.eightDigits([0, 5.05844394, 0]))
+        #expect(Self.eightDigits(backward.panels[3].values[1]) == Self.eightDigits([0.08485462, 1.26461098, 1.17975636]))
+        #expect(try CourseFigures.animations(for: .poolBackward).first?.frames.count == 8)
         // conv_single_step: Z = -6.999089450680221.
         #expect(try Self.figure(.convSingleStep).caption?.hasSuffix("= -6.999089450680221") == true)
         // distribute_value: 2 / 4 and 25 / 9 in every cell.
@@ -92,7 +98,7 @@ import Testing
                 compared += 1
             }
         }
-        #expect(compared == 7)
+        #expect(compared == 8)
     }
 
     /// FNV-1a over the pixels: any change to the drawing shows.

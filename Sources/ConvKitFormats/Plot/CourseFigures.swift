@@ -12,6 +12,8 @@ public enum CourseStep: String, CaseIterable, Sendable {
     case convForward = "conv-forward"
     /// `pool_forward`: the window of one output cell, its maximum and its mean.
     case poolForward = "pool-forward"
+    /// `pool_backward`: each window's gradient routed to its maxima, or spread over it.
+    case poolBackward = "pool-backward"
     /// `create_mask_from_window`: `x == max(x)`, every tied maximum marked.
     case mask
     /// `distribute_value`: an average-pooling gradient spread over its window.
@@ -33,6 +35,7 @@ public enum CourseFigures {
         case .convSingleStep: return [("conv-single-step", try convSingleStep())]
         case .convForward: return [("conv-forward", try convForwardFrame(upTo: nil))]
         case .poolForward: return try poolForward()
+        case .poolBackward: return [("pool-backward", try poolBackwardFrames().last ?? MatrixFigure())]
         case .mask: return [("mask", try mask())]
         case .distributeValue: return [("distribute-value", try distributeValue())]
         case .loopFreeBackward: return [("loop-free-backward", try loopFreeBackward())]
@@ -112,6 +115,7 @@ public enum CourseFigures {
     public static func animations(for step: CourseStep) throws -> [(name: String, frames: [MatrixFigure])] {
         switch step {
         case .convForward: return [("conv-forward-sliding", try convForwardFrames())]
+        case .poolBackward: return [("pool-backward-sliding", try poolBackwardFrames())]
         case .poolForward: return try [1, 2].map { stride in ("pool-forward-stride\(stride)-sliding", try poolForwardFrames(stride: stride)) }
         default: return []
         }
