@@ -49,18 +49,18 @@ func balancedBlock(_ rows: Int, about target: Int, multipleOf multiple: Int, thr
 /// finished, while in cache), every element written (it may start uninitialised).
 ///
 /// `prepacked` is the weight already packed for this policy's kernels (``Conv2DPackedWeight``);
-/// `epilogue` (NHWC only) runs on each block of output rows right after it is written.
+/// `epilogue` (NHWC only) runs on each block of output rows right after it is written; `policy`
+/// is the caller's when it decided on the weight it passes.
 @_specialize(where T == Float)
 @_specialize(where T == Double)
 func conv2dForwardFast<T: ConvKitFloat>(
     x: UnsafeBufferPointer<T>, weight: UnsafeBufferPointer<T>, bias: UnsafeBufferPointer<T>?,
     out: UnsafeMutableBufferPointer<T>, outputLayout: TensorLayout = .nhwc, geometry g: Conv2DGeometry,
     paddingMode: PaddingMode, threads: Int, prepacked: Conv2DPackedWeight<T>? = nil,
-    epilogue: Conv2DEpilogueRun<T>? = nil
+    epilogue: Conv2DEpilogueRun<T>? = nil, policy: KernelPolicy = .current
 ) {
     guard let x = x.baseAddress, let out = out.baseAddress else { return }
     let bias = bias?.baseAddress
-    let policy = KernelPolicy.current
     // A prepacked call passes no weight when its panels serve (``Conv2DPackedWeight/needsWeight(_:)``).
     let weight = weight.baseAddress
     let pq = g.outputHeight * g.outputWidth

@@ -137,18 +137,20 @@ package func conv2dForwardPrepacked<T: ConvKitFloat>(
         throw ConvKitError(function, "residual \(shapeString(residual.shape)) is not shaped like the output \(shapeString(shape))")
     }
     let count = shape.reduce(1, *)
+    // One policy for the whole call: the one that decided whether the unpacked weight is needed.
+    let policy = KernelPolicy.current
+    let unpacked = geometry.batch > 0 && weight.needsWeight(policy) ? weight.weight().scalars : []
     let out = [T](unsafeUninitializedCapacity: count) { out, initialized in
-        let unpacked = weight.needsWeight(KernelPolicy.current) ? weight.weight().scalars : []
         input.scalars.withUnsafeBufferPointer { x in
             unpacked.withUnsafeBufferPointer { w in
                 withUnsafeBufferPointer(to: bias?.scalars) { b in
                     withUnsafeBufferPointer(to: epilogue.residual?.scalars) { r in
+                        guard geometry.batch > 0 else { return }
                         let run = Conv2DEpilogueRun(residual: r?.baseAddress, relu: epilogue.relu)
-                        if geometry.batch == 0 { return }
                         conv2dForwardFast(
                             x: x, weight: w, bias: b, out: out, geometry: geometry, paddingMode: options.paddingMode,
                             threads: geometry.threads(options.threads), prepacked: weight,
-                            epilogue: epilogue.residual == nil && !epilogue.relu ? nil : run)
+                            epilogue: epilogue.residual == nil && !epilogue.relu ? nil : run, policy: policy)
                     }
                 }
             }
