@@ -48,7 +48,11 @@ struct ExplainCommand: ParsableCommand {
             }
         }
         if html {
-            let index = ExplainPage.index(CourseStep.allCases.map { ($0.rawValue, "\($0.rawValue).html") })
+            // The pages in the folder, from this run or an earlier one.
+            let pages = CourseStep.allCases.map { ($0.rawValue, "\($0.rawValue).html") }.filter {
+                FileManager.default.fileExists(atPath: folder.appendingPathComponent($0.1).path)
+            }
+            let index = ExplainPage.index(pages)
             try AtomicFile.write(Data(index.utf8), to: folder.appendingPathComponent("index.html"), function: "explain")
         }
     }

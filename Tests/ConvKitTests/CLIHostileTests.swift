@@ -201,6 +201,10 @@ import Testing
         #expect(files == ["pool-forward-stride1-sliding.png", "pool-forward-stride1.png", "pool-forward-stride2-sliding.png", "pool-forward-stride2.png"])
         expect(try Self.run(["explain", "conv-sideways", "--out", "other"], in: here), status: 1,
                "convkit explain: unknown step 'conv-sideways'; the steps are zero-pad, conv-single-step, conv-forward, pool-forward, pool-backward, mask, distribute-value, loop-free-backward, or all")
+        let paged = try Self.run(["explain", "mask", "--html", "--out", "figures"], in: here)
+        #expect(paged.status == 0, "\(paged.standardError)")
+        let index = try String(contentsOf: here.appendingPathComponent("figures/index.html"), encoding: .utf8)
+        #expect(index.contains("href=\"mask.html\"") && !index.contains("zero-pad.html"), "the index links the pages that exist")
         try Data("a file".utf8).write(to: here.appendingPathComponent("file"))
         expect(try Self.run(["explain", "mask", "--out", "file/figures"], in: here), status: 1, "cannot create the output folder file/figures")
         #expect(!FileManager.default.fileExists(atPath: here.appendingPathComponent("other").path))
