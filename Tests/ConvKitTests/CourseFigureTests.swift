@@ -69,6 +69,24 @@ import Testing
         #expect(difference <= 1e-12, "\(caption)")
     }
 
+    @Test func convBackwardLoopsAddUpToConvBackward() throws {
+        let frames = try #require(try CourseFigures.animations(for: .convBackward).first).frames
+        #expect(frames.count == 16)
+        // Cell (1, 1) (frame 5) adds its window, rows and columns 2...3 of A_prev_pad, times dZ[0, 1, 1, 0] to dW, and dZ to db.
+        let (before, after) = (frames[4], frames[5])
+        let g = after.panels[1].values[1][1]
+        for r in 0..<2 {
+            for s in 0..<2 {
+                let added = after.panels[3].values[r][s] - before.panels[3].values[r][s]
+                #expect(abs(added - after.panels[0].values[2 + r][2 + s] * g) <= 1e-12)
+            }
+        }
+        #expect(abs(after.panels[4].values[0][0] - before.panels[4].values[0][0] - g) <= 1e-12)
+        let caption = try #require(frames.last?.caption)
+        let difference = try #require(Double(caption.split(separator: " ").last.map(String.init) ?? ""))
+        #expect(difference <= 1e-10, "\(caption)")
+    }
+
     @Test(arguments: CourseStep.allCases)
     func imagesDecodeAndShowTheColourMapsEnds(_ step: CourseStep) throws {
         for (name, figure) in try CourseFigures.figures(for: step) {

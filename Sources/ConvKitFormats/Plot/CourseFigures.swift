@@ -10,6 +10,8 @@ public enum CourseStep: String, CaseIterable, Sendable {
     /// `conv_forward`: the window of one output cell on the padded input, the filter, their
     /// product and the output filling in.
     case convForward = "conv-forward"
+    /// `conv_backward`: the three `+=` lines of its loops, cell by cell.
+    case convBackward = "conv-backward"
     /// `pool_forward`: the window of one output cell, its maximum and its mean.
     case poolForward = "pool-forward"
     /// `pool_backward`: each window's gradient routed to its maxima, or spread over it.
@@ -34,6 +36,7 @@ public enum CourseFigures {
         case .zeroPad: return [("zero-pad", try zeroPad())]
         case .convSingleStep: return [("conv-single-step", try convSingleStep())]
         case .convForward: return [("conv-forward", try convForwardFrame(upTo: nil))]
+        case .convBackward: return [("conv-backward", try convBackwardFrames().last ?? MatrixFigure())]
         case .poolForward: return try poolForward()
         case .poolBackward: return [("pool-backward", try poolBackwardFrames().last ?? MatrixFigure())]
         case .mask: return [("mask", try mask())]
@@ -116,6 +119,7 @@ public enum CourseFigures {
         switch step {
         case .convForward: return [("conv-forward-sliding", try convForwardFrames())]
         case .poolBackward: return [("pool-backward-sliding", try poolBackwardFrames())]
+        case .convBackward: return [("conv-backward-sliding", try convBackwardFrames())]
         case .poolForward: return try [1, 2].map { stride in ("pool-forward-stride\(stride)-sliding", try poolForwardFrames(stride: stride)) }
         default: return []
         }
