@@ -200,7 +200,7 @@ import Testing
         let files = try FileManager.default.contentsOfDirectory(atPath: here.appendingPathComponent("figures").path).sorted()
         #expect(files == ["pool-forward-stride1-sliding.png", "pool-forward-stride1.png", "pool-forward-stride2-sliding.png", "pool-forward-stride2.png"])
         expect(try Self.run(["explain", "conv-sideways", "--out", "other"], in: here), status: 1,
-               "convkit explain: unknown step 'conv-sideways'; the steps are zero-pad, conv-single-step, conv-forward, conv-backward, pool-forward, pool-backward, mask, distribute-value, loop-free-backward, or all")
+               "convkit explain: unknown step 'conv-sideways'; the steps are zero-pad, conv-single-step, conv-forward, conv-backward, pool-forward, pool-backward, mask, distribute-value, loop-free-backward, cs231n, or all")
         let paged = try Self.run(["explain", "mask", "--html", "--out", "figures"], in: here)
         #expect(paged.status == 0, "\(paged.standardError)")
         let index = try String(contentsOf: here.appendingPathComponent("figures/index.html"), encoding: .utf8)

@@ -41,6 +41,10 @@ import Testing
         #expect(Self.eightDigits(backward.panels[2].values[1]) == Self.eightDigits([0, 5.05844394, 0]))
         #expect(Self.eightDigits(backward.panels[3].values[1]) == Self.eightDigits([0.08485462, 1.26461098, 1.17975636]))
         #expect(try CourseFigures.animations(for: .poolBackward).first?.frames.count == 8)
+        // cs231n: out[0, 0] prints [[-0.08759809 -0.10987781] [-0.18387192 -0.2109216]].
+        let cs231n = try Self.figure(.cs231n)
+        #expect(Self.eightDigits(Array(cs231n.panels[3].values.joined())) == Self.eightDigits([-0.08759809, -0.10987781, -0.18387192, -0.2109216]))
+        #expect(cs231n.caption?.hasSuffix("= -0.11") == true)
         // conv_single_step: Z = -6.999089450680221.
         #expect(try Self.figure(.convSingleStep).caption?.hasSuffix("= -6.999089450680221") == true)
         // distribute_value: 2 / 4 and 25 / 9 in every cell.

@@ -23,6 +23,8 @@ public enum CourseStep: String, CaseIterable, Sendable {
     /// The loop-free `conv_backward`: the gradient dilated, padded and correlated with the
     /// rotated kernel.
     case loopFreeBackward = "loop-free-backward"
+    /// cs231n's `conv_forward_naive` (NCHW): one output cell's window, filter and sum.
+    case cs231n
 }
 
 /// The course's computations as figures, from exactly the course's inputs (the draws of
@@ -42,6 +44,7 @@ public enum CourseFigures {
         case .mask: return [("mask", try mask())]
         case .distributeValue: return [("distribute-value", try distributeValue())]
         case .loopFreeBackward: return [("loop-free-backward", try loopFreeBackward())]
+        case .cs231n: return [("cs231n", try cs231n())]
         }
     }
 
