@@ -19,8 +19,14 @@ struct ExplainCommand: ParsableCommand {
     var html = false
 
     func run() throws {
-        let steps = step == "all" ? CourseStep.allCases : [try CourseStep(rawValue: step).orThrow(
-            CommandFailure("unknown step '\(step)'; the steps are \(CourseStep.allCases.map(\.rawValue).joined(separator: ", ")), or all"))]
+        let steps: [CourseStep]
+        if step == "all" {
+            steps = CourseStep.allCases
+        } else if let chosen = CourseStep(rawValue: step) {
+            steps = [chosen]
+        } else {
+            throw CommandFailure("unknown step '\(step)'; the steps are \(CourseStep.allCases.map(\.rawValue).joined(separator: ", ")), or all")
+        }
         let folder = URL(fileURLWithPath: out, isDirectory: true)
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -55,13 +61,5 @@ struct ExplainCommand: ParsableCommand {
             let index = ExplainPage.index(pages)
             try AtomicFile.write(Data(index.utf8), to: folder.appendingPathComponent("index.html"), function: "explain")
         }
-    }
-}
-
-extension Optional {
-    /// The value, or `error` thrown.
-    func orThrow(_ error: @autoclosure () -> Error) throws -> Wrapped {
-        guard let self else { throw error() }
-        return self
     }
 }

@@ -135,15 +135,7 @@ import Testing
         #expect((mask.width, mask.height, Self.hash(mask)) == (1152, 236, 9_685_245_535_493_743_836))
     }
 
-    static let pythonHasPIL: Bool = {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import PIL.Image"]
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
-    }()
+    static let pythonHasPIL = Python.canImport("PIL.Image")
 
     @Test(.enabled(if: pythonHasPIL, "needs python3 with Pillow (pip install pillow) to read the figures with PIL"))
     func pilReadsTheFigures() throws {
@@ -151,14 +143,8 @@ import Testing
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("convkit-figure-\(UUID().uuidString).png")
         defer { try? FileManager.default.removeItem(at: url) }
         try image.write(to: url)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import sys; from PIL import Image; im = Image.open(sys.argv[1]); print(im.size, im.mode, im.getpixel((0, 0)))", url.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        process.waitUntilExit()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let output = try Python.run(
+            "import sys; from PIL import Image; im = Image.open(sys.argv[1]); print(im.size, im.mode, im.getpixel((0, 0)))", url.path)
         #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == "(\(image.width), \(image.height)) RGB (255, 255, 255)")
     }
 
@@ -212,14 +198,7 @@ import Testing
         // PIL's frame 5, as RGB bytes, against ConvKit's own rendering of it.
         let script = "import sys; from PIL import Image; im = Image.open(sys.argv[1]); im.seek(5); "
             + "sys.stdout.write(str(im.n_frames) + ' ' + im.convert('RGB').tobytes().hex())"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, url.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let output = try Python.run(script, url.path)
         let parts = output.split(separator: " ")
         #expect(parts.first == "9")
         #expect(parts.last == Substring(frames[5].pixels.map { String(format: "%02x", $0) }.joined()))

@@ -97,15 +97,7 @@ import Testing
         #expect(matrix.accuracy == 0.8)
     }
 
-    static let pythonHasSafetensors: Bool = {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import safetensors.numpy"]
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
-    }()
+    static let pythonHasSafetensors = Python.canImport("safetensors.numpy")
 
     /// The `safetensors` package reads a checkpoint and finds the same weights (skipped where
     /// python3 or the package is missing).
@@ -124,14 +116,7 @@ import Testing
             w = load_file(sys.argv[1])["0.weight"]
             print(" ".join(repr(float(v)) for v in w.ravel()[:5]), w.shape)
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, url.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        process.waitUntilExit()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let output = try Python.run(script, url.path)
         let expected = weight.value.scalars.prefix(5).map { "\(Double($0))" }.joined(separator: " ") + " (3, 3, 1, 16)"
         #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == expected)
     }

@@ -50,7 +50,6 @@ extension CourseFigures {
         let difference = max(zip(allW.joined(), loopsW).map { abs($0 - $1) }.max() ?? 0, abs(allB - db.scalars[0]))
         let dZ = plane(Z, image: 0, channel: 0)
         let final = accumulate(image: 0, through: nil)
-        let scale = { (values: [[Double]]) in (values.joined().min() ?? 0)...(values.joined().max() ?? 0) }
         var frames: [MatrixFigure] = []
         for h in 0..<dZ.count {
             for w in 0..<dZ[0].count {
@@ -65,8 +64,8 @@ extension CourseFigures {
                     panels: [
                         .init(title: "A_prev_pad[0, :, :, 0]", values: plane(padded, image: 0, channel: 0), outlines: [window]),
                         .init(title: "dZ[0, :, :, 0]", values: dZ, outlines: [.init(row: h, column: w)]),
-                        .init(title: "da_prev_pad += W * dZ", values: da, outlines: [window], scale: scale(final.da)),
-                        .init(title: "dW[:, :, 0, 0] += a_slice * dZ", values: dw, scale: scale(final.dw)),
+                        .init(title: "da_prev_pad += W * dZ", values: da, outlines: [window], scale: valueRange(final.da)),
+                        .init(title: "dW[:, :, 0, 0] += a_slice * dZ", values: dw, scale: valueRange(final.dw)),
                         .init(title: "db[0] += dZ", values: [[bias]], scale: min(0, final.db)...max(0, final.db)),
                     ])
                 frame.sharedScale = false

@@ -25,7 +25,6 @@ extension CourseFigures {
         let shown = upTo.map { (h, w) in
             z.enumerated().map { i, cells in cells.enumerated().map { j, v in (i, j) <= (h, w) ? v : .nan } }
         } ?? z
-        let zRange = (z.joined().min() ?? 0)...(z.joined().max() ?? 0)
         var figure = MatrixFigure(
             title: "conv_forward, pad 1, stride 2: h = \(h), w = \(w), c = 0 (image 0)",
             caption: "Z[0, \(h), \(w), 0] = " + terms.joined(separator: " + ") + " (channels 0-3, then b) = \(MatrixFigure.label(z[h][w]))",
@@ -34,7 +33,7 @@ extension CourseFigures {
                       outlines: [.init(row: row, column: column, rows: f, columns: f)]),
                 .init(title: "W[:, :, 0, 0]", values: filter(0)),
                 .init(title: "a_slice_prev[:, :, 0] * W[:, :, 0, 0]", values: product(0)),
-                .init(title: "Z[0, :, :, 0]", values: shown, outlines: [.init(row: h, column: w)], scale: zRange),
+                .init(title: "Z[0, :, :, 0]", values: shown, outlines: [.init(row: h, column: w)], scale: valueRange(z)),
             ])
         figure.sharedScale = false
         return figure

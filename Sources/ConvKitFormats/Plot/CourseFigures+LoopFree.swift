@@ -26,10 +26,10 @@ extension CourseFigures {
         var steps: [(dZ: [[Double]], dilated: [[Double]], padded: [[Double]], rotated: [[Double]], share: [[Double]])] = []
         for k in 0..<8 {
             let dZ = plane(Z, image: 0, channel: k)
-            let dilated = try matrix(dilate2D(Tensor(shape: [dZ.count, dZ[0].count], scalars: Array(dZ.joined())), rate: Size2D(stride, stride)))
+            let dilated = try rows(dilate2D(Tensor(shape: [dZ.count, dZ[0].count], scalars: Array(dZ.joined())), rate: Size2D(stride, stride)))
             let padded = padding(dilated, before: top, after: bottom)
             let w = (0..<kernel).map { r in (0..<kernel).map { s in W.scalars[((r * kernel + s) * 3 + 0) * 8 + k] } }
-            let rotated = try matrix(rotate180(Tensor(shape: [kernel, kernel], scalars: Array(w.joined()))))
+            let rotated = try rows(rotate180(Tensor(shape: [kernel, kernel], scalars: Array(w.joined()))))
             let share = correlate(padded, rotated)
             for i in 0..<paddedSide { for j in 0..<paddedSide { sum[i][j] += share[i][j] } }
             steps.append((dZ, dilated, padded, rotated, share))
@@ -52,11 +52,6 @@ extension CourseFigures {
             ])
         figure.sharedScale = false
         return figure
-    }
-
-    /// A 2-d tensor row by row.
-    static func matrix(_ t: Tensor<Double>) -> [[Double]] {
-        (0..<t.shape[0]).map { Array(t.scalars[($0 * t.shape[1])..<(($0 + 1) * t.shape[1])]) }
     }
 
     /// `x` with `before` zeros above and left of it and `after` below and right.

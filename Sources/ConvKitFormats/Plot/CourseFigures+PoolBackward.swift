@@ -20,7 +20,6 @@ extension CourseFigures {
         // The final gradients fix the colour scales of every frame.
         let finalMax = plane(try ConvKitCore.poolBackward(dA, cache: cache, mode: .max), image: 1, channel: 0)
         let finalAverage = plane(try ConvKitCore.poolBackward(dA, cache: cache, mode: .average), image: 1, channel: 0)
-        let scale = { (values: [[Double]]) in (values.joined().min() ?? 0)...(values.joined().max() ?? 0) }
         var frames: [MatrixFigure] = []
         for h in 0..<gradient.count {
             for w in 0..<gradient[0].count {
@@ -41,8 +40,8 @@ extension CourseFigures {
                     panels: [
                         .init(title: "A_prev[1, :, :, 0]", values: input, outlines: [windowOutline] + maxima),
                         .init(title: "dA[1, :, :, 0]", values: gradient, outlines: [.init(row: h, column: w)]),
-                        .init(title: "dA_prev[1, :, :, 0], max", values: maxGradient, outlines: [windowOutline], scale: scale(finalMax)),
-                        .init(title: "dA_prev[1, :, :, 0], average", values: averageGradient, outlines: [windowOutline], scale: scale(finalAverage)),
+                        .init(title: "dA_prev[1, :, :, 0], max", values: maxGradient, outlines: [windowOutline], scale: valueRange(finalMax)),
+                        .init(title: "dA_prev[1, :, :, 0], average", values: averageGradient, outlines: [windowOutline], scale: valueRange(finalAverage)),
                     ])
                 frame.sharedScale = false
                 frames.append(frame)

@@ -137,7 +137,6 @@ public enum CourseFigures {
         let hparameters = ["stride": stride, "f": 3]
         let maxA = plane(try ConvKitCore.poolForward(aPrev, hparameters: hparameters, mode: .max).A, image: 1, channel: 0)
         let averageA = plane(try ConvKitCore.poolForward(aPrev, hparameters: hparameters, mode: .average).A, image: 1, channel: 0)
-        let scale = { (values: [[Double]]) in (values.joined().min() ?? 0)...(values.joined().max() ?? 0) }
         var frames: [MatrixFigure] = []
         for h in 0..<maxA.count {
             for w in 0..<maxA[0].count {
@@ -157,8 +156,8 @@ public enum CourseFigures {
                     panels: [
                         .init(title: "A_prev[1, :, :, 0]", values: input,
                               outlines: [.init(row: row, column: column, rows: 3, columns: 3)] + maxima),
-                        .init(title: "A[1, :, :, 0], mode = max", values: upTo(maxA), outlines: [.init(row: h, column: w)], scale: scale(maxA)),
-                        .init(title: "A[1, :, :, 0], mode = average", values: upTo(averageA), outlines: [.init(row: h, column: w)], scale: scale(averageA)),
+                        .init(title: "A[1, :, :, 0], mode = max", values: upTo(maxA), outlines: [.init(row: h, column: w)], scale: valueRange(maxA)),
+                        .init(title: "A[1, :, :, 0], mode = average", values: upTo(averageA), outlines: [.init(row: h, column: w)], scale: valueRange(averageA)),
                     ]))
             }
         }
@@ -194,6 +193,17 @@ public enum CourseFigures {
             panels: [.init(title: "dz = 2, shape (2, 2)", matrix: small), .init(title: "dz = 25, shape (3, 3)", matrix: large)])
         figure.sharedScale = false
         return figure
+    }
+
+    /// The lowest to the highest value: one colour scale for every frame of an animation.
+    static func valueRange(_ values: [[Double]]) -> ClosedRange<Double> {
+        (values.joined().min() ?? 0)...(values.joined().max() ?? 0)
+    }
+
+    /// Plane `index` of a tensor `(…, H, W)` (NCHW, or a matrix), row by row.
+    static func rows(_ t: Tensor<Double>, plane index: Int = 0) -> [[Double]] {
+        let (h, w) = (t.shape[t.rank - 2], t.shape[t.rank - 1])
+        return (0..<h).map { row in Array(t.scalars[((index * h + row) * w)..<((index * h + row + 1) * w)]) }
     }
 
     /// Channel `channel` of image `image` of an NHWC tensor (or of an `(H, W, C)` one when `image` is nil), row by row.
