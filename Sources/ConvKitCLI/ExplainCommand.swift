@@ -15,6 +15,9 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "Output folder.")
     var out: String = "explain"
 
+    @Option(help: "The seed of the random inputs; the course's, 1, by default (every number drawn is then one the course prints).")
+    var seed: UInt32 = CourseFigures.courseSeed
+
     @Flag(help: "Also write STEP.html (self-contained: Previous, Next, Play through the loops; #step=N opens step N) and index.html.")
     var html = false
 
@@ -34,13 +37,13 @@ struct ExplainCommand: ParsableCommand {
             throw CommandFailure("cannot create the output folder \(out): \(error.localizedDescription)")
         }
         for chosen in steps {
-            let figures = try CourseFigures.figures(for: chosen)
+            let figures = try CourseFigures.figures(for: chosen, seed: seed)
             for (name, figure) in figures {
                 let file = folder.appendingPathComponent("\(name).png")
                 try figure.render().write(to: file)
                 print("wrote \(file.path)")
             }
-            let animations = try CourseFigures.animations(for: chosen)
+            let animations = try CourseFigures.animations(for: chosen, seed: seed)
             for (name, frames) in animations {
                 let file = folder.appendingPathComponent("\(name).png")
                 try PNGImage.writeAnimation(frames.map { $0.render() }, delayMilliseconds: 900, to: file)

@@ -210,6 +210,24 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: here.appendingPathComponent("other").path))
     }
 
+    /// visualize draws the filters and every conv layer's maps of a trained checkpoint as figures.
+    @Test func visualizeCommand() throws {
+        let here = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: here) }
+        let trained = try Self.run(["train", "--epochs", "1", "--out", "run"], in: here)
+        #expect(trained.status == 0, "\(trained.standardError)")
+        let drawn = try Self.run(["visualize", "--checkpoint", "run/checkpoint.safetensors", "--out", "pictures"], in: here)
+        #expect(drawn.status == 0, "\(drawn.standardError)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: here.appendingPathComponent("pictures").path).sorted()
+        #expect(files == ["featuremaps-0-conv.png", "featuremaps-3-conv.png", "filters.png", "input.png", "zero-padding.png"])
+        let model = try Checkpoint.read(contentsOf: here.appendingPathComponent("run/checkpoint.safetensors")).trainer.model
+        let filters = try PNGImage.read(contentsOf: here.appendingPathComponent("pictures/filters.png"))
+        #expect(filters == model.filterFigure()?.render())
+        try Data("a file".utf8).write(to: here.appendingPathComponent("file"))
+        expect(try Self.run(["visualize", "--checkpoint", "run/checkpoint.safetensors", "--out", "file/x"], in: here), status: 1,
+               "cannot create the output folder file/x")
+    }
+
     /// SIGTERM stops after the current batch, saves a checkpoint that resumes, and exits 143;
     /// nothing half-written is left.
     @Test func terminatedTrainingKeepsItsWork() throws {

@@ -10,7 +10,7 @@ import Testing
     static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
     @Test func pagesAreSelfContained() throws {
-        let html = try ExplainPage.html(title: "pool-forward", frames: try CourseFigures.poolForwardFrames(stride: 1))
+        let html = try ExplainPage.html(title: "pool-forward", frames: try CourseFigures.poolForwardFrames(stride: 1, seed: CourseFigures.courseSeed))
         // No network: the only addresses are the SVG namespace.
         #expect(html.components(separatedBy: "http").dropFirst().allSatisfy { $0.hasPrefix("://www.w3.org/2000/svg") })
         #expect(!html.contains("https://") && !html.contains("src="))
@@ -25,7 +25,7 @@ import Testing
 
     @Test(.enabled(if: chromium != nil, "needs Chromium (apt-get install chromium) to open the pages"))
     func browserShowsTheStepTheURLAsksFor() throws {
-        let frames = try CourseFigures.poolForwardFrames(stride: 1)
+        let frames = try CourseFigures.poolForwardFrames(stride: 1, seed: CourseFigures.courseSeed)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("convkit-page-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }

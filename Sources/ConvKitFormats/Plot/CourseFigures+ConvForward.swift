@@ -6,8 +6,8 @@ extension CourseFigures {
     /// output (h, w) outlined, the filter's slice `W[:, :, 0, 0]`, their product, and `Z[0, :, :, 0]`
     /// filled in up to (h, w) (all of it when `upTo` is nil, with (2, 1) outlined, the cell the
     /// course prints). The caption adds up the four input channels' sums and the bias.
-    static func convForwardFrame(upTo: (h: Int, w: Int)?) throws -> MatrixFigure {
-        var rng = NumPyRandomState(seed: 1)
+    static func convForwardFrame(upTo: (h: Int, w: Int)?, seed: UInt32) throws -> MatrixFigure {
+        var rng = NumPyRandomState(seed: seed)
         let aPrev = try rng.randn(2, 5, 7, 4)
         let W = try rng.randn(3, 3, 4, 8)
         let b = try rng.randn(1, 1, 1, 8)
@@ -40,10 +40,10 @@ extension CourseFigures {
     }
 
     /// One frame per output cell of `Z[0, :, :, 0]`, in the loops' order.
-    static func convForwardFrames() throws -> [MatrixFigure] {
+    static func convForwardFrames(seed: UInt32) throws -> [MatrixFigure] {
         var frames: [MatrixFigure] = []
         for h in 0..<3 {
-            for w in 0..<4 { frames.append(try convForwardFrame(upTo: (h, w))) }
+            for w in 0..<4 { frames.append(try convForwardFrame(upTo: (h, w), seed: seed)) }
         }
         return frames
     }

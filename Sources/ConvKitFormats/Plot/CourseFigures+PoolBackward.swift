@@ -7,8 +7,8 @@ extension CourseFigures {
     /// maximum the gradient), and both gradients so far: `dA_prev += mask · dA[h, w]` (max) and
     /// `dA_prev += dA[h, w] / (f · f)` over the window (average). The last frame is the whole
     /// `dA_prev`, which the course prints for row 1.
-    static func poolBackwardFrames() throws -> [MatrixFigure] {
-        var rng = NumPyRandomState(seed: 1)
+    static func poolBackwardFrames(seed: UInt32) throws -> [MatrixFigure] {
+        var rng = NumPyRandomState(seed: seed)
         let aPrev = try rng.randn(5, 5, 3, 2)
         let (_, cache) = try ConvKitCore.poolForward(aPrev, hparameters: ["stride": 1, "f": 2])
         let dA = try rng.randn(5, 4, 2, 2)

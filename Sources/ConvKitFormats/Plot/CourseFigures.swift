@@ -30,28 +30,33 @@ public enum CourseStep: String, CaseIterable, Sendable {
 /// The course's computations as figures, from exactly the course's inputs (the draws of
 /// `convkit demo`, so every number drawn is one the course prints).
 public enum CourseFigures {
-    /// The figures of `step`, each with a file name (without extension).
+    /// The seed of every example of the course (`np.random.seed(1)`).
+    public static let courseSeed: UInt32 = 1
+
+    /// The figures of `step`, each with a file name (without extension). With a `seed` other
+    /// than the course's the random inputs are other draws of the same shapes; the fixed
+    /// examples (`distribute_value`, cs231n's `linspace` inputs, the tied windows) stay.
     ///
     /// - Throws: ``ConvKitError`` if a course function rejects its input (it does not).
-    public static func figures(for step: CourseStep) throws -> [(name: String, figure: MatrixFigure)] {
+    public static func figures(for step: CourseStep, seed: UInt32 = courseSeed) throws -> [(name: String, figure: MatrixFigure)] {
         switch step {
-        case .zeroPad: return [("zero-pad", try zeroPad())]
-        case .convSingleStep: return [("conv-single-step", try convSingleStep())]
-        case .convForward: return [("conv-forward", try convForwardFrame(upTo: nil))]
-        case .convBackward: return [("conv-backward", try convBackwardFrames().last ?? MatrixFigure())]
-        case .poolForward: return try poolForward()
-        case .poolBackward: return [("pool-backward", try poolBackwardFrames().last ?? MatrixFigure())]
-        case .mask: return [("mask", try mask())]
+        case .zeroPad: return [("zero-pad", try zeroPad(seed: seed))]
+        case .convSingleStep: return [("conv-single-step", try convSingleStep(seed: seed))]
+        case .convForward: return [("conv-forward", try convForwardFrame(upTo: nil, seed: seed))]
+        case .convBackward: return [("conv-backward", try convBackwardFrames(seed: seed).last ?? MatrixFigure())]
+        case .poolForward: return try poolForward(seed: seed)
+        case .poolBackward: return [("pool-backward", try poolBackwardFrames(seed: seed).last ?? MatrixFigure())]
+        case .mask: return [("mask", try mask(seed: seed)), ("mask-ties", try maxTies())]
         case .distributeValue: return [("distribute-value", try distributeValue())]
-        case .loopFreeBackward: return [("loop-free-backward", try loopFreeBackward())]
+        case .loopFreeBackward: return [("loop-free-backward", try loopFreeBackward(seed: seed))]
         case .cs231n: return [("cs231n", try cs231n())]
         }
     }
 
     /// `np.random.seed(1); x = np.random.randn(4, 3, 3, 2); x_pad = zero_pad(x, 3)`: `x[1, :, :, 0]`
     /// beside `x_pad[1, :, :, 0]`, the original outlined inside the padding.
-    static func zeroPad() throws -> MatrixFigure {
-        var rng = NumPyRandomState(seed: 1)
+    static func zeroPad(seed: UInt32) throws -> MatrixFigure {
+        var rng = NumPyRandomState(seed: seed)
         let x = try rng.randn(4, 3, 3, 2)
         let xPad = try ConvKitCore.zeroPad(x, pad: 3)
         return MatrixFigure(
@@ -65,8 +70,8 @@ public enum CourseFigures {
 
     /// `conv_single_step` on the course's slice: channel 0 of the slice, the filter and their
     /// product, then each channel's sum; the caption is `Z` as the course prints it.
-    static func convSingleStep() throws -> MatrixFigure {
-        var rng = NumPyRandomState(seed: 1)
+    static func convSingleStep(seed: UInt32) throws -> MatrixFigure {
+        var rng = NumPyRandomState(seed: seed)
         let slice = try rng.randn(4, 4, 3)
         let W = try rng.randn(4, 4, 3)
         let b = try rng.randn(1, 1, 1)
@@ -89,8 +94,8 @@ public enum CourseFigures {
     /// `pool_forward` (f = 3, stride = 1 and 2) on the course's `A_prev`: channel 0 of image 1 with
     /// the window of output (1, 1) outlined and its maximum marked, beside the max and the
     /// average outputs with that cell outlined.
-    static func poolForward() throws -> [(name: String, figure: MatrixFigure)] {
-        var rng = NumPyRandomState(seed: 1)
+    static func poolForward(seed: UInt32) throws -> [(name: String, figure: MatrixFigure)] {
+        var rng = NumPyRandomState(seed: seed)
         let aPrev = try rng.randn(2, 5, 5, 3)
         let input = plane(aPrev, image: 1, channel: 0)
         return try [1, 2].map { stride in
@@ -118,20 +123,20 @@ public enum CourseFigures {
 
     /// The frames of `step`'s animation, one per output cell in the order the course's loops
     /// compute them, each with a file name; empty for steps without one.
-    public static func animations(for step: CourseStep) throws -> [(name: String, frames: [MatrixFigure])] {
+    public static func animations(for step: CourseStep, seed: UInt32 = courseSeed) throws -> [(name: String, frames: [MatrixFigure])] {
         switch step {
-        case .convForward: return [("conv-forward-sliding", try convForwardFrames())]
-        case .poolBackward: return [("pool-backward-sliding", try poolBackwardFrames())]
-        case .convBackward: return [("conv-backward-sliding", try convBackwardFrames())]
-        case .poolForward: return try [1, 2].map { stride in ("pool-forward-stride\(stride)-sliding", try poolForwardFrames(stride: stride)) }
+        case .convForward: return [("conv-forward-sliding", try convForwardFrames(seed: seed))]
+        case .poolBackward: return [("pool-backward-sliding", try poolBackwardFrames(seed: seed))]
+        case .convBackward: return [("conv-backward-sliding", try convBackwardFrames(seed: seed))]
+        case .poolForward: return try [1, 2].map { stride in ("pool-forward-stride\(stride)-sliding", try poolForwardFrames(stride: stride, seed: seed)) }
         default: return []
         }
     }
 
     /// `pool_forward` (f = 3) on channel 0 of image 1, one frame per output cell (h, w): its
     /// window outlined with its maximum marked, the outputs filled in up to it.
-    static func poolForwardFrames(stride: Int) throws -> [MatrixFigure] {
-        var rng = NumPyRandomState(seed: 1)
+    static func poolForwardFrames(stride: Int, seed: UInt32) throws -> [MatrixFigure] {
+        var rng = NumPyRandomState(seed: seed)
         let aPrev = try rng.randn(2, 5, 5, 3)
         let input = plane(aPrev, image: 1, channel: 0)
         let hparameters = ["stride": stride, "f": 3]
@@ -167,8 +172,8 @@ public enum CourseFigures {
 
     /// `create_mask_from_window` on the course's two windows, each beside its mask (1 at every
     /// maximum, ties included, as `x == np.max(x)` gives).
-    static func mask() throws -> MatrixFigure {
-        var rng = NumPyRandomState(seed: 1)
+    static func mask(seed: UInt32) throws -> MatrixFigure {
+        var rng = NumPyRandomState(seed: seed)
         let x = try rng.randn(2, 3)
         let y = try Tensor<Double>(shape: [3, 3], scalars: [-1, 2, 3, 2, -3, 2, 1, 5, -2])
         var panels: [MatrixFigure.Panel] = []
@@ -208,8 +213,6 @@ public enum CourseFigures {
 
     /// Channel `channel` of image `image` of an NHWC tensor (or of an `(H, W, C)` one when `image` is nil), row by row.
     static func plane(_ t: Tensor<Double>, image: Int?, channel: Int) -> [[Double]] {
-        let (h, w, c) = (t.shape[t.rank - 3], t.shape[t.rank - 2], t.shape[t.rank - 1])
-        let base = (image ?? 0) * h * w * c
-        return (0..<h).map { row in (0..<w).map { column in t.scalars[base + (row * w + column) * c + channel] } }
+        MatrixFigure.plane(t, image: image ?? 0, channel: channel)
     }
 }

@@ -40,6 +40,13 @@ public struct MatrixFigure: Sendable {
         }
     }
 
+    /// Channel `channel` of image `image` of a channels-last tensor `(…, H, W, C)`, row by row.
+    package static func plane<T: ConvKitFloat>(_ t: Tensor<T>, image: Int = 0, channel: Int) -> [[Double]] {
+        let (h, w, c) = (t.shape[t.rank - 3], t.shape[t.rank - 2], t.shape[t.rank - 1])
+        let base = image * h * w * c
+        return (0..<h).map { row in (0..<w).map { column in Double(t.scalars[base + (row * w + column) * c + channel]) } }
+    }
+
     /// A rectangle of cells, `rows × columns` from (`row`, `column`), outlined in `color`.
     public struct Outline: Sendable {
         public var row: Int
@@ -64,6 +71,8 @@ public struct MatrixFigure: Sendable {
     public var colorMap: ColorMap = .viridis
     /// One colour scale and bar for all panels (true), or a scale and bar per panel.
     public var sharedScale = true
+    /// Panels per row; `nil` puts them all in one row.
+    public var panelsPerRow: Int?
 
     /// An empty figure titled `title`.
     public init(title: String? = nil, caption: String? = nil, panels: [Panel] = []) {
@@ -100,61 +109,73 @@ public struct MatrixFigure: Sendable {
         let layout = Layout(self)
         var canvas = RasterCanvas(width: layout.width, height: layout.height, background: .white)
         if let title { canvas.text(title, x: Layout.margin, y: Layout.margin, scale: 2, color: ChartColor.black) }
-        var x = Layout.margin
         for (index, panel) in panels.enumerated() {
-            drawPanel(panel, into: &canvas, x: x, layout: layout)
-            x += Layout.indexWidth + layout.panelWidths[index] + Layout.gap
+            let (x, top) = layout.origins[index]
+            drawPanel(panel, into: &canvas, x: x, top: top, cell: layout.cell)
             if !sharedScale {
-                let height = max(panel.values.count * layout.cell, 2)
-                drawColorBar(&canvas, x: x - Layout.gap + 12, top: layout.top, height: height, range: range(of: panel))
-                x += Layout.barWidth + Layout.barLabels
+                let barX = x + Layout.indexWidth + layout.columnWidths[index % layout.perRow] + 12
+                drawColorBar(&canvas, x: barX, top: top, height: max(panel.values.count * layout.cell, 2), range: range(of: panel))
             }
         }
-        if sharedScale { drawColorBar(&canvas, x: x, top: layout.top, height: max(layout.gridHeight, 2), range: range) }
+        let firstTop = layout.origins.first?.top ?? layout.bottom
+        if sharedScale { drawColorBar(&canvas, x: layout.sharedBarX, top: firstTop, height: max(layout.bottom - firstTop, 2), range: range) }
         if let caption {
-            canvas.text(caption, x: Layout.margin, y: layout.top + layout.gridHeight + Layout.margin, scale: 2, color: ChartColor.black)
+            canvas.text(caption, x: Layout.margin, y: layout.bottom + Layout.margin, scale: 2, color: ChartColor.black)
         }
         return canvas.image()
     }
 
-    /// Where everything goes, in pixels.
+    /// Where everything goes, in pixels: panels in rows of `panelsPerRow`, each column as wide
+    /// as its widest panel, each row as tall as its tallest.
     struct Layout {
         static let margin = 16, gap = 40, indexWidth = 28, indexHeight = 16, titleHeight = 26, barWidth = 16, barLabels = 64
         let cell: Int
-        let panelWidths: [Int]
-        let gridHeight: Int
-        let top: Int
+        let perRow: Int
+        let columnWidths: [Int]
+        /// The left edge (of the row indices) and the top of the cells of each panel.
+        let origins: [(x: Int, top: Int)]
+        /// The bottom of the last row of cells.
+        let bottom: Int
+        let sharedBarX: Int
         let width: Int
         let height: Int
 
         init(_ figure: MatrixFigure) {
             cell = figure.cellSize
-            var widths: [Int] = []
-            var tallest = 0
-            for panel in figure.panels {
+            let perRow = max(1, min(figure.panelsPerRow ?? figure.panels.count, figure.panels.count))
+            self.perRow = perRow
+            var widths = Array(repeating: 0, count: perRow)
+            var heights: [Int] = []
+            for (index, panel) in figure.panels.enumerated() {
                 let columns = panel.values.first?.count ?? 0
                 let titleWidth = RasterCanvas.textSize(panel.title, scale: 1).width - Self.indexWidth
-                widths.append(max(columns * cell, titleWidth))
-                tallest = max(tallest, panel.values.count * cell)
+                widths[index % perRow] = max(widths[index % perRow], columns * cell, titleWidth)
+                if index % perRow == 0 { heights.append(0) }
+                heights[heights.count - 1] = max(heights[heights.count - 1], panel.values.count * cell)
             }
-            panelWidths = widths
-            gridHeight = tallest
+            columnWidths = widths
+            let ownBar = figure.sharedScale ? 0 : Self.barWidth + Self.barLabels
+            let slotWidths = widths.map { Self.indexWidth + $0 + Self.gap + ownBar }
             let titleRoom = figure.title == nil ? 0 : 30
-            top = Self.margin + titleRoom + Self.titleHeight + Self.indexHeight
-            let bars = (figure.sharedScale ? 1 : figure.panels.count) * (Self.barWidth + Self.barLabels)
-            let panelsWidth = widths.reduce(0) { $0 + Self.indexWidth + $1 + Self.gap }
-            var total = Self.margin + panelsWidth + bars + Self.margin
+            let labels = Self.titleHeight + Self.indexHeight
+            var rowTops = [Self.margin + titleRoom + labels]
+            for height in heights.dropLast() { rowTops.append(rowTops[rowTops.count - 1] + height + Self.margin + labels) }
+            origins = figure.panels.indices.map { index in
+                (Self.margin + slotWidths[..<(index % perRow)].reduce(0, +), rowTops[index / perRow])
+            }
+            bottom = rowTops[rowTops.count - 1] + (heights.last ?? 0)
+            sharedBarX = Self.margin + slotWidths.reduce(0, +)
+            var total = sharedBarX + (figure.sharedScale ? Self.barWidth + Self.barLabels : 0) + Self.margin
             for text in [figure.title, figure.caption].compactMap({ $0 }) {
                 total = max(total, 2 * Self.margin + RasterCanvas.textSize(text, scale: 2).width)
             }
             width = total
-            height = top + tallest + Self.margin + (figure.caption == nil ? 0 : 30)
+            height = bottom + Self.margin + (figure.caption == nil ? 0 : 30)
         }
     }
 
-    /// One panel with its left edge (of the row indices) at `x`.
-    private func drawPanel(_ panel: Panel, into canvas: inout RasterCanvas, x: Int, layout: Layout) {
-        let (cell, top) = (layout.cell, layout.top)
+    /// One panel with its left edge (of the row indices) at `x` and its cells from `top`.
+    private func drawPanel(_ panel: Panel, into canvas: inout RasterCanvas, x: Int, top: Int, cell: Int) {
         let (low, high) = range(of: panel)
         let left = x + Layout.indexWidth
         let rows = panel.values.count, columns = panel.values.first?.count ?? 0
