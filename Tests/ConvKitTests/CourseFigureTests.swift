@@ -120,7 +120,7 @@ import Testing
                 compared += 1
             }
         }
-        #expect(compared == 11)
+        #expect(compared == 12)
     }
 
     /// FNV-1a over the pixels: any change to the drawing shows.

@@ -30,6 +30,15 @@ import Testing
         #expect(figure.panels[0].outlines.count == 10 + 4)
     }
 
+    @Test func contactSheetShowsEveryWindowOfConvForward() throws {
+        let sheet = try #require(try CourseFigures.figures(for: .convForward).first { $0.name == "conv-forward-windows" }).figure
+        #expect(sheet.panels.count == 12 && sheet.panelsPerRow == 4)
+        // Output (2, 1) is the course's printed Z[0, 2, 1, 0] = -2.17796037; its window starts at (4, 2).
+        #expect(sheet.panels[9].title == "h = 2, w = 1: Z = -2.18")
+        #expect(sheet.panels[9].outlines.map { [$0.row, $0.column, $0.rows, $0.columns] } == [[1, 1, 5, 7], [4, 2, 3, 3]])
+        #expect(sheet.panels.allSatisfy { $0.values.count == 7 && $0.values[0].count == 9 && $0.values[0].allSatisfy { $0 == 0 } })
+    }
+
     @Test func seedDrawsOtherInputsOfTheSameShapes() throws {
         let course = try #require(try CourseFigures.figures(for: .zeroPad).first).figure
         #expect(try #require(try CourseFigures.figures(for: .zeroPad, seed: CourseFigures.courseSeed).first).figure.panels[0].values

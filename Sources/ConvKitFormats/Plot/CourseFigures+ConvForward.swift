@@ -47,4 +47,30 @@ extension CourseFigures {
         }
         return frames
     }
+
+    /// The contact sheet of `conv_forward`'s windows: the padded input's channel 0 once per
+    /// output cell (h, w), in the loops' order, with that cell's window outlined, so the stride
+    /// (2) and the padding (1, the unpadded input outlined in white) show; each title gives the
+    /// output cell's value for output channel 0.
+    static func convForwardWindows(seed: UInt32) throws -> MatrixFigure {
+        var rng = NumPyRandomState(seed: seed)
+        let aPrev = try rng.randn(2, 5, 7, 4)
+        let W = try rng.randn(3, 3, 4, 8)
+        let b = try rng.randn(1, 1, 1, 8)
+        let (pad, stride, f) = (1, 2, 3)
+        let (Z, _) = try convForward(aPrev, W, b, hparameters: ["pad": pad, "stride": stride])
+        let padded = plane(try ConvKitCore.zeroPad(aPrev, pad: pad), image: 0, channel: 0)
+        let z = plane(Z, image: 0, channel: 0)
+        let original = MatrixFigure.Outline(row: pad, column: pad, rows: aPrev.shape[1], columns: aPrev.shape[2], color: .white)
+        var panels: [MatrixFigure.Panel] = []
+        for h in z.indices {
+            for w in z[h].indices {
+                let window = MatrixFigure.Outline(row: h * stride, column: w * stride, rows: f, columns: f)
+                panels.append(.init(title: "h = \(h), w = \(w): Z = \(MatrixFigure.label(z[h][w]))", values: padded, outlines: [original, window]))
+            }
+        }
+        var figure = MatrixFigure(title: "conv_forward, pad 1, stride 2: every window on A_prev_pad[0, :, :, 0]", panels: panels)
+        figure.panelsPerRow = z.first?.count
+        return figure
+    }
 }

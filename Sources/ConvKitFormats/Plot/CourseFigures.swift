@@ -42,7 +42,8 @@ public enum CourseFigures {
         switch step {
         case .zeroPad: return [("zero-pad", try zeroPad(seed: seed))]
         case .convSingleStep: return [("conv-single-step", try convSingleStep(seed: seed))]
-        case .convForward: return [("conv-forward", try convForwardFrame(upTo: nil, seed: seed))]
+        case .convForward:
+            return [("conv-forward", try convForwardFrame(upTo: nil, seed: seed)), ("conv-forward-windows", try convForwardWindows(seed: seed))]
         case .convBackward: return [("conv-backward", try convBackwardFrames(seed: seed).last ?? MatrixFigure())]
         case .poolForward: return try poolForward(seed: seed)
         case .poolBackward: return [("pool-backward", try poolBackwardFrames(seed: seed).last ?? MatrixFigure())]
