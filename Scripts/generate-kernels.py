@@ -169,6 +169,9 @@ SIGNATURES = {
     "pool_avg": "void {name}(const {T} *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, {T} *out, int stream)",
     "pool_max_backward": "void {name}({T} *const *dx_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, const {T} *dy, const void *arg, int arg_bytes, int assign)",
     "transpose": "void {name}(long rows, long columns, const {T} *src, long ld_src, {T} *dst, long ld_dst)",
+    "winograd_weights": "void {name}(long c0, long c1, long c, long k, const {T} *w, {T} *u, long u_stride, long nr)",
+    "winograd_input": "void {name}(long tiles, long c, const {T} *const *pixels, {T} *v, long ldv)",
+    "winograd_output": "void {name}(long tiles, long k, const {T} *m, long ldm, {T} *const *pixels, const {T} *bias)",
     "pool_max_gather": "void {name}(const {T} *const *dy_rows, const void *const *arg_rows, const long *row_taps, long rows, const long *column_start, const long *column_pairs, long w, long c, long s, int arg_bytes, {T} *dx, int stream)",
 }
 
@@ -211,6 +214,10 @@ def generate():
             name = f"ck_{dt}_transpose_{lanes}x{lanes}__{isa}"
             out.add(f"{dt}-transpose-{lanes}x{lanes}-{isa}.c", file_text("transpose.c.in", isa, expand("transpose.c.in", p)))
             declare(out, isa, dt, "transpose", name)
+            # Winograd F(2 × 2, 3 × 3): the three transforms in one file.
+            out.add(f"{dt}-winograd-f2x3-{isa}.c", file_text("winograd.c.in", isa, expand("winograd.c.in", p)))
+            for family in WINOGRAD_FAMILIES:
+                declare(out, isa, dt, family, f"ck_{dt}_{family.replace('winograd_', 'winograd_f2x3_')}__{isa}")
             kb = FEW_COLUMNS_WIDTH[dt]
             params = {**p, "KB": kb, "NV": kb // p["LANES"]}
             name = f"ck_{dt}_few_columns_2x{kb}__{isa}"
@@ -262,11 +269,12 @@ def generate():
 
 
 POOL_FAMILIES = ["pool_max", "pool_avg", "pool_max_backward", "pool_max_gather"]
+WINOGRAD_FAMILIES = ["winograd_weights", "winograd_input", "winograd_output"]
 STRUCT_FIELDS = {
     "f32": ["gemm_packed", "gemm_indirect", "weight_gradient", "few_columns", "peak", "small_forward",
             "small_weights", "small_data", "small_pack_band", "small_unpack_band", "small_pack_taps", "small_transpose"]
-    + POOL_FAMILIES + ["transpose"],
-    "f64": ["gemm_packed", "gemm_indirect", "weight_gradient", "few_columns"] + POOL_FAMILIES + ["transpose"],
+    + POOL_FAMILIES + ["transpose"] + WINOGRAD_FAMILIES,
+    "f64": ["gemm_packed", "gemm_indirect", "weight_gradient", "few_columns"] + POOL_FAMILIES + ["transpose"] + WINOGRAD_FAMILIES,
 }
 TILED = ("gemm_packed", "gemm_indirect", "weight_gradient")
 

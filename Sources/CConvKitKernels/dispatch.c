@@ -182,3 +182,27 @@ void ck_transpose_f32(int isa, long rows, long columns, const float *src, long l
 void ck_transpose_f64(int isa, long rows, long columns, const double *src, long ld_src, double *dst, long ld_dst) {
     f64_kernels(isa)->transpose(rows, columns, src, ld_src, dst, ld_dst);
 }
+
+void ck_winograd_f2x3_weights_f32(int isa, long c0, long c1, long c, long k, const float *w, float *u, long u_stride, long nr) {
+    f32_kernels(isa)->winograd_weights(c0, c1, c, k, w, u, u_stride, nr);
+}
+
+void ck_winograd_f2x3_weights_f64(int isa, long c0, long c1, long c, long k, const double *w, double *u, long u_stride, long nr) {
+    f64_kernels(isa)->winograd_weights(c0, c1, c, k, w, u, u_stride, nr);
+}
+
+void ck_winograd_f2x3_input_f32(int isa, long tiles, long c, const float *const *pixels, float *v, long ldv) {
+    f32_kernels(isa)->winograd_input(tiles, c, pixels, v, ldv);
+}
+
+void ck_winograd_f2x3_input_f64(int isa, long tiles, long c, const double *const *pixels, double *v, long ldv) {
+    f64_kernels(isa)->winograd_input(tiles, c, pixels, v, ldv);
+}
+
+void ck_winograd_f2x3_output_f32(int isa, long tiles, long k, const float *m, long ldm, float *const *pixels, const float *bias) {
+    f32_kernels(isa)->winograd_output(tiles, k, m, ldm, pixels, bias);
+}
+
+void ck_winograd_f2x3_output_f64(int isa, long tiles, long k, const double *m, long ldm, double *const *pixels, const double *bias) {
+    f64_kernels(isa)->winograd_output(tiles, k, m, ldm, pixels, bias);
+}

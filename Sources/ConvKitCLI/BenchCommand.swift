@@ -24,7 +24,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed runs per row; the median is reported.")
     var `repeat`: Int = 5
 
-    @Option(help: "fast, reference or loopFree.")
+    @Option(help: "\(ConvAlgorithm.allCases.map(\.rawValue).joined(separator: ", ")) (conv rows; pooling takes fast or reference).")
     var algorithm: String = "fast"
 
     @Option(help: "nhwc or nchw.")
@@ -55,7 +55,7 @@ struct BenchCommand: ParsableCommand {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
         guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1, got \(`repeat`)") }
         guard ConvAlgorithm(rawValue: algorithm) != nil else {
-            throw ValidationError("--algorithm must be fast, reference or loopFree, got \(algorithm)")
+            throw ValidationError("--algorithm must be one of \(ConvAlgorithm.allCases.map(\.rawValue).joined(separator: ", ")), got \(algorithm)")
         }
         guard TensorLayout(rawValue: layout) != nil else {
             throw ValidationError("--layout must be nhwc or nchw, got \(layout)")

@@ -75,9 +75,20 @@ struct ONNXGraph: Sendable {
             if case .float32(let weight) = array, weight.rank == 4, let readers = convReaders[tensor.name] {
                 let rsck = TensorLayout.nchw.weightToRSCK(weight)
                 for index in readers {
-                    let groups = nodes[index].attributes["group"].flatMap { $0.type == .int ? Int(exactly: $0.i) : nil } ?? 1
+                    let attributes = nodes[index].attributes
+                    let groups = attributes["group"].flatMap { $0.type == .int ? Int(exactly: $0.i) : nil } ?? 1
+                    // The node's strides and dilations (absent: 1; malformed: 0, which the node reports when it runs).
+                    let pair = { (name: String) -> Size2D in
+                        guard let attribute = attributes[name] else { return 1 }
+                        let ints = attribute.ints.compactMap { Int(exactly: $0) }
+                        return attribute.type == .ints && ints.count == 2 ? Size2D(height: ints[0], width: ints[1]) : 0
+                    }
+                    let winograd = WinogradConvolution.chosen(
+                        kernel: Size2D(height: rsck.shape[0], width: rsck.shape[1]), stride: pair("strides"),
+                        dilation: pair("dilations"), groups: groups, inputChannels: rsck.shape[2],
+                        outputChannels: rsck.shape[3], paddingMode: .zeros, algorithm: .fast)
                     // A weight the convolution would refuse is left to it, to say so when the node runs.
-                    packedWeights[index] = try? Conv2DPackedWeight(rsck: rsck, groups: groups)
+                    packedWeights[index] = try? Conv2DPackedWeight(rsck: rsck, groups: groups, winograd: winograd)
                     keep = keep || packedWeights[index] == nil
                 }
             } else {

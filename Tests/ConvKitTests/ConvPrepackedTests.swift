@@ -10,7 +10,10 @@ import Testing
         let groups: Int
         let stride: Int
         let padding: Padding
-        var description: String { "x \(input) w \(weight) groups \(groups) stride \(stride)" }
+        /// Whether the weight is transformed for Winograd at load (as the ONNX loader does for the
+        /// convolutions `.fast` computes with it).
+        var winograd = false
+        var description: String { "x \(input) w \(weight) groups \(groups) stride \(stride) winograd \(winograd)" }
     }
 
     static let cases = [
@@ -18,6 +21,9 @@ import Testing
         Case(input: [1, 7, 7, 64], weight: [1, 1, 64, 70], groups: 1, stride: 1, padding: .valid),
         Case(input: [2, 10, 9, 16], weight: [3, 3, 8, 12], groups: 2, stride: 2, padding: .uniform(1)),
         Case(input: [3, 5, 6, 40], weight: [3, 2, 40, 33], groups: 1, stride: 1, padding: .explicit(top: 1, bottom: 0, left: 2, right: 1)),
+        // Winograd: transformed at load, or from panels packed without it.
+        Case(input: [2, 9, 7, 20], weight: [3, 3, 20, 35], groups: 1, stride: 1, padding: .uniform(1), winograd: true),
+        Case(input: [1, 6, 5, 16], weight: [3, 3, 16, 16], groups: 1, stride: 1, padding: .valid),
     ]
 
     @Test(arguments: cases, [(false, false), (false, true), (true, false), (true, true)])
@@ -32,11 +38,32 @@ import Testing
         var want = plain.scalars
         if let residual { want = zip(want, residual.scalars).map { $0 + $1 } }
         if flags.relu { want = want.map { max($0, 0) } }
-        let packed = try Conv2DPackedWeight(rsck: w, groups: c.groups)
+        let packed = try Conv2DPackedWeight(rsck: w, groups: c.groups, winograd: c.winograd)
+        #expect(packed.isWinograd == c.winograd)
         let got = try conv2dForwardPrepacked(
             x, weight: packed, bias: bias, options: options, epilogue: Conv2DEpilogue(residual: residual, relu: flags.relu))
         #expect(got.shape == plain.shape)
         #expect(got.scalars.map(\.bitPattern) == want.map(\.bitPattern))
+    }
+
+    /// A weight transformed for Winograd under one instruction set, called under another: its
+    /// matrices are re-laid for that set's panels, and the result is that set's conv2dForward.
+    @Test func winogradWeightServesEveryInstructionSet() throws {
+        var rng = NumPyRandomState(seed: 22)
+        let x = try rng.randn(2, 8, 9, 24).map { Float($0) }
+        let w = try rng.randn(3, 3, 24, 40).map { Float($0) }
+        let options = Conv2DOptions(padding: 1)
+        let packed = try Conv2DPackedWeight(rsck: w, groups: 1, winograd: true)
+        for isa in KernelISA.supported {
+            try KernelISA.withActive(isa) {
+                let want = try conv2dForward(x, weight: w, bias: nil, options: options).output
+                let got = try conv2dForwardPrepacked(x, weight: packed, bias: nil, options: options, epilogue: Conv2DEpilogue())
+                #expect(got == want, "\(isa)")
+            }
+        }
+        #expect(throws: ConvKitError("conv2dForwardPrepacked", "the weight was transformed for Winograd, which these options (3 × 3, stride (2, 2), dilation (1, 1)) do not choose")) {
+            _ = try conv2dForwardPrepacked(x, weight: packed, bias: nil, options: Conv2DOptions(stride: 2, padding: 1), epilogue: Conv2DEpilogue())
+        }
     }
 
     @Test func refusesWhatItCannotRun() throws {

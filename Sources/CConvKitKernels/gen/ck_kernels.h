@@ -12,6 +12,9 @@ void ck_f32_pool_avg_c16__generic(const float *const *x_rows, long rows, const l
 void ck_f32_pool_max_backward_c16__generic(float *const *dx_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, const float *dy, const void *arg, int arg_bytes, int assign);
 void ck_f32_pool_max_gather_c16__generic(const float *const *dy_rows, const void *const *arg_rows, const long *row_taps, long rows, const long *column_start, const long *column_pairs, long w, long c, long s, int arg_bytes, float *dx, int stream);
 void ck_f32_transpose_4x4__generic(long rows, long columns, const float *src, long ld_src, float *dst, long ld_dst);
+void ck_f32_winograd_f2x3_weights__generic(long c0, long c1, long c, long k, const float *w, float *u, long u_stride, long nr);
+void ck_f32_winograd_f2x3_input__generic(long tiles, long c, const float *const *pixels, float *v, long ldv);
+void ck_f32_winograd_f2x3_output__generic(long tiles, long k, const float *m, long ldm, float *const *pixels, const float *bias);
 void ck_f32_few_columns_2x16__generic(long m, long n, long taps, long channels, const float *const *rows, const float *const *b, long b_column_stride, float *c, const long *row_offsets);
 void ck_f64_gemm_packed_4x8__generic(long m, long n, long kc, const double *a, const double *b, double *c, const long *row_offsets, int accumulate);
 void ck_f64_gemm_indirect_4x8__generic(long m, long n, long taps, long channels, const double *const *rows, const double *b, const double *bias, double *c, const long *row_offsets, int accumulate);
@@ -21,6 +24,9 @@ void ck_f64_pool_avg_c8__generic(const double *const *x_rows, long rows, const l
 void ck_f64_pool_max_backward_c8__generic(double *const *dx_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, const double *dy, const void *arg, int arg_bytes, int assign);
 void ck_f64_pool_max_gather_c8__generic(const double *const *dy_rows, const void *const *arg_rows, const long *row_taps, long rows, const long *column_start, const long *column_pairs, long w, long c, long s, int arg_bytes, double *dx, int stream);
 void ck_f64_transpose_2x2__generic(long rows, long columns, const double *src, long ld_src, double *dst, long ld_dst);
+void ck_f64_winograd_f2x3_weights__generic(long c0, long c1, long c, long k, const double *w, double *u, long u_stride, long nr);
+void ck_f64_winograd_f2x3_input__generic(long tiles, long c, const double *const *pixels, double *v, long ldv);
+void ck_f64_winograd_f2x3_output__generic(long tiles, long k, const double *m, long ldm, double *const *pixels, const double *bias);
 void ck_f64_few_columns_2x8__generic(long m, long n, long taps, long channels, const double *const *rows, const double *const *b, long b_column_stride, double *c, const long *row_offsets);
 float ck_f32_peak_8x4__generic(long iterations);
 void ck_f32_small_forward__generic(long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw, const float *bias, float *y, long ldy);
@@ -55,6 +61,15 @@ void ck_f32_pool_max_gather_c32__avx2(const float *const *dy_rows, const void *c
 void ck_f32_transpose_8x8__avx2(long rows, long columns, const float *src, long ld_src, float *dst, long ld_dst);
 #endif
 #if defined(__x86_64__)
+void ck_f32_winograd_f2x3_weights__avx2(long c0, long c1, long c, long k, const float *w, float *u, long u_stride, long nr);
+#endif
+#if defined(__x86_64__)
+void ck_f32_winograd_f2x3_input__avx2(long tiles, long c, const float *const *pixels, float *v, long ldv);
+#endif
+#if defined(__x86_64__)
+void ck_f32_winograd_f2x3_output__avx2(long tiles, long k, const float *m, long ldm, float *const *pixels, const float *bias);
+#endif
+#if defined(__x86_64__)
 void ck_f32_few_columns_2x16__avx2(long m, long n, long taps, long channels, const float *const *rows, const float *const *b, long b_column_stride, float *c, const long *row_offsets);
 #endif
 #if defined(__x86_64__)
@@ -80,6 +95,15 @@ void ck_f64_pool_max_gather_c16__avx2(const double *const *dy_rows, const void *
 #endif
 #if defined(__x86_64__)
 void ck_f64_transpose_4x4__avx2(long rows, long columns, const double *src, long ld_src, double *dst, long ld_dst);
+#endif
+#if defined(__x86_64__)
+void ck_f64_winograd_f2x3_weights__avx2(long c0, long c1, long c, long k, const double *w, double *u, long u_stride, long nr);
+#endif
+#if defined(__x86_64__)
+void ck_f64_winograd_f2x3_input__avx2(long tiles, long c, const double *const *pixels, double *v, long ldv);
+#endif
+#if defined(__x86_64__)
+void ck_f64_winograd_f2x3_output__avx2(long tiles, long k, const double *m, long ldm, double *const *pixels, const double *bias);
 #endif
 #if defined(__x86_64__)
 void ck_f64_few_columns_2x8__avx2(long m, long n, long taps, long channels, const double *const *rows, const double *const *b, long b_column_stride, double *c, const long *row_offsets);
@@ -133,6 +157,15 @@ void ck_f32_pool_max_gather_c64__avx512(const float *const *dy_rows, const void 
 void ck_f32_transpose_16x16__avx512(long rows, long columns, const float *src, long ld_src, float *dst, long ld_dst);
 #endif
 #if defined(__x86_64__)
+void ck_f32_winograd_f2x3_weights__avx512(long c0, long c1, long c, long k, const float *w, float *u, long u_stride, long nr);
+#endif
+#if defined(__x86_64__)
+void ck_f32_winograd_f2x3_input__avx512(long tiles, long c, const float *const *pixels, float *v, long ldv);
+#endif
+#if defined(__x86_64__)
+void ck_f32_winograd_f2x3_output__avx512(long tiles, long k, const float *m, long ldm, float *const *pixels, const float *bias);
+#endif
+#if defined(__x86_64__)
 void ck_f32_few_columns_2x16__avx512(long m, long n, long taps, long channels, const float *const *rows, const float *const *b, long b_column_stride, float *c, const long *row_offsets);
 #endif
 #if defined(__x86_64__)
@@ -158,6 +191,15 @@ void ck_f64_pool_max_gather_c32__avx512(const double *const *dy_rows, const void
 #endif
 #if defined(__x86_64__)
 void ck_f64_transpose_8x8__avx512(long rows, long columns, const double *src, long ld_src, double *dst, long ld_dst);
+#endif
+#if defined(__x86_64__)
+void ck_f64_winograd_f2x3_weights__avx512(long c0, long c1, long c, long k, const double *w, double *u, long u_stride, long nr);
+#endif
+#if defined(__x86_64__)
+void ck_f64_winograd_f2x3_input__avx512(long tiles, long c, const double *const *pixels, double *v, long ldv);
+#endif
+#if defined(__x86_64__)
+void ck_f64_winograd_f2x3_output__avx512(long tiles, long k, const double *m, long ldm, double *const *pixels, const double *bias);
 #endif
 #if defined(__x86_64__)
 void ck_f64_few_columns_2x8__avx512(long m, long n, long taps, long channels, const double *const *rows, const double *const *b, long b_column_stride, double *c, const long *row_offsets);
@@ -210,6 +252,9 @@ typedef struct {
     void (*pool_max_backward)(float *const *dx_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, const float *dy, const void *arg, int arg_bytes, int assign);
     void (*pool_max_gather)(const float *const *dy_rows, const void *const *arg_rows, const long *row_taps, long rows, const long *column_start, const long *column_pairs, long w, long c, long s, int arg_bytes, float *dx, int stream);
     void (*transpose)(long rows, long columns, const float *src, long ld_src, float *dst, long ld_dst);
+    void (*winograd_weights)(long c0, long c1, long c, long k, const float *w, float *u, long u_stride, long nr);
+    void (*winograd_input)(long tiles, long c, const float *const *pixels, float *v, long ldv);
+    void (*winograd_output)(long tiles, long k, const float *m, long ldm, float *const *pixels, const float *bias);
 } ck_f32_kernels;
 /// Indexed by ck_isa; on other CPUs than x86-64 every entry holds the portable kernels.
 extern const ck_f32_kernels ck_f32_kernel_table[3];
@@ -228,6 +273,9 @@ typedef struct {
     void (*pool_max_backward)(double *const *dx_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, const double *dy, const void *arg, int arg_bytes, int assign);
     void (*pool_max_gather)(const double *const *dy_rows, const void *const *arg_rows, const long *row_taps, long rows, const long *column_start, const long *column_pairs, long w, long c, long s, int arg_bytes, double *dx, int stream);
     void (*transpose)(long rows, long columns, const double *src, long ld_src, double *dst, long ld_dst);
+    void (*winograd_weights)(long c0, long c1, long c, long k, const double *w, double *u, long u_stride, long nr);
+    void (*winograd_input)(long tiles, long c, const double *const *pixels, double *v, long ldv);
+    void (*winograd_output)(long tiles, long k, const double *m, long ldm, double *const *pixels, const double *bias);
 } ck_f64_kernels;
 /// Indexed by ck_isa; on other CPUs than x86-64 every entry holds the portable kernels.
 extern const ck_f64_kernels ck_f64_kernel_table[3];

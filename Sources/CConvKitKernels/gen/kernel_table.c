@@ -25,6 +25,9 @@ const ck_f32_kernels ck_f32_kernel_table[3] = {
         .pool_max_backward = ck_f32_pool_max_backward_c16__generic,
         .pool_max_gather = ck_f32_pool_max_gather_c16__generic,
         .transpose = ck_f32_transpose_4x4__generic,
+        .winograd_weights = ck_f32_winograd_f2x3_weights__generic,
+        .winograd_input = ck_f32_winograd_f2x3_input__generic,
+        .winograd_output = ck_f32_winograd_f2x3_output__generic,
     },
     [CK_ISA_AVX2] = {
 #if defined(__x86_64__)
@@ -49,6 +52,9 @@ const ck_f32_kernels ck_f32_kernel_table[3] = {
         .pool_max_backward = ck_f32_pool_max_backward_c32__avx2,
         .pool_max_gather = ck_f32_pool_max_gather_c32__avx2,
         .transpose = ck_f32_transpose_8x8__avx2,
+        .winograd_weights = ck_f32_winograd_f2x3_weights__avx2,
+        .winograd_input = ck_f32_winograd_f2x3_input__avx2,
+        .winograd_output = ck_f32_winograd_f2x3_output__avx2,
 #else
         .gemm_packed_mr = 4, .gemm_packed_nr = 8,
         .gemm_packed = ck_f32_gemm_packed_4x8__generic,
@@ -71,6 +77,9 @@ const ck_f32_kernels ck_f32_kernel_table[3] = {
         .pool_max_backward = ck_f32_pool_max_backward_c16__generic,
         .pool_max_gather = ck_f32_pool_max_gather_c16__generic,
         .transpose = ck_f32_transpose_4x4__generic,
+        .winograd_weights = ck_f32_winograd_f2x3_weights__generic,
+        .winograd_input = ck_f32_winograd_f2x3_input__generic,
+        .winograd_output = ck_f32_winograd_f2x3_output__generic,
 #endif
     },
     [CK_ISA_AVX512] = {
@@ -96,6 +105,9 @@ const ck_f32_kernels ck_f32_kernel_table[3] = {
         .pool_max_backward = ck_f32_pool_max_backward_c64__avx512,
         .pool_max_gather = ck_f32_pool_max_gather_c64__avx512,
         .transpose = ck_f32_transpose_16x16__avx512,
+        .winograd_weights = ck_f32_winograd_f2x3_weights__avx512,
+        .winograd_input = ck_f32_winograd_f2x3_input__avx512,
+        .winograd_output = ck_f32_winograd_f2x3_output__avx512,
 #else
         .gemm_packed_mr = 4, .gemm_packed_nr = 8,
         .gemm_packed = ck_f32_gemm_packed_4x8__generic,
@@ -118,6 +130,9 @@ const ck_f32_kernels ck_f32_kernel_table[3] = {
         .pool_max_backward = ck_f32_pool_max_backward_c16__generic,
         .pool_max_gather = ck_f32_pool_max_gather_c16__generic,
         .transpose = ck_f32_transpose_4x4__generic,
+        .winograd_weights = ck_f32_winograd_f2x3_weights__generic,
+        .winograd_input = ck_f32_winograd_f2x3_input__generic,
+        .winograd_output = ck_f32_winograd_f2x3_output__generic,
 #endif
     },
 };
@@ -136,6 +151,9 @@ const ck_f64_kernels ck_f64_kernel_table[3] = {
         .pool_max_backward = ck_f64_pool_max_backward_c8__generic,
         .pool_max_gather = ck_f64_pool_max_gather_c8__generic,
         .transpose = ck_f64_transpose_2x2__generic,
+        .winograd_weights = ck_f64_winograd_f2x3_weights__generic,
+        .winograd_input = ck_f64_winograd_f2x3_input__generic,
+        .winograd_output = ck_f64_winograd_f2x3_output__generic,
     },
     [CK_ISA_AVX2] = {
 #if defined(__x86_64__)
@@ -151,6 +169,9 @@ const ck_f64_kernels ck_f64_kernel_table[3] = {
         .pool_max_backward = ck_f64_pool_max_backward_c16__avx2,
         .pool_max_gather = ck_f64_pool_max_gather_c16__avx2,
         .transpose = ck_f64_transpose_4x4__avx2,
+        .winograd_weights = ck_f64_winograd_f2x3_weights__avx2,
+        .winograd_input = ck_f64_winograd_f2x3_input__avx2,
+        .winograd_output = ck_f64_winograd_f2x3_output__avx2,
 #else
         .gemm_packed_mr = 4, .gemm_packed_nr = 8,
         .gemm_packed = ck_f64_gemm_packed_4x8__generic,
@@ -164,6 +185,9 @@ const ck_f64_kernels ck_f64_kernel_table[3] = {
         .pool_max_backward = ck_f64_pool_max_backward_c8__generic,
         .pool_max_gather = ck_f64_pool_max_gather_c8__generic,
         .transpose = ck_f64_transpose_2x2__generic,
+        .winograd_weights = ck_f64_winograd_f2x3_weights__generic,
+        .winograd_input = ck_f64_winograd_f2x3_input__generic,
+        .winograd_output = ck_f64_winograd_f2x3_output__generic,
 #endif
     },
     [CK_ISA_AVX512] = {
@@ -180,6 +204,9 @@ const ck_f64_kernels ck_f64_kernel_table[3] = {
         .pool_max_backward = ck_f64_pool_max_backward_c32__avx512,
         .pool_max_gather = ck_f64_pool_max_gather_c32__avx512,
         .transpose = ck_f64_transpose_8x8__avx512,
+        .winograd_weights = ck_f64_winograd_f2x3_weights__avx512,
+        .winograd_input = ck_f64_winograd_f2x3_input__avx512,
+        .winograd_output = ck_f64_winograd_f2x3_output__avx512,
 #else
         .gemm_packed_mr = 4, .gemm_packed_nr = 8,
         .gemm_packed = ck_f64_gemm_packed_4x8__generic,
@@ -193,6 +220,9 @@ const ck_f64_kernels ck_f64_kernel_table[3] = {
         .pool_max_backward = ck_f64_pool_max_backward_c8__generic,
         .pool_max_gather = ck_f64_pool_max_gather_c8__generic,
         .transpose = ck_f64_transpose_2x2__generic,
+        .winograd_weights = ck_f64_winograd_f2x3_weights__generic,
+        .winograd_input = ck_f64_winograd_f2x3_input__generic,
+        .winograd_output = ck_f64_winograd_f2x3_output__generic,
 #endif
     },
 };

@@ -76,6 +76,22 @@ void ck_pack_panels(const void *src, long element_size, long ld, long rows, long
 void ck_transpose_f32(int isa, long rows, long columns, const float *src, long ld_src, float *dst, long ld_dst);
 void ck_transpose_f64(int isa, long rows, long columns, const double *src, long ld_src, double *dst, long ld_dst);
 
+/// Winograd F(2 × 2, 3 × 3) transforms for 3 × 3 stride-1 convolutions over NHWC
+/// (templates/winograd.c.in), vectorised along the channels:
+/// - weights: U[ξ] = G g Gᵀ for input channels c0 ..< c1 of a (3, 3, c, k) weight, into 16
+///   matrices c × k packed in panels of nr columns (as ck_pack_panels packs B), matrix ξ at
+///   u + ξ · u_stride; the panels' padding is not written;
+/// - input: V = Bᵀ d B for `tiles` 4 × 4 tiles of c channels, pixel (i, j) of tile t at
+///   pixels[16 t + 4 i + j], element ξ of tile t to v + (16 t + ξ) · ldv;
+/// - output: Y = Aᵀ M A + bias (bias NULL for none), element ξ of tile t at m + (16 t + ξ) · ldm,
+///   output (i, j) of tile t to pixels[4 t + 2 i + j] unless that is NULL.
+void ck_winograd_f2x3_weights_f32(int isa, long c0, long c1, long c, long k, const float *w, float *u, long u_stride, long nr);
+void ck_winograd_f2x3_weights_f64(int isa, long c0, long c1, long c, long k, const double *w, double *u, long u_stride, long nr);
+void ck_winograd_f2x3_input_f32(int isa, long tiles, long c, const float *const *pixels, float *v, long ldv);
+void ck_winograd_f2x3_input_f64(int isa, long tiles, long c, const double *const *pixels, double *v, long ldv);
+void ck_winograd_f2x3_output_f32(int isa, long tiles, long k, const float *m, long ldm, float *const *pixels, const float *bias);
+void ck_winograd_f2x3_output_f64(int isa, long tiles, long k, const double *m, long ldm, double *const *pixels, const double *bias);
+
 /// The forward pass's indirection table for output pixels m0 ..< m0 + count (m = (n·P + p)·Q + q):
 /// entry i · R · S + r · S + s is the address of the input pixel that tap (r, s) reads,
 /// base + ((n·H + ih)·W + iw) · pixel_stride elements with ih = tap_rows[p·R + r] and

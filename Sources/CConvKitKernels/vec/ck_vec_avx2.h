@@ -29,6 +29,7 @@ CKV_INLINE ckv_avx2_f32 ckv_avx2_f32_set1(float x) { return _mm256_set1_ps(x); }
 CKV_INLINE ckv_avx2_f32 ckv_avx2_f32_load(const float *p) { return _mm256_loadu_ps(p); }
 CKV_INLINE void ckv_avx2_f32_store(float *p, ckv_avx2_f32 v) { _mm256_storeu_ps(p, v); }
 CKV_INLINE ckv_avx2_f32 ckv_avx2_f32_add(ckv_avx2_f32 a, ckv_avx2_f32 b) { return _mm256_add_ps(a, b); }
+CKV_INLINE ckv_avx2_f32 ckv_avx2_f32_sub(ckv_avx2_f32 a, ckv_avx2_f32 b) { return _mm256_sub_ps(a, b); }
 /// a · b + c, rounded once.
 CKV_INLINE ckv_avx2_f32 ckv_avx2_f32_fma(ckv_avx2_f32 a, ckv_avx2_f32 b, ckv_avx2_f32 c) {
     return _mm256_fmadd_ps(a, b, c);
@@ -52,6 +53,7 @@ CKV_INLINE ckv_avx2_f64 ckv_avx2_f64_set1(double x) { return _mm256_set1_pd(x); 
 CKV_INLINE ckv_avx2_f64 ckv_avx2_f64_load(const double *p) { return _mm256_loadu_pd(p); }
 CKV_INLINE void ckv_avx2_f64_store(double *p, ckv_avx2_f64 v) { _mm256_storeu_pd(p, v); }
 CKV_INLINE ckv_avx2_f64 ckv_avx2_f64_add(ckv_avx2_f64 a, ckv_avx2_f64 b) { return _mm256_add_pd(a, b); }
+CKV_INLINE ckv_avx2_f64 ckv_avx2_f64_sub(ckv_avx2_f64 a, ckv_avx2_f64 b) { return _mm256_sub_pd(a, b); }
 CKV_INLINE ckv_avx2_f64 ckv_avx2_f64_fma(ckv_avx2_f64 a, ckv_avx2_f64 b, ckv_avx2_f64 c) {
     return _mm256_fmadd_pd(a, b, c);
 }

@@ -24,6 +24,7 @@ CKV_INLINE ckv_avx512_f32 ckv_avx512_f32_set1(float x) { return _mm512_set1_ps(x
 CKV_INLINE ckv_avx512_f32 ckv_avx512_f32_load(const float *p) { return _mm512_loadu_ps(p); }
 CKV_INLINE void ckv_avx512_f32_store(float *p, ckv_avx512_f32 v) { _mm512_storeu_ps(p, v); }
 CKV_INLINE ckv_avx512_f32 ckv_avx512_f32_add(ckv_avx512_f32 a, ckv_avx512_f32 b) { return _mm512_add_ps(a, b); }
+CKV_INLINE ckv_avx512_f32 ckv_avx512_f32_sub(ckv_avx512_f32 a, ckv_avx512_f32 b) { return _mm512_sub_ps(a, b); }
 /// a · b + c, rounded once.
 CKV_INLINE ckv_avx512_f32 ckv_avx512_f32_fma(ckv_avx512_f32 a, ckv_avx512_f32 b, ckv_avx512_f32 c) {
     return _mm512_fmadd_ps(a, b, c);
@@ -44,6 +45,7 @@ CKV_INLINE ckv_avx512_f64 ckv_avx512_f64_set1(double x) { return _mm512_set1_pd(
 CKV_INLINE ckv_avx512_f64 ckv_avx512_f64_load(const double *p) { return _mm512_loadu_pd(p); }
 CKV_INLINE void ckv_avx512_f64_store(double *p, ckv_avx512_f64 v) { _mm512_storeu_pd(p, v); }
 CKV_INLINE ckv_avx512_f64 ckv_avx512_f64_add(ckv_avx512_f64 a, ckv_avx512_f64 b) { return _mm512_add_pd(a, b); }
+CKV_INLINE ckv_avx512_f64 ckv_avx512_f64_sub(ckv_avx512_f64 a, ckv_avx512_f64 b) { return _mm512_sub_pd(a, b); }
 CKV_INLINE ckv_avx512_f64 ckv_avx512_f64_fma(ckv_avx512_f64 a, ckv_avx512_f64 b, ckv_avx512_f64 c) {
     return _mm512_fmadd_pd(a, b, c);
 }

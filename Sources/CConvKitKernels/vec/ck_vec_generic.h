@@ -20,6 +20,7 @@ CKV_INLINE ckv_generic_f32 ckv_generic_f32_load(const float *p) {
 }
 CKV_INLINE void ckv_generic_f32_store(float *p, ckv_generic_f32 v) { __builtin_memcpy(p, &v, sizeof v); }
 CKV_INLINE ckv_generic_f32 ckv_generic_f32_add(ckv_generic_f32 a, ckv_generic_f32 b) { return a + b; }
+CKV_INLINE ckv_generic_f32 ckv_generic_f32_sub(ckv_generic_f32 a, ckv_generic_f32 b) { return a - b; }
 /// a · b + c (fused where the target can).
 CKV_INLINE ckv_generic_f32 ckv_generic_f32_fma(ckv_generic_f32 a, ckv_generic_f32 b, ckv_generic_f32 c) {
     return a * b + c;
@@ -47,6 +48,7 @@ CKV_INLINE ckv_generic_f64 ckv_generic_f64_load(const double *p) {
 }
 CKV_INLINE void ckv_generic_f64_store(double *p, ckv_generic_f64 v) { __builtin_memcpy(p, &v, sizeof v); }
 CKV_INLINE ckv_generic_f64 ckv_generic_f64_add(ckv_generic_f64 a, ckv_generic_f64 b) { return a + b; }
+CKV_INLINE ckv_generic_f64 ckv_generic_f64_sub(ckv_generic_f64 a, ckv_generic_f64 b) { return a - b; }
 CKV_INLINE ckv_generic_f64 ckv_generic_f64_fma(ckv_generic_f64 a, ckv_generic_f64 b, ckv_generic_f64 c) {
     return a * b + c;
 }

@@ -30,14 +30,14 @@ public func conv2dBackwardInput<T: ConvKitFloat>(_ gradOutput: Tensor<T>, cache:
     case .loopFree:
         dx = conv2dBackwardInputLoopFree(
             dy, weight: w, geometry: g, paddingMode: options.paddingMode, threads: g.threads(options.threads))
-    case .fast:
+    case .fast, .implicitGEMM, .winograd:
         let count = g.batch * g.inputHeight * g.inputWidth * g.inputChannels
         let out = [T](unsafeUninitializedCapacity: count) { out, initialized in
             dy.scalars.withUnsafeBufferPointer { dy in
                 w.scalars.withUnsafeBufferPointer { w in
                     conv2dBackwardDataFast(
                         dy: dy, weight: w, dx: out, geometry: g, paddingMode: options.paddingMode,
-                        threads: g.threads(options.threads))
+                        threads: g.threads(options.threads), algorithm: options.algorithm)
                 }
             }
             initialized = count
@@ -68,7 +68,7 @@ public func conv2dBackwardWeight<T: ConvKitFloat>(
     case .loopFree:
         (dw, db) = conv2dBackwardWeightLoopFree(
             dy, x: x, geometry: g, paddingMode: options.paddingMode, threads: g.threads(options.threads))
-    case .fast:
+    case .fast, .implicitGEMM, .winograd:
         var weight = [T](repeating: 0, count: g.kernelHeight * g.kernelWidth * g.inputChannelsPerGroup * g.outputChannels)
         db = [T](repeating: 0, count: g.outputChannels)
         x.scalars.withUnsafeBufferPointer { x in

@@ -11,14 +11,20 @@ import CConvKitKernels
 ///
 /// dy is (N, P, Q, K), weight is (R, S, C/G, K); dx is (N, H, W, C), every element written (it
 /// may start uninitialised). With zero padding the gradient of the padding is never formed;
-/// other modes fold it back afterwards.
+/// other modes fold it back afterwards. Where `algorithm` chooses Winograd, the gradient is
+/// its convolution of dy with the rotated, transposed kernel (``WinogradConvolution``).
 @_specialize(where T == Float)
 @_specialize(where T == Double)
 func conv2dBackwardDataFast<T: ConvKitFloat>(
     dy: UnsafeBufferPointer<T>, weight: UnsafeBufferPointer<T>, dx: UnsafeMutableBufferPointer<T>,
-    geometry g: Conv2DGeometry, paddingMode: PaddingMode, threads: Int
+    geometry g: Conv2DGeometry, paddingMode: PaddingMode, threads: Int, algorithm: ConvAlgorithm = .fast
 ) {
     let policy = KernelPolicy.current
+    if let winograd = WinogradConvolution(backwardData: g, paddingMode: paddingMode, algorithm: algorithm),
+       let dy = dy.baseAddress, let weight = weight.baseAddress, let dx = dx.baseAddress {
+        conv2dBackwardDataWinograd(dy: dy, weight: weight, dx: dx, winograd: winograd, threads: threads, policy: policy)
+        return
+    }
     if paddingMode == .zeros, let plan = SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self, policy: policy),
        let dy = dy.baseAddress, let weight = weight.baseAddress, let dx = dx.baseAddress {
         conv2dBackwardDataSmallChannels(dy: dy.asFloat, weight: weight.asFloat, dx: dx.asFloat, plan: plan, threads: threads)
@@ -198,5 +204,25 @@ private func conv2dBackwardDataRegion<T: ConvKitFloat>(
                 }
             }
         }
+    }
+}
+
+/// The input gradient through Winograd: the kernel rotated by 180° with its channel axes
+/// swapped, `w′[2 − r, 2 − s, k, c] = w[r, s, c, k]` (one transpose per tap), then the
+/// convolution of dy with it.
+private func conv2dBackwardDataWinograd<T: ConvKitFloat>(
+    dy: UnsafePointer<T>, weight: UnsafePointer<T>, dx: UnsafeMutablePointer<T>, winograd: WinogradConvolution,
+    threads: Int, policy: KernelPolicy
+) {
+    let (c, k) = (winograd.outputChannels, winograd.inputChannels)
+    guard let transpose = TransposeKernel<T>(policy) else { return }
+    var rotated = [T](unsafeUninitializedCapacity: 9 * c * k) { _, initialized in initialized = 9 * c * k }
+    rotated.withUnsafeMutableBufferPointer { rotated in
+        guard let rotated = rotated.baseAddress else { return }
+        for tap in 0..<9 {
+            // Tap (r, s) = tap / 3, tap % 3 of w, (c × k), is tap 8 − tap of w′, (k × c).
+            transpose.run(rows: c, columns: k, weight + tap * c * k, k, rotated + (8 - tap) * k * c, c)
+        }
+        winograd.run(x: dy, weight: UnsafePointer(rotated), bias: nil, out: dx, threads: threads, policy: policy)
     }
 }

@@ -50,14 +50,15 @@ func balancedBlock(_ rows: Int, about target: Int, multipleOf multiple: Int, thr
 ///
 /// `prepacked` is the weight already packed for this policy's kernels (``Conv2DPackedWeight``);
 /// `epilogue` (NHWC only) runs on each block of output rows right after it is written; `policy`
-/// is the caller's when it decided on the weight it passes.
+/// is the caller's when it decided on the weight it passes. Where `algorithm` chooses Winograd
+/// (``WinogradConvolution``), that computes the whole result instead.
 @_specialize(where T == Float)
 @_specialize(where T == Double)
 func conv2dForwardFast<T: ConvKitFloat>(
     x: UnsafeBufferPointer<T>, weight: UnsafeBufferPointer<T>, bias: UnsafeBufferPointer<T>?,
     out: UnsafeMutableBufferPointer<T>, outputLayout: TensorLayout = .nhwc, geometry g: Conv2DGeometry,
     paddingMode: PaddingMode, threads: Int, prepacked: Conv2DPackedWeight<T>? = nil,
-    epilogue: Conv2DEpilogueRun<T>? = nil, policy: KernelPolicy = .current
+    epilogue: Conv2DEpilogueRun<T>? = nil, policy: KernelPolicy = .current, algorithm: ConvAlgorithm = .fast
 ) {
     guard let x = x.baseAddress, let out = out.baseAddress else { return }
     let bias = bias?.baseAddress
@@ -65,6 +66,23 @@ func conv2dForwardFast<T: ConvKitFloat>(
     let weight = weight.baseAddress
     let pq = g.outputHeight * g.outputWidth
     let (k, kg) = (g.outputChannels, g.outputChannelsPerGroup)
+    if prepacked == nil, epilogue == nil, let weight,
+       let winograd = WinogradConvolution(forward: g, paddingMode: paddingMode, algorithm: algorithm) {
+        guard outputLayout == .nchw, let nchw = NCHWWriter<T>(policy, channels: k, pixelsPerImage: pq, imageStride: k * pq) else {
+            winograd.run(x: x, weight: weight, bias: bias, out: out, threads: threads, policy: policy)
+            return
+        }
+        // NCHW: the NHWC result, then each image's planes.
+        var nhwc = [T](unsafeUninitializedCapacity: g.batch * pq * k) { _, initialized in initialized = g.batch * pq * k }
+        nhwc.withUnsafeMutableBufferPointer { nhwc in
+            guard let block = nhwc.baseAddress else { return }
+            winograd.run(x: x, weight: weight, bias: bias, out: block, threads: threads, policy: policy)
+            ThreadPool.shared.parallelFor(g.batch, threads: threads) { n, _ in
+                nchw.write(block + n * pq * k, pixels: n * pq, count: pq, into: out)
+            }
+        }
+        return
+    }
     // An NCHW result: each group's block of rows goes through scratch, then into its planes.
     let nchw = outputLayout == .nchw ? NCHWWriter<T>(policy, channels: kg, pixelsPerImage: pq, imageStride: k * pq) : nil
     if let weight, let plan = SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self, policy: policy) {

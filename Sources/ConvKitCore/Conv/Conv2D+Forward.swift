@@ -29,7 +29,7 @@ public func conv2dForward<T: ConvKitFloat>(
         outputNHWC = conv2dForwardLoopFree(
             x, weight: w, bias: bias?.scalars, geometry: geometry, paddingMode: options.paddingMode,
             threads: geometry.threads(options.threads))
-    case .fast:
+    case .fast, .implicitGEMM, .winograd:
         let count = geometry.batch * geometry.outputHeight * geometry.outputWidth * geometry.outputChannels
         // The kernel writes every element, in the caller's layout: no need to zero the output
         // first, nor to convert it after.
@@ -39,7 +39,8 @@ public func conv2dForward<T: ConvKitFloat>(
                     withUnsafeBufferPointer(to: bias?.scalars) { bias in
                         conv2dForwardFast(
                             x: x, weight: w, bias: bias, out: out, outputLayout: layout, geometry: geometry,
-                            paddingMode: options.paddingMode, threads: geometry.threads(options.threads))
+                            paddingMode: options.paddingMode, threads: geometry.threads(options.threads),
+                            algorithm: options.algorithm)
                     }
                 }
             }

@@ -51,8 +51,20 @@ public struct Conv2DOptions: Sendable, Hashable {
 public enum ConvAlgorithm: String, Sendable, Hashable, CaseIterable {
     /// Plain loops written like the course's code: the reference everything is tested against.
     case reference
-    /// Packed, cache-blocked GEMM with SIMD micro-kernels, multithreaded (the default).
+    /// The quickest of the fast kernels for the shape (the default): ``winograd`` for 3 × 3
+    /// stride-1 convolutions of at least 16 input and output channels, ``implicitGEMM`` for
+    /// the rest. Like cuDNN's and oneDNN's automatic choice, the result then differs from the
+    /// direct convolution's by rounding.
     case fast
+    /// Packed, cache-blocked implicit GEMM with SIMD micro-kernels, multithreaded, for every
+    /// shape: the direct convolution's sums.
+    case implicitGEMM
+    /// Winograd's minimal filtering F(2 × 2, 3 × 3) for the forward pass and the input gradient
+    /// of 3 × 3, stride-1, undilated, ungrouped, zero-padded convolutions (16 multiplications per
+    /// 2 × 2 outputs and channel pair instead of 36; the weight gradient stays ``implicitGEMM``),
+    /// ``implicitGEMM`` for other shapes. The transforms add inputs before multiplying, so the
+    /// rounding differs from the direct sums (about 1e-6 relative in Float for unit-scale data).
+    case winograd
     /// The loop-free derivation: the input gradient as a stride-1 convolution of the dilated,
     /// padded output gradient with the 180°-rotated kernel, the weight gradient as a convolution
     /// of the input with the dilated output gradient. There to teach; the benchmark shows its cost.

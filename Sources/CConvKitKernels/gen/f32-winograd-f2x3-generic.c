@@ -1,0 +1,96 @@
+// Auto-generated file. Do not edit!
+//   Template: Sources/CConvKitKernels/templates/winograd.c.in
+//   Generator: Scripts/generate-kernels.py
+#include "../ck_kernel_support.h"
+#include "../vec/ck_vec_generic.h"
+
+// Winograd's minimal filtering F(2 × 2, 3 × 3) (Lavin and Gray, 2015) for 3 × 3 stride-1
+// convolutions over NHWC, vectorised along the channels in steps of 4: the transforms of
+// the weight (U = G g Gᵀ), of each 4 × 4 input tile (V = Bᵀ d B) and of each 4 × 4 product
+// tile back to 2 × 2 outputs (Y = Aᵀ M A + bias). Between them, 16 GEMMs M[ξ] = V[ξ] · U[ξ]
+// (the indirect GEMM kernel) do the multiplications: 16 per output tile and channel pair where
+// the direct convolution does 36. Every ISA runs the same additions in the same order, and the
+// halves of G are exact, so every ISA gives the same bits.
+//
+//   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]   G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]   Aᵀ = [1 1 1 0; 0 1 −1 −1]
+
+// Rows (or, with a stride of 1, columns) of Bᵀ d: d points at 4 values `stride` apart.
+CKV_INLINE void ck_wino_input_rows_f32_generic(const ckv_generic_f32 *d, long stride, ckv_generic_f32 *t) {
+    t[0] = ckv_generic_f32_sub(d[0], d[2 * stride]);
+    t[stride] = ckv_generic_f32_add(d[stride], d[2 * stride]);
+    t[2 * stride] = ckv_generic_f32_sub(d[2 * stride], d[stride]);
+    t[3 * stride] = ckv_generic_f32_sub(d[stride], d[3 * stride]);
+}
+
+// G g for three values `stride` apart (four out).
+CKV_INLINE void ck_wino_weight_rows_f32_generic(const ckv_generic_f32 *g, long stride, ckv_generic_f32 *a, long out_stride) {
+    ckv_generic_f32 half = ckv_generic_f32_set1((float)0.5);
+    ckv_generic_f32 outer = ckv_generic_f32_add(g[0], g[2 * stride]);
+    a[0] = g[0];
+    a[out_stride] = ckv_generic_f32_mul(ckv_generic_f32_add(outer, g[stride]), half);
+    a[2 * out_stride] = ckv_generic_f32_mul(ckv_generic_f32_sub(outer, g[stride]), half);
+    a[3 * out_stride] = g[2 * stride];
+}
+
+// Aᵀ m for four values `stride` apart (two out).
+CKV_INLINE void ck_wino_output_rows_f32_generic(const ckv_generic_f32 *m, long stride, ckv_generic_f32 *s, long out_stride) {
+    s[0] = ckv_generic_f32_add(ckv_generic_f32_add(m[0], m[stride]), m[2 * stride]);
+    s[out_stride] = ckv_generic_f32_sub(ckv_generic_f32_sub(m[stride], m[2 * stride]), m[3 * stride]);
+}
+
+// U[ξ] for input channels c0 ..< c1 of a (3, 3, c, k) weight, written into the 16 packed
+// matrices at u + ξ · u_stride, each c × k in panels of nr columns (element (ci, kk) at
+// ((kk / nr) · c + ci) · nr + kk % nr; nr a multiple of 4, the panels' padding left as it is).
+CKV_TARGET void ck_f32_winograd_f2x3_weights__generic(long c0, long c1, long c, long k, const float *w, float *u,
+                                                  long u_stride, long nr) {
+    for (long ci = c0; ci < c1; ci++) {
+        for (long kk = 0; kk < k; kk += 4) {
+            long left = k - kk;
+            ckv_generic_f32 g[9], a[12], x[16];
+            CK_UNROLL for (int tap = 0; tap < 9; tap++) g[tap] = ckv_generic_f32_load_tail(w + (tap * c + ci) * k + kk, left);
+            // a = G g (4 × 3), then U = a Gᵀ (4 × 4).
+            CK_UNROLL for (int j = 0; j < 3; j++) ck_wino_weight_rows_f32_generic(g + j, 3, a + j, 3);
+            CK_UNROLL for (int i = 0; i < 4; i++) ck_wino_weight_rows_f32_generic(a + 3 * i, 1, x + 4 * i, 1);
+            float *dst = u + ((kk / nr) * c + ci) * nr + kk % nr;
+            CK_UNROLL for (int xi = 0; xi < 16; xi++) ckv_generic_f32_store_tail(dst + xi * u_stride, x[xi], left);
+        }
+    }
+}
+
+// V = Bᵀ d B for `tiles` input tiles: pixel (i, j) of tile t (c channels) at pixels[16 t + 4 i + j];
+// element ξ = 4 i + j of tile t goes to v + (16 t + ξ) · ldv.
+CKV_TARGET void ck_f32_winograd_f2x3_input__generic(long tiles, long c, const float *const *pixels, float *v, long ldv) {
+    for (long t = 0; t < tiles; t++) {
+        const float *const *p = pixels + 16 * t;
+        float *out = v + 16 * t * ldv;
+        for (long ch = 0; ch < c; ch += 4) {
+            long left = c - ch;
+            ckv_generic_f32 d[16], x[16];
+            CK_UNROLL for (int e = 0; e < 16; e++) d[e] = ckv_generic_f32_load_tail(p[e] + ch, left);
+            CK_UNROLL for (int j = 0; j < 4; j++) ck_wino_input_rows_f32_generic(d + j, 4, x + j);
+            CK_UNROLL for (int i = 0; i < 4; i++) ck_wino_input_rows_f32_generic(x + 4 * i, 1, d + 4 * i);
+            CK_UNROLL for (int e = 0; e < 16; e++) ckv_generic_f32_store_tail(out + e * ldv + ch, d[e], left);
+        }
+    }
+}
+
+// Y = Aᵀ M A + bias for `tiles` product tiles: element ξ of tile t (k channels) at
+// m + (16 t + ξ) · ldm; output (i, j) of tile t goes to pixels[4 t + 2 i + j], or nowhere when NULL
+// (the tiles past an odd output edge).
+CKV_TARGET void ck_f32_winograd_f2x3_output__generic(long tiles, long k, const float *m, long ldm, float *const *pixels,
+                                                 const float *bias) {
+    for (long t = 0; t < tiles; t++) {
+        float *const *p = pixels + 4 * t;
+        const float *in = m + 16 * t * ldm;
+        for (long ch = 0; ch < k; ch += 4) {
+            long left = k - ch;
+            ckv_generic_f32 x[16], s[8], y[4];
+            CK_UNROLL for (int e = 0; e < 16; e++) x[e] = ckv_generic_f32_load_tail(in + e * ldm + ch, left);
+            CK_UNROLL for (int j = 0; j < 4; j++) ck_wino_output_rows_f32_generic(x + j, 4, s + j, 4);
+            CK_UNROLL for (int i = 0; i < 2; i++) ck_wino_output_rows_f32_generic(s + 4 * i, 1, y + 2 * i, 1);
+            ckv_generic_f32 b = bias ? ckv_generic_f32_load_tail(bias + ch, left) : ckv_generic_f32_zero();
+            CK_UNROLL for (int e = 0; e < 4; e++)
+                if (p[e]) ckv_generic_f32_store_tail(p[e] + ch, ckv_generic_f32_add(y[e], b), left);
+        }
+    }
+}
