@@ -473,7 +473,7 @@ const char *ckt_family_name(int family) {
     static const char *const names[CKT_FAMILY_COUNT] = {
         "gemm-packed", "gemm-indirect", "weight-gradient", "few-columns",
         "small-forward", "small-weights", "small-data", "small-copies",
-        "pool-max", "pool-avg", "pool-max-backward", "pool-max-gather", "transpose",
+        "pool-max", "pool-avg", "pool-max-backward", "pool-max-gather", "transpose", "winograd-f2x3",
     };
     return family >= 0 && family < CKT_FAMILY_COUNT ? names[family] : "unknown";
 }
@@ -486,6 +486,8 @@ long ckt_run(int family, int isa, int is_double, long *cases, char *message, lon
         report.fail("this CPU cannot run instruction set %d", isa);
     } else if (family == CKT_TRANSPOSE) {
         run_transpose_family(isa, is_double != 0, report);
+    } else if (family == CKT_WINOGRAD) {
+        run_winograd_family(isa, is_double != 0, report);
     } else if (family >= CKT_POOL_MAX) {
         run_pool_family(family, isa, is_double != 0, report);
     } else if (family >= CKT_SMALL_FORWARD) {

@@ -109,6 +109,8 @@ inline std::vector<long> around(long tile) {
 void run_pool_family(int family, int isa, bool is_double, Report &report);
 // The transpose tester (transpose_tester.cpp).
 void run_transpose_family(int isa, bool is_double, Report &report);
+// The Winograd transforms' tester (winograd_tester.cpp).
+void run_winograd_family(int isa, bool is_double, Report &report);
 
 }  // namespace ckt
 

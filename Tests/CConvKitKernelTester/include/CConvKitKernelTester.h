@@ -27,6 +27,7 @@ typedef enum {
     CKT_POOL_MAX_BACKWARD,
     CKT_POOL_MAX_GATHER,
     CKT_TRANSPOSE,
+    CKT_WINOGRAD,
     CKT_FAMILY_COUNT,
 } ckt_family;
 
