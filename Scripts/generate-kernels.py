@@ -172,6 +172,8 @@ SIGNATURES = {
     "winograd_weights": "void {name}(long c0, long c1, long c, long k, const {T} *w, {T} *u, long u_stride, long nr)",
     "winograd_input": "void {name}(long tiles, long c, const {T} *const *pixels, {T} *v, long ldv)",
     "winograd_output": "void {name}(long tiles, long k, const {T} *m, long ldm, {T} *const *pixels, const {T} *bias)",
+    "winograd_gradient": "void {name}(long tiles, long k, const {T} *const *pixels, {T} *e, long xi_stride, long panel_stride, long nr)",
+    "winograd_weight_gradient": "void {name}(long c0, long c1, long c, long k, const {T} *m, long xi_stride, {T} *dw)",
     "pool_max_gather": "void {name}(const {T} *const *dy_rows, const void *const *arg_rows, const long *row_taps, long rows, const long *column_start, const long *column_pairs, long w, long c, long s, int arg_bytes, {T} *dx, int stream)",
 }
 
@@ -269,7 +271,7 @@ def generate():
 
 
 POOL_FAMILIES = ["pool_max", "pool_avg", "pool_max_backward", "pool_max_gather"]
-WINOGRAD_FAMILIES = ["winograd_weights", "winograd_input", "winograd_output"]
+WINOGRAD_FAMILIES = ["winograd_weights", "winograd_input", "winograd_output", "winograd_gradient", "winograd_weight_gradient"]
 STRUCT_FIELDS = {
     "f32": ["gemm_packed", "gemm_indirect", "weight_gradient", "few_columns", "peak", "small_forward",
             "small_weights", "small_data", "small_pack_band", "small_unpack_band", "small_pack_taps", "small_transpose"]

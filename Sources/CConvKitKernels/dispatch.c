@@ -206,3 +206,19 @@ void ck_winograd_f2x3_output_f32(int isa, long tiles, long k, const float *m, lo
 void ck_winograd_f2x3_output_f64(int isa, long tiles, long k, const double *m, long ldm, double *const *pixels, const double *bias) {
     f64_kernels(isa)->winograd_output(tiles, k, m, ldm, pixels, bias);
 }
+
+void ck_winograd_f2x3_gradient_f32(int isa, long tiles, long k, const float *const *pixels, float *e, long xi_stride, long panel_stride, long nr) {
+    f32_kernels(isa)->winograd_gradient(tiles, k, pixels, e, xi_stride, panel_stride, nr);
+}
+
+void ck_winograd_f2x3_gradient_f64(int isa, long tiles, long k, const double *const *pixels, double *e, long xi_stride, long panel_stride, long nr) {
+    f64_kernels(isa)->winograd_gradient(tiles, k, pixels, e, xi_stride, panel_stride, nr);
+}
+
+void ck_winograd_f2x3_weight_gradient_f32(int isa, long c0, long c1, long c, long k, const float *m, long xi_stride, float *dw) {
+    f32_kernels(isa)->winograd_weight_gradient(c0, c1, c, k, m, xi_stride, dw);
+}
+
+void ck_winograd_f2x3_weight_gradient_f64(int isa, long c0, long c1, long c, long k, const double *m, long xi_stride, double *dw) {
+    f64_kernels(isa)->winograd_weight_gradient(c0, c1, c, k, m, xi_stride, dw);
+}

@@ -1,4 +1,5 @@
-// The Winograd F(2 × 2, 3 × 3) transforms' tester (CConvKitKernels.h, ck_winograd_f2x3_*): channel
+// The Winograd F(2 × 2, 3 × 3) transforms' tester (CConvKitKernels.h, ck_winograd_f2x3_*, and the
+// weight gradient's F(3 × 3, 2 × 2) transforms of the output gradient and back to 3 × 3): channel
 // counts around every vector width (1 … 17 and 31 … 33), several tiles, a range of input channels
 // for the weights, pixel pointers into a padded image with a stride of their own, NULL outputs
 // past an edge, with and without bias; every element outside what a kernel writes guarded by a
@@ -31,7 +32,20 @@ void output(int isa, long tiles, long k, const double *m, long ldm, double *cons
     ck_winograd_f2x3_output_f64(isa, tiles, k, m, ldm, pixels, bias);
 }
 
-// The 1-d transforms, in the kernels' order: Bᵀ d, G g and Aᵀ m.
+void gradient(int isa, long tiles, long k, const float *const *pixels, float *e, long xi_stride, long panel_stride, long nr) {
+    ck_winograd_f2x3_gradient_f32(isa, tiles, k, pixels, e, xi_stride, panel_stride, nr);
+}
+void gradient(int isa, long tiles, long k, const double *const *pixels, double *e, long xi_stride, long panel_stride, long nr) {
+    ck_winograd_f2x3_gradient_f64(isa, tiles, k, pixels, e, xi_stride, panel_stride, nr);
+}
+void weight_gradient(int isa, long c0, long c1, long c, long k, const float *m, long xi_stride, float *dw) {
+    ck_winograd_f2x3_weight_gradient_f32(isa, c0, c1, c, k, m, xi_stride, dw);
+}
+void weight_gradient(int isa, long c0, long c1, long c, long k, const double *m, long xi_stride, double *dw) {
+    ck_winograd_f2x3_weight_gradient_f64(isa, c0, c1, c, k, m, xi_stride, dw);
+}
+
+// The 1-d transforms, in the kernels' order: Bᵀ d, G g, Aᵀ m, and the dual's A e and Gᵀ m.
 template <typename T> void input_1d(const T d[4], T t[4]) {
     t[0] = d[0] - d[2];
     t[1] = d[1] + d[2];
@@ -48,6 +62,19 @@ template <typename T> void weight_1d(const T g[3], T a[4]) {
 template <typename T> void output_1d(const T m[4], T s[2]) {
     s[0] = (m[0] + m[1]) + m[2];
     s[1] = (m[1] - m[2]) - m[3];
+}
+
+template <typename T> void gradient_1d(const T e[2], T a[4]) {
+    a[0] = e[0];
+    a[1] = e[0] + e[1];
+    a[2] = e[0] - e[1];
+    a[3] = (T)0 - e[1];
+}
+template <typename T> void weight_gradient_1d(const T m[4], T w[3]) {
+    T inner = (m[1] + m[2]) * (T)0.5;
+    w[0] = m[0] + inner;
+    w[1] = (m[1] - m[2]) * (T)0.5;
+    w[2] = inner + m[3];
 }
 
 std::vector<long> channel_counts() {
@@ -163,6 +190,73 @@ template <typename T> void test_output(int isa, Report &report) {
     }
 }
 
+template <typename T> void test_gradient(int isa, Report &report) {
+    Random random(24);
+    long mr = 0, nr = 0;
+    ck_kernel_tile(isa, CK_FAMILY_WEIGHT_GRADIENT, sizeof(T) == 8, &mr, &nr);
+    for (long tiles : {1L, 2L, 3L}) for (long k : channel_counts()) {
+        long pitch = k + 1, panels = (k + nr - 1) / nr, panel_stride = tiles * nr, xi_stride = panels * panel_stride + 5;
+        std::vector<T> dy(4 * tiles * pitch);
+        random.fill(dy);
+        // Tile 1's right column past the edge: NULL, read as zeros.
+        std::vector<const T *> pixels(4 * tiles);
+        for (long t = 0; t < tiles; t++)
+            for (int i = 0; i < 4; i++) pixels[4 * t + i] = (t == 1 && i % 2 == 1) ? nullptr : dy.data() + (4 * t + i) * pitch;
+        std::vector<T> e(16 * xi_stride, sentinel<T>());
+        gradient(isa, tiles, k, pixels.data(), e.data(), xi_stride, panel_stride, nr);
+        report.cases++;
+        std::string where = describe("winograd gradient: tiles %ld, k %ld, nr %ld", tiles, k, nr);
+        std::vector<bool> written(e.size(), false);
+        for (long t = 0; t < tiles; t++) for (long kk = 0; kk < k; kk++) {
+            T g[4], a[8], x[16];
+            for (int i = 0; i < 4; i++) g[i] = pixels[4 * t + i] ? pixels[4 * t + i][kk] : (T)0;
+            for (int j = 0; j < 2; j++) {
+                T column[2] = {g[j], g[2 + j]}, out[4];
+                gradient_1d(column, out);
+                for (int i = 0; i < 4; i++) a[2 * i + j] = out[i];
+            }
+            for (int i = 0; i < 4; i++) gradient_1d(a + 2 * i, x + 4 * i);
+            for (int xi = 0; xi < 16; xi++) {
+                long at = xi * xi_stride + (kk / nr) * panel_stride + t * nr + kk % nr;
+                written[at] = true;
+                if (!check(report, true, e[at], x[xi], 0, "E", xi, t * k + kk, where)) return;
+            }
+        }
+        for (long at = 0; at < (long)e.size(); at++)
+            if (!written[at] && !check_untouched(report, e[at], "E", at, where)) return;
+    }
+}
+
+template <typename T> void test_weight_gradient(int isa, Report &report) {
+    Random random(25);
+    for (long c : {1L, 2L, 5L}) for (long k : channel_counts()) {
+        long xi_stride = c * k + 3;
+        std::vector<T> m(16 * xi_stride);
+        random.fill(m);
+        std::vector<T> dw(1 + 9 * c * k + 1, sentinel<T>());
+        long c0 = c > 1 ? 1 : 0;  // input channel 0 left to another call
+        weight_gradient(isa, c0, c, c, k, m.data(), xi_stride, dw.data() + 1);
+        report.cases++;
+        std::string where = describe("winograd weight gradient: c %ld (from %ld), k %ld", c, c0, k);
+        for (long at = 0; at < (long)dw.size(); at++) {
+            long inside = at - 1, tap = inside / (c * k), ci = inside / k % c, kk = inside % k;
+            if (at == 0 || at == (long)dw.size() - 1 || ci < c0) {
+                if (!check_untouched(report, dw[at], "dw", inside, where)) return;
+                continue;
+            }
+            T x[16], s[12], w[9];
+            for (int xi = 0; xi < 16; xi++) x[xi] = m[xi * xi_stride + ci * k + kk];
+            for (int j = 0; j < 4; j++) {
+                T column[4] = {x[j], x[4 + j], x[8 + j], x[12 + j]}, out[3];
+                weight_gradient_1d(column, out);
+                for (int i = 0; i < 3; i++) s[4 * i + j] = out[i];
+            }
+            for (int i = 0; i < 3; i++) weight_gradient_1d(s + 4 * i, w + 3 * i);
+            if (!check(report, true, dw[at], w[tap], 0, "dw", tap, ci * k + kk, where)) return;
+        }
+    }
+}
+
 }  // namespace
 
 void ckt::run_winograd_family(int isa, bool is_double, Report &report) {
@@ -170,9 +264,13 @@ void ckt::run_winograd_family(int isa, bool is_double, Report &report) {
         test_weights<double>(isa, report);
         test_input<double>(isa, report);
         test_output<double>(isa, report);
+        test_gradient<double>(isa, report);
+        test_weight_gradient<double>(isa, report);
     } else {
         test_weights<float>(isa, report);
         test_input<float>(isa, report);
         test_output<float>(isa, report);
+        test_gradient<float>(isa, report);
+        test_weight_gradient<float>(isa, report);
     }
 }

@@ -1,9 +1,10 @@
 import Testing
 @testable import ConvKitCore
 
-/// Winograd F(2 × 2, 3 × 3): the forward pass and the input gradient against the course's
-/// loops, around every edge of its 2 × 2 tiles and of the vectors of channels; the same bits on
-/// every instruction set; `.fast` choosing it where it pays.
+/// Winograd F(2 × 2, 3 × 3): the forward pass, the input gradient and (by the dual F(3 × 3,
+/// 2 × 2)) the weight and bias gradients against the course's loops, around every edge of its
+/// 2 × 2 tiles and of the vectors of channels; the same bits on AVX2 and AVX-512 and for any
+/// number of threads; `.fast` choosing it where it pays.
 @Suite struct WinogradTests {
     /// Element by element: |got − expected| ≤ tolerance · (1 + max |expected|), so that an
     /// unwritten or misplaced element fails however small the tensor.
@@ -46,6 +47,10 @@ import Testing
                 let dy = try rng.randn(expected.shape).map { T($0) }
                 let dx = try conv2dBackwardInput(dy, cache: cache)
                 expectClose(dx, try conv2dBackwardInput(dy, cache: referenceCache), tolerance, "\(what) input gradient, nchw \(nchw)")
+                let (dw, db) = try conv2dBackwardWeight(dy, cache: cache)
+                let (expectedWeight, expectedBias) = try conv2dBackwardWeight(dy, cache: referenceCache)
+                expectClose(dw, expectedWeight, tolerance, "\(what) weight gradient, nchw \(nchw)")
+                expectClose(try #require(db), try #require(expectedBias), tolerance, "\(what) bias gradient, nchw \(nchw)")
             }
         }
     }
@@ -58,28 +63,32 @@ import Testing
     /// AVX2 and AVX-512 compute the same bits (the transforms are the same additions in the
     /// same order, and the GEMM sums each element in one order); skipped with a message on a
     /// CPU without AVX-512.
-    @Test func sameBitsOnAVX2AndAVX512() throws {
+    @Test func sameBitsOnAVX2AndAVX512AndAnyThreads() throws {
         guard CrossISATests.bothISAs else { return CrossISATests.skipMessage("winograd") }
         var rng = NumPyRandomState(seed: 12)
-        let x = try rng.randn(2, 9, 11, 37).map(Float.init)
+        let x = try rng.randn(3, 19, 21, 37).map(Float.init)
         let weight = try rng.randn(3, 3, 37, 45).map(Float.init)
         let bias = try rng.randn(45).map(Float.init)
         let options = Conv2DOptions(padding: 1, algorithm: .winograd)
-        var results: [(KernelISA, Tensor<Float>, Tensor<Float>)] = []
-        for isa in [KernelISA.avx512, .avx2] {
+        var results: [(String, Tensor<Float>, Conv2DGradients<Float>)] = []
+        for (isa, threads) in [(KernelISA.avx512, 2), (.avx2, 2), (.avx512, 1)] {
+            var options = options
+            options.threads = threads
             try KernelISA.withActive(isa) {
                 let (y, cache) = try conv2dForward(x, weight: weight, bias: bias, options: options)
-                results.append((isa, y, try conv2dBackwardInput(y, cache: cache)))
+                results.append(("\(isa), \(threads) threads", y, try conv2dBackward(y, cache: cache)))
             }
         }
-        for (isa, y, dx) in results.dropFirst() {
-            #expect(y == results[0].1, "forward on \(isa) and \(results[0].0)")
-            #expect(dx == results[0].2, "input gradient on \(isa) and \(results[0].0)")
+        for (run, y, gradients) in results.dropFirst() {
+            #expect(y == results[0].1, "forward on \(run) and \(results[0].0)")
+            #expect(gradients.input == results[0].2.input, "input gradient on \(run) and \(results[0].0)")
+            #expect(gradients.weight == results[0].2.weight, "weight gradient on \(run) and \(results[0].0)")
+            #expect(gradients.bias == results[0].2.bias, "bias gradient on \(run) and \(results[0].0)")
         }
     }
 
     /// `.fast` is Winograd where both channel counts reach 16, the implicit GEMM elsewhere, and
-    /// `.implicitGEMM` never Winograd; the weight gradient is the implicit GEMM's under all three.
+    /// `.implicitGEMM` never Winograd.
     @Test func fastChoosesWinogradWhereItPays() throws {
         var rng = NumPyRandomState(seed: 13)
         for (c, k, chosen) in [(16, 16, true), (15, 64, false), (64, 8, false)] {
@@ -92,9 +101,9 @@ import Testing
             }
             let (fast, winograd, gemm) = (try run(.fast), try run(.winograd), try run(.implicitGEMM))
             let twin = chosen ? winograd : gemm
-            #expect(fast.0 == twin.0 && fast.1.input == twin.1.input, "C \(c), K \(k)")
-            #expect(fast.1.weight == gemm.1.weight && winograd.1.weight == gemm.1.weight)
-            #expect(winograd.0 != gemm.0, "Winograd rounds differently (else this test could not tell them apart)")
+            #expect(fast.0 == twin.0 && fast.1.input == twin.1.input && fast.1.weight == twin.1.weight, "C \(c), K \(k)")
+            // Winograd rounds differently (else this test could not tell the two apart).
+            #expect(winograd.0 != gemm.0 && winograd.1.input != gemm.1.input && winograd.1.weight != gemm.1.weight)
         }
     }
 }

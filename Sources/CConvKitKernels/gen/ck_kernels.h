@@ -15,6 +15,8 @@ void ck_f32_transpose_4x4__generic(long rows, long columns, const float *src, lo
 void ck_f32_winograd_f2x3_weights__generic(long c0, long c1, long c, long k, const float *w, float *u, long u_stride, long nr);
 void ck_f32_winograd_f2x3_input__generic(long tiles, long c, const float *const *pixels, float *v, long ldv);
 void ck_f32_winograd_f2x3_output__generic(long tiles, long k, const float *m, long ldm, float *const *pixels, const float *bias);
+void ck_f32_winograd_f2x3_gradient__generic(long tiles, long k, const float *const *pixels, float *e, long xi_stride, long panel_stride, long nr);
+void ck_f32_winograd_f2x3_weight_gradient__generic(long c0, long c1, long c, long k, const float *m, long xi_stride, float *dw);
 void ck_f32_few_columns_2x16__generic(long m, long n, long taps, long channels, const float *const *rows, const float *const *b, long b_column_stride, float *c, const long *row_offsets);
 void ck_f64_gemm_packed_4x8__generic(long m, long n, long kc, const double *a, const double *b, double *c, const long *row_offsets, int accumulate);
 void ck_f64_gemm_indirect_4x8__generic(long m, long n, long taps, long channels, const double *const *rows, const double *b, const double *bias, double *c, const long *row_offsets, int accumulate);
@@ -27,6 +29,8 @@ void ck_f64_transpose_2x2__generic(long rows, long columns, const double *src, l
 void ck_f64_winograd_f2x3_weights__generic(long c0, long c1, long c, long k, const double *w, double *u, long u_stride, long nr);
 void ck_f64_winograd_f2x3_input__generic(long tiles, long c, const double *const *pixels, double *v, long ldv);
 void ck_f64_winograd_f2x3_output__generic(long tiles, long k, const double *m, long ldm, double *const *pixels, const double *bias);
+void ck_f64_winograd_f2x3_gradient__generic(long tiles, long k, const double *const *pixels, double *e, long xi_stride, long panel_stride, long nr);
+void ck_f64_winograd_f2x3_weight_gradient__generic(long c0, long c1, long c, long k, const double *m, long xi_stride, double *dw);
 void ck_f64_few_columns_2x8__generic(long m, long n, long taps, long channels, const double *const *rows, const double *const *b, long b_column_stride, double *c, const long *row_offsets);
 float ck_f32_peak_8x4__generic(long iterations);
 void ck_f32_small_forward__generic(long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw, const float *bias, float *y, long ldy);
@@ -70,6 +74,12 @@ void ck_f32_winograd_f2x3_input__avx2(long tiles, long c, const float *const *pi
 void ck_f32_winograd_f2x3_output__avx2(long tiles, long k, const float *m, long ldm, float *const *pixels, const float *bias);
 #endif
 #if defined(__x86_64__)
+void ck_f32_winograd_f2x3_gradient__avx2(long tiles, long k, const float *const *pixels, float *e, long xi_stride, long panel_stride, long nr);
+#endif
+#if defined(__x86_64__)
+void ck_f32_winograd_f2x3_weight_gradient__avx2(long c0, long c1, long c, long k, const float *m, long xi_stride, float *dw);
+#endif
+#if defined(__x86_64__)
 void ck_f32_few_columns_2x16__avx2(long m, long n, long taps, long channels, const float *const *rows, const float *const *b, long b_column_stride, float *c, const long *row_offsets);
 #endif
 #if defined(__x86_64__)
@@ -104,6 +114,12 @@ void ck_f64_winograd_f2x3_input__avx2(long tiles, long c, const double *const *p
 #endif
 #if defined(__x86_64__)
 void ck_f64_winograd_f2x3_output__avx2(long tiles, long k, const double *m, long ldm, double *const *pixels, const double *bias);
+#endif
+#if defined(__x86_64__)
+void ck_f64_winograd_f2x3_gradient__avx2(long tiles, long k, const double *const *pixels, double *e, long xi_stride, long panel_stride, long nr);
+#endif
+#if defined(__x86_64__)
+void ck_f64_winograd_f2x3_weight_gradient__avx2(long c0, long c1, long c, long k, const double *m, long xi_stride, double *dw);
 #endif
 #if defined(__x86_64__)
 void ck_f64_few_columns_2x8__avx2(long m, long n, long taps, long channels, const double *const *rows, const double *const *b, long b_column_stride, double *c, const long *row_offsets);
@@ -166,6 +182,12 @@ void ck_f32_winograd_f2x3_input__avx512(long tiles, long c, const float *const *
 void ck_f32_winograd_f2x3_output__avx512(long tiles, long k, const float *m, long ldm, float *const *pixels, const float *bias);
 #endif
 #if defined(__x86_64__)
+void ck_f32_winograd_f2x3_gradient__avx512(long tiles, long k, const float *const *pixels, float *e, long xi_stride, long panel_stride, long nr);
+#endif
+#if defined(__x86_64__)
+void ck_f32_winograd_f2x3_weight_gradient__avx512(long c0, long c1, long c, long k, const float *m, long xi_stride, float *dw);
+#endif
+#if defined(__x86_64__)
 void ck_f32_few_columns_2x16__avx512(long m, long n, long taps, long channels, const float *const *rows, const float *const *b, long b_column_stride, float *c, const long *row_offsets);
 #endif
 #if defined(__x86_64__)
@@ -200,6 +222,12 @@ void ck_f64_winograd_f2x3_input__avx512(long tiles, long c, const double *const 
 #endif
 #if defined(__x86_64__)
 void ck_f64_winograd_f2x3_output__avx512(long tiles, long k, const double *m, long ldm, double *const *pixels, const double *bias);
+#endif
+#if defined(__x86_64__)
+void ck_f64_winograd_f2x3_gradient__avx512(long tiles, long k, const double *const *pixels, double *e, long xi_stride, long panel_stride, long nr);
+#endif
+#if defined(__x86_64__)
+void ck_f64_winograd_f2x3_weight_gradient__avx512(long c0, long c1, long c, long k, const double *m, long xi_stride, double *dw);
 #endif
 #if defined(__x86_64__)
 void ck_f64_few_columns_2x8__avx512(long m, long n, long taps, long channels, const double *const *rows, const double *const *b, long b_column_stride, double *c, const long *row_offsets);
@@ -255,6 +283,8 @@ typedef struct {
     void (*winograd_weights)(long c0, long c1, long c, long k, const float *w, float *u, long u_stride, long nr);
     void (*winograd_input)(long tiles, long c, const float *const *pixels, float *v, long ldv);
     void (*winograd_output)(long tiles, long k, const float *m, long ldm, float *const *pixels, const float *bias);
+    void (*winograd_gradient)(long tiles, long k, const float *const *pixels, float *e, long xi_stride, long panel_stride, long nr);
+    void (*winograd_weight_gradient)(long c0, long c1, long c, long k, const float *m, long xi_stride, float *dw);
 } ck_f32_kernels;
 /// Indexed by ck_isa; on other CPUs than x86-64 every entry holds the portable kernels.
 extern const ck_f32_kernels ck_f32_kernel_table[3];
@@ -276,6 +306,8 @@ typedef struct {
     void (*winograd_weights)(long c0, long c1, long c, long k, const double *w, double *u, long u_stride, long nr);
     void (*winograd_input)(long tiles, long c, const double *const *pixels, double *v, long ldv);
     void (*winograd_output)(long tiles, long k, const double *m, long ldm, double *const *pixels, const double *bias);
+    void (*winograd_gradient)(long tiles, long k, const double *const *pixels, double *e, long xi_stride, long panel_stride, long nr);
+    void (*winograd_weight_gradient)(long c0, long c1, long c, long k, const double *m, long xi_stride, double *dw);
 } ck_f64_kernels;
 /// Indexed by ck_isa; on other CPUs than x86-64 every entry holds the portable kernels.
 extern const ck_f64_kernels ck_f64_kernel_table[3];

@@ -14,6 +14,11 @@
 // halves of G are exact, so every ISA gives the same bits.
 //
 //   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]   G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]   Aᵀ = [1 1 1 0; 0 1 −1 −1]
+//
+// The weight gradient is the dual algorithm F(3 × 3, 2 × 2): each 4 × 4 input tile correlated
+// with the 2 × 2 output-gradient tile under it, dw = Gᵀ [(A e Aᵀ) ⊙ (Bᵀ d B)] G summed over the
+// tiles, the sum over tiles again 16 GEMMs (the weight-gradient kernel), between the same input
+// transform, one of the output gradient (A e Aᵀ) and one back to 3 × 3 (Gᵀ M G).
 
 // Rows (or, with a stride of 1, columns) of Bᵀ d: d points at 4 values `stride` apart.
 CKV_INLINE void ck_wino_input_rows_f32_avx2(const ckv_avx2_f32 *d, long stride, ckv_avx2_f32 *t) {
@@ -92,6 +97,60 @@ CKV_TARGET void ck_f32_winograd_f2x3_output__avx2(long tiles, long k, const floa
             ckv_avx2_f32 b = bias ? ckv_avx2_f32_load_tail(bias + ch, left) : ckv_avx2_f32_zero();
             CK_UNROLL for (int e = 0; e < 4; e++)
                 if (p[e]) ckv_avx2_f32_store_tail(p[e] + ch, ckv_avx2_f32_add(y[e], b), left);
+        }
+    }
+}
+
+// A e for two values `stride` apart (four out): e0, e0 + e1, e0 − e1, 0 − e1.
+CKV_INLINE void ck_wino_gradient_rows_f32_avx2(const ckv_avx2_f32 *e, long stride, ckv_avx2_f32 *a, long out_stride) {
+    a[0] = e[0];
+    a[out_stride] = ckv_avx2_f32_add(e[0], e[stride]);
+    a[2 * out_stride] = ckv_avx2_f32_sub(e[0], e[stride]);
+    a[3 * out_stride] = ckv_avx2_f32_sub(ckv_avx2_f32_zero(), e[stride]);
+}
+
+// Gᵀ m for four values `stride` apart (three out): m0 + ½(m1 + m2), ½(m1 − m2), ½(m1 + m2) + m3.
+CKV_INLINE void ck_wino_weight_gradient_rows_f32_avx2(const ckv_avx2_f32 *m, long stride, ckv_avx2_f32 *w, long out_stride) {
+    ckv_avx2_f32 half = ckv_avx2_f32_set1((float)0.5);
+    ckv_avx2_f32 inner = ckv_avx2_f32_mul(ckv_avx2_f32_add(m[stride], m[2 * stride]), half);
+    w[0] = ckv_avx2_f32_add(m[0], inner);
+    w[out_stride] = ckv_avx2_f32_mul(ckv_avx2_f32_sub(m[stride], m[2 * stride]), half);
+    w[2 * out_stride] = ckv_avx2_f32_add(inner, m[3 * stride]);
+}
+
+// E = A e Aᵀ for `tiles` 2 × 2 output-gradient tiles: pixel (i, j) of tile t (k channels) at
+// pixels[4 t + 2 i + j], NULL for zeros (past an odd edge); element ξ of tile t, channel kk,
+// goes to e + ξ · xi_stride + (kk / nr) · panel_stride + t · nr + kk % nr: the GEMM's B in panels
+// of nr columns (nr a multiple of 8; the panels' padding is not written).
+CKV_TARGET void ck_f32_winograd_f2x3_gradient__avx2(long tiles, long k, const float *const *pixels, float *e,
+                                                        long xi_stride, long panel_stride, long nr) {
+    for (long t = 0; t < tiles; t++) {
+        const float *const *p = pixels + 4 * t;
+        for (long kk = 0; kk < k; kk += 8) {
+            long left = k - kk;
+            ckv_avx2_f32 g[4], a[8], x[16];
+            CK_UNROLL for (int i = 0; i < 4; i++) g[i] = p[i] ? ckv_avx2_f32_load_tail(p[i] + kk, left) : ckv_avx2_f32_zero();
+            CK_UNROLL for (int j = 0; j < 2; j++) ck_wino_gradient_rows_f32_avx2(g + j, 2, a + j, 2);
+            CK_UNROLL for (int i = 0; i < 4; i++) ck_wino_gradient_rows_f32_avx2(a + 2 * i, 1, x + 4 * i, 1);
+            float *dst = e + (kk / nr) * panel_stride + t * nr + kk % nr;
+            CK_UNROLL for (int xi = 0; xi < 16; xi++) ckv_avx2_f32_store_tail(dst + xi * xi_stride, x[xi], left);
+        }
+    }
+}
+
+// dw = Gᵀ M G for input channels c0 ..< c1: element ξ of channel pair (ci, kk) at
+// m + ξ · xi_stride + ci · k + kk; tap (r, s) of it goes to dw + ((3 r + s) · c + ci) · k + kk, a
+// (3, 3, c, k) weight gradient.
+CKV_TARGET void ck_f32_winograd_f2x3_weight_gradient__avx2(long c0, long c1, long c, long k, const float *m,
+                                                               long xi_stride, float *dw) {
+    for (long ci = c0; ci < c1; ci++) {
+        for (long kk = 0; kk < k; kk += 8) {
+            long left = k - kk;
+            ckv_avx2_f32 x[16], s[12], w[9];
+            CK_UNROLL for (int xi = 0; xi < 16; xi++) x[xi] = ckv_avx2_f32_load_tail(m + xi * xi_stride + ci * k + kk, left);
+            CK_UNROLL for (int j = 0; j < 4; j++) ck_wino_weight_gradient_rows_f32_avx2(x + j, 4, s + j, 4);
+            CK_UNROLL for (int i = 0; i < 3; i++) ck_wino_weight_gradient_rows_f32_avx2(s + 4 * i, 1, w + 3 * i, 1);
+            CK_UNROLL for (int tap = 0; tap < 9; tap++) ckv_avx2_f32_store_tail(dw + (tap * c + ci) * k + kk, w[tap], left);
         }
     }
 }

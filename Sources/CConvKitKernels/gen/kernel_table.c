@@ -28,6 +28,8 @@ const ck_f32_kernels ck_f32_kernel_table[3] = {
         .winograd_weights = ck_f32_winograd_f2x3_weights__generic,
         .winograd_input = ck_f32_winograd_f2x3_input__generic,
         .winograd_output = ck_f32_winograd_f2x3_output__generic,
+        .winograd_gradient = ck_f32_winograd_f2x3_gradient__generic,
+        .winograd_weight_gradient = ck_f32_winograd_f2x3_weight_gradient__generic,
     },
     [CK_ISA_AVX2] = {
 #if defined(__x86_64__)
@@ -55,6 +57,8 @@ const ck_f32_kernels ck_f32_kernel_table[3] = {
         .winograd_weights = ck_f32_winograd_f2x3_weights__avx2,
         .winograd_input = ck_f32_winograd_f2x3_input__avx2,
         .winograd_output = ck_f32_winograd_f2x3_output__avx2,
+        .winograd_gradient = ck_f32_winograd_f2x3_gradient__avx2,
+        .winograd_weight_gradient = ck_f32_winograd_f2x3_weight_gradient__avx2,
 #else
         .gemm_packed_mr = 4, .gemm_packed_nr = 8,
         .gemm_packed = ck_f32_gemm_packed_4x8__generic,
@@ -80,6 +84,8 @@ const ck_f32_kernels ck_f32_kernel_table[3] = {
         .winograd_weights = ck_f32_winograd_f2x3_weights__generic,
         .winograd_input = ck_f32_winograd_f2x3_input__generic,
         .winograd_output = ck_f32_winograd_f2x3_output__generic,
+        .winograd_gradient = ck_f32_winograd_f2x3_gradient__generic,
+        .winograd_weight_gradient = ck_f32_winograd_f2x3_weight_gradient__generic,
 #endif
     },
     [CK_ISA_AVX512] = {
@@ -108,6 +114,8 @@ const ck_f32_kernels ck_f32_kernel_table[3] = {
         .winograd_weights = ck_f32_winograd_f2x3_weights__avx512,
         .winograd_input = ck_f32_winograd_f2x3_input__avx512,
         .winograd_output = ck_f32_winograd_f2x3_output__avx512,
+        .winograd_gradient = ck_f32_winograd_f2x3_gradient__avx512,
+        .winograd_weight_gradient = ck_f32_winograd_f2x3_weight_gradient__avx512,
 #else
         .gemm_packed_mr = 4, .gemm_packed_nr = 8,
         .gemm_packed = ck_f32_gemm_packed_4x8__generic,
@@ -133,6 +141,8 @@ const ck_f32_kernels ck_f32_kernel_table[3] = {
         .winograd_weights = ck_f32_winograd_f2x3_weights__generic,
         .winograd_input = ck_f32_winograd_f2x3_input__generic,
         .winograd_output = ck_f32_winograd_f2x3_output__generic,
+        .winograd_gradient = ck_f32_winograd_f2x3_gradient__generic,
+        .winograd_weight_gradient = ck_f32_winograd_f2x3_weight_gradient__generic,
 #endif
     },
 };
@@ -154,6 +164,8 @@ const ck_f64_kernels ck_f64_kernel_table[3] = {
         .winograd_weights = ck_f64_winograd_f2x3_weights__generic,
         .winograd_input = ck_f64_winograd_f2x3_input__generic,
         .winograd_output = ck_f64_winograd_f2x3_output__generic,
+        .winograd_gradient = ck_f64_winograd_f2x3_gradient__generic,
+        .winograd_weight_gradient = ck_f64_winograd_f2x3_weight_gradient__generic,
     },
     [CK_ISA_AVX2] = {
 #if defined(__x86_64__)
@@ -172,6 +184,8 @@ const ck_f64_kernels ck_f64_kernel_table[3] = {
         .winograd_weights = ck_f64_winograd_f2x3_weights__avx2,
         .winograd_input = ck_f64_winograd_f2x3_input__avx2,
         .winograd_output = ck_f64_winograd_f2x3_output__avx2,
+        .winograd_gradient = ck_f64_winograd_f2x3_gradient__avx2,
+        .winograd_weight_gradient = ck_f64_winograd_f2x3_weight_gradient__avx2,
 #else
         .gemm_packed_mr = 4, .gemm_packed_nr = 8,
         .gemm_packed = ck_f64_gemm_packed_4x8__generic,
@@ -188,6 +202,8 @@ const ck_f64_kernels ck_f64_kernel_table[3] = {
         .winograd_weights = ck_f64_winograd_f2x3_weights__generic,
         .winograd_input = ck_f64_winograd_f2x3_input__generic,
         .winograd_output = ck_f64_winograd_f2x3_output__generic,
+        .winograd_gradient = ck_f64_winograd_f2x3_gradient__generic,
+        .winograd_weight_gradient = ck_f64_winograd_f2x3_weight_gradient__generic,
 #endif
     },
     [CK_ISA_AVX512] = {
@@ -207,6 +223,8 @@ const ck_f64_kernels ck_f64_kernel_table[3] = {
         .winograd_weights = ck_f64_winograd_f2x3_weights__avx512,
         .winograd_input = ck_f64_winograd_f2x3_input__avx512,
         .winograd_output = ck_f64_winograd_f2x3_output__avx512,
+        .winograd_gradient = ck_f64_winograd_f2x3_gradient__avx512,
+        .winograd_weight_gradient = ck_f64_winograd_f2x3_weight_gradient__avx512,
 #else
         .gemm_packed_mr = 4, .gemm_packed_nr = 8,
         .gemm_packed = ck_f64_gemm_packed_4x8__generic,
@@ -223,6 +241,8 @@ const ck_f64_kernels ck_f64_kernel_table[3] = {
         .winograd_weights = ck_f64_winograd_f2x3_weights__generic,
         .winograd_input = ck_f64_winograd_f2x3_input__generic,
         .winograd_output = ck_f64_winograd_f2x3_output__generic,
+        .winograd_gradient = ck_f64_winograd_f2x3_gradient__generic,
+        .winograd_weight_gradient = ck_f64_winograd_f2x3_weight_gradient__generic,
 #endif
     },
 };

@@ -91,6 +91,17 @@ void ck_winograd_f2x3_input_f32(int isa, long tiles, long c, const float *const 
 void ck_winograd_f2x3_input_f64(int isa, long tiles, long c, const double *const *pixels, double *v, long ldv);
 void ck_winograd_f2x3_output_f32(int isa, long tiles, long k, const float *m, long ldm, float *const *pixels, const float *bias);
 void ck_winograd_f2x3_output_f64(int isa, long tiles, long k, const double *m, long ldm, double *const *pixels, const double *bias);
+/// The weight gradient's F(3 × 3, 2 × 2), around the same input transform:
+/// - gradient: E = A e Aᵀ for `tiles` 2 × 2 output-gradient tiles of k channels, pixel (i, j)
+///   of tile t at pixels[4 t + 2 i + j] (NULL for zeros), element ξ of tile t, channel kk, to
+///   e + ξ · xi_stride + (kk / nr) · panel_stride + t · nr + kk % nr (panels of nr columns; their
+///   padding is not written);
+/// - weight_gradient: dw = Gᵀ M G for input channels c0 ..< c1, element ξ of pair (ci, kk) at
+///   m + ξ · xi_stride + ci · k + kk, tap (r, s) to dw + ((3 r + s) · c + ci) · k + kk.
+void ck_winograd_f2x3_gradient_f32(int isa, long tiles, long k, const float *const *pixels, float *e, long xi_stride, long panel_stride, long nr);
+void ck_winograd_f2x3_gradient_f64(int isa, long tiles, long k, const double *const *pixels, double *e, long xi_stride, long panel_stride, long nr);
+void ck_winograd_f2x3_weight_gradient_f32(int isa, long c0, long c1, long c, long k, const float *m, long xi_stride, float *dw);
+void ck_winograd_f2x3_weight_gradient_f64(int isa, long c0, long c1, long c, long k, const double *m, long xi_stride, double *dw);
 
 /// The forward pass's indirection table for output pixels m0 ..< m0 + count (m = (n·P + p)·Q + q):
 /// entry i · R · S + r · S + s is the address of the input pixel that tap (r, s) reads,

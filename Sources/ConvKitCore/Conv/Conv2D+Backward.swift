@@ -77,7 +77,7 @@ public func conv2dBackwardWeight<T: ConvKitFloat>(
                     db.withUnsafeMutableBufferPointer { db in
                         conv2dBackwardWeightsFast(
                             x: x, dy: dy, dw: dw, db: db, geometry: g, paddingMode: options.paddingMode,
-                            threads: g.threads(options.threads))
+                            threads: g.threads(options.threads), algorithm: options.algorithm)
                     }
                 }
             }

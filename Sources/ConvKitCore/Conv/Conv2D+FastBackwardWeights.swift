@@ -46,15 +46,21 @@ func addPartials<T: ConvKitFloat>(
 /// tap pointers of each pixel, and `db[k] = Σ_m dy[m, k]`. Each split of the pixels sums into
 /// its own partial gradient, chunk by chunk; the partials are added in split order.
 ///
-/// x is (N, H, W, C), dy is (N, P, Q, K); dw is (R, S, C/G, K) and db is (K).
+/// x is (N, H, W, C), dy is (N, P, Q, K); dw is (R, S, C/G, K) and db is (K). Where `algorithm`
+/// chooses Winograd, its dual algorithm computes both (``WinogradConvolution``).
 @_specialize(where T == Float)
 @_specialize(where T == Double)
 func conv2dBackwardWeightsFast<T: ConvKitFloat>(
     x: UnsafeBufferPointer<T>, dy: UnsafeBufferPointer<T>, dw: UnsafeMutableBufferPointer<T>,
-    db: UnsafeMutableBufferPointer<T>?, geometry g: Conv2DGeometry, paddingMode: PaddingMode, threads: Int
+    db: UnsafeMutableBufferPointer<T>?, geometry g: Conv2DGeometry, paddingMode: PaddingMode, threads: Int,
+    algorithm: ConvAlgorithm = .fast
 ) {
     guard let x = x.baseAddress, let dy = dy.baseAddress, let dw = dw.baseAddress else { return }
     let policy = KernelPolicy.current
+    if let winograd = WinogradConvolution(weightGradient: g, paddingMode: paddingMode, algorithm: algorithm) {
+        winograd.weightGradient(x: x, dy: dy, dw: dw, db: db?.baseAddress, threads: threads, policy: policy)
+        return
+    }
     if let plan = SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self, policy: policy) {
         conv2dBackwardWeightsSmallChannels(
             x: x.asFloat, dy: dy.asFloat, dw: dw.asFloat, db: db?.baseAddress?.asFloat, plan: plan, threads: threads)

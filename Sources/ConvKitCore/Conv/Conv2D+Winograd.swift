@@ -167,8 +167,9 @@ package struct WinogradConvolution {
     }
 
     /// For tiles t0 ..< t0 + count (t = (n, tile row, tile column)): the 16 input pixels each
-    /// reads (the zero row where padding), and the 4 output pixels it writes (nil past the edge).
-    private func tilePointers<T>(
+    /// reads (the zero row where padding), and the 4 output pixels it writes (nil past the edge;
+    /// for the weight gradient, the output-gradient pixels it reads).
+    func tilePointers<T>(
         _ t0: Int, _ count: Int, x: UnsafePointer<T>, zeroRow: UnsafePointer<T>, out: UnsafeMutablePointer<T>,
         inputs: UnsafeMutablePointer<UnsafePointer<T>>, outputs: UnsafeMutablePointer<UnsafeMutablePointer<T>?>
     ) {
@@ -217,6 +218,26 @@ struct WinogradKernels<T> {
         } else {
             ck_winograd_f2x3_input_f64(
                 isa, tiles, c, pixels.assumingMemoryBound(to: UnsafePointer<Double>?.self), v.assumingMemoryBound(to: Double.self), ldv)
+        }
+    }
+
+    func gradient(tiles: Int, k: Int, pixels: UnsafePointer<UnsafePointer<T>?>, e: UnsafeMutablePointer<T>, xiStride: Int, panelStride: Int, nr: Int) {
+        let (pixels, e) = (UnsafeRawPointer(pixels), UnsafeMutableRawPointer(e))
+        if T.self == Float.self {
+            ck_winograd_f2x3_gradient_f32(
+                isa, tiles, k, pixels.assumingMemoryBound(to: UnsafePointer<Float>?.self), e.assumingMemoryBound(to: Float.self), xiStride, panelStride, nr)
+        } else {
+            ck_winograd_f2x3_gradient_f64(
+                isa, tiles, k, pixels.assumingMemoryBound(to: UnsafePointer<Double>?.self), e.assumingMemoryBound(to: Double.self), xiStride, panelStride, nr)
+        }
+    }
+
+    func weightGradient(c0: Int, c1: Int, c: Int, k: Int, m: UnsafePointer<T>, xiStride: Int, dw: UnsafeMutablePointer<T>) {
+        let (m, dw) = (UnsafeRawPointer(m), UnsafeMutableRawPointer(dw))
+        if T.self == Float.self {
+            ck_winograd_f2x3_weight_gradient_f32(isa, c0, c1, c, k, m.assumingMemoryBound(to: Float.self), xiStride, dw.assumingMemoryBound(to: Float.self))
+        } else {
+            ck_winograd_f2x3_weight_gradient_f64(isa, c0, c1, c, k, m.assumingMemoryBound(to: Double.self), xiStride, dw.assumingMemoryBound(to: Double.self))
         }
     }
 

@@ -1,0 +1,100 @@
+/// The weight gradient of a convolution Winograd computes, by the dual algorithm F(3 × 3, 2 × 2).
+///
+/// In the forward pass this was: `y[n, p, q, k] += xPad[n, p + r, q + s, c] · w[r, s, c, k]`,
+/// so now we have `dw[r, s, c, k] = Σ_{n, p, q} xPad[n, p + r, q + s, c] · dy[n, p, q, k]`: over
+/// each 2 × 2 tile of dy, the correlation of the 4 × 4 input tile under it with the tile, a
+/// 3 × 3 result from 16 products `(A e Aᵀ) ⊙ (Bᵀ d B)`, turned back by `Gᵀ · G`. Summed over the
+/// tiles, the products are 16 GEMMs `M[ξ][c][k] = Σ_t V[t][ξ][c] · E[t][ξ][k]` (the weight
+/// gradient's kernel, its depth the tiles), then `dw = Gᵀ M G` once.
+///
+/// The sum over tiles is split as ``ReductionSplit`` splits pixels, by the shape alone, and the
+/// partial sums are added in split order: the bits do not depend on the thread count; bands of
+/// the 16 GEMMs follow the threads without changing any sum.
+extension WinogradConvolution {
+    /// The weight gradient of the forward convolution `g`, if `algorithm` chooses Winograd for it.
+    init?(weightGradient g: Conv2DGeometry, paddingMode: PaddingMode, algorithm: ConvAlgorithm) {
+        self.init(forward: g, paddingMode: paddingMode, algorithm: algorithm)
+    }
+
+    /// dw (3, 3, C, K) of x (N, H, W, C) and dy (N, P, Q, K), every element written; db (K), if
+    /// given, is `Σ dy` over the pixels, in pixel order.
+    func weightGradient<T: ConvKitFloat>(
+        x: UnsafePointer<T>, dy: UnsafePointer<T>, dw: UnsafeMutablePointer<T>, db: UnsafeMutablePointer<T>?,
+        threads: Int, policy: KernelPolicy
+    ) {
+        let kernels = WinogradKernels<T>(policy)
+        let gemm = PackedGEMM<T>(policy)
+        let (c, k, nr) = (inputChannels, outputChannels, gemm.weightGradientNR)
+        // Tiles per GEMM call (its chain of FMAs before the partial): V and E of a chunk about
+        // 1 MiB together, whatever the threads, so that the sums depend on the shape only.
+        let chunkTiles = max(16, min(256, (1 << 20) / (16 * (c + k) * MemoryLayout<T>.stride)))
+        let split = ReductionSplit(pixels: tiles)
+        let partialSize = 16 * c * k
+        // Bands of ξ for the threads (each band transforms its chunks again; the transforms are
+        // a few percent of the GEMMs).
+        var bands = 1
+        while bands < 16, (split.splits * bands) % max(1, threads) != 0 { bands *= 2 }
+        let items = split.splits * bands
+        let participants = min(threads, items)
+        let eSize = gemm.panelsSize(rows: chunkTiles, columns: k, nr: nr)
+        let zeros = [T](repeating: 0, count: c)
+        let bytes = (chunkTiles * 16 * c + 16 * eSize) * MemoryLayout<T>.stride
+        let pointerBytes = chunkTiles * (16 + 4 + 1) * MemoryLayout<UnsafeRawPointer>.stride + c * MemoryLayout<Int>.stride
+        zeros.withUnsafeBufferPointer { zeros in
+            guard let zeroRow = zeros.baseAddress else { return }
+            // The splits' partial sums, then their total M.
+            ScratchPool.shared.withBuffers(count: 1, bytes: (split.splits + 1) * partialSize * MemoryLayout<T>.stride) { shared in
+                let partials = shared[0].assumingMemoryBound(to: T.self)
+                let total = partials + split.splits * partialSize
+                ScratchPool.shared.withBuffers(count: participants, bytes: bytes + pointerBytes) { scratch in
+                    // The panels' padding columns are never written: zero them once.
+                    for buffer in scratch { buffer.initializeMemory(as: T.self, repeating: 0, count: bytes / MemoryLayout<T>.stride) }
+                    ThreadPool.shared.parallelFor(items, threads: participants) { item, participant in
+                        let (splitIndex, band) = (item / bands, item % bands)
+                        let v = scratch[participant].assumingMemoryBound(to: T.self)
+                        let e = v + chunkTiles * 16 * c
+                        let pointers = scratch[participant] + bytes
+                        let inputs = pointers.assumingMemoryBound(to: UnsafePointer<T>.self)
+                        let gradients = (pointers + chunkTiles * 16 * MemoryLayout<UnsafeRawPointer>.stride)
+                            .assumingMemoryBound(to: UnsafeMutablePointer<T>?.self)
+                        let rows = (pointers + chunkTiles * 20 * MemoryLayout<UnsafeRawPointer>.stride).assumingMemoryBound(to: UnsafePointer<T>.self)
+                        let rowOffsets = (pointers + chunkTiles * 21 * MemoryLayout<UnsafeRawPointer>.stride).assumingMemoryBound(to: Int.self)
+                        for i in 0..<c { rowOffsets[i] = i * k }
+                        let partial = partials + splitIndex * partialSize
+                        let first = splitIndex * split.pixelsPerSplit
+                        let last = min(tiles, first + split.pixelsPerSplit)
+                        for t0 in stride(from: first, to: last, by: chunkTiles) {
+                            let count = min(chunkTiles, last - t0)
+                            // dy's 2 × 2 tiles are the forward pass's output tiles.
+                            tilePointers(t0, count, x: x, zeroRow: zeroRow, out: UnsafeMutablePointer(mutating: dy), inputs: inputs, outputs: gradients)
+                            kernels.input(tiles: count, c: c, pixels: inputs, v: v, ldv: c)
+                            let xiStride = gemm.panelsSize(rows: count, columns: k, nr: nr)
+                            kernels.gradient(
+                                tiles: count, k: k, pixels: UnsafeRawPointer(gradients).assumingMemoryBound(to: UnsafePointer<T>?.self),
+                                e: e, xiStride: xiStride, panelStride: count * nr, nr: nr)
+                            for xi in (band * 16 / bands)..<((band + 1) * 16 / bands) {
+                                for t in 0..<count { rows[t] = UnsafePointer(v + (16 * t + xi) * c) }
+                                gemm.runWeightGradient(
+                                    m: c, n: k, depth: count, taps: 1, channels: c, rows: rows, rowBase: 0,
+                                    b: e + xi * xiStride, c: partial + xi * c * k, rowOffsets: rowOffsets, accumulate: t0 != first)
+                            }
+                        }
+                    }
+                }
+                addPartials(partials, parts: split.splits, count: partialSize, stride: partialSize, into: total, threads: threads)
+                let chunk = (c + threads - 1) / threads
+                ThreadPool.shared.parallelFor((c + chunk - 1) / chunk, threads: threads) { item, _ in
+                    kernels.weightGradient(c0: item * chunk, c1: min(c, (item + 1) * chunk), c: c, k: k, m: total, xiStride: c * k, dw: dw)
+                }
+            }
+        }
+        guard let db else { return }
+        // in the forward pass this was: y[m, k] += b[k], so now we have:
+        db.initialize(repeating: 0, count: k)
+        var row = dy
+        for _ in 0..<(batch * outputHeight * outputWidth) {
+            for j in 0..<k { db[j] += row[j] }
+            row += k
+        }
+    }
+}
