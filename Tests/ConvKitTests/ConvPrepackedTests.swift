@@ -46,6 +46,26 @@ import Testing
         #expect(got.scalars.map(\.bitPattern) == want.map(\.bitPattern))
     }
 
+    /// A small image under a large weight (batch 1): the threads split the output channels, with
+    /// the result of one thread bit for bit, and the loops' to rounding; the prepacked call with a
+    /// residual and a ReLU on each part agrees.
+    @Test func fewRowsSplitTheOutputChannels() throws {
+        var rng = NumPyRandomState(seed: 23)
+        let x = try rng.randn(1, 7, 7, 512).map { Float($0) }
+        let w = try rng.randn(1, 1, 512, 520).map { Float($0) }
+        let bias = try rng.randn([520]).map { Float($0) }
+        let one = try conv2dForward(x, weight: w, bias: bias, options: Conv2DOptions(threads: 1)).output
+        let two = try conv2dForward(x, weight: w, bias: bias, options: Conv2DOptions(threads: 2)).output
+        #expect(one == two)
+        let reference = try conv2dForward(x, weight: w, bias: bias, options: Conv2DOptions(algorithm: .reference)).output
+        #expect(try #require(two.relativeError(to: reference)) < 1e-5)
+        let residual = try rng.randn(two.shape).map { Float($0) }
+        let packed = try Conv2DPackedWeight(rsck: w, groups: 1)
+        let fused = try conv2dForwardPrepacked(
+            x, weight: packed, bias: bias, options: Conv2DOptions(threads: 2), epilogue: Conv2DEpilogue(residual: residual, relu: true))
+        #expect(fused.scalars.map(\.bitPattern) == zip(two.scalars, residual.scalars).map { max($0 + $1, 0).bitPattern })
+    }
+
     /// A weight transformed for Winograd under one instruction set, called under another: its
     /// matrices are re-laid for that set's panels, and the result is that set's conv2dForward.
     @Test func winogradWeightServesEveryInstructionSet() throws {

@@ -23,6 +23,7 @@ import Testing
         (2, 7, 4, 17, 33, .uniform(1)), (1, 9, 10, 8, 40, .explicit(top: 0, bottom: 2, left: 2, right: 1)),
         (3, 4, 5, 33, 7, .uniform(2)), (1, 8, 3, 5, 64, .explicit(top: 3, bottom: 0, left: 1, right: 3)),
         (2, 14, 14, 32, 64, .uniform(1)),
+        (1, 4, 4, 128, 160, .uniform(1)),  // fewer tiles than U's rows: threads split the output channels
     ]
 
     static func check<T: ConvKitFloat>(_: T.Type, tolerance: Double) throws {
@@ -84,6 +85,25 @@ import Testing
             #expect(gradients.input == results[0].2.input, "input gradient on \(run) and \(results[0].0)")
             #expect(gradients.weight == results[0].2.weight, "weight gradient on \(run) and \(results[0].0)")
             #expect(gradients.bias == results[0].2.bias, "bias gradient on \(run) and \(results[0].0)")
+        }
+    }
+
+    /// One thread or two, splitting the tiles or (with few tiles) the output channels: the same bits.
+    @Test func sameBitsOnAnyNumberOfThreads() throws {
+        var rng = NumPyRandomState(seed: 14)
+        for (n, h, c, k) in [(1, 4, 128, 160), (2, 12, 24, 40)] {
+            let x = try rng.randn(n, h, h, c).map(Float.init)
+            let weight = try rng.randn(3, 3, c, k).map(Float.init)
+            let bias = try rng.randn(k).map(Float.init)
+            let dy = try rng.randn(n, h, h, k).map(Float.init)
+            var results: [(Tensor<Float>, Conv2DGradients<Float>)] = []
+            for threads in [1, 2] {
+                let options = Conv2DOptions(padding: 1, algorithm: .winograd, threads: threads)
+                let (y, cache) = try conv2dForward(x, weight: weight, bias: bias, options: options)
+                results.append((y, try conv2dBackward(dy, cache: cache)))
+            }
+            #expect(results[0].0 == results[1].0, "forward, C \(c), K \(k)")
+            #expect(results[0].1.input == results[1].1.input && results[0].1.weight == results[1].1.weight, "gradients, C \(c), K \(k)")
         }
     }
 

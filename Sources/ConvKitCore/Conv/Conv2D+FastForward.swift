@@ -98,11 +98,18 @@ func conv2dForwardFast<T: ConvKitFloat>(
     let (c, cg) = (g.inputChannels, g.inputChannelsPerGroup)
     let tapCount = g.kernelHeight * g.kernelWidth
     let rows = g.batch * pq
+    // A weight larger than the rows' input and output (a small image at batch 1): every block
+    // of rows would read all of it, so the threads split the output channels instead, each
+    // reading its panels (ResNet-50 at batch 1, 2 threads).
+    let depth = tapCount * cg
+    let panels = (kg + gemm.nr - 1) / gemm.nr
+    let columnParts = nchw == nil && g.groups == 1 && depth * kg > rows * (depth + kg) ? min(threads, panels) : 1
+    let panelsPerPart = (panels + columnParts - 1) / columnParts
     let rowsPerBlock = balancedBlock(
-        rows, about: outputLayout == .nchw ? 768 : 192, multipleOf: gemm.indirectMR, threads: threads)
+        rows, about: outputLayout == .nchw ? 768 : 192, multipleOf: gemm.indirectMR, threads: columnParts > 1 ? 1 : threads)
     let rowBlocks = (rows + rowsPerBlock - 1) / rowsPerBlock
-    let packedWeightPerGroup = gemm.packedBSize(columns: kg, kc: tapCount * cg)
-    let participants = min(threads, g.groups * rowBlocks)
+    let packedWeightPerGroup = gemm.packedBSize(columns: kg, kc: depth)
+    let participants = min(threads, g.groups * rowBlocks * columnParts)
     let zeros = [T](repeating: 0, count: cg)
 
     taps.rows.withUnsafeBufferPointer { tapRows in
@@ -126,24 +133,30 @@ func conv2dForwardFast<T: ConvKitFloat>(
                     let scratchBytes = blockBytes
                         + rowsPerBlock * (tapCount * MemoryLayout<UnsafePointer<T>>.stride + MemoryLayout<Int>.stride)
                     ScratchPool.shared.withBuffers(count: participants, bytes: scratchBytes) { scratch in
-                        ThreadPool.shared.parallelFor(g.groups * rowBlocks, threads: participants) { item, participant in
-                            let group = item / rowBlocks
-                            let m0 = (item % rowBlocks) * rowsPerBlock
+                        ThreadPool.shared.parallelFor(g.groups * rowBlocks * columnParts, threads: participants) { item, participant in
+                            let (rowItem, part) = (item / columnParts, item % columnParts)
+                            let group = rowItem / rowBlocks
+                            let m0 = (rowItem % rowBlocks) * rowsPerBlock
+                            // Output channels n0 ..< n1 of the group: whole panels.
+                            let n0 = min(kg, part * panelsPerPart * gemm.nr)
+                            let n1 = min(kg, n0 + panelsPerPart * gemm.nr)
+                            guard n1 > n0 else { return }
                             let count = min(rowsPerBlock, rows - m0)
                             let block = scratch[participant].assumingMemoryBound(to: T.self)
                             let pointers = (scratch[participant] + blockBytes).assumingMemoryBound(to: UnsafePointer<T>.self)
                             let rowOffsets = (scratch[participant] + blockBytes + rowsPerBlock * tapCount * MemoryLayout<UnsafePointer<T>>.stride)
                                 .assumingMemoryBound(to: Int.self)
-                            for i in 0..<count { rowOffsets[i] = nchw == nil ? (m0 + i) * k + group * kg : i * kg }
+                            for i in 0..<count { rowOffsets[i] = nchw == nil ? (m0 + i) * k + group * kg + n0 : i * kg }
                             forwardTapPointers(
                                 base: x + group * cg, pixelStride: c, m0: m0, count: count, geometry: g,
                                 tapRows: tapRows, tapColumns: tapColumns, zero: zeroRow, into: pointers)
                             gemm.runIndirect(
-                                m: count, n: kg, taps: tapCount, channels: cg, rows: pointers,
-                                b: packedWeight + group * packedWeightPerGroup, bias: bias.map { $0 + group * kg },
+                                m: count, n: n1 - n0, taps: tapCount, channels: cg, rows: pointers,
+                                b: packedWeight + group * packedWeightPerGroup + n0 * depth, bias: bias.map { $0 + group * kg + n0 },
                                 c: nchw == nil ? out : block, rowOffsets: rowOffsets, accumulate: false)
                             nchw?.write(block, pixels: m0, count: count, into: out + group * kg * pq)
-                            epilogue?.apply(out + m0 * k + group * kg, rows: count, columns: kg, stride: k, offset: m0 * k + group * kg)
+                            let first = m0 * k + group * kg + n0
+                            epilogue?.apply(out + first, rows: count, columns: n1 - n0, stride: k, offset: first)
                         }
                     }
                 }
