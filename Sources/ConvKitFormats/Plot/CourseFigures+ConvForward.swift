@@ -1,20 +1,40 @@
 import ConvKitCore
 
 extension CourseFigures {
-    /// The course's `conv_forward` example (`A_prev` (2, 5, 7, 4), `W` (3, 3, 4, 8), pad 1,
-    /// stride 2), image 0, output channel 0: the padded input's channel 0 with the window of
-    /// output (h, w) outlined, the filter's slice `W[:, :, 0, 0]`, their product, and `Z[0, :, :, 0]`
-    /// filled in up to (h, w) (all of it when `upTo` is nil, with (2, 1) outlined, the cell the
-    /// course prints). The caption adds up the four input channels' sums and the bias.
+    /// ``convForwardFrame(upTo:example:)`` of the example drawn with `seed`.
     static func convForwardFrame(upTo: (h: Int, w: Int)?, seed: UInt32) throws -> MatrixFigure {
-        var rng = NumPyRandomState(seed: seed)
-        let aPrev = try rng.randn(2, 5, 7, 4)
-        let W = try rng.randn(3, 3, 4, 8)
-        let b = try rng.randn(1, 1, 1, 8)
-        let (pad, stride, f) = (1, 2, 3)
-        let (Z, _) = try convForward(aPrev, W, b, hparameters: ["pad": pad, "stride": stride])
-        let padded = try ConvKitCore.zeroPad(aPrev, pad: pad)
-        let z = plane(Z, image: 0, channel: 0)
+        convForwardFrame(upTo: upTo, example: try ConvForwardExample(seed: seed))
+    }
+
+    /// The course's `conv_forward` example (`A_prev` (2, 5, 7, 4), `W` (3, 3, 4, 8), pad 1,
+    /// stride 2), drawn and computed once for all its figures.
+    struct ConvForwardExample {
+        static let (pad, stride, f) = (1, 2, 3)
+        let aPrev: Tensor<Double>
+        let W: Tensor<Double>
+        let b: Tensor<Double>
+        let padded: Tensor<Double>
+        /// `Z[0, :, :, 0]`, row by row.
+        let z: [[Double]]
+
+        init(seed: UInt32) throws {
+            var rng = NumPyRandomState(seed: seed)
+            aPrev = try rng.randn(2, 5, 7, 4)
+            W = try rng.randn(3, 3, 4, 8)
+            b = try rng.randn(1, 1, 1, 8)
+            let (Z, _) = try convForward(aPrev, W, b, hparameters: ["pad": Self.pad, "stride": Self.stride])
+            padded = try ConvKitCore.zeroPad(aPrev, pad: Self.pad)
+            z = CourseFigures.plane(Z, image: 0, channel: 0)
+        }
+    }
+
+    /// The course's `conv_forward` example, image 0, output channel 0: the padded input's
+    /// channel 0 with the window of output (h, w) outlined, the filter's slice `W[:, :, 0, 0]`,
+    /// their product, and `Z[0, :, :, 0]` filled in up to (h, w) (all of it when `upTo` is nil, with (2, 1) outlined, the cell the
+    /// course prints). The caption adds up the four input channels' sums and the bias.
+    static func convForwardFrame(upTo: (h: Int, w: Int)?, example: ConvForwardExample) -> MatrixFigure {
+        let (W, b, padded, z) = (example.W, example.b, example.padded, example.z)
+        let (stride, f) = (ConvForwardExample.stride, ConvForwardExample.f)
         let (h, w) = upTo ?? (2, 1)
         let (row, column) = (h * stride, w * stride)
         let filter = { (c: Int) in (0..<f).map { r in (0..<f).map { s in W.scalars[((r * f + s) * 4 + c) * 8] } } }
@@ -41,9 +61,10 @@ extension CourseFigures {
 
     /// One frame per output cell of `Z[0, :, :, 0]`, in the loops' order.
     static func convForwardFrames(seed: UInt32) throws -> [MatrixFigure] {
+        let example = try ConvForwardExample(seed: seed)
         var frames: [MatrixFigure] = []
         for h in 0..<3 {
-            for w in 0..<4 { frames.append(try convForwardFrame(upTo: (h, w), seed: seed)) }
+            for w in 0..<4 { frames.append(convForwardFrame(upTo: (h, w), example: example)) }
         }
         return frames
     }
@@ -53,14 +74,10 @@ extension CourseFigures {
     /// (2) and the padding (1, the unpadded input outlined in white) show; each title gives the
     /// output cell's value for output channel 0.
     static func convForwardWindows(seed: UInt32) throws -> MatrixFigure {
-        var rng = NumPyRandomState(seed: seed)
-        let aPrev = try rng.randn(2, 5, 7, 4)
-        let W = try rng.randn(3, 3, 4, 8)
-        let b = try rng.randn(1, 1, 1, 8)
-        let (pad, stride, f) = (1, 2, 3)
-        let (Z, _) = try convForward(aPrev, W, b, hparameters: ["pad": pad, "stride": stride])
-        let padded = plane(try ConvKitCore.zeroPad(aPrev, pad: pad), image: 0, channel: 0)
-        let z = plane(Z, image: 0, channel: 0)
+        let example = try ConvForwardExample(seed: seed)
+        let (pad, stride, f) = (ConvForwardExample.pad, ConvForwardExample.stride, ConvForwardExample.f)
+        let (aPrev, z) = (example.aPrev, example.z)
+        let padded = plane(example.padded, image: 0, channel: 0)
         let original = MatrixFigure.Outline(row: pad, column: pad, rows: aPrev.shape[1], columns: aPrev.shape[2], color: .white)
         var panels: [MatrixFigure.Panel] = []
         for h in z.indices {
