@@ -174,6 +174,10 @@ SIGNATURES = {
     "winograd_output": "void {name}(long tiles, long k, const {T} *m, long ldm, {T} *const *pixels, const {T} *bias)",
     "winograd_gradient": "void {name}(long tiles, long k, const {T} *const *pixels, {T} *e, long xi_stride, long panel_stride, long nr)",
     "winograd_weight_gradient": "void {name}(long c0, long c1, long c, long k, const {T} *m, long xi_stride, {T} *dw)",
+    "pool_max_nchw": "void {name}(const ck_pool_plane *g, const {T} *x, {T} *out, void *arg, int arg_bytes)",
+    "pool_avg_nchw": "void {name}(const ck_pool_plane *g, const {T} *x, {T} *out)",
+    "pool_avg_backward_nchw": "void {name}(const ck_pool_plane *g, const {T} *dy, int tiles, {T} *share, {T} *dx)",
+    "pool_max_backward_nchw": "void {name}(const ck_pool_plane *g, const {T} *dy, const void *arg, int arg_bytes, int tiles, {T} *dx)",
     "pool_max_gather": "void {name}(const {T} *const *dy_rows, const void *const *arg_rows, const long *row_taps, long rows, const long *column_start, const long *column_pairs, long w, long c, long s, int arg_bytes, {T} *dx, int stream)",
 }
 
@@ -212,6 +216,10 @@ def generate():
                 fname = f"{dt}-{family.replace('_', '-')}-c{step}-{isa}.c"
                 out.add(fname, file_text(f"{family}.c.in", isa, expand(f"{family}.c.in", params)))
                 declare(out, isa, dt, family, name)
+            # NCHW planes: the four passes in one file.
+            out.add(f"{dt}-pool-nchw-{isa}.c", file_text("pool_nchw.c.in", isa, expand("pool_nchw.c.in", p)))
+            for family in POOL_NCHW_FAMILIES:
+                declare(out, isa, dt, family, f"ck_{dt}_{family}__{isa}")
             lanes = p["LANES"]
             name = f"ck_{dt}_transpose_{lanes}x{lanes}__{isa}"
             out.add(f"{dt}-transpose-{lanes}x{lanes}-{isa}.c", file_text("transpose.c.in", isa, expand("transpose.c.in", p)))
@@ -271,12 +279,14 @@ def generate():
 
 
 POOL_FAMILIES = ["pool_max", "pool_avg", "pool_max_backward", "pool_max_gather"]
+POOL_NCHW_FAMILIES = ["pool_max_nchw", "pool_avg_nchw", "pool_avg_backward_nchw", "pool_max_backward_nchw"]
 WINOGRAD_FAMILIES = ["winograd_weights", "winograd_input", "winograd_output", "winograd_gradient", "winograd_weight_gradient"]
 STRUCT_FIELDS = {
     "f32": ["gemm_packed", "gemm_indirect", "weight_gradient", "few_columns", "peak", "small_forward",
             "small_weights", "small_data", "small_pack_band", "small_unpack_band", "small_pack_taps", "small_transpose"]
-    + POOL_FAMILIES + ["transpose"] + WINOGRAD_FAMILIES,
-    "f64": ["gemm_packed", "gemm_indirect", "weight_gradient", "few_columns"] + POOL_FAMILIES + ["transpose"] + WINOGRAD_FAMILIES,
+    + POOL_FAMILIES + POOL_NCHW_FAMILIES + ["transpose"] + WINOGRAD_FAMILIES,
+    "f64": ["gemm_packed", "gemm_indirect", "weight_gradient", "few_columns"] + POOL_FAMILIES + POOL_NCHW_FAMILIES
+    + ["transpose"] + WINOGRAD_FAMILIES,
 }
 TILED = ("gemm_packed", "gemm_indirect", "weight_gradient")
 

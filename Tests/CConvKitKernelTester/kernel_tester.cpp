@@ -474,6 +474,7 @@ const char *ckt_family_name(int family) {
         "gemm-packed", "gemm-indirect", "weight-gradient", "few-columns",
         "small-forward", "small-weights", "small-data", "small-copies",
         "pool-max", "pool-avg", "pool-max-backward", "pool-max-gather", "transpose", "winograd-f2x3",
+        "pool-nchw",
     };
     return family >= 0 && family < CKT_FAMILY_COUNT ? names[family] : "unknown";
 }
@@ -488,6 +489,8 @@ long ckt_run(int family, int isa, int is_double, long *cases, char *message, lon
         run_transpose_family(isa, is_double != 0, report);
     } else if (family == CKT_WINOGRAD) {
         run_winograd_family(isa, is_double != 0, report);
+    } else if (family == CKT_POOL_NCHW) {
+        run_pool_nchw_family(isa, is_double != 0, report);
     } else if (family >= CKT_POOL_MAX) {
         run_pool_family(family, isa, is_double != 0, report);
     } else if (family >= CKT_SMALL_FORWARD) {

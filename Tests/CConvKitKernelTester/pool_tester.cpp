@@ -6,6 +6,7 @@
 #include "CConvKitKernelTester.h"
 #include "CConvKitKernels.h"
 #include "ck_pool.h"
+#include "pool_tester_support.h"
 #include "tester_support.h"
 
 namespace {
@@ -56,63 +57,6 @@ template <> struct PoolEntry<double> {
 // Channel counts around every step of 1 … 4 vectors of 2, 4, 8 or 16 lanes.
 std::vector<long> pool_channels() {
     return {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 131};
-}
-
-// One axis of windows, as PoolAxisTable builds it: (start, lo, hi, count) per output, the taps
-// t in lo ..< hi lying inside the `size` inputs at start + t · dilation.
-struct Axis {
-    long outputs, taps, stride, dilation, size;
-    std::vector<long> entries;
-
-    Axis(long size, long taps, long stride, long dilation, long before, long after)
-        : taps(taps), stride(stride), dilation(dilation), size(size) {
-        long span = dilation * (taps - 1) + 1;
-        outputs = size + before + after >= span ? (size + before + after - span) / stride + 1 : 0;
-        for (long o = 0; o < outputs; o++) {
-            long start = o * stride - before, lo = 0, hi = 0;
-            while (lo < taps && start + lo * dilation < 0) lo++;
-            while (hi < taps && start + hi * dilation < size) hi++;
-            if (hi < lo) hi = lo;
-            entries.insert(entries.end(), {start, lo, hi, hi - lo});
-        }
-    }
-    // For each input i, the (output, tap) pairs of the windows holding it, in output order.
-    void input_windows(std::vector<long> &start, std::vector<long> &pairs) const {
-        start.assign(size + 1, 0);
-        pairs.clear();
-        for (long i = 0; i < size; i++) {
-            for (long o = 0; o < outputs; o++) {
-                for (long t = entries[4 * o + 1]; t < entries[4 * o + 2]; t++) {
-                    if (entries[4 * o] + t * dilation == i) pairs.insert(pairs.end(), {o, t});
-                }
-            }
-            start[i + 1] = (long)pairs.size() / 2;
-        }
-    }
-};
-
-// The column axes the testers sweep: window width, stride, dilation, padding and input width.
-std::vector<Axis> column_axes() {
-    std::vector<Axis> axes;
-    for (long taps : {1L, 2L, 3L}) for (long stride : {1L, 2L, 3L}) for (long dilation : {1L, 2L})
-    for (long pad : {0L, 1L}) for (long size : {1L, 5L, 8L}) {
-        if (pad >= dilation * (taps - 1) + 1) continue;
-        Axis axis(size, taps, stride, dilation, pad, pad);
-        // Every window holds a tap of the input (validation refuses padding that allows less).
-        bool empty = axis.outputs == 0;
-        for (long o = 0; o < axis.outputs; o++) empty = empty || axis.entries[4 * o + 3] == 0;
-        if (!empty) axes.push_back(axis);
-    }
-    return axes;
-}
-
-// Values with ties, signed zeros and, where `nans`, NaNs: what the comparisons must order.
-template <typename T> T tricky(Random &random, bool nans) {
-    long k = random.below(nans ? 12 : 11);
-    if (k == 11) return (T)NAN;
-    if (k == 10) return (T)-0.0;
-    if (k == 9) return (T)0.0;
-    return k < 4 ? (T)(k - 2) : (T)random.next();
 }
 
 // Input rows for `rows` window rows of `w` columns of c channels, each at an odd offset.

@@ -107,6 +107,8 @@ inline std::vector<long> around(long tile) {
 
 // The pooling testers (pool_tester.cpp) of a CKT_POOL_* family.
 void run_pool_family(int family, int isa, bool is_double, Report &report);
+// The NCHW plane pooling tester (pool_nchw_tester.cpp).
+void run_pool_nchw_family(int isa, bool is_double, Report &report);
 // The transpose tester (transpose_tester.cpp).
 void run_transpose_family(int isa, bool is_double, Report &report);
 // The Winograd transforms' tester (winograd_tester.cpp).

@@ -44,21 +44,32 @@ import Testing
                 == pool2dBackward(dy.transposed(Self.toNCHW), cache: cache2))
     }
 
-    /// NCHW pooling runs blocks of 64 channels and bands of rows through the NHWC kernels: 70
-    /// channels (a partial second block) over 9 bands of a 150-column image, with padding, ceil
-    /// mode and the argmax, give NHWC's numbers and indices bit for bit.
-    @Test(arguments: [PoolMode.max, .average])
-    func poolingInBlocksAndBands(_ mode: PoolMode) throws {
+    /// NCHW pooling runs plane by plane (the plane kernels): the windows inside a row in vectors,
+    /// those at its ends one by one. Rows of 75 windows with padding and ceil mode, and the 2 × 2
+    /// windows of stride 2 whose gradient is written in pairs (with a padded first column), give
+    /// NHWC's outputs, indices and gradients bit for bit, on 1 and 2 threads.
+    @Test(arguments: [PoolMode.max, .average], [1, 2])
+    func poolingPlanes(_ mode: PoolMode, threads: Int) throws {
         var rng = NumPyRandomState(seed: 31)
         let x = try rng.randn([2, 37, 150, 70]).map { Float($0) }
-        let options = Pool2DOptions(
-            mode, window: Size2D(3, 2), stride: Size2D(2, 2), padding: 1, ceilMode: true,
-            returnIndices: mode == .max, threads: 2)
-        var nchwOptions = options
-        nchwOptions.layout = .nchw
-        let (y, cache) = try pool2dForward(x, options: options)
-        let (y2, cache2) = try pool2dForward(x.transposed(Self.toNCHW), options: nchwOptions)
-        #expect(try y.transposed(Self.toNCHW).scalars.map(\.bitPattern) == y2.scalars.map(\.bitPattern))
-        #expect(try cache.indices?.transposed(Self.toNCHW) == cache2.indices)
+        let windows = [
+            Pool2DOptions(mode, window: Size2D(3, 2), stride: Size2D(2, 2), padding: 1, ceilMode: true),
+            Pool2DOptions(mode, window: 2, stride: 2),
+            Pool2DOptions(mode, window: 2, stride: 2, padding: .explicit(top: 1, bottom: 0, left: 1, right: 1)),
+        ]
+        for var options in windows {
+            options.returnIndices = mode == .max
+            options.threads = threads
+            var nchwOptions = options
+            nchwOptions.layout = .nchw
+            let (y, cache) = try pool2dForward(x, options: options)
+            let (y2, cache2) = try pool2dForward(x.transposed(Self.toNCHW), options: nchwOptions)
+            #expect(try y.transposed(Self.toNCHW).scalars.map(\.bitPattern) == y2.scalars.map(\.bitPattern))
+            #expect(try cache.indices?.transposed(Self.toNCHW) == cache2.indices)
+            let dy = try rng.randn(y.shape).map { Float($0) }
+            let dx = try pool2dBackward(dy, cache: cache).transposed(Self.toNCHW)
+            let dx2 = try pool2dBackward(dy.transposed(Self.toNCHW), cache: cache2)
+            #expect(dx.scalars.map(\.bitPattern) == dx2.scalars.map(\.bitPattern))
+        }
     }
 }

@@ -66,6 +66,49 @@ void ck_pool_max_gather_row_f64(int isa, const double *const *dy_rows, const voi
                                const long *column_pairs, long w, long c, long s, int arg_bytes,
                                double *dx, int stream);
 
+/// One NCHW plane's pooling: the input plane (h, w), the output plane (p, q), the window's width
+/// `s`, its dilations, the column stride `sw`, and PoolAxisTable's tables: `rows` and `cols`
+/// (start, lo, hi, count) per output row and column as in ck_pool_max_row_f32, `tap_cols` the
+/// outputs [first, end) whose column tap t lies inside the input (two entries per tap).
+/// `stream` marks planes of a call whose data do not fit in cache, as in ck_pool_max_row_f32.
+/// The forward kernels may read any element of the input before `end` (the end of the tensor)
+/// and so load whole vectors at the ends of rows. `tap_offsets[r · s + t]` (for the max-pooling
+/// gradient) is window tap (r, t)'s offset in the plane from tap (0, 0): r · dh · w + t · dw.
+typedef struct {
+    long h, w, p, q;
+    long s, dh, dw, sw;
+    const long *rows, *cols, *tap_cols;
+    long divisor_override;
+    int stream;
+    const void *end;
+    const long *tap_offsets;
+} ck_pool_plane;
+
+/// Max pooling of one NCHW plane: out (p, q) and, with `arg_bytes` 1 or 4, the argmax as in
+/// ck_pool_max_row_f32, the same bits as the NHWC kernels.
+void ck_pool_max_nchw_f32(int isa, const ck_pool_plane *g, const float *x, float *out, void *arg, int arg_bytes);
+void ck_pool_max_nchw_f64(int isa, const ck_pool_plane *g, const double *x, double *out, void *arg, int arg_bytes);
+
+/// Average pooling of one NCHW plane, as ck_pool_avg_row_f32 computes each window (divisor
+/// `g->divisor_override` if positive, else rows[4i + 3] · cols[4j + 3]).
+void ck_pool_avg_nchw_f32(int isa, const ck_pool_plane *g, const float *x, float *out);
+void ck_pool_avg_nchw_f64(int isa, const ck_pool_plane *g, const double *x, double *out);
+
+/// The average-pooling gradient of one NCHW plane: dx (h, w) is 0 plus, window by window in
+/// order, dy / divisor at each of the window's taps. With `tiles` (the windows cover every
+/// element once) each element may be written once instead. `share` is scratch for q elements.
+void ck_pool_avg_backward_nchw_f32(int isa, const ck_pool_plane *g, const float *dy, int tiles, float *share, float *dx);
+void ck_pool_avg_backward_nchw_f64(int isa, const ck_pool_plane *g, const double *dy, int tiles, double *share,
+                                   double *dx);
+
+/// The max-pooling gradient of one NCHW plane from the stored argmax (arg_bytes 1: uint8_t, 4:
+/// int32_t, (p, q)): dx (h, w) is 0 plus, window by window in order, dy at the window's argmax.
+/// With `tiles` each element may be written once instead.
+void ck_pool_max_backward_nchw_f32(int isa, const ck_pool_plane *g, const float *dy, const void *arg, int arg_bytes,
+                                   int tiles, float *dx);
+void ck_pool_max_backward_nchw_f64(int isa, const ck_pool_plane *g, const double *dy, const void *arg, int arg_bytes,
+                                   int tiles, double *dx);
+
 #ifdef __cplusplus
 }
 #endif

@@ -14,6 +14,14 @@
 typedef __m256 ckv_avx2_f32;
 typedef __m256d ckv_avx2_f64;
 
+// The bytes p[0 ..< n] (n clamped to 0 ... 8) of a little-endian integer, read one by one: a
+// short copy through memory before a vector load would stall the load (no store forwarding).
+CKV_INLINE uint64_t ckv_avx2_bytes8(const void *p, long n) {
+    uint64_t v = 0;
+    for (long i = n < 8 ? n : 8; i-- > 0;) v = v << 8 | ((const uint8_t *)p)[i];
+    return v;
+}
+
 // Lane i of the mask is all ones for i < n (n clamped to 0 ... 8): VMASKMOV's operand.
 CKV_INLINE __m256i ckv_avx2_lanes32(long n) {
     long k = n < 0 ? 0 : n > 8 ? 8 : n;
@@ -109,10 +117,8 @@ CKV_INLINE ckv_avx2_f32_mask ckv_avx2_f32_idx_eq(ckv_avx2_f32_idx a, ckv_avx2_f3
 CKV_INLINE ckv_avx2_f32_idx ckv_avx2_f32_idx_load(const void *p, int bytes, long n) {
     long k = n < 0 ? 0 : n > 8 ? 8 : n;
     if (bytes == 1) {
-        uint8_t lanes[16] = {0};
         if (k == 8) return _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)p));
-        memcpy(lanes, p, (size_t)k);
-        return _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)lanes));
+        return _mm256_cvtepu8_epi32(_mm_cvtsi64_si128((long long)ckv_avx2_bytes8(p, k)));
     }
     return k == 8 ? _mm256_loadu_si256((const __m256i *)p) : _mm256_maskload_epi32((const int *)p, ckv_avx2_lanes32(k));
 }
@@ -154,14 +160,9 @@ CKV_INLINE ckv_avx2_f64_mask ckv_avx2_f64_idx_eq(ckv_avx2_f64_idx a, ckv_avx2_f6
 }
 CKV_INLINE ckv_avx2_f64_idx ckv_avx2_f64_idx_load(const void *p, int bytes, long n) {
     long k = n < 0 ? 0 : n > 4 ? 4 : n;
-    int32_t lanes[4] = {0};
-    if (bytes == 1) {
-        uint8_t narrow[16] = {0};
-        memcpy(narrow, p, (size_t)k);
-        return _mm256_cvtepu8_epi64(_mm_loadu_si128((const __m128i *)narrow));
-    }
-    memcpy(lanes, p, (size_t)k * 4);
-    return _mm256_cvtepi32_epi64(_mm_loadu_si128((const __m128i *)lanes));
+    if (bytes == 1) return _mm256_cvtepu8_epi64(_mm_cvtsi64_si128((long long)ckv_avx2_bytes8(p, k)));
+    if (k == 4) return _mm256_cvtepi32_epi64(_mm_loadu_si128((const __m128i *)p));
+    return _mm256_cvtepi32_epi64(_mm_maskload_epi32((const int *)p, _mm256_castsi256_si128(ckv_avx2_lanes32(k))));
 }
 CKV_INLINE void ckv_avx2_f64_idx_store(void *p, int bytes, ckv_avx2_f64_idx a, long n) {
     long k = n < 0 ? 0 : n > 4 ? 4 : n;
@@ -171,6 +172,50 @@ CKV_INLINE void ckv_avx2_f64_idx_store(void *p, int bytes, ckv_avx2_f64_idx a, l
         if (bytes == 1) ((uint8_t *)p)[i] = (uint8_t)wide[i];
         else ((int32_t *)p)[i] = (int32_t)wide[i];
     }
+}
+
+// ---- Strided rows (the NCHW pooling template) ----
+/// Lanes i < n (n clamped to the lanes) hold p[i · stride], the others 0; nothing past
+/// p[(n − 1) · stride] is read (n may exceed the lanes).
+/// Stride 1 is load_tail; stride 2 deinterleaves two loads; other strides go element by element.
+CKV_INLINE ckv_avx2_f32 ckv_avx2_f32_load_strided_tail(const float *p, long stride, long n) {
+    if (stride == 1) return ckv_avx2_f32_load_tail(p, n);
+    if (stride == 2) {
+        // p[0 ... 2n − 2], whole vectors once n > 8.
+        long k = n > 8 ? 16 : 2 * n - 1;
+        __m256 a = ckv_avx2_f32_load_tail(p, k), b = ckv_avx2_f32_load_tail(p + 8, k - 8);
+        // a0 a2 b0 b2 | a4 a6 b4 b6, then the middle 64-bit halves swapped.
+        __m256 even = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+        return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(even), _MM_SHUFFLE(3, 1, 2, 0)));
+    }
+    float lanes[8] = {0};
+    for (long i = 0; i < n && i < 8; i++) lanes[i] = p[i * stride];
+    return _mm256_loadu_ps(lanes);
+}
+/// p[2i] = a[i] and p[2i + 1] = b[i] for i < n (n clamped to the lanes); nothing else is written.
+CKV_INLINE void ckv_avx2_f32_store_interleaved_tail(float *p, ckv_avx2_f32 a, ckv_avx2_f32 b, long n) {
+    __m256 lo = _mm256_unpacklo_ps(a, b), hi = _mm256_unpackhi_ps(a, b);
+    long k = n > 8 ? 16 : 2 * n;
+    ckv_avx2_f32_store_tail(p, _mm256_permute2f128_ps(lo, hi, 0x20), k);
+    if (k > 8) ckv_avx2_f32_store_tail(p + 8, _mm256_permute2f128_ps(lo, hi, 0x31), k - 8);
+}
+CKV_INLINE ckv_avx2_f64 ckv_avx2_f64_load_strided_tail(const double *p, long stride, long n) {
+    if (stride == 1) return ckv_avx2_f64_load_tail(p, n);
+    if (stride == 2) {
+        long k = n > 4 ? 8 : 2 * n - 1;
+        __m256d a = ckv_avx2_f64_load_tail(p, k), b = ckv_avx2_f64_load_tail(p + 4, k - 4);
+        // a0 b0 a2 b2, then the middle lanes swapped.
+        return _mm256_permute4x64_pd(_mm256_unpacklo_pd(a, b), _MM_SHUFFLE(3, 1, 2, 0));
+    }
+    double lanes[4] = {0};
+    for (long i = 0; i < n && i < 4; i++) lanes[i] = p[i * stride];
+    return _mm256_loadu_pd(lanes);
+}
+CKV_INLINE void ckv_avx2_f64_store_interleaved_tail(double *p, ckv_avx2_f64 a, ckv_avx2_f64 b, long n) {
+    __m256d lo = _mm256_unpacklo_pd(a, b), hi = _mm256_unpackhi_pd(a, b);
+    long k = n > 4 ? 8 : 2 * n;
+    ckv_avx2_f64_store_tail(p, _mm256_permute2f128_pd(lo, hi, 0x20), k);
+    if (k > 4) ckv_avx2_f64_store_tail(p + 4, _mm256_permute2f128_pd(lo, hi, 0x31), k - 4);
 }
 
 // ---- Transposes (the transpose template) ----

@@ -14,6 +14,14 @@
 typedef __m512 ckv_avx512_f32;
 typedef __m512d ckv_avx512_f64;
 
+// The bytes p[0 ..< n] (n clamped to 0 ... 8) of a little-endian integer, read one by one: a
+// short copy through memory before a vector load would stall the load (no store forwarding).
+CKV_INLINE uint64_t ckv_avx512_bytes8(const void *p, long n) {
+    uint64_t v = 0;
+    for (long i = n < 8 ? n : 8; i-- > 0;) v = v << 8 | ((const uint8_t *)p)[i];
+    return v;
+}
+
 // The lanes 0 ..< n of a vector (n clamped to 0 ... lanes).
 CKV_INLINE __mmask16 ckv_avx512_lanes(long n, long lanes) {
     return n >= lanes ? (__mmask16)((1u << lanes) - 1) : n <= 0 ? (__mmask16)0 : (__mmask16)((1u << n) - 1);
@@ -103,9 +111,9 @@ CKV_INLINE ckv_avx512_f32_mask ckv_avx512_f32_idx_eq(ckv_avx512_f32_idx a, ckv_a
 CKV_INLINE ckv_avx512_f32_idx ckv_avx512_f32_idx_load(const void *p, int bytes, long n) {
     if (bytes == 1) {
         if (n >= 16) return _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)p));
-        uint8_t lanes[16] = {0};
-        memcpy(lanes, p, (size_t)(n > 0 ? n : 0));
-        return _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)lanes));
+        __m128i lanes = _mm_set_epi64x((long long)ckv_avx512_bytes8((const uint8_t *)p + 8, n - 8),
+                                       (long long)ckv_avx512_bytes8(p, n));
+        return _mm512_cvtepu8_epi32(lanes);
     }
     return n >= 16 ? _mm512_loadu_si512(p) : _mm512_maskz_loadu_epi32(ckv_avx512_lanes(n, 16), p);
 }
@@ -145,15 +153,9 @@ CKV_INLINE ckv_avx512_f64_mask ckv_avx512_f64_idx_eq(ckv_avx512_f64_idx a, ckv_a
 }
 CKV_INLINE ckv_avx512_f64_idx ckv_avx512_f64_idx_load(const void *p, int bytes, long n) {
     long k = n < 0 ? 0 : n > 8 ? 8 : n;
-    if (bytes == 1) {
-        uint8_t lanes[16] = {0};
-        memcpy(lanes, p, (size_t)k);
-        return _mm512_cvtepu8_epi64(_mm_loadu_si128((const __m128i *)lanes));
-    }
+    if (bytes == 1) return _mm512_cvtepu8_epi64(_mm_cvtsi64_si128((long long)ckv_avx512_bytes8(p, k)));
     if (k == 8) return _mm512_cvtepi32_epi64(_mm256_loadu_si256((const __m256i *)p));
-    int32_t lanes[8] = {0};
-    memcpy(lanes, p, (size_t)k * 4);
-    return _mm512_cvtepi32_epi64(_mm256_loadu_si256((const __m256i *)lanes));
+    return _mm512_cvtepi32_epi64(_mm512_castsi512_si256(_mm512_maskz_loadu_epi32(ckv_avx512_lanes(k, 16), p)));
 }
 CKV_INLINE void ckv_avx512_f64_idx_store(void *p, int bytes, ckv_avx512_f64_idx a, long n) {
     long k = n < 0 ? 0 : n > 8 ? 8 : n;
@@ -168,6 +170,48 @@ CKV_INLINE void ckv_avx512_f64_idx_store(void *p, int bytes, ckv_avx512_f64_idx 
         _mm256_storeu_si256((__m256i *)lanes, _mm512_cvtepi64_epi32(a));
         memcpy(p, lanes, (size_t)k * 4);
     }
+}
+
+// ---- Strided rows (the NCHW pooling template) ----
+/// Lanes i < n (n clamped to the lanes) hold p[i · stride], the others 0; nothing past
+/// p[(n − 1) · stride] is read (n may exceed the lanes).
+/// Stride 1 is load_tail; stride 2 deinterleaves two loads; other strides go element by element.
+CKV_INLINE ckv_avx512_f32 ckv_avx512_f32_load_strided_tail(const float *p, long stride, long n) {
+    if (stride == 1) return ckv_avx512_f32_load_tail(p, n);
+    if (stride == 2) {
+        // p[0 ... 2n − 2], whole vectors once n > 16.
+        long k = n > 16 ? 32 : 2 * n - 1;
+        __m512 a = ckv_avx512_f32_load_tail(p, k), b = ckv_avx512_f32_load_tail(p + 16, k - 16);
+        __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        return _mm512_permutex2var_ps(a, even, b);
+    }
+    float lanes[16] = {0};
+    for (long i = 0; i < n && i < 16; i++) lanes[i] = p[i * stride];
+    return _mm512_loadu_ps(lanes);
+}
+/// p[2i] = a[i] and p[2i + 1] = b[i] for i < n (n clamped to the lanes); nothing else is written.
+CKV_INLINE void ckv_avx512_f32_store_interleaved_tail(float *p, ckv_avx512_f32 a, ckv_avx512_f32 b, long n) {
+    __m512i lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    __m512i hi = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    long k = n > 16 ? 32 : 2 * n;
+    ckv_avx512_f32_store_tail(p, _mm512_permutex2var_ps(a, lo, b), k);
+    if (k > 16) ckv_avx512_f32_store_tail(p + 16, _mm512_permutex2var_ps(a, hi, b), k - 16);
+}
+CKV_INLINE ckv_avx512_f64 ckv_avx512_f64_load_strided_tail(const double *p, long stride, long n) {
+    if (stride == 1) return ckv_avx512_f64_load_tail(p, n);
+    if (stride == 2) {
+        long k = n > 8 ? 16 : 2 * n - 1;
+        __m512d a = ckv_avx512_f64_load_tail(p, k), b = ckv_avx512_f64_load_tail(p + 8, k - 8);
+        return _mm512_permutex2var_pd(a, _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14), b);
+    }
+    double lanes[8] = {0};
+    for (long i = 0; i < n && i < 8; i++) lanes[i] = p[i * stride];
+    return _mm512_loadu_pd(lanes);
+}
+CKV_INLINE void ckv_avx512_f64_store_interleaved_tail(double *p, ckv_avx512_f64 a, ckv_avx512_f64 b, long n) {
+    long k = n > 8 ? 16 : 2 * n;
+    ckv_avx512_f64_store_tail(p, _mm512_permutex2var_pd(a, _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11), b), k);
+    if (k > 8) ckv_avx512_f64_store_tail(p + 8, _mm512_permutex2var_pd(a, _mm512_setr_epi64(4, 12, 5, 13, 6, 14, 7, 15), b), k - 8);
 }
 
 // ---- Transposes (the transpose template) ----

@@ -153,6 +153,35 @@ CKV_INLINE void ckv_generic_f64_idx_store(void *p, int bytes, ckv_generic_f64_id
     }
 }
 
+// ---- Strided rows (the NCHW pooling template) ----
+/// Lanes i < n (n clamped to the lanes) hold p[i · stride], the others 0; nothing past
+/// p[(n − 1) · stride] is read (n may exceed the lanes).
+CKV_INLINE ckv_generic_f32 ckv_generic_f32_load_strided_tail(const float *p, long stride, long n) {
+    if (stride == 1) return ckv_generic_f32_load_tail(p, n);
+    ckv_generic_f32 v = {0};
+    for (long i = 0; i < n && i < 4; i++) v[i] = p[i * stride];
+    return v;
+}
+/// p[2i] = a[i] and p[2i + 1] = b[i] for i < n (n clamped to the lanes); nothing else is written.
+CKV_INLINE void ckv_generic_f32_store_interleaved_tail(float *p, ckv_generic_f32 a, ckv_generic_f32 b, long n) {
+    for (long i = 0; i < n && i < 4; i++) {
+        p[2 * i] = a[i];
+        p[2 * i + 1] = b[i];
+    }
+}
+CKV_INLINE ckv_generic_f64 ckv_generic_f64_load_strided_tail(const double *p, long stride, long n) {
+    if (stride == 1) return ckv_generic_f64_load_tail(p, n);
+    ckv_generic_f64 v = {0};
+    for (long i = 0; i < n && i < 2; i++) v[i] = p[i * stride];
+    return v;
+}
+CKV_INLINE void ckv_generic_f64_store_interleaved_tail(double *p, ckv_generic_f64 a, ckv_generic_f64 b, long n) {
+    for (long i = 0; i < n && i < 2; i++) {
+        p[2 * i] = a[i];
+        p[2 * i + 1] = b[i];
+    }
+}
+
 // ---- Transposes (the transpose template) ----
 /// Transposes the 4 × 4 matrix whose row i is v[i], in place.
 CKV_INLINE void ckv_generic_f32_transpose(ckv_generic_f32 v[4]) {

@@ -18,8 +18,10 @@ import CConvKitKernels
 ///   The result is written in place: large dx buffers come fresh from mmap, and their first-touch
 ///   page faults (huge pages asked for, see ``adviseHugePages(_:bytes:)``) are a large part
 ///   of the time.
-/// - NCHW: threads own disjoint blocks of (n, c) planes; `.first` scatters each gradient to its
-///   argmax, average adds a row of shares per tap along the output row.
+/// - NCHW: threads own disjoint blocks of (n, c) planes, each through the plane kernels
+///   (``PoolPlaneKernels``): `.first` adds each gradient at its argmax (or, where the windows
+///   tile the input, writes each element once), average adds a row of shares per tap along the
+///   output row. `.all` and `.splitEvenly` recompute each window's ties from the input.
 
 /// Runs the fast backward pass; dy is in the cache's layout, so is the result.
 func pool2dBackwardFast<T: ConvKitFloat>(
@@ -265,78 +267,72 @@ func poolBackwardNCHW<T: ConvKitFloat, I: FixedWidthInteger>(
 ) {
     let g = plan.g
     let (h, w, p, q) = (g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth)
-    let (r, s, dh, dw, sw) = (g.windowHeight, g.windowWidth, g.dilation.height, g.dilation.width, g.stride.width)
+    let (r, s, dh, dw) = (g.windowHeight, g.windowWidth, g.dilation.height, g.dilation.width)
     let planes = g.batch * g.channels
     let planesPerItem = plan.blockSize(planes, perBatch: 1)
     let blocks = (planes + planesPerItem - 1) / planesPerItem
-    let mode = plan.mode
     let ties = plan.maxTies
-    let override = plan.divisorOverride.map { T($0) }
-    // Per participant: a row of shares (Q) and the plane offset of every tap (R · S).
-    let scratchBytes = q * MemoryLayout<T>.stride + r * s * MemoryLayout<Int>.stride
-    ScratchPool.shared.withBuffers(count: plan.threads, bytes: scratchBytes) { scratch in
-        ThreadPool.shared.parallelFor(blocks, threads: plan.threads) { item, participant in
-            let share = scratch[participant].assumingMemoryBound(to: T.self)
-            let tapOffset = (scratch[participant] + q * MemoryLayout<T>.stride).assumingMemoryBound(to: Int.self)
-            for tap in 0..<(r * s) { tapOffset[tap] = tap / s * dh * w + tap % s * dw }
-            for plane in (item * planesPerItem)..<min(planes, (item + 1) * planesPerItem) {
-                let xPlane = x + plane * h * w
-                let dxPlane = dx + plane * h * w
-                dxPlane.initialize(repeating: 0, count: h * w)
-                for pp in 0..<p {
-                    let (hs, rlo, rhi, rowCount) = (tables.rows[4 * pp], tables.rows[4 * pp + 1], tables.rows[4 * pp + 2], tables.rows[4 * pp + 3])
-                    let o = (plane * p + pp) * q
-                    let gradient = dy + o
-                    switch mode {
+    let argBytes = MemoryLayout<I>.size
+    // The plane offset of every window tap from the window's first.
+    let tapOffsets = (0..<(r * s)).map { $0 / s * dh * w + $0 % s * dw }
+    tapOffsets.withUnsafeBufferPointer { offsets in
+        guard let tapOffset = offsets.baseAddress else { return }
+        let kernels = PoolPlaneKernels<T>(plan, tables: tables, tapOffsets: tapOffset)
+        // Per participant: a row of shares (Q).
+        ScratchPool.shared.withBuffers(count: plan.threads, bytes: q * MemoryLayout<T>.stride) { scratch in
+            ThreadPool.shared.parallelFor(blocks, threads: plan.threads) { item, participant in
+                let share = scratch[participant].assumingMemoryBound(to: T.self)
+                for plane in (item * planesPerItem)..<min(planes, (item + 1) * planesPerItem) {
+                    let dxPlane = dx + plane * h * w
+                    let gradient = dy + plane * p * q
+                    switch plan.mode {
+                    case .average:
+                        kernels.averageBackward(gradient, tiles: plan.tiles, share: share, dx: dxPlane)
                     case .max where ties == .first:
                         guard let arg else { preconditionFailure("max pooling with .first needs the argmax") }
-                        let a = arg + o
-                        let rowBase = dxPlane + hs * w
-                        for qq in 0..<q {
-                            rowBase[tables.columns[4 * qq] + tapOffset[Int(a[qq])]] += gradient[qq]
-                        }
+                        kernels.maxBackward(
+                            gradient, arg: UnsafeRawPointer(arg + plane * p * q), argBytes: argBytes, tiles: plan.tiles,
+                            dx: dxPlane)
                     case .max:
-                        for qq in 0..<q {
-                            let (ws, slo, shi) = (tables.columns[4 * qq], tables.columns[4 * qq + 1], tables.columns[4 * qq + 2])
-                            let source = xPlane + hs * w + ws
-                            var best = source[tapOffset[rlo * s + slo]]
-                            var count = 0
-                            for rr in rlo..<rhi {
-                                for ss in slo..<shi {
-                                    let v = source[tapOffset[rr * s + ss]]
-                                    if v > best || (v != v && best == best) { best = v; count = 1 } else if v == best || (v != v && best != best) { count += 1 }
-                                }
-                            }
-                            let value = ties == .splitEvenly ? gradient[qq] / T(count) : gradient[qq]
-                            let target = dxPlane + hs * w + ws
-                            for rr in rlo..<rhi {
-                                for ss in slo..<shi {
-                                    let v = source[tapOffset[rr * s + ss]]
-                                    if best != best ? v != v : v == best { target[tapOffset[rr * s + ss]] += value }
-                                }
-                            }
-                        }
-                    case .average:
-                        if let override {
-                            for qq in 0..<q { share[qq] = gradient[qq] / override }
-                        } else {
-                            for qq in 0..<q { share[qq] = gradient[qq] / T(rowCount * tables.columns[4 * qq + 3]) }
-                        }
-                        for rr in rlo..<rhi {
-                            let row = dxPlane + (hs + rr * dh) * w
-                            for ss in 0..<s {
-                                let (q0, q1) = (tables.tapColumns[2 * ss], tables.tapColumns[2 * ss + 1])
-                                guard q0 < q1 else { continue }
-                                let target = row + tables.columns[4 * q0] + ss * dw
-                                let values = share + q0
-                                if sw == 1 {
-                                    for j in 0..<(q1 - q0) { target[j] += values[j] }
-                                } else {
-                                    for j in 0..<(q1 - q0) { target[j * sw] += values[j] }
-                                }
-                            }
-                        }
+                        maxTiesBackwardPlane(
+                            x + plane * h * w, gradient, dxPlane, plan: plan, tables: tables, tapOffset: tapOffset)
                     }
+                }
+            }
+        }
+    }
+}
+
+/// The max-pooling gradient of one NCHW plane under `.all` or `.splitEvenly`: each window's
+/// tied maxima, recomputed from the input, receive dy (or dy / ties) in window order.
+/// `tapOffset[r · S + s]` is the tap's offset in the plane from the window's start.
+///
+/// x and dx are (H, W); dy is (P, Q).
+private func maxTiesBackwardPlane<T: ConvKitFloat>(
+    _ x: UnsafePointer<T>, _ dy: UnsafePointer<T>, _ dx: UnsafeMutablePointer<T>, plan: PoolFastPlan, tables: PoolTables,
+    tapOffset: UnsafePointer<Int>
+) {
+    let g = plan.g
+    let (h, w, p, q, s) = (g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth, g.windowWidth)
+    dx.initialize(repeating: 0, count: h * w)
+    for pp in 0..<p {
+        let (hs, rlo, rhi) = (tables.rows[4 * pp], tables.rows[4 * pp + 1], tables.rows[4 * pp + 2])
+        for qq in 0..<q {
+            let (ws, slo, shi) = (tables.columns[4 * qq], tables.columns[4 * qq + 1], tables.columns[4 * qq + 2])
+            let start = hs * w + ws
+            var best = x[start + tapOffset[rlo * s + slo]]
+            var count = 0
+            for rr in rlo..<rhi {
+                for ss in slo..<shi {
+                    let v = x[start + tapOffset[rr * s + ss]]
+                    if v > best || (v != v && best == best) { best = v; count = 1 } else if v == best || (v != v && best != best) { count += 1 }
+                }
+            }
+            let value = plan.maxTies == .splitEvenly ? dy[pp * q + qq] / T(count) : dy[pp * q + qq]
+            for rr in rlo..<rhi {
+                for ss in slo..<shi {
+                    let v = x[start + tapOffset[rr * s + ss]]
+                    if best != best ? v != v : v == best { dx[start + tapOffset[rr * s + ss]] += value }
                 }
             }
         }

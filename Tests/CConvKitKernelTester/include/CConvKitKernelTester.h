@@ -28,6 +28,7 @@ typedef enum {
     CKT_POOL_MAX_GATHER,
     CKT_TRANSPOSE,
     CKT_WINOGRAD,
+    CKT_POOL_NCHW,
     CKT_FAMILY_COUNT,
 } ckt_family;
 

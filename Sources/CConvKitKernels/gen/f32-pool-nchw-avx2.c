@@ -1,0 +1,265 @@
+// Auto-generated file. Do not edit!
+//   Template: Sources/CConvKitKernels/templates/pool_nchw.c.in
+//   Generator: Scripts/generate-kernels.py
+#include "../ck_kernel_support.h"
+#if defined(__x86_64__)
+#include "../vec/ck_vec_avx2.h"
+
+// Pooling of NCHW planes (ck_pool.h, ck_pool_max_nchw_f32 and the rest), one plane per call.
+// Along an output row, the windows whose taps all lie inside the input (the interior) go
+// 8 at a time: tap by tap in scan order, each tap a vector of the input row read `sw`
+// elements apart, the running maximum or sum kept in registers. The few windows at the ends
+// go one by one. Either way a window sees its taps in the NHWC kernels' order, so both layouts
+// give the same bits. A run takes its stride as a constant where it is 1 or 2, so that its
+// loads are whole vectors. Planes that stream from memory prefetch the next output row's input
+// rows and store whole vectors of results around the caches.
+#include <stdint.h>
+#include <string.h>
+
+// The interior of every output row: the windows [*a, *b) whose column taps all lie inside.
+CKV_INLINE void ck_nchw_interior(const ck_pool_plane *g, long *a, long *b) {
+    long lo = 0, hi = g->q;
+    for (long t = 0; t < g->s; t++) {
+        lo = g->tap_cols[2 * t] > lo ? g->tap_cols[2 * t] : lo;
+        hi = g->tap_cols[2 * t + 1] < hi ? g->tap_cols[2 * t + 1] : hi;
+    }
+    *a = lo;
+    *b = hi > lo ? hi : lo;
+}
+
+// The window's divisor: the override, or the taps the row entry r and column entry c count.
+CKV_INLINE long ck_nchw_divisor(const ck_pool_plane *g, const long *r, long columns) {
+    return g->divisor_override > 0 ? g->divisor_override : r[3] * columns;
+}
+
+// Before output row i of a streaming plane: the input rows of row i + 1 into the caches.
+CKV_INLINE void ck_nchw_prefetch(const ck_pool_plane *g, const float *x, long i) {
+    if (!g->stream || i + 1 >= g->p) return;
+    const long *r = g->rows + 4 * (i + 1);
+    for (long k = r[1]; k < r[2]; k++) {
+        const float *row = x + (r[0] + k * g->dh) * g->w;
+        for (long e = 0; e < g->w; e += 64 / (long)sizeof(float)) __builtin_prefetch(row + e);
+    }
+}
+
+// The argmax tap of window q, from bytes (arg_bytes 1) or int32 (4).
+CKV_INLINE long ck_nchw_arg(const void *arg, int arg_bytes, long q) {
+    return arg_bytes == 1 ? (long)((const uint8_t *)arg)[q] : (long)((const int32_t *)arg)[q];
+}
+
+// Whether the taps of windows j ... j + 8 − 1 of the row with row entry r may be loaded
+// as whole vectors: the input goes on past the last tap's vector (the lanes past the row's
+// windows only feed lanes that are not stored).
+CKV_INLINE int ck_nchw_whole(const ck_pool_plane *g, const long *r, const float *x, long j, long sw) {
+    const float *last = x + (r[0] + (r[2] - 1) * g->dh) * g->w + g->cols[4 * j] + (g->s - 1) * g->dw;
+    return (long)((const float *)g->end - last) / sw > 8;
+}
+
+// Windows j ..< j + n (n ≤ 8) of the row with row entry r, their taps loaded `count` at a
+// time (8 + 1: whole vectors).
+CKV_INLINE void ck_nchw_max_vector(const ck_pool_plane *g, const long *r, const float *x, long j, const long sw,
+                                   const long count, long n, float *out, char *arg, int arg_bytes) {
+    const float *first = x + (r[0] + r[1] * g->dh) * g->w + g->cols[4 * j];
+    // The first tap starts the maximum; then v is taken where v > best, or v is NaN while best
+    // is not (the first NaN, else the first maximum, wins).
+    ckv_avx2_f32 best = ckv_avx2_f32_load_strided_tail(first, sw, count);
+    ckv_avx2_f32_idx ids = ckv_avx2_f32_idx_set1((int)(r[1] * g->s));
+    for (long k = r[1]; k < r[2]; k++) {
+        const float *row = first + (k - r[1]) * g->dh * g->w;
+        for (long t = k == r[1]; t < g->s; t++) {
+            ckv_avx2_f32 v = ckv_avx2_f32_load_strided_tail(row + t * g->dw, sw, count);
+            ckv_avx2_f32_mask take = ckv_avx2_f32_max_take(v, best);
+            best = ckv_avx2_f32_select(take, best, v);
+            ids = ckv_avx2_f32_idx_select(take, ids, ckv_avx2_f32_idx_set1((int)(k * g->s + t)));
+        }
+    }
+    ckv_avx2_f32_store_tail(out + j, best, n);
+    if (arg_bytes) ckv_avx2_f32_idx_store(arg + j * arg_bytes, arg_bytes, ids, n);
+}
+
+// Interior windows a ..< b of the row with row entry r.
+CKV_INLINE void ck_nchw_max_run(const ck_pool_plane *g, const long *r, const float *x, long a, long b, const long sw,
+                                float *out, char *arg, int arg_bytes) {
+    for (long j = a; j < b; j += 8) {
+        long n = b - j < 8 ? b - j : 8;
+        if (ck_nchw_whole(g, r, x, j, sw)) ck_nchw_max_vector(g, r, x, j, sw, 8 + 1, n, out, arg, arg_bytes);
+        else ck_nchw_max_vector(g, r, x, j, sw, n, n, out, arg, arg_bytes);
+    }
+}
+
+// One window at an end of the row, tap by tap.
+CKV_INLINE void ck_nchw_max_window(const ck_pool_plane *g, const long *r, const float *x, long q, float *out, char *arg,
+                                   int arg_bytes) {
+    const long *c = g->cols + 4 * q;
+    float best = 0;
+    long winner = -1;
+    for (long k = r[1]; k < r[2]; k++) {
+        for (long t = c[1]; t < c[2]; t++) {
+            float v = x[(r[0] + k * g->dh) * g->w + c[0] + t * g->dw];
+            if (winner < 0 || v > best || (v != v && best == best)) {
+                best = v;
+                winner = k * g->s + t;
+            }
+        }
+    }
+    out[q] = best;
+    if (arg_bytes == 1) ((uint8_t *)arg)[q] = (uint8_t)winner;
+    if (arg_bytes == 4) ((int32_t *)arg)[q] = (int32_t)winner;
+}
+
+CKV_TARGET void ck_f32_pool_max_nchw__avx2(const ck_pool_plane *g, const float *x, float *out, void *arg, int arg_bytes) {
+    long a, b;
+    ck_nchw_interior(g, &a, &b);
+    for (long i = 0; i < g->p; i++) {
+        const long *r = g->rows + 4 * i;
+        float *o = out + i * g->q;
+        char *row_arg = arg_bytes ? (char *)arg + i * g->q * arg_bytes : NULL;
+        ck_nchw_prefetch(g, x, i);
+        if (g->sw == 1) ck_nchw_max_run(g, r, x, a, b, 1, o, row_arg, arg_bytes);
+        else if (g->sw == 2) ck_nchw_max_run(g, r, x, a, b, 2, o, row_arg, arg_bytes);
+        else ck_nchw_max_run(g, r, x, a, b, g->sw, o, row_arg, arg_bytes);
+        for (long q = 0; q < a; q++) ck_nchw_max_window(g, r, x, q, o, row_arg, arg_bytes);
+        for (long q = b; q < g->q; q++) ck_nchw_max_window(g, r, x, q, o, row_arg, arg_bytes);
+    }
+}
+
+// Windows j ..< j + n as ck_nchw_max_vector: the taps summed from 0 in scan order, then divided
+// (by the exact reciprocal of a power of two, as the NHWC kernels do: the same bits).
+CKV_INLINE void ck_nchw_avg_vector(const ck_pool_plane *g, const long *r, const float *x, long j, const long sw,
+                                   const long count, long n, ckv_avx2_f32 divisor, int exact, float *out) {
+    ckv_avx2_f32 sum = ckv_avx2_f32_zero();
+    for (long k = r[1]; k < r[2]; k++) {
+        const float *row = x + (r[0] + k * g->dh) * g->w + g->cols[4 * j];
+        for (long t = 0; t < g->s; t++) sum = ckv_avx2_f32_add(sum, ckv_avx2_f32_load_strided_tail(row + t * g->dw, sw, count));
+    }
+    ckv_avx2_f32_store_tail(out + j, exact ? ckv_avx2_f32_mul(sum, divisor) : ckv_avx2_f32_div(sum, divisor), n);
+}
+
+CKV_INLINE void ck_nchw_avg_run(const ck_pool_plane *g, const long *r, const float *x, long a, long b, const long sw,
+                                float *out) {
+    long d = ck_nchw_divisor(g, r, g->s);
+    int exact = (d & (d - 1)) == 0;
+    ckv_avx2_f32 divisor = ckv_avx2_f32_set1(exact ? (float)1 / (float)d : (float)d);
+    for (long j = a; j < b; j += 8) {
+        long n = b - j < 8 ? b - j : 8;
+        if (ck_nchw_whole(g, r, x, j, sw)) ck_nchw_avg_vector(g, r, x, j, sw, 8 + 1, n, divisor, exact, out);
+        else ck_nchw_avg_vector(g, r, x, j, sw, n, n, divisor, exact, out);
+    }
+}
+
+CKV_INLINE void ck_nchw_avg_window(const ck_pool_plane *g, const long *r, const float *x, long q, float *out) {
+    const long *c = g->cols + 4 * q;
+    float sum = 0;
+    for (long k = r[1]; k < r[2]; k++) {
+        for (long t = c[1]; t < c[2]; t++) sum += x[(r[0] + k * g->dh) * g->w + c[0] + t * g->dw];
+    }
+    out[q] = sum / (float)ck_nchw_divisor(g, r, c[3]);
+}
+
+CKV_TARGET void ck_f32_pool_avg_nchw__avx2(const ck_pool_plane *g, const float *x, float *out) {
+    long a, b;
+    ck_nchw_interior(g, &a, &b);
+    for (long i = 0; i < g->p; i++) {
+        const long *r = g->rows + 4 * i;
+        float *o = out + i * g->q;
+        ck_nchw_prefetch(g, x, i);
+        if (g->sw == 1) ck_nchw_avg_run(g, r, x, a, b, 1, o);
+        else if (g->sw == 2) ck_nchw_avg_run(g, r, x, a, b, 2, o);
+        else ck_nchw_avg_run(g, r, x, a, b, g->sw, o);
+        for (long q = 0; q < a; q++) ck_nchw_avg_window(g, r, x, q, o);
+        for (long q = b; q < g->q; q++) ck_nchw_avg_window(g, r, x, q, o);
+    }
+}
+
+// What tap `id` of window q receives where the windows tile the input: 0 + dy[q] / its divisor
+// (average), 0 + dy[q] where the argmax names the tap (max), else 0.
+CKV_INLINE float ck_nchw_tap_value(const ck_pool_plane *g, const long *r, const float *dy, const void *arg, int arg_bytes,
+                                  long q, long id) {
+    if (!arg) return (float)0 + dy[q] / (float)ck_nchw_divisor(g, r, g->cols[4 * q + 3]);
+    return ck_nchw_arg(arg, arg_bytes, q) == id ? (float)0 + dy[q] : (float)0;
+}
+
+// The window rows of output row i (row entry r) of windows that tile the input two columns
+// each (s = sw = 2, undilated), values as ck_nchw_tap_value gives them: every element of those
+// dx rows written once, the interior windows' two taps a vector pair at a time, interleaved.
+// dx points at the plane.
+CKV_INLINE void ck_nchw_pair_rows(const ck_pool_plane *g, const long *r, long a, long b, const float *dy, const void *arg,
+                                  int arg_bytes, float *dx) {
+    // The average's divisor (an exact reciprocal for a power of two: the same bits).
+    long d = ck_nchw_divisor(g, r, 2);
+    int exact = (d & (d - 1)) == 0;
+    ckv_avx2_f32 divisor = ckv_avx2_f32_set1(exact ? (float)1 / (float)d : (float)d);
+    for (long j = a; j < b; j += 8) {
+        long n = b - j;
+        ckv_avx2_f32 v = ckv_avx2_f32_load_tail(dy + j, n);
+        ckv_avx2_f32 value = ckv_avx2_f32_add(ckv_avx2_f32_zero(), arg ? v : exact ? ckv_avx2_f32_mul(v, divisor) : ckv_avx2_f32_div(v, divisor));
+        ckv_avx2_f32_idx ids = arg ? ckv_avx2_f32_idx_load((const char *)arg + j * arg_bytes, arg_bytes, n) : ckv_avx2_f32_idx_set1(0);
+        for (long k = r[1]; k < r[2]; k++) {
+            float *row = dx + (r[0] + k * g->dh) * g->w + g->cols[4 * j];
+            ckv_avx2_f32 left = value, right = value;
+            if (arg) {
+                left = ckv_avx2_f32_select(ckv_avx2_f32_idx_eq(ids, ckv_avx2_f32_idx_set1((int)(2 * k))), ckv_avx2_f32_zero(), value);
+                right = ckv_avx2_f32_select(ckv_avx2_f32_idx_eq(ids, ckv_avx2_f32_idx_set1((int)(2 * k + 1))), ckv_avx2_f32_zero(), value);
+            }
+            ckv_avx2_f32_store_interleaved_tail(row, left, right, n);
+        }
+    }
+    // The windows at the ends, tap by tap.
+    for (long k = r[1]; k < r[2]; k++) {
+        float *row = dx + (r[0] + k * g->dh) * g->w;
+        for (long t = 0; t < 2; t++) {
+            long q0 = g->tap_cols[2 * t], q1 = g->tap_cols[2 * t + 1];
+            for (long q = q0; q < (a < q1 ? a : q1); q++)
+                row[g->cols[4 * q] + t] = ck_nchw_tap_value(g, r, dy, arg, arg_bytes, q, 2 * k + t);
+            for (long q = (b > q0 ? b : q0); q < q1; q++)
+                row[g->cols[4 * q] + t] = ck_nchw_tap_value(g, r, dy, arg, arg_bytes, q, 2 * k + t);
+        }
+    }
+}
+
+CKV_INLINE int ck_nchw_pairs(const ck_pool_plane *g, int tiles) { return tiles && g->s == 2 && g->sw == 2 && g->dw == 1; }
+
+CKV_TARGET void ck_f32_pool_avg_backward_nchw__avx2(const ck_pool_plane *g, const float *dy, int tiles, float *share,
+                                                     float *dx) {
+    int pairs = ck_nchw_pairs(g, tiles);
+    long a, b;
+    ck_nchw_interior(g, &a, &b);
+    if (!pairs) memset(dx, 0, sizeof(float) * (size_t)(g->h * g->w));
+    for (long i = 0; i < g->p; i++) {
+        const long *r = g->rows + 4 * i;
+        const float *gradient = dy + i * g->q;
+        if (pairs) {
+            ck_nchw_pair_rows(g, r, a, b, gradient, NULL, 0, dx);
+            continue;
+        }
+        // Overlapping windows (or gaps): each window's share added to its taps, window by window.
+        for (long j = 0; j < g->q; j++) share[j] = gradient[j] / (float)ck_nchw_divisor(g, r, g->cols[4 * j + 3]);
+        for (long k = r[1]; k < r[2]; k++) {
+            float *row = dx + (r[0] + k * g->dh) * g->w;
+            for (long t = 0; t < g->s; t++) {
+                for (long q = g->tap_cols[2 * t]; q < g->tap_cols[2 * t + 1]; q++) row[g->cols[4 * q] + t * g->dw] += share[q];
+            }
+        }
+    }
+}
+
+CKV_TARGET void ck_f32_pool_max_backward_nchw__avx2(const ck_pool_plane *g, const float *dy, const void *arg,
+                                                     int arg_bytes, int tiles, float *dx) {
+    int pairs = ck_nchw_pairs(g, tiles);
+    long a, b;
+    ck_nchw_interior(g, &a, &b);
+    if (!pairs) memset(dx, 0, sizeof(float) * (size_t)(g->h * g->w));
+    for (long i = 0; i < g->p; i++) {
+        const long *r = g->rows + 4 * i;
+        const float *gradient = dy + i * g->q;
+        const char *row_arg = (const char *)arg + i * g->q * arg_bytes;
+        if (pairs) {
+            ck_nchw_pair_rows(g, r, a, b, gradient, row_arg, arg_bytes, dx);
+            continue;
+        }
+        // Each gradient added at its window's argmax, window by window.
+        float *band = dx + r[0] * g->w;
+        for (long j = 0; j < g->q; j++) band[g->cols[4 * j] + g->tap_offsets[ck_nchw_arg(row_arg, arg_bytes, j)]] += gradient[j];
+    }
+}
+#endif  // defined(__x86_64__)

@@ -1,0 +1,89 @@
+import CConvKitKernels
+
+/// The NCHW plane kernels of `CConvKitKernels` (ck_pool.h, ck_pool_max_nchw_f32 and the rest)
+/// for one call's instruction set and windows, typed for the element type.
+///
+/// Valid while the plan's tables are: the plane description points into them.
+struct PoolPlaneKernels<T: ConvKitFloat> {
+    let isa: Int32
+    let plane: ck_pool_plane
+
+    /// `inputEnd`: the end of the input tensor, up to which the forward kernels may read;
+    /// `tapOffsets`: each window tap's offset in the plane (R · S entries, for the max-pooling gradient).
+    init(
+        _ plan: PoolFastPlan, tables: PoolTables, inputEnd: UnsafeRawPointer? = nil,
+        tapOffsets: UnsafePointer<Int>? = nil
+    ) {
+        isa = plan.policy.code
+        let g = plan.g
+        plane = ck_pool_plane(
+            h: g.inputHeight, w: g.inputWidth, p: g.outputHeight, q: g.outputWidth, s: g.windowWidth,
+            dh: g.dilation.height, dw: g.dilation.width, sw: g.stride.width, rows: tables.rows, cols: tables.columns,
+            tap_cols: tables.tapColumns, divisor_override: plan.divisorOverride ?? 0, stream: plan.streams(T.self) ? 1 : 0,
+            end: inputEnd, tap_offsets: tapOffsets)
+    }
+
+    /// Max pooling of the plane at x into out (P, Q), the argmax of `argBytes` (0: none, 1 or 4)
+    /// per element into arg.
+    func max(_ x: UnsafePointer<T>, out: UnsafeMutablePointer<T>, arg: UnsafeMutableRawPointer?, argBytes: Int) {
+        withUnsafePointer(to: plane) { g in
+            if T.self == Float.self {
+                ck_pool_max_nchw_f32(isa, g, x.raw(Float.self), out.raw(Float.self), arg, Int32(argBytes))
+            } else {
+                ck_pool_max_nchw_f64(isa, g, x.raw(Double.self), out.raw(Double.self), arg, Int32(argBytes))
+            }
+        }
+    }
+
+    /// Average pooling of the plane at x into out (P, Q).
+    func average(_ x: UnsafePointer<T>, out: UnsafeMutablePointer<T>) {
+        withUnsafePointer(to: plane) { g in
+            if T.self == Float.self {
+                ck_pool_avg_nchw_f32(isa, g, x.raw(Float.self), out.raw(Float.self))
+            } else {
+                ck_pool_avg_nchw_f64(isa, g, x.raw(Double.self), out.raw(Double.self))
+            }
+        }
+    }
+
+    /// The average-pooling gradient of one plane: dy (P, Q) into dx (H, W), each element written
+    /// once where the windows `tile` the input; `share` is scratch for Q elements.
+    func averageBackward(_ dy: UnsafePointer<T>, tiles: Bool, share: UnsafeMutablePointer<T>, dx: UnsafeMutablePointer<T>) {
+        withUnsafePointer(to: plane) { g in
+            if T.self == Float.self {
+                ck_pool_avg_backward_nchw_f32(
+                    isa, g, dy.raw(Float.self), tiles ? 1 : 0, share.raw(Float.self), dx.raw(Float.self))
+            } else {
+                ck_pool_avg_backward_nchw_f64(
+                    isa, g, dy.raw(Double.self), tiles ? 1 : 0, share.raw(Double.self), dx.raw(Double.self))
+            }
+        }
+    }
+
+    /// The max-pooling gradient of one plane from its stored argmax (`argBytes` 1 or 4 per
+    /// element): dy (P, Q) into dx (H, W), each element written once where the windows `tile`
+    /// the input.
+    func maxBackward(_ dy: UnsafePointer<T>, arg: UnsafeRawPointer, argBytes: Int, tiles: Bool, dx: UnsafeMutablePointer<T>) {
+        withUnsafePointer(to: plane) { g in
+            if T.self == Float.self {
+                ck_pool_max_backward_nchw_f32(
+                    isa, g, dy.raw(Float.self), arg, Int32(argBytes), tiles ? 1 : 0, dx.raw(Float.self))
+            } else {
+                ck_pool_max_backward_nchw_f64(
+                    isa, g, dy.raw(Double.self), arg, Int32(argBytes), tiles ? 1 : 0, dx.raw(Double.self))
+            }
+        }
+    }
+}
+
+extension UnsafePointer {
+    /// The same address as a pointer to `U` (the kernels' element type, which is `Pointee`).
+    fileprivate func raw<U>(_: U.Type) -> UnsafePointer<U> { UnsafeRawPointer(self).assumingMemoryBound(to: U.self) }
+}
+
+extension UnsafeMutablePointer {
+    /// The same address as a pointer to `U` (the kernels' element type, which is `Pointee`).
+    fileprivate func raw<U>(_: U.Type) -> UnsafeMutablePointer<U> {
+        UnsafeMutableRawPointer(self).assumingMemoryBound(to: U.self)
+    }
+}
