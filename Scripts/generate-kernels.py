@@ -168,7 +168,7 @@ SIGNATURES = {
     "pool_max": "void {name}(const {T} *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, {T} *out, void *arg, int arg_bytes, const {T} **tap_pointers, int *tap_ids, int stream)",
     "pool_avg": "void {name}(const {T} *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, {T} *out, int stream)",
     "pool_max_backward": "void {name}({T} *const *dx_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, const {T} *dy, const void *arg, int arg_bytes, int assign)",
-    "transpose": "void {name}(long rows, long columns, const {T} *src, long ld_src, {T} *dst, long ld_dst)",
+    "transpose": "void {name}(long rows, long columns, const {T} *src, long ld_src, {T} *dst, long ld_dst, int stream)",
     "winograd_weights": "void {name}(long c0, long c1, long c, long k, const {T} *w, {T} *u, long u_stride, long nr)",
     "winograd_input": "void {name}(long tiles, long c, const {T} *const *pixels, {T} *v, long ldv)",
     "winograd_output": "void {name}(long tiles, long k, const {T} *m, long ldm, {T} *const *pixels, const {T} *bias)",
@@ -222,7 +222,8 @@ def generate():
                 declare(out, isa, dt, family, f"ck_{dt}_{family}__{isa}")
             lanes = p["LANES"]
             name = f"ck_{dt}_transpose_{lanes}x{lanes}__{isa}"
-            out.add(f"{dt}-transpose-{lanes}x{lanes}-{isa}.c", file_text("transpose.c.in", isa, expand("transpose.c.in", p)))
+            out.add(f"{dt}-transpose-{lanes}x{lanes}-{isa}.c", file_text(
+                "transpose.c.in", isa, expand("transpose.c.in", {**p, "FENCE": f"ckv_{isa}_fence"})))
             declare(out, isa, dt, "transpose", name)
             # Winograd F(2 × 2, 3 × 3): the three transforms in one file.
             out.add(f"{dt}-winograd-f2x3-{isa}.c", file_text("winograd.c.in", isa, expand("winograd.c.in", p)))

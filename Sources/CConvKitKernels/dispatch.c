@@ -209,12 +209,14 @@ void ck_pool_max_backward_nchw_f64(int isa, const ck_pool_plane *g, const double
     f64_kernels(isa)->pool_max_backward_nchw(g, dy, arg, arg_bytes, tiles, dx);
 }
 
-void ck_transpose_f32(int isa, long rows, long columns, const float *src, long ld_src, float *dst, long ld_dst) {
-    f32_kernels(isa)->transpose(rows, columns, src, ld_src, dst, ld_dst);
+void ck_transpose_f32(int isa, long rows, long columns, const float *src, long ld_src, float *dst, long ld_dst,
+                      int stream) {
+    f32_kernels(isa)->transpose(rows, columns, src, ld_src, dst, ld_dst, stream);
 }
 
-void ck_transpose_f64(int isa, long rows, long columns, const double *src, long ld_src, double *dst, long ld_dst) {
-    f64_kernels(isa)->transpose(rows, columns, src, ld_src, dst, ld_dst);
+void ck_transpose_f64(int isa, long rows, long columns, const double *src, long ld_src, double *dst, long ld_dst,
+                      int stream) {
+    f64_kernels(isa)->transpose(rows, columns, src, ld_src, dst, ld_dst, stream);
 }
 
 void ck_winograd_f2x3_weights_f32(int isa, long c0, long c1, long c, long k, const float *w, float *u, long u_stride, long nr) {

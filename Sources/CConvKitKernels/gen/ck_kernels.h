@@ -15,7 +15,7 @@ void ck_f32_pool_max_nchw__generic(const ck_pool_plane *g, const float *x, float
 void ck_f32_pool_avg_nchw__generic(const ck_pool_plane *g, const float *x, float *out);
 void ck_f32_pool_avg_backward_nchw__generic(const ck_pool_plane *g, const float *dy, int tiles, float *share, float *dx);
 void ck_f32_pool_max_backward_nchw__generic(const ck_pool_plane *g, const float *dy, const void *arg, int arg_bytes, int tiles, float *dx);
-void ck_f32_transpose_4x4__generic(long rows, long columns, const float *src, long ld_src, float *dst, long ld_dst);
+void ck_f32_transpose_4x4__generic(long rows, long columns, const float *src, long ld_src, float *dst, long ld_dst, int stream);
 void ck_f32_winograd_f2x3_weights__generic(long c0, long c1, long c, long k, const float *w, float *u, long u_stride, long nr);
 void ck_f32_winograd_f2x3_input__generic(long tiles, long c, const float *const *pixels, float *v, long ldv);
 void ck_f32_winograd_f2x3_output__generic(long tiles, long k, const float *m, long ldm, float *const *pixels, const float *bias);
@@ -33,7 +33,7 @@ void ck_f64_pool_max_nchw__generic(const ck_pool_plane *g, const double *x, doub
 void ck_f64_pool_avg_nchw__generic(const ck_pool_plane *g, const double *x, double *out);
 void ck_f64_pool_avg_backward_nchw__generic(const ck_pool_plane *g, const double *dy, int tiles, double *share, double *dx);
 void ck_f64_pool_max_backward_nchw__generic(const ck_pool_plane *g, const double *dy, const void *arg, int arg_bytes, int tiles, double *dx);
-void ck_f64_transpose_2x2__generic(long rows, long columns, const double *src, long ld_src, double *dst, long ld_dst);
+void ck_f64_transpose_2x2__generic(long rows, long columns, const double *src, long ld_src, double *dst, long ld_dst, int stream);
 void ck_f64_winograd_f2x3_weights__generic(long c0, long c1, long c, long k, const double *w, double *u, long u_stride, long nr);
 void ck_f64_winograd_f2x3_input__generic(long tiles, long c, const double *const *pixels, double *v, long ldv);
 void ck_f64_winograd_f2x3_output__generic(long tiles, long k, const double *m, long ldm, double *const *pixels, const double *bias);
@@ -82,7 +82,7 @@ void ck_f32_pool_avg_backward_nchw__avx2(const ck_pool_plane *g, const float *dy
 void ck_f32_pool_max_backward_nchw__avx2(const ck_pool_plane *g, const float *dy, const void *arg, int arg_bytes, int tiles, float *dx);
 #endif
 #if defined(__x86_64__)
-void ck_f32_transpose_8x8__avx2(long rows, long columns, const float *src, long ld_src, float *dst, long ld_dst);
+void ck_f32_transpose_8x8__avx2(long rows, long columns, const float *src, long ld_src, float *dst, long ld_dst, int stream);
 #endif
 #if defined(__x86_64__)
 void ck_f32_winograd_f2x3_weights__avx2(long c0, long c1, long c, long k, const float *w, float *u, long u_stride, long nr);
@@ -136,7 +136,7 @@ void ck_f64_pool_avg_backward_nchw__avx2(const ck_pool_plane *g, const double *d
 void ck_f64_pool_max_backward_nchw__avx2(const ck_pool_plane *g, const double *dy, const void *arg, int arg_bytes, int tiles, double *dx);
 #endif
 #if defined(__x86_64__)
-void ck_f64_transpose_4x4__avx2(long rows, long columns, const double *src, long ld_src, double *dst, long ld_dst);
+void ck_f64_transpose_4x4__avx2(long rows, long columns, const double *src, long ld_src, double *dst, long ld_dst, int stream);
 #endif
 #if defined(__x86_64__)
 void ck_f64_winograd_f2x3_weights__avx2(long c0, long c1, long c, long k, const double *w, double *u, long u_stride, long nr);
@@ -214,7 +214,7 @@ void ck_f32_pool_avg_backward_nchw__avx512(const ck_pool_plane *g, const float *
 void ck_f32_pool_max_backward_nchw__avx512(const ck_pool_plane *g, const float *dy, const void *arg, int arg_bytes, int tiles, float *dx);
 #endif
 #if defined(__x86_64__)
-void ck_f32_transpose_16x16__avx512(long rows, long columns, const float *src, long ld_src, float *dst, long ld_dst);
+void ck_f32_transpose_16x16__avx512(long rows, long columns, const float *src, long ld_src, float *dst, long ld_dst, int stream);
 #endif
 #if defined(__x86_64__)
 void ck_f32_winograd_f2x3_weights__avx512(long c0, long c1, long c, long k, const float *w, float *u, long u_stride, long nr);
@@ -268,7 +268,7 @@ void ck_f64_pool_avg_backward_nchw__avx512(const ck_pool_plane *g, const double 
 void ck_f64_pool_max_backward_nchw__avx512(const ck_pool_plane *g, const double *dy, const void *arg, int arg_bytes, int tiles, double *dx);
 #endif
 #if defined(__x86_64__)
-void ck_f64_transpose_8x8__avx512(long rows, long columns, const double *src, long ld_src, double *dst, long ld_dst);
+void ck_f64_transpose_8x8__avx512(long rows, long columns, const double *src, long ld_src, double *dst, long ld_dst, int stream);
 #endif
 #if defined(__x86_64__)
 void ck_f64_winograd_f2x3_weights__avx512(long c0, long c1, long c, long k, const double *w, double *u, long u_stride, long nr);
@@ -339,7 +339,7 @@ typedef struct {
     void (*pool_avg_nchw)(const ck_pool_plane *g, const float *x, float *out);
     void (*pool_avg_backward_nchw)(const ck_pool_plane *g, const float *dy, int tiles, float *share, float *dx);
     void (*pool_max_backward_nchw)(const ck_pool_plane *g, const float *dy, const void *arg, int arg_bytes, int tiles, float *dx);
-    void (*transpose)(long rows, long columns, const float *src, long ld_src, float *dst, long ld_dst);
+    void (*transpose)(long rows, long columns, const float *src, long ld_src, float *dst, long ld_dst, int stream);
     void (*winograd_weights)(long c0, long c1, long c, long k, const float *w, float *u, long u_stride, long nr);
     void (*winograd_input)(long tiles, long c, const float *const *pixels, float *v, long ldv);
     void (*winograd_output)(long tiles, long k, const float *m, long ldm, float *const *pixels, const float *bias);
@@ -366,7 +366,7 @@ typedef struct {
     void (*pool_avg_nchw)(const ck_pool_plane *g, const double *x, double *out);
     void (*pool_avg_backward_nchw)(const ck_pool_plane *g, const double *dy, int tiles, double *share, double *dx);
     void (*pool_max_backward_nchw)(const ck_pool_plane *g, const double *dy, const void *arg, int arg_bytes, int tiles, double *dx);
-    void (*transpose)(long rows, long columns, const double *src, long ld_src, double *dst, long ld_dst);
+    void (*transpose)(long rows, long columns, const double *src, long ld_src, double *dst, long ld_dst, int stream);
     void (*winograd_weights)(long c0, long c1, long c, long k, const double *w, double *u, long u_stride, long nr);
     void (*winograd_input)(long tiles, long c, const double *const *pixels, double *v, long ldv);
     void (*winograd_output)(long tiles, long k, const double *m, long ldm, double *const *pixels, const double *bias);

@@ -5,14 +5,21 @@
 #if defined(__x86_64__)
 #include "../vec/ck_vec_avx512.h"
 
+#include <stdint.h>
+
 // Transpose of a matrix (CConvKitKernels.h, ck_transpose_f32) in blocks of 16 × 16
 // transposed in registers: dst[j · ld_dst + i] = src[i · ld_src + j]. A block at an edge loads
 // only the rows and columns that exist and stores only the ones that exist. The blocks go down
 // a strip of 16 columns before the next, so that 16 rows of dst are written at a time,
 // each from start to end: written across all its rows at once, a 51 MB NCHW result with 256
 // planes went at 2 GB/s (too many streams for the prefetchers to fetch the lines ahead).
+// With `stream`, where every row of dst fills whole 64-byte lines, whole vectors are stored
+// around the caches: a result larger than the caches is then not read before it is written
+// (a 51 MB NCHW-to-NHWC conversion: 12.7 → 4.4 ms on one core).
 CKV_TARGET void ck_f32_transpose_16x16__avx512(long rows, long columns, const float *src, long ld_src,
-                                                       float *dst, long ld_dst) {
+                                                       float *dst, long ld_dst, int stream) {
+    long line = 64 / (long)sizeof(float);
+    stream = stream && ((uintptr_t)dst & 63) == 0 && ld_dst % line == 0 && rows % line == 0 && line % 16 == 0;
     for (long j0 = 0; j0 < columns; j0 += 16) {
         long cl = columns - j0 < 16 ? columns - j0 : 16;
         for (long i0 = 0; i0 < rows; i0 += 16) {
@@ -22,8 +29,12 @@ CKV_TARGET void ck_f32_transpose_16x16__avx512(long rows, long columns, const fl
                 v[i] = i < rl ? ckv_avx512_f32_load_tail(src + (i0 + i) * ld_src + j0, cl) : ckv_avx512_f32_zero();
             ckv_avx512_f32_transpose(v);
             CK_UNROLL for (int j = 0; j < 16; j++)
-                if (j < cl) ckv_avx512_f32_store_tail(dst + (j0 + j) * ld_dst + i0, v[j], rl);
+                if (j < cl) {
+                    if (stream) ckv_avx512_f32_store_stream(dst + (j0 + j) * ld_dst + i0, v[j]);
+                    else ckv_avx512_f32_store_tail(dst + (j0 + j) * ld_dst + i0, v[j], rl);
+                }
         }
     }
+    if (stream) ckv_avx512_fence();
 }
 #endif  // defined(__x86_64__)

@@ -72,9 +72,12 @@ void ck_dgemm_weight_gradient(int isa, long m, long row_base, long n, long depth
 void ck_pack_panels(const void *src, long element_size, long ld, long rows, long n, long nr, void *dst);
 
 /// dst[j · ld_dst + i] = src[i · ld_src + j] for i < rows, j < columns (blocks transposed in
-/// registers). The layout conversions between NCHW and NHWC are batches of these.
-void ck_transpose_f32(int isa, long rows, long columns, const float *src, long ld_src, float *dst, long ld_dst);
-void ck_transpose_f64(int isa, long rows, long columns, const double *src, long ld_src, double *dst, long ld_dst);
+/// registers). The layout conversions between NCHW and NHWC are batches of these. `stream` asks
+/// for stores around the caches (results larger than the caches), taken where whole lines allow.
+void ck_transpose_f32(int isa, long rows, long columns, const float *src, long ld_src, float *dst, long ld_dst,
+                      int stream);
+void ck_transpose_f64(int isa, long rows, long columns, const double *src, long ld_src, double *dst, long ld_dst,
+                      int stream);
 
 /// Winograd F(2 × 2, 3 × 3) transforms for 3 × 3 stride-1 convolutions over NHWC
 /// (templates/winograd.c.in), vectorised along the channels:

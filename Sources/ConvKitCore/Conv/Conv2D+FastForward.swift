@@ -68,7 +68,8 @@ func conv2dForwardFast<T: ConvKitFloat>(
     let (k, kg) = (g.outputChannels, g.outputChannelsPerGroup)
     if prepacked == nil, epilogue == nil, let weight,
        let winograd = WinogradConvolution(forward: g, paddingMode: paddingMode, algorithm: algorithm) {
-        guard outputLayout == .nchw, let nchw = NCHWWriter<T>(policy, channels: k, pixelsPerImage: pq, imageStride: k * pq) else {
+        guard outputLayout == .nchw,
+              let nchw = NCHWWriter<T>(policy, channels: k, pixelsPerImage: pq, imageStride: k * pq, images: g.batch) else {
             winograd.run(x: x, weight: weight, bias: bias, out: out, threads: threads, policy: policy)
             return
         }
@@ -84,9 +85,11 @@ func conv2dForwardFast<T: ConvKitFloat>(
         return
     }
     // An NCHW result: each group's block of rows goes through scratch, then into its planes.
-    let nchw = outputLayout == .nchw ? NCHWWriter<T>(policy, channels: kg, pixelsPerImage: pq, imageStride: k * pq) : nil
+    let nchw = outputLayout == .nchw
+        ? NCHWWriter<T>(policy, channels: kg, pixelsPerImage: pq, imageStride: k * pq, images: g.batch) : nil
     if let weight, let plan = SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self, policy: policy) {
-        let writer = outputLayout == .nchw ? NCHWWriter<Float>(policy, channels: k, pixelsPerImage: pq, imageStride: k * pq) : nil
+        let writer = outputLayout == .nchw
+            ? NCHWWriter<Float>(policy, channels: k, pixelsPerImage: pq, imageStride: k * pq, images: g.batch) : nil
         conv2dForwardSmallChannels(
             x: x.asFloat, weight: weight.asFloat, bias: bias?.asFloat, out: out.asFloat, nchw: writer, plan: plan,
             threads: threads)
