@@ -79,6 +79,9 @@ SMALL_DATA_TAPS = {"generic": 2, "avx2": 3, "avx512": 12}
 SMALL_DATA_PIXELS = 32
 # Pooling row kernels: vectors of channels per step (independent chains of compare and select,
 # or of adds, in flight per window).
+# NCHW pooling: vectors of windows per step (independent chains in flight; the template's
+# switch takes 1 ... 4).
+POOL_NCHW_VECTORS = 4
 POOL_VECTORS = {
     "pool_max": {"generic": 4, "avx2": 4, "avx512": 4},
     "pool_avg": {"generic": 4, "avx2": 8, "avx512": 8},
@@ -217,7 +220,8 @@ def generate():
                 out.add(fname, file_text(f"{family}.c.in", isa, expand(f"{family}.c.in", params)))
                 declare(out, isa, dt, family, name)
             # NCHW planes: the four passes in one file.
-            out.add(f"{dt}-pool-nchw-{isa}.c", file_text("pool_nchw.c.in", isa, expand("pool_nchw.c.in", p)))
+            params = {**p, "NV": POOL_NCHW_VECTORS}
+            out.add(f"{dt}-pool-nchw-{isa}.c", file_text("pool_nchw.c.in", isa, expand("pool_nchw.c.in", params)))
             for family in POOL_NCHW_FAMILIES:
                 declare(out, isa, dt, family, f"ck_{dt}_{family}__{isa}")
             lanes = p["LANES"]

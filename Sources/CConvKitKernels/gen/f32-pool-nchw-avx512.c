@@ -7,7 +7,7 @@
 
 // Pooling of NCHW planes (ck_pool.h, ck_pool_max_nchw_f32 and the rest), one plane per call.
 // Along an output row, the windows whose taps all lie inside the input (the interior) go
-// 16 at a time: tap by tap in scan order, each tap a vector of the input row read `sw`
+// 4 vectors of 16 at a time: tap by tap in scan order, each tap a vector of the input row read `sw`
 // elements apart, the running maximum or sum kept in registers. The few windows at the ends
 // go one by one. Either way a window sees its taps in the NHWC kernels' order, so both layouts
 // give the same bits. A run takes its stride as a constant where it is 1 or 2, so that its
@@ -47,43 +47,61 @@ CKV_INLINE long ck_nchw_arg(const void *arg, int arg_bytes, long q) {
     return arg_bytes == 1 ? (long)((const uint8_t *)arg)[q] : (long)((const int32_t *)arg)[q];
 }
 
-// Whether the taps of windows j ... j + 16 − 1 of the row with row entry r may be loaded
-// as whole vectors: the input goes on past the last tap's vector (the lanes past the row's
-// windows only feed lanes that are not stored).
-CKV_INLINE int ck_nchw_whole(const ck_pool_plane *g, const long *r, const float *x, long j, long sw) {
-    const float *last = x + (r[0] + (r[2] - 1) * g->dh) * g->w + g->cols[4 * j] + (g->s - 1) * g->dw;
+// Whether the taps of windows j ..< j + n of the row with row entry r may be loaded as whole
+// vectors: the input goes on past the last tap's last vector (the lanes past the row's windows
+// only feed lanes that are not stored).
+CKV_INLINE int ck_nchw_whole(const ck_pool_plane *g, const long *r, const float *x, long j, long n, long sw) {
+    long last_vector = (n - 1) / 16 * 16;
+    const float *last = x + (r[0] + (r[2] - 1) * g->dh) * g->w + g->cols[4 * j] + (g->s - 1) * g->dw + last_vector * sw;
     return (long)((const float *)g->end - last) / sw > 16;
 }
 
-// Windows j ..< j + n (n ≤ 16) of the row with row entry r, their taps loaded `count` at a
-// time (16 + 1: whole vectors).
-CKV_INLINE void ck_nchw_max_vector(const ck_pool_plane *g, const long *r, const float *x, long j, const long sw,
-                                   const long count, long n, float *out, char *arg, int arg_bytes) {
+// Taps of vector v of n windows: 16 + 1 (whole vectors), or the windows left.
+CKV_INLINE long ck_nchw_count(int whole, long n, int v) { return whole ? 16 + 1 : n - v * 16; }
+
+// Windows j ..< j + n (n ≤ nv · 16, nv a constant at each call: that many independent chains
+// of compare and select, whose latency would otherwise bound the loop) of the row with row entry r.
+CKV_INLINE void ck_nchw_max_vectors(const ck_pool_plane *g, const long *r, const float *x, long j, const long sw,
+                                    const int nv, int whole, long n, float *out, char *arg, int arg_bytes) {
     const float *first = x + (r[0] + r[1] * g->dh) * g->w + g->cols[4 * j];
     // The first tap starts the maximum; then v is taken where v > best, or v is NaN while best
     // is not (the first NaN, else the first maximum, wins).
-    ckv_avx512_f32 best = ckv_avx512_f32_load_strided_tail(first, sw, count);
-    ckv_avx512_f32_idx ids = ckv_avx512_f32_idx_set1((int)(r[1] * g->s));
+    ckv_avx512_f32 best[4];
+    ckv_avx512_f32_idx ids[4];
+    CK_UNROLL for (int v = 0; v < nv; v++) {
+        best[v] = ckv_avx512_f32_load_strided_tail(first + v * 16 * sw, sw, ck_nchw_count(whole, n, v));
+        ids[v] = ckv_avx512_f32_idx_set1((int)(r[1] * g->s));
+    }
     for (long k = r[1]; k < r[2]; k++) {
         const float *row = first + (k - r[1]) * g->dh * g->w;
         for (long t = k == r[1]; t < g->s; t++) {
-            ckv_avx512_f32 v = ckv_avx512_f32_load_strided_tail(row + t * g->dw, sw, count);
-            ckv_avx512_f32_mask take = ckv_avx512_f32_max_take(v, best);
-            best = ckv_avx512_f32_select(take, best, v);
-            ids = ckv_avx512_f32_idx_select(take, ids, ckv_avx512_f32_idx_set1((int)(k * g->s + t)));
+            ckv_avx512_f32_idx id = ckv_avx512_f32_idx_set1((int)(k * g->s + t));
+            CK_UNROLL for (int v = 0; v < nv; v++) {
+                ckv_avx512_f32 tap = ckv_avx512_f32_load_strided_tail(row + t * g->dw + v * 16 * sw, sw, ck_nchw_count(whole, n, v));
+                ckv_avx512_f32_mask take = ckv_avx512_f32_max_take(tap, best[v]);
+                best[v] = ckv_avx512_f32_select(take, best[v], tap);
+                ids[v] = ckv_avx512_f32_idx_select(take, ids[v], id);
+            }
         }
     }
-    ckv_avx512_f32_store_tail(out + j, best, n);
-    if (arg_bytes) ckv_avx512_f32_idx_store(arg + j * arg_bytes, arg_bytes, ids, n);
+    CK_UNROLL for (int v = 0; v < nv; v++) {
+        ckv_avx512_f32_store_tail(out + j + v * 16, best[v], n - v * 16);
+        if (arg_bytes) ckv_avx512_f32_idx_store(arg + (j + v * 16) * arg_bytes, arg_bytes, ids[v], n - v * 16);
+    }
 }
 
-// Interior windows a ..< b of the row with row entry r.
+// Interior windows a ..< b of the row with row entry r, 4 vectors at a time.
 CKV_INLINE void ck_nchw_max_run(const ck_pool_plane *g, const long *r, const float *x, long a, long b, const long sw,
                                 float *out, char *arg, int arg_bytes) {
-    for (long j = a; j < b; j += 16) {
-        long n = b - j < 16 ? b - j : 16;
-        if (ck_nchw_whole(g, r, x, j, sw)) ck_nchw_max_vector(g, r, x, j, sw, 16 + 1, n, out, arg, arg_bytes);
-        else ck_nchw_max_vector(g, r, x, j, sw, n, n, out, arg, arg_bytes);
+    for (long j = a; j < b; j += 4 * 16) {
+        long n = b - j < 4 * 16 ? b - j : 4 * 16;
+        int whole = ck_nchw_whole(g, r, x, j, n, sw);
+        switch ((n + 16 - 1) / 16) {
+        case 1: ck_nchw_max_vectors(g, r, x, j, sw, 1, whole, n, out, arg, arg_bytes); break;
+        case 2: ck_nchw_max_vectors(g, r, x, j, sw, 2, whole, n, out, arg, arg_bytes); break;
+        case 3: ck_nchw_max_vectors(g, r, x, j, sw, 3, whole, n, out, arg, arg_bytes); break;
+        default: ck_nchw_max_vectors(g, r, x, j, sw, 4, whole, n, out, arg, arg_bytes); break;
+        }
     }
 }
 
@@ -123,16 +141,25 @@ CKV_TARGET void ck_f32_pool_max_nchw__avx512(const ck_pool_plane *g, const float
     }
 }
 
-// Windows j ..< j + n as ck_nchw_max_vector: the taps summed from 0 in scan order, then divided
+// Windows j ..< j + n as ck_nchw_max_vectors: the taps summed from 0 in scan order, then divided
 // (by the exact reciprocal of a power of two, as the NHWC kernels do: the same bits).
-CKV_INLINE void ck_nchw_avg_vector(const ck_pool_plane *g, const long *r, const float *x, long j, const long sw,
-                                   const long count, long n, ckv_avx512_f32 divisor, int exact, float *out) {
-    ckv_avx512_f32 sum = ckv_avx512_f32_zero();
+CKV_INLINE void ck_nchw_avg_vectors(const ck_pool_plane *g, const long *r, const float *x, long j, const long sw,
+                                    const int nv, int whole, long n, ckv_avx512_f32 divisor, int exact, float *out) {
+    ckv_avx512_f32 sum[4];
+    CK_UNROLL for (int v = 0; v < nv; v++) sum[v] = ckv_avx512_f32_zero();
     for (long k = r[1]; k < r[2]; k++) {
         const float *row = x + (r[0] + k * g->dh) * g->w + g->cols[4 * j];
-        for (long t = 0; t < g->s; t++) sum = ckv_avx512_f32_add(sum, ckv_avx512_f32_load_strided_tail(row + t * g->dw, sw, count));
+        for (long t = 0; t < g->s; t++) {
+            CK_UNROLL for (int v = 0; v < nv; v++) {
+                const float *p = row + t * g->dw + v * 16 * sw;
+                sum[v] = ckv_avx512_f32_add(sum[v], ckv_avx512_f32_load_strided_tail(p, sw, ck_nchw_count(whole, n, v)));
+            }
+        }
     }
-    ckv_avx512_f32_store_tail(out + j, exact ? ckv_avx512_f32_mul(sum, divisor) : ckv_avx512_f32_div(sum, divisor), n);
+    CK_UNROLL for (int v = 0; v < nv; v++) {
+        ckv_avx512_f32 mean = exact ? ckv_avx512_f32_mul(sum[v], divisor) : ckv_avx512_f32_div(sum[v], divisor);
+        ckv_avx512_f32_store_tail(out + j + v * 16, mean, n - v * 16);
+    }
 }
 
 CKV_INLINE void ck_nchw_avg_run(const ck_pool_plane *g, const long *r, const float *x, long a, long b, const long sw,
@@ -140,10 +167,15 @@ CKV_INLINE void ck_nchw_avg_run(const ck_pool_plane *g, const long *r, const flo
     long d = ck_nchw_divisor(g, r, g->s);
     int exact = (d & (d - 1)) == 0;
     ckv_avx512_f32 divisor = ckv_avx512_f32_set1(exact ? (float)1 / (float)d : (float)d);
-    for (long j = a; j < b; j += 16) {
-        long n = b - j < 16 ? b - j : 16;
-        if (ck_nchw_whole(g, r, x, j, sw)) ck_nchw_avg_vector(g, r, x, j, sw, 16 + 1, n, divisor, exact, out);
-        else ck_nchw_avg_vector(g, r, x, j, sw, n, n, divisor, exact, out);
+    for (long j = a; j < b; j += 4 * 16) {
+        long n = b - j < 4 * 16 ? b - j : 4 * 16;
+        int whole = ck_nchw_whole(g, r, x, j, n, sw);
+        switch ((n + 16 - 1) / 16) {
+        case 1: ck_nchw_avg_vectors(g, r, x, j, sw, 1, whole, n, divisor, exact, out); break;
+        case 2: ck_nchw_avg_vectors(g, r, x, j, sw, 2, whole, n, divisor, exact, out); break;
+        case 3: ck_nchw_avg_vectors(g, r, x, j, sw, 3, whole, n, divisor, exact, out); break;
+        default: ck_nchw_avg_vectors(g, r, x, j, sw, 4, whole, n, divisor, exact, out); break;
+        }
     }
 }
 

@@ -29,8 +29,11 @@ CKV_INLINE ckv_generic_f32 ckv_generic_f32_fma(ckv_generic_f32 a, ckv_generic_f3
 /// them is not read.
 CKV_INLINE ckv_generic_f32 ckv_generic_f32_load_tail(const float *p, long n) {
     if (n >= 4) return ckv_generic_f32_load(p);
+    // Lane by lane: GCC turned a loop into a memcpy it then judged out of bounds.
     ckv_generic_f32 v = {0};
-    for (long i = 0; i < n; i++) v[i] = p[i];
+    if (n > 0) v[0] = p[0];
+    if (n > 1) v[1] = p[1];
+    if (n > 2) v[2] = p[2];
     return v;
 }
 /// Stores the first n lanes (n may exceed the lanes) and nothing past them.
@@ -55,7 +58,7 @@ CKV_INLINE ckv_generic_f64 ckv_generic_f64_fma(ckv_generic_f64 a, ckv_generic_f6
 CKV_INLINE ckv_generic_f64 ckv_generic_f64_load_tail(const double *p, long n) {
     if (n >= 2) return ckv_generic_f64_load(p);
     ckv_generic_f64 v = {0};
-    for (long i = 0; i < n; i++) v[i] = p[i];
+    if (n > 0) v[0] = p[0];
     return v;
 }
 CKV_INLINE void ckv_generic_f64_store_tail(double *p, ckv_generic_f64 v, long n) {
