@@ -183,7 +183,8 @@ void ck_pool_avg_nchw_f32(int isa, const ck_pool_plane *g, const float *x, float
     f32_kernels(isa)->pool_avg_nchw(g, x, out);
 }
 
-void ck_pool_avg_backward_nchw_f32(int isa, const ck_pool_plane *g, const float *dy, int tiles, float *share, float *dx) {
+void ck_pool_avg_backward_nchw_f32(int isa, const ck_pool_plane *g, const float *dy, int tiles, float *share,
+                                   float *dx) {
     f32_kernels(isa)->pool_avg_backward_nchw(g, dy, tiles, share, dx);
 }
 
@@ -200,7 +201,8 @@ void ck_pool_avg_nchw_f64(int isa, const ck_pool_plane *g, const double *x, doub
     f64_kernels(isa)->pool_avg_nchw(g, x, out);
 }
 
-void ck_pool_avg_backward_nchw_f64(int isa, const ck_pool_plane *g, const double *dy, int tiles, double *share, double *dx) {
+void ck_pool_avg_backward_nchw_f64(int isa, const ck_pool_plane *g, const double *dy, int tiles, double *share,
+                                   double *dx) {
     f64_kernels(isa)->pool_avg_backward_nchw(g, dy, tiles, share, dx);
 }
 

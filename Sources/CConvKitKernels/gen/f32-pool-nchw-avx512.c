@@ -7,12 +7,13 @@
 
 // Pooling of NCHW planes (ck_pool.h, ck_pool_max_nchw_f32 and the rest), one plane per call.
 // Along an output row, the windows whose taps all lie inside the input (the interior) go
-// 4 vectors of 16 at a time: tap by tap in scan order, each tap a vector of the input row read `sw`
-// elements apart, the running maximum or sum kept in registers. The few windows at the ends
-// go one by one. Either way a window sees its taps in the NHWC kernels' order, so both layouts
-// give the same bits. A run takes its stride as a constant where it is 1 or 2, so that its
-// loads are whole vectors. Planes that stream from memory prefetch the next output row's input
-// rows and store whole vectors of results around the caches.
+// 4 vectors of 16 at a time: tap by tap in scan order, each tap a vector of the input
+// row read `sw` elements apart, the running maxima or sums kept in registers. The few windows at
+// the ends go one by one. Either way a window sees its taps in the NHWC kernels' order, so both
+// layouts give the same bits. A run takes its stride as a constant where it is 1 or 2, so that
+// its loads are whole vectors. Planes that stream from memory prefetch the next output row's
+// input rows. (Streaming the results around the caches, as the NHWC kernels do, made rows of 56
+// windows 3–6× slower: they end inside cache lines.)
 #include <stdint.h>
 #include <string.h>
 
@@ -27,7 +28,7 @@ CKV_INLINE void ck_nchw_interior(const ck_pool_plane *g, long *a, long *b) {
     *b = hi > lo ? hi : lo;
 }
 
-// The window's divisor: the override, or the taps the row entry r and column entry c count.
+// The window's divisor: the override, or the taps its row entry r and its `columns` count.
 CKV_INLINE long ck_nchw_divisor(const ck_pool_plane *g, const long *r, long columns) {
     return g->divisor_override > 0 ? g->divisor_override : r[3] * columns;
 }
@@ -52,7 +53,8 @@ CKV_INLINE long ck_nchw_arg(const void *arg, int arg_bytes, long q) {
 // only feed lanes that are not stored).
 CKV_INLINE int ck_nchw_whole(const ck_pool_plane *g, const long *r, const float *x, long j, long n, long sw) {
     long last_vector = (n - 1) / 16 * 16;
-    const float *last = x + (r[0] + (r[2] - 1) * g->dh) * g->w + g->cols[4 * j] + (g->s - 1) * g->dw + last_vector * sw;
+    const float *last = x + (r[0] + (r[2] - 1) * g->dh) * g->w + g->cols[4 * j] + (g->s - 1) * g->dw;
+    last += last_vector * sw;
     return (long)((const float *)g->end - last) / sw > 16;
 }
 
@@ -125,7 +127,8 @@ CKV_INLINE void ck_nchw_max_window(const ck_pool_plane *g, const long *r, const 
     if (arg_bytes == 4) ((int32_t *)arg)[q] = (int32_t)winner;
 }
 
-CKV_TARGET void ck_f32_pool_max_nchw__avx512(const ck_pool_plane *g, const float *x, float *out, void *arg, int arg_bytes) {
+CKV_TARGET void ck_f32_pool_max_nchw__avx512(const ck_pool_plane *g, const float *x, float *out, void *arg,
+                                            int arg_bytes) {
     long a, b;
     ck_nchw_interior(g, &a, &b);
     for (long i = 0; i < g->p; i++) {
@@ -215,8 +218,8 @@ CKV_INLINE float ck_nchw_tap_value(const ck_pool_plane *g, const long *r, const 
 // each (s = sw = 2, undilated), values as ck_nchw_tap_value gives them: every element of those
 // dx rows written once, the interior windows' two taps a vector pair at a time, interleaved.
 // dx points at the plane.
-CKV_INLINE void ck_nchw_pair_rows(const ck_pool_plane *g, const long *r, long a, long b, const float *dy, const void *arg,
-                                  int arg_bytes, float *dx) {
+CKV_INLINE void ck_nchw_pair_rows(const ck_pool_plane *g, const long *r, long a, long b, const float *dy,
+                                  const void *arg, int arg_bytes, float *dx) {
     // The average's divisor (an exact reciprocal for a power of two: the same bits).
     long d = ck_nchw_divisor(g, r, 2);
     int exact = (d & (d - 1)) == 0;
@@ -249,7 +252,9 @@ CKV_INLINE void ck_nchw_pair_rows(const ck_pool_plane *g, const long *r, long a,
     }
 }
 
-CKV_INLINE int ck_nchw_pairs(const ck_pool_plane *g, int tiles) { return tiles && g->s == 2 && g->sw == 2 && g->dw == 1; }
+CKV_INLINE int ck_nchw_pairs(const ck_pool_plane *g, int tiles) {
+    return tiles && g->s == 2 && g->sw == 2 && g->dw == 1;
+}
 
 CKV_TARGET void ck_f32_pool_avg_backward_nchw__avx512(const ck_pool_plane *g, const float *dy, int tiles, float *share,
                                                      float *dx) {
@@ -264,12 +269,14 @@ CKV_TARGET void ck_f32_pool_avg_backward_nchw__avx512(const ck_pool_plane *g, co
             ck_nchw_pair_rows(g, r, a, b, gradient, NULL, 0, dx);
             continue;
         }
-        // Overlapping windows (or gaps): each window's share added to its taps, window by window.
+        // Overlapping windows (or gaps): each window's share added to its taps, tap by tap (each
+        // window row, each column tap, the windows in order).
         for (long j = 0; j < g->q; j++) share[j] = gradient[j] / (float)ck_nchw_divisor(g, r, g->cols[4 * j + 3]);
         for (long k = r[1]; k < r[2]; k++) {
             float *row = dx + (r[0] + k * g->dh) * g->w;
             for (long t = 0; t < g->s; t++) {
-                for (long q = g->tap_cols[2 * t]; q < g->tap_cols[2 * t + 1]; q++) row[g->cols[4 * q] + t * g->dw] += share[q];
+                for (long q = g->tap_cols[2 * t]; q < g->tap_cols[2 * t + 1]; q++)
+                    row[g->cols[4 * q] + t * g->dw] += share[q];
             }
         }
     }
@@ -291,7 +298,8 @@ CKV_TARGET void ck_f32_pool_max_backward_nchw__avx512(const ck_pool_plane *g, co
         }
         // Each gradient added at its window's argmax, window by window.
         float *band = dx + r[0] * g->w;
-        for (long j = 0; j < g->q; j++) band[g->cols[4 * j] + g->tap_offsets[ck_nchw_arg(row_arg, arg_bytes, j)]] += gradient[j];
+        for (long j = 0; j < g->q; j++)
+            band[g->cols[4 * j] + g->tap_offsets[ck_nchw_arg(row_arg, arg_bytes, j)]] += gradient[j];
     }
 }
 #endif  // defined(__x86_64__)

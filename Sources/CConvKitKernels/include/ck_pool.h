@@ -94,10 +94,12 @@ void ck_pool_max_nchw_f64(int isa, const ck_pool_plane *g, const double *x, doub
 void ck_pool_avg_nchw_f32(int isa, const ck_pool_plane *g, const float *x, float *out);
 void ck_pool_avg_nchw_f64(int isa, const ck_pool_plane *g, const double *x, double *out);
 
-/// The average-pooling gradient of one NCHW plane: dx (h, w) is 0 plus, window by window in
-/// order, dy / divisor at each of the window's taps. With `tiles` (the windows cover every
-/// element once) each element may be written once instead. `share` is scratch for q elements.
-void ck_pool_avg_backward_nchw_f32(int isa, const ck_pool_plane *g, const float *dy, int tiles, float *share, float *dx);
+/// The average-pooling gradient of one NCHW plane: dx (h, w) is 0 plus dy / divisor of every
+/// window at each of its taps, added tap by tap (for each output row, each window row and column
+/// tap, the windows in order). With `tiles` (the windows cover every element once) each element
+/// may be written once instead. `share` is scratch for q elements.
+void ck_pool_avg_backward_nchw_f32(int isa, const ck_pool_plane *g, const float *dy, int tiles, float *share,
+                                   float *dx);
 void ck_pool_avg_backward_nchw_f64(int isa, const ck_pool_plane *g, const double *dy, int tiles, double *share,
                                    double *dx);
 
