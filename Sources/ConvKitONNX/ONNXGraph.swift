@@ -30,7 +30,9 @@ struct ONNXGraph: Sendable {
     /// Convolutions that also do the Add and Relu after them, by the Conv's index.
     let fusions: [Int: ConvFusion]
 
-    init(_ proto: Onnx_GraphProto, opset: Int, source: String) throws {
+    /// Takes `proto` and empties its initializers one by one as they are converted, so that a
+    /// caller that hands over its only copy holds each weight's bytes only until it is packed.
+    init(_ proto: consuming Onnx_GraphProto, opset: Int, source: String) throws {
         self.opset = opset
         guard proto.sparseInitializer.isEmpty else {
             throw ConvKitError("ONNXModel", "\(source): sparse initializers are not supported")
@@ -67,7 +69,9 @@ struct ONNXGraph: Sendable {
         }
         var initializers: [String: NPYArray] = [:]
         var packedWeights: [Int: Conv2DPackedWeight<Float>] = [:]
-        for tensor in proto.initializer {
+        for position in proto.initializer.indices {
+            let tensor = proto.initializer[position]
+            proto.initializer[position] = Onnx_TensorProto()
             let what = "\(source): initializer '\(tensor.name)'"
             let array = try ONNXTensor.array(tensor, what: what)
             try ONNXShapes.validate(array.shape, what: what, in: "ONNXModel")

@@ -52,7 +52,9 @@ public struct ONNXModel: Sendable {
         }
     }
 
-    private init(_ proto: Onnx_ModelProto, source: String, optimization: ONNXGraphOptimization) throws {
+    /// Takes the parsed model, so that its weights' bytes are freed one initializer at a time as
+    /// they are converted and packed (``ONNXGraph/init(_:opset:source:)``).
+    private init(_ proto: consuming Onnx_ModelProto, source: String, optimization: ONNXGraphOptimization) throws {
         let function = "ONNXModel"
         let defaultDomain = proto.opsetImport.first { $0.domain == "" || $0.domain == "ai.onnx" }
         guard let version = defaultDomain?.version else {
@@ -67,9 +69,12 @@ public struct ONNXModel: Sendable {
             throw ConvKitError(function, "\(source) is written for opset \(version), which is not supported (6 and later are)")
         }
         opsetVersion = Int(version)
-        let graphProto = optimization == .all ? try ONNXGraph.foldingBatchNormalization(proto.graph, source: source) : proto.graph
-        graph = try ONNXGraph(graphProto, opset: opsetVersion, source: source)
-        let initialized = graph.initializerNames
+        outputNames = proto.graph.output.map(\.name)
+        // The graph alone from here on: the model's other fields no longer hold its weights.
+        var graphProto = proto.graph
+        proto = Onnx_ModelProto()
+        if optimization == .all { graphProto = try ONNXGraph.foldingBatchNormalization(graphProto, source: source) }
+        let initialized = Set(graphProto.initializer.map(\.name))
         inputNames = graphProto.input.map(\.name).filter { !initialized.contains($0) }
         inputShapes = Dictionary(graphProto.input.map { input in
             (input.name, input.type.tensorType.shape.dim.map { dimension -> Int? in
@@ -77,7 +82,7 @@ public struct ONNXModel: Sendable {
                 return nil
             })
         }, uniquingKeysWith: { first, _ in first })
-        outputNames = proto.graph.output.map(\.name)
+        graph = try ONNXGraph(consume graphProto, opset: opsetVersion, source: source)
     }
 
     /// Runs the graph on `inputs` (one array per name of ``inputNames``) and returns every output.

@@ -37,7 +37,7 @@ import Testing
         process.currentDirectoryURL = directory
         let capture = FileManager.default.temporaryDirectory.appendingPathComponent("convkit-cli-\(UUID().uuidString)")
         let (outPath, errPath) = (capture.path + ".out", capture.path + ".err")
-        for path in [outPath, errPath] { FileManager.default.createFile(atPath: path, contents: nil) }
+        for path in [outPath, errPath] { try #require(FileManager.default.createFile(atPath: path, contents: nil)) }
         defer { for path in [outPath, errPath] { try? FileManager.default.removeItem(atPath: path) } }
         process.standardOutput = FileHandle(forWritingAtPath: output ?? outPath)
         process.standardError = FileHandle(forWritingAtPath: errPath)

@@ -170,7 +170,7 @@ import Testing
         #expect(abs(frames[4].panels[1].values[1][1] - 1.96710175) < 1e-8)
         #expect(frames[4].panels[1].values[1][2].isNaN && frames[4].panels[1].values[2].allSatisfy(\.isNaN))
 
-        let images = try frames.prefix(3).map { $0.render() }
+        let images = frames.prefix(3).map { $0.render() }
         let data = try PNGImage.encodeAnimation(images, delayMilliseconds: 900)
         let chunks = Self.chunks(data)
         #expect(chunks.map(\.type) == ["IHDR", "acTL", "fcTL", "IDAT", "fcTL", "fdAT", "fcTL", "fdAT", "IEND"])
