@@ -17,9 +17,13 @@ extension UnsafePointer {
     /// The same memory as Float, for kernels that exist only in single precision; the caller
     /// has checked that `Pointee` is Float.
     var asFloat: UnsafePointer<Float> { UnsafeRawPointer(self).assumingMemoryBound(to: Float.self) }
+    /// The same memory as Double; the caller has checked that `Pointee` is Double.
+    var asDouble: UnsafePointer<Double> { UnsafeRawPointer(self).assumingMemoryBound(to: Double.self) }
 }
 
 extension UnsafeMutablePointer {
     /// The same memory as Float; the caller has checked that `Pointee` is Float.
     var asFloat: UnsafeMutablePointer<Float> { UnsafeMutableRawPointer(self).assumingMemoryBound(to: Float.self) }
+    /// The same memory as Double; the caller has checked that `Pointee` is Double.
+    var asDouble: UnsafeMutablePointer<Double> { UnsafeMutableRawPointer(self).assumingMemoryBound(to: Double.self) }
 }

@@ -28,9 +28,9 @@ struct PoolPlaneKernels<T: ConvKitFloat> {
     func max(_ x: UnsafePointer<T>, out: UnsafeMutablePointer<T>, arg: UnsafeMutableRawPointer?, argBytes: Int) {
         withUnsafePointer(to: plane) { g in
             if T.self == Float.self {
-                ck_pool_max_nchw_f32(isa, g, x.raw(Float.self), out.raw(Float.self), arg, Int32(argBytes))
+                ck_pool_max_nchw_f32(isa, g, x.asFloat, out.asFloat, arg, Int32(argBytes))
             } else {
-                ck_pool_max_nchw_f64(isa, g, x.raw(Double.self), out.raw(Double.self), arg, Int32(argBytes))
+                ck_pool_max_nchw_f64(isa, g, x.asDouble, out.asDouble, arg, Int32(argBytes))
             }
         }
     }
@@ -39,9 +39,9 @@ struct PoolPlaneKernels<T: ConvKitFloat> {
     func average(_ x: UnsafePointer<T>, out: UnsafeMutablePointer<T>) {
         withUnsafePointer(to: plane) { g in
             if T.self == Float.self {
-                ck_pool_avg_nchw_f32(isa, g, x.raw(Float.self), out.raw(Float.self))
+                ck_pool_avg_nchw_f32(isa, g, x.asFloat, out.asFloat)
             } else {
-                ck_pool_avg_nchw_f64(isa, g, x.raw(Double.self), out.raw(Double.self))
+                ck_pool_avg_nchw_f64(isa, g, x.asDouble, out.asDouble)
             }
         }
     }
@@ -52,10 +52,10 @@ struct PoolPlaneKernels<T: ConvKitFloat> {
         withUnsafePointer(to: plane) { g in
             if T.self == Float.self {
                 ck_pool_avg_backward_nchw_f32(
-                    isa, g, dy.raw(Float.self), tiles ? 1 : 0, share.raw(Float.self), dx.raw(Float.self))
+                    isa, g, dy.asFloat, tiles ? 1 : 0, share.asFloat, dx.asFloat)
             } else {
                 ck_pool_avg_backward_nchw_f64(
-                    isa, g, dy.raw(Double.self), tiles ? 1 : 0, share.raw(Double.self), dx.raw(Double.self))
+                    isa, g, dy.asDouble, tiles ? 1 : 0, share.asDouble, dx.asDouble)
             }
         }
     }
@@ -67,23 +67,11 @@ struct PoolPlaneKernels<T: ConvKitFloat> {
         withUnsafePointer(to: plane) { g in
             if T.self == Float.self {
                 ck_pool_max_backward_nchw_f32(
-                    isa, g, dy.raw(Float.self), arg, Int32(argBytes), tiles ? 1 : 0, dx.raw(Float.self))
+                    isa, g, dy.asFloat, arg, Int32(argBytes), tiles ? 1 : 0, dx.asFloat)
             } else {
                 ck_pool_max_backward_nchw_f64(
-                    isa, g, dy.raw(Double.self), arg, Int32(argBytes), tiles ? 1 : 0, dx.raw(Double.self))
+                    isa, g, dy.asDouble, arg, Int32(argBytes), tiles ? 1 : 0, dx.asDouble)
             }
         }
-    }
-}
-
-extension UnsafePointer {
-    /// The same address as a pointer to `U` (the kernels' element type, which is `Pointee`).
-    fileprivate func raw<U>(_: U.Type) -> UnsafePointer<U> { UnsafeRawPointer(self).assumingMemoryBound(to: U.self) }
-}
-
-extension UnsafeMutablePointer {
-    /// The same address as a pointer to `U` (the kernels' element type, which is `Pointee`).
-    fileprivate func raw<U>(_: U.Type) -> UnsafeMutablePointer<U> {
-        UnsafeMutableRawPointer(self).assumingMemoryBound(to: U.self)
     }
 }
