@@ -72,4 +72,64 @@ import Testing
             #expect(dx.scalars.map(\.bitPattern) == dx2.scalars.map(\.bitPattern))
         }
     }
+
+    /// The NCHW convolutions that read their operands' planes in place (the weight gradient's
+    /// packed dy; a pointwise convolution's input and gradients a block of pixels at a time):
+    /// images of 1,681 pixels, so that blocks and chunks straddle images, and two reduction
+    /// splits; output channels that leave a partial panel; groups; Double too. NHWC's results
+    /// bit for bit, on 1 and 2 threads.
+    @Test(arguments: [1, 2])
+    func convolutionPlanes(threads: Int) throws {
+        var rng = NumPyRandomState(seed: 33)
+        let cases: [(input: [Int], weight: [Int], options: Conv2DOptions)] = [
+            ([3, 41, 41, 20], [1, 1, 20, 37], Conv2DOptions()),
+            ([3, 41, 41, 20], [1, 1, 10, 38], Conv2DOptions(groups: 2)),
+            ([2, 23, 19, 12], [3, 3, 12, 40], Conv2DOptions(padding: 1)),
+            ([2, 30, 30, 12], [1, 1, 12, 20], Conv2DOptions(stride: 2)),
+        ]
+        for (input, weightShape, options) in cases {
+            var options = options
+            options.threads = threads
+            var nchwOptions = options
+            nchwOptions.layout = .nchw
+            let x = try rng.randn(input).map { Float($0) }
+            let w = try rng.randn(weightShape).map { Float($0) }
+            let b = try rng.randn([weightShape[3]]).map { Float($0) }
+            let (y, cache) = try conv2dForward(x, weight: w, bias: b, options: options)
+            let (y2, cache2) = try conv2dForward(
+                x.transposed(Self.toNCHW), weight: w.transposed(Self.weightToNCHW), bias: b, options: nchwOptions)
+            #expect(try y.transposed(Self.toNCHW).scalars.map(\.bitPattern) == y2.scalars.map(\.bitPattern))
+            let dy = try rng.randn(y.shape).map { Float($0) }
+            let g = try conv2dBackward(dy, cache: cache)
+            let g2 = try conv2dBackward(dy.transposed(Self.toNCHW), cache: cache2)
+            #expect(try g.input.transposed(Self.toNCHW).scalars.map(\.bitPattern) == g2.input.scalars.map(\.bitPattern))
+            #expect(try g.weight.transposed(Self.weightToNCHW).scalars.map(\.bitPattern) == g2.weight.scalars.map(\.bitPattern))
+            #expect(g.bias?.scalars.map(\.bitPattern) == g2.bias?.scalars.map(\.bitPattern))
+        }
+        // A bias of −0 with a pixel of zeros and negative weights: NHWC's chain starts at −0 and
+        // stays there, so the planes' chain, which starts at +0, must not run.
+        var x0 = try rng.randn([1, 3, 3, 8]).map { Float($0) }
+        for c in 0..<8 { x0.scalars[c] = 0 }
+        let w0 = try rng.randn([1, 1, 8, 6]).map { -abs(Float($0)) }
+        let b0 = try Tensor<Float>(shape: [6], scalars: [-0.0, 1, 2, 3, 4, 5])
+        let (y0, _) = try conv2dForward(x0, weight: w0, bias: b0, options: Conv2DOptions())
+        let (y1, _) = try conv2dForward(
+            x0.transposed(Self.toNCHW), weight: w0.transposed(Self.weightToNCHW), bias: b0, options: Conv2DOptions(layout: .nchw))
+        #expect(y0.scalars[0].bitPattern == (-0.0 as Float).bitPattern)
+        #expect(try y0.transposed(Self.toNCHW).scalars.map(\.bitPattern) == y1.scalars.map(\.bitPattern))
+
+        // Double: the same code through the f64 kernels.
+        let x = try rng.randn([2, 20, 20, 9])
+        let w = try rng.randn([1, 1, 9, 11])
+        let (y, cache) = try conv2dForward(x, weight: w, bias: nil, options: Conv2DOptions(threads: threads))
+        let (y2, cache2) = try conv2dForward(
+            x.transposed(Self.toNCHW), weight: w.transposed(Self.weightToNCHW), bias: nil,
+            options: Conv2DOptions(layout: .nchw, threads: threads))
+        #expect(try y.transposed(Self.toNCHW).scalars.map(\.bitPattern) == y2.scalars.map(\.bitPattern))
+        let dy = try rng.randn([2, 20, 20, 11])
+        let g = try conv2dBackward(dy, cache: cache)
+        let g2 = try conv2dBackward(dy.transposed(Self.toNCHW), cache: cache2)
+        #expect(try g.input.transposed(Self.toNCHW).scalars.map(\.bitPattern) == g2.input.scalars.map(\.bitPattern))
+        #expect(try g.weight.transposed(Self.weightToNCHW).scalars.map(\.bitPattern) == g2.weight.scalars.map(\.bitPattern))
+    }
 }

@@ -20,6 +20,20 @@ public func conv2dBackwardInput<T: ConvKitFloat>(_ gradOutput: Tensor<T>, cache:
     try validateGradOutput(gradOutput, cache: cache, function: "conv2dBackwardInput")
     let (g, options) = (cache.geometry, cache.options)
     let layout = options.layout
+    if layout == .nchw, g.batch > 0, options.algorithm != .reference, options.algorithm != .loopFree,
+       backwardDataRunsOnPlanes(g, paddingMode: options.paddingMode, algorithm: options.algorithm, scalar: T.self) {
+        let count = g.batch * g.inputChannels * g.inputHeight * g.inputWidth
+        let dx = [T](unsafeUninitializedCapacity: count) { dx, initialized in
+            gradOutput.scalars.withUnsafeBufferPointer { dy in
+                cache.weight.scalars.withUnsafeBufferPointer { w in
+                    conv2dBackwardDataPointwiseNCHW(
+                        dy: dy, weight: w, dx: dx, geometry: g, threads: g.threads(options.threads), policy: .current)
+                }
+            }
+            initialized = count
+        }
+        return Tensor(uncheckedShape: cache.input.shape, scalars: dx)
+    }
     let dy = layout.activationToNHWC(gradOutput)
     let w = layout.weightToRSCK(cache.weight)
     let dx: Tensor<T>
@@ -57,8 +71,11 @@ public func conv2dBackwardWeight<T: ConvKitFloat>(
     try validateGradOutput(gradOutput, cache: cache, function: "conv2dBackwardWeight")
     let (g, options) = (cache.geometry, cache.options)
     let layout = options.layout
-    let dy = layout.activationToNHWC(gradOutput)
-    let x = layout.activationToNHWC(cache.input)
+    // The fast GEMM reads an NCHW dy in place, and a pointwise convolution's NCHW x too.
+    let readsNCHW = layout == .nchw && options.algorithm != .reference && options.algorithm != .loopFree && g.batch > 0
+        && weightGradientReadsNCHW(g, paddingMode: options.paddingMode, algorithm: options.algorithm, scalar: T.self)
+    let dy = readsNCHW ? gradOutput : layout.activationToNHWC(gradOutput)
+    let x = readsNCHW && g.isPointwise ? cache.input : layout.activationToNHWC(cache.input)
     let dw: Tensor<T>
     var db: [T]
     switch g.batch == 0 ? .reference : options.algorithm {
@@ -77,7 +94,8 @@ public func conv2dBackwardWeight<T: ConvKitFloat>(
                     db.withUnsafeMutableBufferPointer { db in
                         conv2dBackwardWeightsFast(
                             x: x, dy: dy, dw: dw, db: db, geometry: g, paddingMode: options.paddingMode,
-                            threads: g.threads(options.threads), algorithm: options.algorithm)
+                            threads: g.threads(options.threads), algorithm: options.algorithm,
+                            layout: readsNCHW ? .nchw : .nhwc)
                     }
                 }
             }

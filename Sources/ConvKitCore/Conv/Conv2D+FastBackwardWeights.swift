@@ -48,24 +48,38 @@ func addPartials<T: ConvKitFloat>(
 ///
 /// x is (N, H, W, C), dy is (N, P, Q, K); dw is (R, S, C/G, K) and db is (K). Where `algorithm`
 /// chooses Winograd, its dual algorithm computes both (``WinogradConvolution``).
+///
+/// Where ``weightGradientReadsNCHW(_:paddingMode:algorithm:scalar:)`` allows, dy may be
+/// (N, K, P, Q) (`layout` `.nchw`): its chunks are packed straight from its planes. x stays
+/// NHWC, except for a pointwise convolution (``Conv2DGeometry/isPointwise``), whose NCHW x is
+/// read a chunk of pixels at a time through scratch. The sums are the same bit for bit.
 @_specialize(where T == Float)
 @_specialize(where T == Double)
 func conv2dBackwardWeightsFast<T: ConvKitFloat>(
     x: UnsafeBufferPointer<T>, dy: UnsafeBufferPointer<T>, dw: UnsafeMutableBufferPointer<T>,
     db: UnsafeMutableBufferPointer<T>?, geometry g: Conv2DGeometry, paddingMode: PaddingMode, threads: Int,
-    algorithm: ConvAlgorithm = .fast
+    algorithm: ConvAlgorithm = .fast, layout: TensorLayout = .nhwc
 ) {
     guard let x = x.baseAddress, let dy = dy.baseAddress, let dw = dw.baseAddress else { return }
     let policy = KernelPolicy.current
     if let winograd = WinogradConvolution(weightGradient: g, paddingMode: paddingMode, algorithm: algorithm) {
+        assert(layout == .nhwc, "Winograd's weight gradient reads NHWC")
         winograd.weightGradient(x: x, dy: dy, dw: dw, db: db?.baseAddress, threads: threads, policy: policy)
         return
     }
     if let plan = SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self, policy: policy) {
+        assert(layout == .nhwc, "the small-channel weight gradient reads NHWC")
         conv2dBackwardWeightsSmallChannels(
             x: x.asFloat, dy: dy.asFloat, dw: dw.asFloat, db: db?.baseAddress?.asFloat, plan: plan, threads: threads)
         return
     }
+    // NCHW operands: chunks of dy's planes packed as panels, chunks of a pointwise x as rows.
+    let dyPlanes = layout == .nchw
+        ? NCHWReader<T>(policy, pixelsPerImage: g.outputHeight * g.outputWidth, imageStride: g.outputChannels * g.outputHeight * g.outputWidth)
+        : nil
+    let xPlanes = layout == .nchw && g.isPointwise
+        ? NCHWReader<T>(policy, pixelsPerImage: g.inputHeight * g.inputWidth, imageStride: g.inputChannels * g.inputHeight * g.inputWidth)
+        : nil
     let gemm = PackedGEMM<T>(policy)
     let taps = TapTable(g, paddingMode: paddingMode)
     let (c, k, cg, kg) = (g.inputChannels, g.outputChannels, g.inputChannelsPerGroup, g.outputChannelsPerGroup)
@@ -110,18 +124,22 @@ func conv2dBackwardWeightsFast<T: ConvKitFloat>(
                     let biasPartials = partials + split.splits * partialSize
                     biasPartials.initialize(repeating: 0, count: split.splits * k)
                     // Per participant: the packed dy first (the buffer's 64-byte alignment is the
-                    // panels'), then the tap pointers and the row offsets.
+                    // panels'), then a pointwise NCHW x's rows, the tap pointers and the row offsets.
                     let packedBytes = packedSize * MemoryLayout<T>.stride
+                    let inputBytes = xPlanes == nil ? 0 : (pixelsPerChunk * cg * MemoryLayout<T>.stride + 63) / 64 * 64
                     let pointerBytes = pixelsPerChunk * tapCount * MemoryLayout<UnsafePointer<T>>.stride
-                    let scratchBytes = packedBytes + pointerBytes + rowsPerBand * MemoryLayout<Int>.stride
+                    let scratchBytes = packedBytes + inputBytes + pointerBytes + rowsPerBand * MemoryLayout<Int>.stride
                     ScratchPool.shared.withBuffers(count: participants, bytes: scratchBytes) { scratch in
                         ThreadPool.shared.parallelFor(items, threads: participants) { item, participant in
                             let group = item / (split.splits * bands)
                             let splitIndex = item / bands % split.splits
                             let band = item % bands
                             let packed = scratch[participant].assumingMemoryBound(to: T.self)
-                            let pointers = (scratch[participant] + packedBytes).assumingMemoryBound(to: UnsafePointer<T>.self)
-                            let rowOffsets = (scratch[participant] + packedBytes + pointerBytes).assumingMemoryBound(to: Int.self)
+                            let inputRows = (scratch[participant] + packedBytes).assumingMemoryBound(to: T.self)
+                            let pointers = (scratch[participant] + packedBytes + inputBytes)
+                                .assumingMemoryBound(to: UnsafePointer<T>.self)
+                            let rowOffsets = (scratch[participant] + packedBytes + inputBytes + pointerBytes)
+                                .assumingMemoryBound(to: Int.self)
                             let groupInput = x + group * cg
                             let first = splitIndex * split.pixelsPerSplit
                             let last = min(first + split.pixelsPerSplit, pixels)
@@ -130,24 +148,28 @@ func conv2dBackwardWeightsFast<T: ConvKitFloat>(
                             for i in 0..<bandRows.count { rowOffsets[i] = (bandRows.lowerBound + i) * k + group * kg }
                             for m0 in stride(from: first, to: last, by: pixelsPerChunk) {
                                 let chunk = min(pixelsPerChunk, last - m0)
-                                forwardTapPointers(
-                                    base: groupInput, pixelStride: c, m0: m0, count: chunk, geometry: g,
-                                    tapRows: tapRows, tapColumns: tapColumns, zero: zeroRow, into: pointers)
-                                gemm.packB(
-                                    dy, ld: k, row0: m0, kc: chunk, column0: group * kg, n: kg, into: packed,
-                                    nr: gemm.weightGradientNR)
+                                if let xPlanes {
+                                    // Pointwise: pixel m0 + i reads the input pixel m0 + i alone.
+                                    xPlanes.read(
+                                        x + group * cg * xPlanes.pixelsPerImage, channels: cg, pixels: m0, count: chunk,
+                                        into: inputRows, ld: cg)
+                                    for i in 0..<chunk { pointers[i] = UnsafePointer(inputRows + i * cg) }
+                                } else {
+                                    forwardTapPointers(
+                                        base: groupInput, pixelStride: c, m0: m0, count: chunk, geometry: g,
+                                        tapRows: tapRows, tapColumns: tapColumns, zero: zeroRow, into: pointers)
+                                }
+                                packOutputGradient(
+                                    dy, planes: dyPlanes, pixels: m0, count: chunk, columns: group * kg ..< (group + 1) * kg,
+                                    k: k, nr: gemm.weightGradientNR, into: packed, gemm: gemm)
                                 gemm.runWeightGradient(
                                     m: bandRows.count, n: kg, depth: chunk, taps: tapCount, channels: cg,
                                     rows: pointers, rowBase: bandRows.lowerBound, b: packed,
                                     c: partials + splitIndex * partialSize, rowOffsets: rowOffsets, accumulate: m0 != first)
                                 if band == 0 {
-                                    // in the forward pass this was: y[m, k] += b[k], so now we have:
-                                    let sum = biasPartials + splitIndex * k + group * kg
-                                    var row = dy + m0 * k + group * kg
-                                    for _ in 0..<chunk {
-                                        for j in 0..<kg { sum[j] += row[j] }
-                                        row += k
-                                    }
+                                    addPackedColumns(
+                                        packed, rows: chunk, columns: kg, nr: gemm.weightGradientNR,
+                                        into: biasPartials + splitIndex * k + group * kg)
                                 }
                             }
                         }
@@ -158,6 +180,58 @@ func conv2dBackwardWeightsFast<T: ConvKitFloat>(
                     }
                 }
             }
+        }
+    }
+}
+
+/// Whether ``conv2dBackwardWeightsFast(x:dy:dw:db:geometry:paddingMode:threads:algorithm:layout:)``
+/// takes an NCHW dy for this convolution: its GEMM does; Winograd and the small-channel kernels
+/// read NHWC.
+func weightGradientReadsNCHW<T: ConvKitFloat>(
+    _ g: Conv2DGeometry, paddingMode: PaddingMode, algorithm: ConvAlgorithm, scalar: T.Type
+) -> Bool {
+    let policy = KernelPolicy.current
+    return WinogradConvolution(weightGradient: g, paddingMode: paddingMode, algorithm: algorithm) == nil
+        && SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self, policy: policy) == nil
+}
+
+/// Packs pixels `m0 ..< m0 + count` of dy's channels `columns` into panels of `nr` columns
+/// (``PackedGEMM/packB(_:ld:row0:kc:column0:n:into:nr:)``'s layout): from NHWC rows `k` apart,
+/// or through `planes` from an NCHW dy, each panel the transpose of its planes' chunk.
+private func packOutputGradient<T: ConvKitFloat>(
+    _ dy: UnsafePointer<T>, planes: NCHWReader<T>?, pixels m0: Int, count: Int, columns: Range<Int>, k: Int, nr: Int,
+    into packed: UnsafeMutablePointer<T>, gemm: PackedGEMM<T>
+) {
+    guard let planes else {
+        gemm.packB(dy, ld: k, row0: m0, kc: count, column0: columns.lowerBound, n: columns.count, into: packed, nr: nr)
+        return
+    }
+    for j0 in stride(from: 0, to: columns.count, by: nr) {
+        let width = min(nr, columns.count - j0)
+        let panel = packed + j0 * count
+        planes.read(
+            dy + (columns.lowerBound + j0) * planes.pixelsPerImage, channels: width, pixels: m0, count: count,
+            into: panel, ld: nr)
+        // The last panel's columns past the matrix are zeros, as packB leaves them.
+        if width < nr {
+            for p in 0..<count { (panel + p * nr + width).update(repeating: 0, count: nr - width) }
+        }
+    }
+}
+
+/// `sum[j] += Σ_p B[p, j]` over the `rows` rows of a matrix packed in panels of `nr` columns,
+/// each sum in the order of p.
+private func addPackedColumns<T: ConvKitFloat>(
+    _ packed: UnsafePointer<T>, rows: Int, columns: Int, nr: Int, into sum: UnsafeMutablePointer<T>
+) {
+    // in the forward pass this was: y[m, k] += b[k], so now we have:
+    for j0 in stride(from: 0, to: columns, by: nr) {
+        let (width, panelSum) = (min(nr, columns - j0), sum + j0)
+        var row = packed + j0 * rows
+        for _ in 0..<rows {
+            // No index arithmetic inside: a checked addition there kept the loop scalar.
+            for j in 0..<width { panelSum[j] += row[j] }
+            row += nr
         }
     }
 }

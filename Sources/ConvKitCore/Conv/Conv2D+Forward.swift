@@ -17,6 +17,24 @@ public func conv2dForward<T: ConvKitFloat>(
         inputShape: input.shape, weightShape: weight.shape, biasShape: bias?.shape, options: options,
         elementBytes: MemoryLayout<T>.stride, function: "conv2dForward")
     let layout = options.layout
+    if layout == .nchw, geometry.batch > 0, options.algorithm != .reference, options.algorithm != .loopFree,
+       forwardRunsOnPlanes(geometry, bias: bias?.scalars, paddingMode: options.paddingMode, algorithm: options.algorithm) {
+        let count = geometry.batch * geometry.outputChannels * geometry.outputHeight * geometry.outputWidth
+        let out = [T](unsafeUninitializedCapacity: count) { out, initialized in
+            input.scalars.withUnsafeBufferPointer { x in
+                weight.scalars.withUnsafeBufferPointer { w in
+                    withUnsafeBufferPointer(to: bias?.scalars) { bias in
+                        conv2dForwardPointwiseNCHW(
+                            x: x, weight: w, bias: bias, out: out, geometry: geometry,
+                            threads: geometry.threads(options.threads), policy: .current)
+                    }
+                }
+            }
+            initialized = count
+        }
+        let cache = Conv2DCache(input: input, weight: weight, biasShape: bias?.shape, options: options, geometry: geometry)
+        return (Tensor(uncheckedShape: geometry.outputShape(layout), scalars: out), cache)
+    }
     let x = layout.activationToNHWC(input)
     let w = layout.weightToRSCK(weight)
     let outputNHWC: Tensor<T>

@@ -21,6 +21,12 @@ public struct Conv2DGeometry: Sendable, Hashable {
     public var inputChannelsPerGroup: Int { inputChannels / groups }
     /// Output channels per group, `K / G`.
     public var outputChannelsPerGroup: Int { outputChannels / groups }
+    /// Whether output pixel m reads input pixel m alone (a 1 × 1 kernel, stride 1, no padding):
+    /// a block of output pixels then needs only the same block of the input.
+    var isPointwise: Bool {
+        kernelHeight == 1 && kernelWidth == 1 && stride == Size2D(1, 1)
+            && padding.top == 0 && padding.left == 0 && padding.bottom == 0 && padding.right == 0
+    }
     /// Multiply-adds of the forward pass times two.
     public var flops: Double {
         2 * Double(batch) * Double(outputChannels) * Double(outputHeight * outputWidth)

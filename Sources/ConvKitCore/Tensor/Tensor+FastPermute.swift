@@ -153,3 +153,32 @@ struct NCHWWriter<T> {
         }
     }
 }
+
+/// Reads pixels `m0 ..< m0 + count` of `channels` consecutive planes of an NCHW tensor (a batch
+/// of `pixelsPerImage`-pixel images, `imageStride` apart) as NHWC rows `ld` apart: the fused
+/// first step of a kernel that reads NHWC rows, the reverse of ``NCHWWriter``.
+struct NCHWReader<T> {
+    let transpose: TransposeKernel<T>
+    let pixelsPerImage: Int
+    let imageStride: Int
+
+    init?(_ policy: KernelPolicy, pixelsPerImage: Int, imageStride: Int) {
+        guard let transpose = TransposeKernel<T>(policy) else { return nil }
+        (self.transpose, self.pixelsPerImage, self.imageStride) = (transpose, pixelsPerImage, imageStride)
+    }
+
+    /// `planes` points at the first plane read, in image 0.
+    func read(
+        _ planes: UnsafePointer<T>, channels: Int, pixels m0: Int, count: Int,
+        into block: UnsafeMutablePointer<T>, ld: Int
+    ) {
+        var done = 0
+        while done < count {
+            let (n, pixel) = ((m0 + done) / pixelsPerImage, (m0 + done) % pixelsPerImage)
+            let run = min(count - done, pixelsPerImage - pixel)
+            transpose.run(
+                rows: channels, columns: run, planes + n * imageStride + pixel, pixelsPerImage, block + done * ld, ld)
+            done += run
+        }
+    }
+}
