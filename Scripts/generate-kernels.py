@@ -162,11 +162,10 @@ SIGNATURES = {
     "few_columns": "void {name}(long m, long n, long taps, long channels, const {T} *const *rows, const {T} *const *b, long b_column_stride, {T} *c, const long *row_offsets)",
     "peak": "float {name}(long iterations)",
     "small_forward": "void {name}(long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw, const float *bias, float *y, long ldy)",
-    "small_weights": "void {name}(long count, long n, long taps, const float *a, const float *dy, long ldy, float *dw, long lddw)",
+    "small_weights": "void {name}(long segments, const long *lengths, long n, long taps, const float *const *rows, long ld_rows, const float *dy, long ldy, float *dw, long lddw)",
     "small_data": "void {name}(long count, long n, long taps, const long *offsets, const float *wt, const float *dyt, float *x)",
     "small_pack_band": "void {name}(const float *x, long channels, const long *row_map, long rows, const long *column_map, long columns, long stride, long line, float *band)",
     "small_unpack_band": "void {name}(const float *band, long channels, long rows, long columns, long top, long left, long stride, long line, long padded_rows, long padded_columns, float *dx)",
-    "small_pack_taps": "void {name}(const float *x, const long *offsets, long taps, long count, long pitch, float *a)",
     "small_transpose": "void {name}(const float *dy, long count, long n, long ldy, long pitch, float *dyt)",
     "pool_max": "void {name}(const {T} *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, {T} *out, void *arg, int arg_bytes, const {T} **tap_pointers, int *tap_ids, int stream)",
     "pool_avg": "void {name}(const {T} *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, {T} *out, int stream)",
@@ -275,7 +274,7 @@ def generate():
         declare(out, isa, "f32", "small_data", name)
 
         out.add(f"f32-small-copy-{isa}.c", file_text("small_copy.c.in", isa, expand("small_copy.c.in", p)))
-        for family in ("small_pack_band", "small_unpack_band", "small_pack_taps", "small_transpose"):
+        for family in ("small_pack_band", "small_unpack_band", "small_transpose"):
             declare(out, isa, "f32", family, f"ck_f32_{family}__{isa}")
 
     out.add("ck_kernels.h", kernels_header(out))
@@ -288,7 +287,7 @@ POOL_NCHW_FAMILIES = ["pool_max_nchw", "pool_avg_nchw", "pool_avg_backward_nchw"
 WINOGRAD_FAMILIES = ["winograd_weights", "winograd_input", "winograd_output", "winograd_gradient", "winograd_weight_gradient"]
 STRUCT_FIELDS = {
     "f32": ["gemm_packed", "gemm_indirect", "weight_gradient", "few_columns", "peak", "small_forward",
-            "small_weights", "small_data", "small_pack_band", "small_unpack_band", "small_pack_taps", "small_transpose"]
+            "small_weights", "small_data", "small_pack_band", "small_unpack_band", "small_transpose"]
     + POOL_FAMILIES + POOL_NCHW_FAMILIES + ["transpose"] + WINOGRAD_FAMILIES,
     "f64": ["gemm_packed", "gemm_indirect", "weight_gradient", "few_columns"] + POOL_FAMILIES + POOL_NCHW_FAMILIES
     + ["transpose"] + WINOGRAD_FAMILIES,

@@ -102,10 +102,6 @@ void ck_small_unpack_band(int isa, const float *band, long channels, long rows, 
                                         padded_columns, dx);
 }
 
-void ck_small_pack_taps(int isa, const float *x, const long *offsets, long taps, long count, long pitch, float *a) {
-    f32_kernels(isa)->small_pack_taps(x, offsets, taps, count, pitch, a);
-}
-
 void ck_small_transpose(int isa, const float *dy, long count, long n, long ldy, long pitch, float *dyt) {
     f32_kernels(isa)->small_transpose(dy, count, n, ldy, pitch, dyt);
 }
@@ -115,9 +111,9 @@ void ck_small_forward(int isa, long count, long n, long taps, const long *offset
     f32_kernels(isa)->small_forward(count, n, taps, offsets, x, w, ldw, bias, y, ldy);
 }
 
-void ck_small_weights(int isa, long count, long n, long taps, const float *a, const float *dy, long ldy, float *dw,
-                      long lddw) {
-    f32_kernels(isa)->small_weights(count, n, taps, a, dy, ldy, dw, lddw);
+void ck_small_weights(int isa, long segments, const long *lengths, long n, long taps, const float *const *rows,
+                      long ld_rows, const float *dy, long ldy, float *dw, long lddw) {
+    f32_kernels(isa)->small_weights(segments, lengths, n, taps, rows, ld_rows, dy, ldy, dw, lddw);
 }
 
 void ck_small_data(int isa, long count, long n, long taps, const long *offsets, const float *wt, const float *dyt,

@@ -315,26 +315,35 @@ void test_small_weights(int isa, Report &report) {
     std::vector<long> tap_counts;
     for (long t = 1; t <= 13; t++) tap_counts.push_back(t);
     for (long t : {24L, 25L, 49L, 76L}) tap_counts.push_back(t);
-    for (long count : {1L, 5L, pitch}) for (long taps : tap_counts)
+    // A run of `count` pixels in pieces of at most `piece` (the last shorter).
+    for (auto [count, piece] : {std::pair{1L, 1L}, {5L, 5L}, {5L, 2L}, {pitch, pitch}, {pitch, 32L}, {pitch, 27L}})
+    for (long taps : tap_counts)
     for (long n : {1L, 7L, 8L, 9L, 15L, 16L, 17L, 24L, 31L, 32L, 33L, 48L, 49L, 63L, 64L, 65L, 100L}) {
-        // The packed taps with the rows past the last that the kernel may read (finite).
-        long ldy = n + 1, lddw = n + 2;
-        std::vector<float> a((taps + CK_SMALL_TAP_SLACK) * pitch), dy(count * ldy), initial(taps * n);
-        random.fill(a);
+        std::vector<long> lengths;
+        for (long done = 0; done < count; done += lengths.back()) lengths.push_back(std::min(piece, count - done));
+        long segments = (long)lengths.size();
+        // Each tap of each piece reads its pixels somewhere in x; a pointer table wider than taps.
+        long ldy = n + 1, lddw = n + 2, ld_rows = taps + 2;
+        std::vector<float> x(4 * pitch), dy(count * ldy), initial(taps * n);
+        random.fill(x);
         random.fill(dy);
         random.fill(initial);
+        std::vector<const float *> rows(segments * ld_rows, nullptr);
+        for (long g = 0; g < segments; g++)
+            for (long t = 0; t < taps; t++) rows[g * ld_rows + t] = x.data() + random.below(3 * pitch);
         std::vector<float> dw(1 + taps * lddw, sentinel<float>());
         for (long t = 0; t < taps; t++) for (long j = 0; j < n; j++) dw[1 + t * lddw + j] = initial[t * n + j];
-        ck_small_weights(isa, count, n, taps, a.data(), dy.data(), ldy, dw.data() + 1, lddw);
+        ck_small_weights(isa, segments, lengths.data(), n, taps, rows.data(), ld_rows, dy.data(), ldy, dw.data() + 1, lddw);
         report.cases++;
-        std::string where = describe("count %ld, n %ld, taps %ld", count, n, taps);
+        std::string where = describe("count %ld in pieces of %ld, n %ld, taps %ld", count, piece, n, taps);
         std::vector<char> inside(dw.size(), 0);
         for (long t = 0; t < taps; t++) for (long j = 0; j < n; j++) {
             float sum = 0;
             double scale = std::fabs(initial[t * n + j]);
-            for (long q = 0; q < count; q++) {
-                sum = fused(a[t * pitch + q], dy[q * ldy + j], sum);
-                scale += std::fabs((double)a[t * pitch + q] * dy[q * ldy + j]);
+            for (long g = 0, q = 0; g < segments; g++) for (long i = 0; i < lengths[g]; i++, q++) {
+                float a = rows[g * ld_rows + t][i];
+                sum = fused(a, dy[q * ldy + j], sum);
+                scale += std::fabs((double)a * dy[q * ldy + j]);
             }
             inside[1 + t * lddw + j] = 1;
             if (!check(report, exact, dw[1 + t * lddw + j], initial[t * n + j] + sum, scale, "dw", t, j, where)) return;
@@ -429,28 +438,15 @@ void test_small_copies(int isa, Report &report) {
         if (!check_untouched(report, dx.back(), "dx", (long)dx.size() - 1, where)) return;
     }
     for (long taps : {1L, 5L}) for (long count : {1L, 7L, 16L, 17L, 128L}) {
-        std::vector<float> x(200);
-        random.fill(x);
-        std::vector<long> offsets(taps);
-        for (auto &o : offsets) o = random.below(60);
         long pitch = count + 3;
-        std::vector<float> a(taps * pitch, sentinel<float>());
-        ck_small_pack_taps(isa, x.data(), offsets.data(), taps, count, pitch, a.data());
-        report.cases++;
-        std::string where = describe("pack taps: taps %ld, count %ld", taps, count);
-        for (long t = 0; t < taps; t++) for (long q = 0; q < pitch; q++) {
-            float got = a[t * pitch + q];
-            if (q < count ? !check(report, true, got, x[offsets[t] + q], 0, "a", t, q, where)
-                          : !check_untouched(report, got, "a", t * pitch + q, where))
-                return;
-        }
         // Transpose dy (count, n) with rows n + 1 apart into (n, pitch), zeros past count.
         long n = taps * 3;
         std::vector<float> dy(count * (n + 1));
         random.fill(dy);
         std::vector<float> dyt(n * pitch + 1, sentinel<float>());
         ck_small_transpose(isa, dy.data(), count, n, n + 1, pitch, dyt.data());
-        where = describe("transpose: n %ld, count %ld", n, count);
+        report.cases++;
+        std::string where = describe("transpose: n %ld, count %ld", n, count);
         for (long j = 0; j < n; j++) for (long q = 0; q < pitch; q++)
             if (!check(report, true, dyt[j * pitch + q], q < count ? dy[q * (n + 1) + j] : 0.0f, 0, "dyt", j, q, where)) return;
         if (!check_untouched(report, dyt.back(), "dyt", (long)dyt.size() - 1, where)) return;

@@ -42,11 +42,10 @@ void ck_f64_winograd_f2x3_weight_gradient__generic(long c0, long c1, long c, lon
 void ck_f64_few_columns_2x8__generic(long m, long n, long taps, long channels, const double *const *rows, const double *const *b, long b_column_stride, double *c, const long *row_offsets);
 float ck_f32_peak_8x4__generic(long iterations);
 void ck_f32_small_forward__generic(long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw, const float *bias, float *y, long ldy);
-void ck_f32_small_weights__generic(long count, long n, long taps, const float *a, const float *dy, long ldy, float *dw, long lddw);
+void ck_f32_small_weights__generic(long segments, const long *lengths, long n, long taps, const float *const *rows, long ld_rows, const float *dy, long ldy, float *dw, long lddw);
 void ck_f32_small_data_2x32__generic(long count, long n, long taps, const long *offsets, const float *wt, const float *dyt, float *x);
 void ck_f32_small_pack_band__generic(const float *x, long channels, const long *row_map, long rows, const long *column_map, long columns, long stride, long line, float *band);
 void ck_f32_small_unpack_band__generic(const float *band, long channels, long rows, long columns, long top, long left, long stride, long line, long padded_rows, long padded_columns, float *dx);
-void ck_f32_small_pack_taps__generic(const float *x, const long *offsets, long taps, long count, long pitch, float *a);
 void ck_f32_small_transpose__generic(const float *dy, long count, long n, long ldy, long pitch, float *dyt);
 #if defined(__x86_64__)
 void ck_f32_gemm_packed_6x16__avx2(long m, long n, long kc, const float *a, const float *b, float *c, const long *row_offsets, int accumulate);
@@ -163,7 +162,7 @@ float ck_f32_peak_12x8__avx2(long iterations);
 void ck_f32_small_forward__avx2(long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw, const float *bias, float *y, long ldy);
 #endif
 #if defined(__x86_64__)
-void ck_f32_small_weights__avx2(long count, long n, long taps, const float *a, const float *dy, long ldy, float *dw, long lddw);
+void ck_f32_small_weights__avx2(long segments, const long *lengths, long n, long taps, const float *const *rows, long ld_rows, const float *dy, long ldy, float *dw, long lddw);
 #endif
 #if defined(__x86_64__)
 void ck_f32_small_data_3x32__avx2(long count, long n, long taps, const long *offsets, const float *wt, const float *dyt, float *x);
@@ -173,9 +172,6 @@ void ck_f32_small_pack_band__avx2(const float *x, long channels, const long *row
 #endif
 #if defined(__x86_64__)
 void ck_f32_small_unpack_band__avx2(const float *band, long channels, long rows, long columns, long top, long left, long stride, long line, long padded_rows, long padded_columns, float *dx);
-#endif
-#if defined(__x86_64__)
-void ck_f32_small_pack_taps__avx2(const float *x, const long *offsets, long taps, long count, long pitch, float *a);
 #endif
 #if defined(__x86_64__)
 void ck_f32_small_transpose__avx2(const float *dy, long count, long n, long ldy, long pitch, float *dyt);
@@ -295,7 +291,7 @@ float ck_f32_peak_24x16__avx512(long iterations);
 void ck_f32_small_forward__avx512(long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw, const float *bias, float *y, long ldy);
 #endif
 #if defined(__x86_64__)
-void ck_f32_small_weights__avx512(long count, long n, long taps, const float *a, const float *dy, long ldy, float *dw, long lddw);
+void ck_f32_small_weights__avx512(long segments, const long *lengths, long n, long taps, const float *const *rows, long ld_rows, const float *dy, long ldy, float *dw, long lddw);
 #endif
 #if defined(__x86_64__)
 void ck_f32_small_data_12x32__avx512(long count, long n, long taps, const long *offsets, const float *wt, const float *dyt, float *x);
@@ -305,9 +301,6 @@ void ck_f32_small_pack_band__avx512(const float *x, long channels, const long *r
 #endif
 #if defined(__x86_64__)
 void ck_f32_small_unpack_band__avx512(const float *band, long channels, long rows, long columns, long top, long left, long stride, long line, long padded_rows, long padded_columns, float *dx);
-#endif
-#if defined(__x86_64__)
-void ck_f32_small_pack_taps__avx512(const float *x, const long *offsets, long taps, long count, long pitch, float *a);
 #endif
 #if defined(__x86_64__)
 void ck_f32_small_transpose__avx512(const float *dy, long count, long n, long ldy, long pitch, float *dyt);
@@ -325,11 +318,10 @@ typedef struct {
     long peak_flops_per_round;
     float (*peak)(long iterations);
     void (*small_forward)(long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw, const float *bias, float *y, long ldy);
-    void (*small_weights)(long count, long n, long taps, const float *a, const float *dy, long ldy, float *dw, long lddw);
+    void (*small_weights)(long segments, const long *lengths, long n, long taps, const float *const *rows, long ld_rows, const float *dy, long ldy, float *dw, long lddw);
     void (*small_data)(long count, long n, long taps, const long *offsets, const float *wt, const float *dyt, float *x);
     void (*small_pack_band)(const float *x, long channels, const long *row_map, long rows, const long *column_map, long columns, long stride, long line, float *band);
     void (*small_unpack_band)(const float *band, long channels, long rows, long columns, long top, long left, long stride, long line, long padded_rows, long padded_columns, float *dx);
-    void (*small_pack_taps)(const float *x, const long *offsets, long taps, long count, long pitch, float *a);
     void (*small_transpose)(const float *dy, long count, long n, long ldy, long pitch, float *dyt);
     void (*pool_max)(const float *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, float *out, void *arg, int arg_bytes, const float **tap_pointers, int *tap_ids, int stream);
     void (*pool_avg)(const float *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, float *out, int stream);

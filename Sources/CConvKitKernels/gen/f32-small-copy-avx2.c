@@ -6,12 +6,12 @@
 #include "../vec/ck_vec_avx2.h"
 
 // The copies of the few-channel kernels, plain loops the compiler vectorises for avx2
-// (CConvKitKernels.h, ck_small_pack_band and the three after it).
+// (CConvKitKernels.h, ck_small_pack_band and the two after it).
 //
 // The input (or its gradient) is held as a *planar band*: for each padded row, one line per
 // channel c and stride residue ρ holding the padded columns ρ, ρ + sw, ρ + 2sw, … So tap
 // (r, s, c) of output column q reads `line[q + offset]`: for every tap the pixels of an output
-// row are contiguous, and the kernels broadcast them at constant displacements from one pointer.
+// row are contiguous, and the kernels broadcast them in place.
 
 CKV_TARGET void ck_f32_small_pack_band__avx2(const float *x, long channels, const long *row_map, long rows,
                                               const long *column_map, long columns, long stride, long line,
@@ -55,15 +55,6 @@ CKV_TARGET void ck_f32_small_unpack_band__avx2(const float *band, long channels,
             const float *lines = band + hp * row_pitch + (wp % stride) * line + wp / stride;
             for (long c = 0; c < channels; c++) out[c] = lines[c * stride * line];
         }
-    }
-}
-
-CKV_TARGET void ck_f32_small_pack_taps__avx2(const float *x, const long *offsets, long taps, long count, long pitch,
-                                              float *a) {
-    for (long t = 0; t < taps; t++) {
-        const float *source = x + offsets[t];
-        float *row = a + t * pitch;
-        for (long q = 0; q < count; q++) row[q] = source[q];
     }
 }
 

@@ -6,31 +6,36 @@
 #include "../vec/ck_vec_avx512.h"
 
 // Weight-gradient kernels for few input channels (CConvKitKernels.h, ck_small_weights): tiles of
-// TB taps × NV vectors of 16 output channels over a run of packed pixels. Each element is a
-// chain of FMAs over the run's pixels from zero, then added to dw: the same on every
-// instruction set, whatever the tile.
+// TB taps × NV vectors of 16 output channels over a run of pixels, in segments (the pieces of
+// output rows the run covers), each tap's pixels of a segment read in place through a pointer.
+// Each element is a chain of FMAs over the run's pixels from zero, then added to dw: the same on
+// every instruction set, whatever the tile.
 
-// a is (taps rounded up to 24, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
-// of pixels), dy is (count, n) with rows ldy apart, n ≤ 16; dw is (taps, n) with rows lddw
-// apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
+// Segment s holds lengths[s] pixels; tap t's values for them are rows[s · ld_rows + t][0 …].
+// dy is (Σ lengths, n) with rows ldy apart, n ≤ 16; dw is (taps, n) with rows lddw apart.
+// dw[t, j] += Σ_q a_t[q] · dy[q, j] over the run's pixels q in order.
 // `full` (a constant at each call) says n = 16: dy needs no tail loads, whose masks would
 // take AVX2 registers the accumulators need.
-CKV_INLINE void ck_weights_24x16(long count, long n, long taps, const float *a, const float *dy, long ldy,
-                                     float *dw, long lddw, int full) {
+CKV_INLINE void ck_weights_24x16(long segments, const long *lengths, long n, long taps, const float *const *rows,
+                                     long ld_rows, const float *dy, long ldy, float *dw, long lddw, int full) {
     enum { TB = 24, NV = 1 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_avx512_f32 acc[TB][NV];
         CK_UNROLL for (int i = 0; i < TB; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_zero();
-        const float *at = a + t0 * CK_SMALL_PITCH;
         const float *d = dy;
-        for (long q = 0; q < count; q++, d += ldy) {
-            __builtin_prefetch(d + 8 * ldy);
-            ckv_avx512_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++)
-                dv[v] = full ? ckv_avx512_f32_load(d + v * 16) : ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
-            CK_UNROLL for (int i = 0; i < TB; i++) {
-                ckv_avx512_f32 x = ckv_avx512_f32_set1(at[i * CK_SMALL_PITCH + q]);
-                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(x, dv[v], acc[i][v]);
+        for (long s = 0; s < segments; s++) {
+            // Taps past the last read tap t0 (computed, never stored).
+            const float *a[TB];
+            CK_UNROLL for (int i = 0; i < TB; i++) a[i] = rows[s * ld_rows + (t0 + i < taps ? t0 + i : t0)];
+            for (long q = 0; q < lengths[s]; q++, d += ldy) {
+                __builtin_prefetch(d + 8 * ldy);
+                ckv_avx512_f32 dv[NV];
+                CK_UNROLL for (int v = 0; v < NV; v++)
+                    dv[v] = full ? ckv_avx512_f32_load(d + v * 16) : ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
+                CK_UNROLL for (int i = 0; i < TB; i++) {
+                    ckv_avx512_f32 x = ckv_avx512_f32_set1(a[i][q]);
+                    CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(x, dv[v], acc[i][v]);
+                }
             }
         }
         CK_UNROLL for (int i = 0; i < TB; i++) {
@@ -46,33 +51,38 @@ CKV_INLINE void ck_weights_24x16(long count, long n, long taps, const float *a, 
     }
 }
 
-CKV_TARGET static void ck_f32_small_weights_24x16__avx512(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
-    if (n == 16) ck_weights_24x16(count, n, taps, a, dy, ldy, dw, lddw, 1);
-    else ck_weights_24x16(count, n, taps, a, dy, ldy, dw, lddw, 0);
+CKV_TARGET static void ck_f32_small_weights_24x16__avx512(long segments, const long *lengths, long n, long taps,
+                                                          const float *const *rows, long ld_rows, const float *dy,
+                                                          long ldy, float *dw, long lddw) {
+    if (n == 16) ck_weights_24x16(segments, lengths, n, taps, rows, ld_rows, dy, ldy, dw, lddw, 1);
+    else ck_weights_24x16(segments, lengths, n, taps, rows, ld_rows, dy, ldy, dw, lddw, 0);
 }
 
-// a is (taps rounded up to 12, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
-// of pixels), dy is (count, n) with rows ldy apart, n ≤ 16; dw is (taps, n) with rows lddw
-// apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
+// Segment s holds lengths[s] pixels; tap t's values for them are rows[s · ld_rows + t][0 …].
+// dy is (Σ lengths, n) with rows ldy apart, n ≤ 16; dw is (taps, n) with rows lddw apart.
+// dw[t, j] += Σ_q a_t[q] · dy[q, j] over the run's pixels q in order.
 // `full` (a constant at each call) says n = 16: dy needs no tail loads, whose masks would
 // take AVX2 registers the accumulators need.
-CKV_INLINE void ck_weights_12x16(long count, long n, long taps, const float *a, const float *dy, long ldy,
-                                     float *dw, long lddw, int full) {
+CKV_INLINE void ck_weights_12x16(long segments, const long *lengths, long n, long taps, const float *const *rows,
+                                     long ld_rows, const float *dy, long ldy, float *dw, long lddw, int full) {
     enum { TB = 12, NV = 1 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_avx512_f32 acc[TB][NV];
         CK_UNROLL for (int i = 0; i < TB; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_zero();
-        const float *at = a + t0 * CK_SMALL_PITCH;
         const float *d = dy;
-        for (long q = 0; q < count; q++, d += ldy) {
-            __builtin_prefetch(d + 8 * ldy);
-            ckv_avx512_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++)
-                dv[v] = full ? ckv_avx512_f32_load(d + v * 16) : ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
-            CK_UNROLL for (int i = 0; i < TB; i++) {
-                ckv_avx512_f32 x = ckv_avx512_f32_set1(at[i * CK_SMALL_PITCH + q]);
-                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(x, dv[v], acc[i][v]);
+        for (long s = 0; s < segments; s++) {
+            // Taps past the last read tap t0 (computed, never stored).
+            const float *a[TB];
+            CK_UNROLL for (int i = 0; i < TB; i++) a[i] = rows[s * ld_rows + (t0 + i < taps ? t0 + i : t0)];
+            for (long q = 0; q < lengths[s]; q++, d += ldy) {
+                __builtin_prefetch(d + 8 * ldy);
+                ckv_avx512_f32 dv[NV];
+                CK_UNROLL for (int v = 0; v < NV; v++)
+                    dv[v] = full ? ckv_avx512_f32_load(d + v * 16) : ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
+                CK_UNROLL for (int i = 0; i < TB; i++) {
+                    ckv_avx512_f32 x = ckv_avx512_f32_set1(a[i][q]);
+                    CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(x, dv[v], acc[i][v]);
+                }
             }
         }
         CK_UNROLL for (int i = 0; i < TB; i++) {
@@ -88,33 +98,38 @@ CKV_INLINE void ck_weights_12x16(long count, long n, long taps, const float *a, 
     }
 }
 
-CKV_TARGET static void ck_f32_small_weights_12x16__avx512(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
-    if (n == 16) ck_weights_12x16(count, n, taps, a, dy, ldy, dw, lddw, 1);
-    else ck_weights_12x16(count, n, taps, a, dy, ldy, dw, lddw, 0);
+CKV_TARGET static void ck_f32_small_weights_12x16__avx512(long segments, const long *lengths, long n, long taps,
+                                                          const float *const *rows, long ld_rows, const float *dy,
+                                                          long ldy, float *dw, long lddw) {
+    if (n == 16) ck_weights_12x16(segments, lengths, n, taps, rows, ld_rows, dy, ldy, dw, lddw, 1);
+    else ck_weights_12x16(segments, lengths, n, taps, rows, ld_rows, dy, ldy, dw, lddw, 0);
 }
 
-// a is (taps rounded up to 12, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
-// of pixels), dy is (count, n) with rows ldy apart, n ≤ 32; dw is (taps, n) with rows lddw
-// apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
+// Segment s holds lengths[s] pixels; tap t's values for them are rows[s · ld_rows + t][0 …].
+// dy is (Σ lengths, n) with rows ldy apart, n ≤ 32; dw is (taps, n) with rows lddw apart.
+// dw[t, j] += Σ_q a_t[q] · dy[q, j] over the run's pixels q in order.
 // `full` (a constant at each call) says n = 32: dy needs no tail loads, whose masks would
 // take AVX2 registers the accumulators need.
-CKV_INLINE void ck_weights_12x32(long count, long n, long taps, const float *a, const float *dy, long ldy,
-                                     float *dw, long lddw, int full) {
+CKV_INLINE void ck_weights_12x32(long segments, const long *lengths, long n, long taps, const float *const *rows,
+                                     long ld_rows, const float *dy, long ldy, float *dw, long lddw, int full) {
     enum { TB = 12, NV = 2 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_avx512_f32 acc[TB][NV];
         CK_UNROLL for (int i = 0; i < TB; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_zero();
-        const float *at = a + t0 * CK_SMALL_PITCH;
         const float *d = dy;
-        for (long q = 0; q < count; q++, d += ldy) {
-            __builtin_prefetch(d + 8 * ldy);
-            ckv_avx512_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++)
-                dv[v] = full ? ckv_avx512_f32_load(d + v * 16) : ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
-            CK_UNROLL for (int i = 0; i < TB; i++) {
-                ckv_avx512_f32 x = ckv_avx512_f32_set1(at[i * CK_SMALL_PITCH + q]);
-                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(x, dv[v], acc[i][v]);
+        for (long s = 0; s < segments; s++) {
+            // Taps past the last read tap t0 (computed, never stored).
+            const float *a[TB];
+            CK_UNROLL for (int i = 0; i < TB; i++) a[i] = rows[s * ld_rows + (t0 + i < taps ? t0 + i : t0)];
+            for (long q = 0; q < lengths[s]; q++, d += ldy) {
+                __builtin_prefetch(d + 8 * ldy);
+                ckv_avx512_f32 dv[NV];
+                CK_UNROLL for (int v = 0; v < NV; v++)
+                    dv[v] = full ? ckv_avx512_f32_load(d + v * 16) : ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
+                CK_UNROLL for (int i = 0; i < TB; i++) {
+                    ckv_avx512_f32 x = ckv_avx512_f32_set1(a[i][q]);
+                    CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(x, dv[v], acc[i][v]);
+                }
             }
         }
         CK_UNROLL for (int i = 0; i < TB; i++) {
@@ -130,33 +145,38 @@ CKV_INLINE void ck_weights_12x32(long count, long n, long taps, const float *a, 
     }
 }
 
-CKV_TARGET static void ck_f32_small_weights_12x32__avx512(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
-    if (n == 32) ck_weights_12x32(count, n, taps, a, dy, ldy, dw, lddw, 1);
-    else ck_weights_12x32(count, n, taps, a, dy, ldy, dw, lddw, 0);
+CKV_TARGET static void ck_f32_small_weights_12x32__avx512(long segments, const long *lengths, long n, long taps,
+                                                          const float *const *rows, long ld_rows, const float *dy,
+                                                          long ldy, float *dw, long lddw) {
+    if (n == 32) ck_weights_12x32(segments, lengths, n, taps, rows, ld_rows, dy, ldy, dw, lddw, 1);
+    else ck_weights_12x32(segments, lengths, n, taps, rows, ld_rows, dy, ldy, dw, lddw, 0);
 }
 
-// a is (taps rounded up to 6, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
-// of pixels), dy is (count, n) with rows ldy apart, n ≤ 32; dw is (taps, n) with rows lddw
-// apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
+// Segment s holds lengths[s] pixels; tap t's values for them are rows[s · ld_rows + t][0 …].
+// dy is (Σ lengths, n) with rows ldy apart, n ≤ 32; dw is (taps, n) with rows lddw apart.
+// dw[t, j] += Σ_q a_t[q] · dy[q, j] over the run's pixels q in order.
 // `full` (a constant at each call) says n = 32: dy needs no tail loads, whose masks would
 // take AVX2 registers the accumulators need.
-CKV_INLINE void ck_weights_6x32(long count, long n, long taps, const float *a, const float *dy, long ldy,
-                                     float *dw, long lddw, int full) {
+CKV_INLINE void ck_weights_6x32(long segments, const long *lengths, long n, long taps, const float *const *rows,
+                                     long ld_rows, const float *dy, long ldy, float *dw, long lddw, int full) {
     enum { TB = 6, NV = 2 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_avx512_f32 acc[TB][NV];
         CK_UNROLL for (int i = 0; i < TB; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_zero();
-        const float *at = a + t0 * CK_SMALL_PITCH;
         const float *d = dy;
-        for (long q = 0; q < count; q++, d += ldy) {
-            __builtin_prefetch(d + 8 * ldy);
-            ckv_avx512_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++)
-                dv[v] = full ? ckv_avx512_f32_load(d + v * 16) : ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
-            CK_UNROLL for (int i = 0; i < TB; i++) {
-                ckv_avx512_f32 x = ckv_avx512_f32_set1(at[i * CK_SMALL_PITCH + q]);
-                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(x, dv[v], acc[i][v]);
+        for (long s = 0; s < segments; s++) {
+            // Taps past the last read tap t0 (computed, never stored).
+            const float *a[TB];
+            CK_UNROLL for (int i = 0; i < TB; i++) a[i] = rows[s * ld_rows + (t0 + i < taps ? t0 + i : t0)];
+            for (long q = 0; q < lengths[s]; q++, d += ldy) {
+                __builtin_prefetch(d + 8 * ldy);
+                ckv_avx512_f32 dv[NV];
+                CK_UNROLL for (int v = 0; v < NV; v++)
+                    dv[v] = full ? ckv_avx512_f32_load(d + v * 16) : ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
+                CK_UNROLL for (int i = 0; i < TB; i++) {
+                    ckv_avx512_f32 x = ckv_avx512_f32_set1(a[i][q]);
+                    CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(x, dv[v], acc[i][v]);
+                }
             }
         }
         CK_UNROLL for (int i = 0; i < TB; i++) {
@@ -172,33 +192,38 @@ CKV_INLINE void ck_weights_6x32(long count, long n, long taps, const float *a, c
     }
 }
 
-CKV_TARGET static void ck_f32_small_weights_6x32__avx512(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
-    if (n == 32) ck_weights_6x32(count, n, taps, a, dy, ldy, dw, lddw, 1);
-    else ck_weights_6x32(count, n, taps, a, dy, ldy, dw, lddw, 0);
+CKV_TARGET static void ck_f32_small_weights_6x32__avx512(long segments, const long *lengths, long n, long taps,
+                                                          const float *const *rows, long ld_rows, const float *dy,
+                                                          long ldy, float *dw, long lddw) {
+    if (n == 32) ck_weights_6x32(segments, lengths, n, taps, rows, ld_rows, dy, ldy, dw, lddw, 1);
+    else ck_weights_6x32(segments, lengths, n, taps, rows, ld_rows, dy, ldy, dw, lddw, 0);
 }
 
-// a is (taps rounded up to 8, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
-// of pixels), dy is (count, n) with rows ldy apart, n ≤ 48; dw is (taps, n) with rows lddw
-// apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
+// Segment s holds lengths[s] pixels; tap t's values for them are rows[s · ld_rows + t][0 …].
+// dy is (Σ lengths, n) with rows ldy apart, n ≤ 48; dw is (taps, n) with rows lddw apart.
+// dw[t, j] += Σ_q a_t[q] · dy[q, j] over the run's pixels q in order.
 // `full` (a constant at each call) says n = 48: dy needs no tail loads, whose masks would
 // take AVX2 registers the accumulators need.
-CKV_INLINE void ck_weights_8x48(long count, long n, long taps, const float *a, const float *dy, long ldy,
-                                     float *dw, long lddw, int full) {
+CKV_INLINE void ck_weights_8x48(long segments, const long *lengths, long n, long taps, const float *const *rows,
+                                     long ld_rows, const float *dy, long ldy, float *dw, long lddw, int full) {
     enum { TB = 8, NV = 3 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_avx512_f32 acc[TB][NV];
         CK_UNROLL for (int i = 0; i < TB; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_zero();
-        const float *at = a + t0 * CK_SMALL_PITCH;
         const float *d = dy;
-        for (long q = 0; q < count; q++, d += ldy) {
-            __builtin_prefetch(d + 8 * ldy);
-            ckv_avx512_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++)
-                dv[v] = full ? ckv_avx512_f32_load(d + v * 16) : ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
-            CK_UNROLL for (int i = 0; i < TB; i++) {
-                ckv_avx512_f32 x = ckv_avx512_f32_set1(at[i * CK_SMALL_PITCH + q]);
-                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(x, dv[v], acc[i][v]);
+        for (long s = 0; s < segments; s++) {
+            // Taps past the last read tap t0 (computed, never stored).
+            const float *a[TB];
+            CK_UNROLL for (int i = 0; i < TB; i++) a[i] = rows[s * ld_rows + (t0 + i < taps ? t0 + i : t0)];
+            for (long q = 0; q < lengths[s]; q++, d += ldy) {
+                __builtin_prefetch(d + 8 * ldy);
+                ckv_avx512_f32 dv[NV];
+                CK_UNROLL for (int v = 0; v < NV; v++)
+                    dv[v] = full ? ckv_avx512_f32_load(d + v * 16) : ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
+                CK_UNROLL for (int i = 0; i < TB; i++) {
+                    ckv_avx512_f32 x = ckv_avx512_f32_set1(a[i][q]);
+                    CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(x, dv[v], acc[i][v]);
+                }
             }
         }
         CK_UNROLL for (int i = 0; i < TB; i++) {
@@ -214,33 +239,38 @@ CKV_INLINE void ck_weights_8x48(long count, long n, long taps, const float *a, c
     }
 }
 
-CKV_TARGET static void ck_f32_small_weights_8x48__avx512(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
-    if (n == 48) ck_weights_8x48(count, n, taps, a, dy, ldy, dw, lddw, 1);
-    else ck_weights_8x48(count, n, taps, a, dy, ldy, dw, lddw, 0);
+CKV_TARGET static void ck_f32_small_weights_8x48__avx512(long segments, const long *lengths, long n, long taps,
+                                                          const float *const *rows, long ld_rows, const float *dy,
+                                                          long ldy, float *dw, long lddw) {
+    if (n == 48) ck_weights_8x48(segments, lengths, n, taps, rows, ld_rows, dy, ldy, dw, lddw, 1);
+    else ck_weights_8x48(segments, lengths, n, taps, rows, ld_rows, dy, ldy, dw, lddw, 0);
 }
 
-// a is (taps rounded up to 4, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
-// of pixels), dy is (count, n) with rows ldy apart, n ≤ 48; dw is (taps, n) with rows lddw
-// apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
+// Segment s holds lengths[s] pixels; tap t's values for them are rows[s · ld_rows + t][0 …].
+// dy is (Σ lengths, n) with rows ldy apart, n ≤ 48; dw is (taps, n) with rows lddw apart.
+// dw[t, j] += Σ_q a_t[q] · dy[q, j] over the run's pixels q in order.
 // `full` (a constant at each call) says n = 48: dy needs no tail loads, whose masks would
 // take AVX2 registers the accumulators need.
-CKV_INLINE void ck_weights_4x48(long count, long n, long taps, const float *a, const float *dy, long ldy,
-                                     float *dw, long lddw, int full) {
+CKV_INLINE void ck_weights_4x48(long segments, const long *lengths, long n, long taps, const float *const *rows,
+                                     long ld_rows, const float *dy, long ldy, float *dw, long lddw, int full) {
     enum { TB = 4, NV = 3 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_avx512_f32 acc[TB][NV];
         CK_UNROLL for (int i = 0; i < TB; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_zero();
-        const float *at = a + t0 * CK_SMALL_PITCH;
         const float *d = dy;
-        for (long q = 0; q < count; q++, d += ldy) {
-            __builtin_prefetch(d + 8 * ldy);
-            ckv_avx512_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++)
-                dv[v] = full ? ckv_avx512_f32_load(d + v * 16) : ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
-            CK_UNROLL for (int i = 0; i < TB; i++) {
-                ckv_avx512_f32 x = ckv_avx512_f32_set1(at[i * CK_SMALL_PITCH + q]);
-                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(x, dv[v], acc[i][v]);
+        for (long s = 0; s < segments; s++) {
+            // Taps past the last read tap t0 (computed, never stored).
+            const float *a[TB];
+            CK_UNROLL for (int i = 0; i < TB; i++) a[i] = rows[s * ld_rows + (t0 + i < taps ? t0 + i : t0)];
+            for (long q = 0; q < lengths[s]; q++, d += ldy) {
+                __builtin_prefetch(d + 8 * ldy);
+                ckv_avx512_f32 dv[NV];
+                CK_UNROLL for (int v = 0; v < NV; v++)
+                    dv[v] = full ? ckv_avx512_f32_load(d + v * 16) : ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
+                CK_UNROLL for (int i = 0; i < TB; i++) {
+                    ckv_avx512_f32 x = ckv_avx512_f32_set1(a[i][q]);
+                    CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(x, dv[v], acc[i][v]);
+                }
             }
         }
         CK_UNROLL for (int i = 0; i < TB; i++) {
@@ -256,33 +286,38 @@ CKV_INLINE void ck_weights_4x48(long count, long n, long taps, const float *a, c
     }
 }
 
-CKV_TARGET static void ck_f32_small_weights_4x48__avx512(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
-    if (n == 48) ck_weights_4x48(count, n, taps, a, dy, ldy, dw, lddw, 1);
-    else ck_weights_4x48(count, n, taps, a, dy, ldy, dw, lddw, 0);
+CKV_TARGET static void ck_f32_small_weights_4x48__avx512(long segments, const long *lengths, long n, long taps,
+                                                          const float *const *rows, long ld_rows, const float *dy,
+                                                          long ldy, float *dw, long lddw) {
+    if (n == 48) ck_weights_4x48(segments, lengths, n, taps, rows, ld_rows, dy, ldy, dw, lddw, 1);
+    else ck_weights_4x48(segments, lengths, n, taps, rows, ld_rows, dy, ldy, dw, lddw, 0);
 }
 
-// a is (taps rounded up to 6, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
-// of pixels), dy is (count, n) with rows ldy apart, n ≤ 64; dw is (taps, n) with rows lddw
-// apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
+// Segment s holds lengths[s] pixels; tap t's values for them are rows[s · ld_rows + t][0 …].
+// dy is (Σ lengths, n) with rows ldy apart, n ≤ 64; dw is (taps, n) with rows lddw apart.
+// dw[t, j] += Σ_q a_t[q] · dy[q, j] over the run's pixels q in order.
 // `full` (a constant at each call) says n = 64: dy needs no tail loads, whose masks would
 // take AVX2 registers the accumulators need.
-CKV_INLINE void ck_weights_6x64(long count, long n, long taps, const float *a, const float *dy, long ldy,
-                                     float *dw, long lddw, int full) {
+CKV_INLINE void ck_weights_6x64(long segments, const long *lengths, long n, long taps, const float *const *rows,
+                                     long ld_rows, const float *dy, long ldy, float *dw, long lddw, int full) {
     enum { TB = 6, NV = 4 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_avx512_f32 acc[TB][NV];
         CK_UNROLL for (int i = 0; i < TB; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_zero();
-        const float *at = a + t0 * CK_SMALL_PITCH;
         const float *d = dy;
-        for (long q = 0; q < count; q++, d += ldy) {
-            __builtin_prefetch(d + 8 * ldy);
-            ckv_avx512_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++)
-                dv[v] = full ? ckv_avx512_f32_load(d + v * 16) : ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
-            CK_UNROLL for (int i = 0; i < TB; i++) {
-                ckv_avx512_f32 x = ckv_avx512_f32_set1(at[i * CK_SMALL_PITCH + q]);
-                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(x, dv[v], acc[i][v]);
+        for (long s = 0; s < segments; s++) {
+            // Taps past the last read tap t0 (computed, never stored).
+            const float *a[TB];
+            CK_UNROLL for (int i = 0; i < TB; i++) a[i] = rows[s * ld_rows + (t0 + i < taps ? t0 + i : t0)];
+            for (long q = 0; q < lengths[s]; q++, d += ldy) {
+                __builtin_prefetch(d + 8 * ldy);
+                ckv_avx512_f32 dv[NV];
+                CK_UNROLL for (int v = 0; v < NV; v++)
+                    dv[v] = full ? ckv_avx512_f32_load(d + v * 16) : ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
+                CK_UNROLL for (int i = 0; i < TB; i++) {
+                    ckv_avx512_f32 x = ckv_avx512_f32_set1(a[i][q]);
+                    CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(x, dv[v], acc[i][v]);
+                }
             }
         }
         CK_UNROLL for (int i = 0; i < TB; i++) {
@@ -298,33 +333,38 @@ CKV_INLINE void ck_weights_6x64(long count, long n, long taps, const float *a, c
     }
 }
 
-CKV_TARGET static void ck_f32_small_weights_6x64__avx512(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
-    if (n == 64) ck_weights_6x64(count, n, taps, a, dy, ldy, dw, lddw, 1);
-    else ck_weights_6x64(count, n, taps, a, dy, ldy, dw, lddw, 0);
+CKV_TARGET static void ck_f32_small_weights_6x64__avx512(long segments, const long *lengths, long n, long taps,
+                                                          const float *const *rows, long ld_rows, const float *dy,
+                                                          long ldy, float *dw, long lddw) {
+    if (n == 64) ck_weights_6x64(segments, lengths, n, taps, rows, ld_rows, dy, ldy, dw, lddw, 1);
+    else ck_weights_6x64(segments, lengths, n, taps, rows, ld_rows, dy, ldy, dw, lddw, 0);
 }
 
-// a is (taps rounded up to 3, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
-// of pixels), dy is (count, n) with rows ldy apart, n ≤ 64; dw is (taps, n) with rows lddw
-// apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
+// Segment s holds lengths[s] pixels; tap t's values for them are rows[s · ld_rows + t][0 …].
+// dy is (Σ lengths, n) with rows ldy apart, n ≤ 64; dw is (taps, n) with rows lddw apart.
+// dw[t, j] += Σ_q a_t[q] · dy[q, j] over the run's pixels q in order.
 // `full` (a constant at each call) says n = 64: dy needs no tail loads, whose masks would
 // take AVX2 registers the accumulators need.
-CKV_INLINE void ck_weights_3x64(long count, long n, long taps, const float *a, const float *dy, long ldy,
-                                     float *dw, long lddw, int full) {
+CKV_INLINE void ck_weights_3x64(long segments, const long *lengths, long n, long taps, const float *const *rows,
+                                     long ld_rows, const float *dy, long ldy, float *dw, long lddw, int full) {
     enum { TB = 3, NV = 4 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_avx512_f32 acc[TB][NV];
         CK_UNROLL for (int i = 0; i < TB; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_zero();
-        const float *at = a + t0 * CK_SMALL_PITCH;
         const float *d = dy;
-        for (long q = 0; q < count; q++, d += ldy) {
-            __builtin_prefetch(d + 8 * ldy);
-            ckv_avx512_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++)
-                dv[v] = full ? ckv_avx512_f32_load(d + v * 16) : ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
-            CK_UNROLL for (int i = 0; i < TB; i++) {
-                ckv_avx512_f32 x = ckv_avx512_f32_set1(at[i * CK_SMALL_PITCH + q]);
-                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(x, dv[v], acc[i][v]);
+        for (long s = 0; s < segments; s++) {
+            // Taps past the last read tap t0 (computed, never stored).
+            const float *a[TB];
+            CK_UNROLL for (int i = 0; i < TB; i++) a[i] = rows[s * ld_rows + (t0 + i < taps ? t0 + i : t0)];
+            for (long q = 0; q < lengths[s]; q++, d += ldy) {
+                __builtin_prefetch(d + 8 * ldy);
+                ckv_avx512_f32 dv[NV];
+                CK_UNROLL for (int v = 0; v < NV; v++)
+                    dv[v] = full ? ckv_avx512_f32_load(d + v * 16) : ckv_avx512_f32_load_tail(d + v * 16, n - v * 16);
+                CK_UNROLL for (int i = 0; i < TB; i++) {
+                    ckv_avx512_f32 x = ckv_avx512_f32_set1(a[i][q]);
+                    CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_avx512_f32_fma(x, dv[v], acc[i][v]);
+                }
             }
         }
         CK_UNROLL for (int i = 0; i < TB; i++) {
@@ -340,13 +380,15 @@ CKV_INLINE void ck_weights_3x64(long count, long n, long taps, const float *a, c
     }
 }
 
-CKV_TARGET static void ck_f32_small_weights_3x64__avx512(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
-    if (n == 64) ck_weights_3x64(count, n, taps, a, dy, ldy, dw, lddw, 1);
-    else ck_weights_3x64(count, n, taps, a, dy, ldy, dw, lddw, 0);
+CKV_TARGET static void ck_f32_small_weights_3x64__avx512(long segments, const long *lengths, long n, long taps,
+                                                          const float *const *rows, long ld_rows, const float *dy,
+                                                          long ldy, float *dw, long lddw) {
+    if (n == 64) ck_weights_3x64(segments, lengths, n, taps, rows, ld_rows, dy, ldy, dw, lddw, 1);
+    else ck_weights_3x64(segments, lengths, n, taps, rows, ld_rows, dy, ldy, dw, lddw, 0);
 }
 
-typedef void (*ck_small_weights_tile)(long, long, long, const float *, const float *, long, float *, long);
+typedef void (*ck_small_weights_tile)(long, const long *, long, long, const float *const *, long, const float *, long,
+                                      float *, long);
 
 // The tiles for 1 ... 4 vectors of channels: tiles of `tb` taps, and a last one of `half`
 // where at most that many are left (a partial tile computes rows it never stores:
@@ -361,17 +403,18 @@ static const struct {
     {6, 3, ck_f32_small_weights_6x64__avx512, ck_f32_small_weights_3x64__avx512}
 };
 
-CKV_TARGET void ck_f32_small_weights__avx512(long count, long n, long taps, const float *a, const float *dy, long ldy,
+CKV_TARGET void ck_f32_small_weights__avx512(long segments, const long *lengths, long n, long taps,
+                                            const float *const *rows, long ld_rows, const float *dy, long ldy,
                                             float *dw, long lddw) {
     for (long j0 = 0; j0 < n; j0 += 4 * 16) {
         long nb = n - j0 < 4 * 16 ? n - j0 : 4 * 16;
         long vectors = (nb + 16 - 1) / 16;
         long rest = taps % ck_weights_tiles[vectors - 1].tb;
         long whole = rest > 0 && rest <= ck_weights_tiles[vectors - 1].half ? taps - rest : taps;
-        ck_weights_tiles[vectors - 1].whole(count, nb, whole, a, dy + j0, ldy, dw + j0, lddw);
+        ck_weights_tiles[vectors - 1].whole(segments, lengths, nb, whole, rows, ld_rows, dy + j0, ldy, dw + j0, lddw);
         if (whole < taps)
-            ck_weights_tiles[vectors - 1].half_tile(count, nb, taps - whole, a + whole * CK_SMALL_PITCH, dy + j0, ldy,
-                                                    dw + whole * lddw + j0, lddw);
+            ck_weights_tiles[vectors - 1].half_tile(segments, lengths, nb, taps - whole, rows + whole, ld_rows, dy + j0,
+                                                    ldy, dw + whole * lddw + j0, lddw);
     }
 }
 #endif  // defined(__x86_64__)

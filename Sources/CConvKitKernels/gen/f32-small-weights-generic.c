@@ -5,31 +5,36 @@
 #include "../vec/ck_vec_generic.h"
 
 // Weight-gradient kernels for few input channels (CConvKitKernels.h, ck_small_weights): tiles of
-// TB taps × NV vectors of 4 output channels over a run of packed pixels. Each element is a
-// chain of FMAs over the run's pixels from zero, then added to dw: the same on every
-// instruction set, whatever the tile.
+// TB taps × NV vectors of 4 output channels over a run of pixels, in segments (the pieces of
+// output rows the run covers), each tap's pixels of a segment read in place through a pointer.
+// Each element is a chain of FMAs over the run's pixels from zero, then added to dw: the same on
+// every instruction set, whatever the tile.
 
-// a is (taps rounded up to 8, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
-// of pixels), dy is (count, n) with rows ldy apart, n ≤ 4; dw is (taps, n) with rows lddw
-// apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
+// Segment s holds lengths[s] pixels; tap t's values for them are rows[s · ld_rows + t][0 …].
+// dy is (Σ lengths, n) with rows ldy apart, n ≤ 4; dw is (taps, n) with rows lddw apart.
+// dw[t, j] += Σ_q a_t[q] · dy[q, j] over the run's pixels q in order.
 // `full` (a constant at each call) says n = 4: dy needs no tail loads, whose masks would
 // take AVX2 registers the accumulators need.
-CKV_INLINE void ck_weights_8x4(long count, long n, long taps, const float *a, const float *dy, long ldy,
-                                     float *dw, long lddw, int full) {
+CKV_INLINE void ck_weights_8x4(long segments, const long *lengths, long n, long taps, const float *const *rows,
+                                     long ld_rows, const float *dy, long ldy, float *dw, long lddw, int full) {
     enum { TB = 8, NV = 1 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_generic_f32 acc[TB][NV];
         CK_UNROLL for (int i = 0; i < TB; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_zero();
-        const float *at = a + t0 * CK_SMALL_PITCH;
         const float *d = dy;
-        for (long q = 0; q < count; q++, d += ldy) {
-            __builtin_prefetch(d + 8 * ldy);
-            ckv_generic_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++)
-                dv[v] = full ? ckv_generic_f32_load(d + v * 4) : ckv_generic_f32_load_tail(d + v * 4, n - v * 4);
-            CK_UNROLL for (int i = 0; i < TB; i++) {
-                ckv_generic_f32 x = ckv_generic_f32_set1(at[i * CK_SMALL_PITCH + q]);
-                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(x, dv[v], acc[i][v]);
+        for (long s = 0; s < segments; s++) {
+            // Taps past the last read tap t0 (computed, never stored).
+            const float *a[TB];
+            CK_UNROLL for (int i = 0; i < TB; i++) a[i] = rows[s * ld_rows + (t0 + i < taps ? t0 + i : t0)];
+            for (long q = 0; q < lengths[s]; q++, d += ldy) {
+                __builtin_prefetch(d + 8 * ldy);
+                ckv_generic_f32 dv[NV];
+                CK_UNROLL for (int v = 0; v < NV; v++)
+                    dv[v] = full ? ckv_generic_f32_load(d + v * 4) : ckv_generic_f32_load_tail(d + v * 4, n - v * 4);
+                CK_UNROLL for (int i = 0; i < TB; i++) {
+                    ckv_generic_f32 x = ckv_generic_f32_set1(a[i][q]);
+                    CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(x, dv[v], acc[i][v]);
+                }
             }
         }
         CK_UNROLL for (int i = 0; i < TB; i++) {
@@ -45,33 +50,38 @@ CKV_INLINE void ck_weights_8x4(long count, long n, long taps, const float *a, co
     }
 }
 
-CKV_TARGET static void ck_f32_small_weights_8x4__generic(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
-    if (n == 4) ck_weights_8x4(count, n, taps, a, dy, ldy, dw, lddw, 1);
-    else ck_weights_8x4(count, n, taps, a, dy, ldy, dw, lddw, 0);
+CKV_TARGET static void ck_f32_small_weights_8x4__generic(long segments, const long *lengths, long n, long taps,
+                                                          const float *const *rows, long ld_rows, const float *dy,
+                                                          long ldy, float *dw, long lddw) {
+    if (n == 4) ck_weights_8x4(segments, lengths, n, taps, rows, ld_rows, dy, ldy, dw, lddw, 1);
+    else ck_weights_8x4(segments, lengths, n, taps, rows, ld_rows, dy, ldy, dw, lddw, 0);
 }
 
-// a is (taps rounded up to 4, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
-// of pixels), dy is (count, n) with rows ldy apart, n ≤ 4; dw is (taps, n) with rows lddw
-// apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
+// Segment s holds lengths[s] pixels; tap t's values for them are rows[s · ld_rows + t][0 …].
+// dy is (Σ lengths, n) with rows ldy apart, n ≤ 4; dw is (taps, n) with rows lddw apart.
+// dw[t, j] += Σ_q a_t[q] · dy[q, j] over the run's pixels q in order.
 // `full` (a constant at each call) says n = 4: dy needs no tail loads, whose masks would
 // take AVX2 registers the accumulators need.
-CKV_INLINE void ck_weights_4x4(long count, long n, long taps, const float *a, const float *dy, long ldy,
-                                     float *dw, long lddw, int full) {
+CKV_INLINE void ck_weights_4x4(long segments, const long *lengths, long n, long taps, const float *const *rows,
+                                     long ld_rows, const float *dy, long ldy, float *dw, long lddw, int full) {
     enum { TB = 4, NV = 1 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_generic_f32 acc[TB][NV];
         CK_UNROLL for (int i = 0; i < TB; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_zero();
-        const float *at = a + t0 * CK_SMALL_PITCH;
         const float *d = dy;
-        for (long q = 0; q < count; q++, d += ldy) {
-            __builtin_prefetch(d + 8 * ldy);
-            ckv_generic_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++)
-                dv[v] = full ? ckv_generic_f32_load(d + v * 4) : ckv_generic_f32_load_tail(d + v * 4, n - v * 4);
-            CK_UNROLL for (int i = 0; i < TB; i++) {
-                ckv_generic_f32 x = ckv_generic_f32_set1(at[i * CK_SMALL_PITCH + q]);
-                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(x, dv[v], acc[i][v]);
+        for (long s = 0; s < segments; s++) {
+            // Taps past the last read tap t0 (computed, never stored).
+            const float *a[TB];
+            CK_UNROLL for (int i = 0; i < TB; i++) a[i] = rows[s * ld_rows + (t0 + i < taps ? t0 + i : t0)];
+            for (long q = 0; q < lengths[s]; q++, d += ldy) {
+                __builtin_prefetch(d + 8 * ldy);
+                ckv_generic_f32 dv[NV];
+                CK_UNROLL for (int v = 0; v < NV; v++)
+                    dv[v] = full ? ckv_generic_f32_load(d + v * 4) : ckv_generic_f32_load_tail(d + v * 4, n - v * 4);
+                CK_UNROLL for (int i = 0; i < TB; i++) {
+                    ckv_generic_f32 x = ckv_generic_f32_set1(a[i][q]);
+                    CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(x, dv[v], acc[i][v]);
+                }
             }
         }
         CK_UNROLL for (int i = 0; i < TB; i++) {
@@ -87,33 +97,38 @@ CKV_INLINE void ck_weights_4x4(long count, long n, long taps, const float *a, co
     }
 }
 
-CKV_TARGET static void ck_f32_small_weights_4x4__generic(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
-    if (n == 4) ck_weights_4x4(count, n, taps, a, dy, ldy, dw, lddw, 1);
-    else ck_weights_4x4(count, n, taps, a, dy, ldy, dw, lddw, 0);
+CKV_TARGET static void ck_f32_small_weights_4x4__generic(long segments, const long *lengths, long n, long taps,
+                                                          const float *const *rows, long ld_rows, const float *dy,
+                                                          long ldy, float *dw, long lddw) {
+    if (n == 4) ck_weights_4x4(segments, lengths, n, taps, rows, ld_rows, dy, ldy, dw, lddw, 1);
+    else ck_weights_4x4(segments, lengths, n, taps, rows, ld_rows, dy, ldy, dw, lddw, 0);
 }
 
-// a is (taps rounded up to 4, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
-// of pixels), dy is (count, n) with rows ldy apart, n ≤ 8; dw is (taps, n) with rows lddw
-// apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
+// Segment s holds lengths[s] pixels; tap t's values for them are rows[s · ld_rows + t][0 …].
+// dy is (Σ lengths, n) with rows ldy apart, n ≤ 8; dw is (taps, n) with rows lddw apart.
+// dw[t, j] += Σ_q a_t[q] · dy[q, j] over the run's pixels q in order.
 // `full` (a constant at each call) says n = 8: dy needs no tail loads, whose masks would
 // take AVX2 registers the accumulators need.
-CKV_INLINE void ck_weights_4x8(long count, long n, long taps, const float *a, const float *dy, long ldy,
-                                     float *dw, long lddw, int full) {
+CKV_INLINE void ck_weights_4x8(long segments, const long *lengths, long n, long taps, const float *const *rows,
+                                     long ld_rows, const float *dy, long ldy, float *dw, long lddw, int full) {
     enum { TB = 4, NV = 2 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_generic_f32 acc[TB][NV];
         CK_UNROLL for (int i = 0; i < TB; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_zero();
-        const float *at = a + t0 * CK_SMALL_PITCH;
         const float *d = dy;
-        for (long q = 0; q < count; q++, d += ldy) {
-            __builtin_prefetch(d + 8 * ldy);
-            ckv_generic_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++)
-                dv[v] = full ? ckv_generic_f32_load(d + v * 4) : ckv_generic_f32_load_tail(d + v * 4, n - v * 4);
-            CK_UNROLL for (int i = 0; i < TB; i++) {
-                ckv_generic_f32 x = ckv_generic_f32_set1(at[i * CK_SMALL_PITCH + q]);
-                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(x, dv[v], acc[i][v]);
+        for (long s = 0; s < segments; s++) {
+            // Taps past the last read tap t0 (computed, never stored).
+            const float *a[TB];
+            CK_UNROLL for (int i = 0; i < TB; i++) a[i] = rows[s * ld_rows + (t0 + i < taps ? t0 + i : t0)];
+            for (long q = 0; q < lengths[s]; q++, d += ldy) {
+                __builtin_prefetch(d + 8 * ldy);
+                ckv_generic_f32 dv[NV];
+                CK_UNROLL for (int v = 0; v < NV; v++)
+                    dv[v] = full ? ckv_generic_f32_load(d + v * 4) : ckv_generic_f32_load_tail(d + v * 4, n - v * 4);
+                CK_UNROLL for (int i = 0; i < TB; i++) {
+                    ckv_generic_f32 x = ckv_generic_f32_set1(a[i][q]);
+                    CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(x, dv[v], acc[i][v]);
+                }
             }
         }
         CK_UNROLL for (int i = 0; i < TB; i++) {
@@ -129,33 +144,38 @@ CKV_INLINE void ck_weights_4x8(long count, long n, long taps, const float *a, co
     }
 }
 
-CKV_TARGET static void ck_f32_small_weights_4x8__generic(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
-    if (n == 8) ck_weights_4x8(count, n, taps, a, dy, ldy, dw, lddw, 1);
-    else ck_weights_4x8(count, n, taps, a, dy, ldy, dw, lddw, 0);
+CKV_TARGET static void ck_f32_small_weights_4x8__generic(long segments, const long *lengths, long n, long taps,
+                                                          const float *const *rows, long ld_rows, const float *dy,
+                                                          long ldy, float *dw, long lddw) {
+    if (n == 8) ck_weights_4x8(segments, lengths, n, taps, rows, ld_rows, dy, ldy, dw, lddw, 1);
+    else ck_weights_4x8(segments, lengths, n, taps, rows, ld_rows, dy, ldy, dw, lddw, 0);
 }
 
-// a is (taps rounded up to 2, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
-// of pixels), dy is (count, n) with rows ldy apart, n ≤ 8; dw is (taps, n) with rows lddw
-// apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
+// Segment s holds lengths[s] pixels; tap t's values for them are rows[s · ld_rows + t][0 …].
+// dy is (Σ lengths, n) with rows ldy apart, n ≤ 8; dw is (taps, n) with rows lddw apart.
+// dw[t, j] += Σ_q a_t[q] · dy[q, j] over the run's pixels q in order.
 // `full` (a constant at each call) says n = 8: dy needs no tail loads, whose masks would
 // take AVX2 registers the accumulators need.
-CKV_INLINE void ck_weights_2x8(long count, long n, long taps, const float *a, const float *dy, long ldy,
-                                     float *dw, long lddw, int full) {
+CKV_INLINE void ck_weights_2x8(long segments, const long *lengths, long n, long taps, const float *const *rows,
+                                     long ld_rows, const float *dy, long ldy, float *dw, long lddw, int full) {
     enum { TB = 2, NV = 2 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_generic_f32 acc[TB][NV];
         CK_UNROLL for (int i = 0; i < TB; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_zero();
-        const float *at = a + t0 * CK_SMALL_PITCH;
         const float *d = dy;
-        for (long q = 0; q < count; q++, d += ldy) {
-            __builtin_prefetch(d + 8 * ldy);
-            ckv_generic_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++)
-                dv[v] = full ? ckv_generic_f32_load(d + v * 4) : ckv_generic_f32_load_tail(d + v * 4, n - v * 4);
-            CK_UNROLL for (int i = 0; i < TB; i++) {
-                ckv_generic_f32 x = ckv_generic_f32_set1(at[i * CK_SMALL_PITCH + q]);
-                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(x, dv[v], acc[i][v]);
+        for (long s = 0; s < segments; s++) {
+            // Taps past the last read tap t0 (computed, never stored).
+            const float *a[TB];
+            CK_UNROLL for (int i = 0; i < TB; i++) a[i] = rows[s * ld_rows + (t0 + i < taps ? t0 + i : t0)];
+            for (long q = 0; q < lengths[s]; q++, d += ldy) {
+                __builtin_prefetch(d + 8 * ldy);
+                ckv_generic_f32 dv[NV];
+                CK_UNROLL for (int v = 0; v < NV; v++)
+                    dv[v] = full ? ckv_generic_f32_load(d + v * 4) : ckv_generic_f32_load_tail(d + v * 4, n - v * 4);
+                CK_UNROLL for (int i = 0; i < TB; i++) {
+                    ckv_generic_f32 x = ckv_generic_f32_set1(a[i][q]);
+                    CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(x, dv[v], acc[i][v]);
+                }
             }
         }
         CK_UNROLL for (int i = 0; i < TB; i++) {
@@ -171,33 +191,38 @@ CKV_INLINE void ck_weights_2x8(long count, long n, long taps, const float *a, co
     }
 }
 
-CKV_TARGET static void ck_f32_small_weights_2x8__generic(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
-    if (n == 8) ck_weights_2x8(count, n, taps, a, dy, ldy, dw, lddw, 1);
-    else ck_weights_2x8(count, n, taps, a, dy, ldy, dw, lddw, 0);
+CKV_TARGET static void ck_f32_small_weights_2x8__generic(long segments, const long *lengths, long n, long taps,
+                                                          const float *const *rows, long ld_rows, const float *dy,
+                                                          long ldy, float *dw, long lddw) {
+    if (n == 8) ck_weights_2x8(segments, lengths, n, taps, rows, ld_rows, dy, ldy, dw, lddw, 1);
+    else ck_weights_2x8(segments, lengths, n, taps, rows, ld_rows, dy, ldy, dw, lddw, 0);
 }
 
-// a is (taps rounded up to 3, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
-// of pixels), dy is (count, n) with rows ldy apart, n ≤ 12; dw is (taps, n) with rows lddw
-// apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
+// Segment s holds lengths[s] pixels; tap t's values for them are rows[s · ld_rows + t][0 …].
+// dy is (Σ lengths, n) with rows ldy apart, n ≤ 12; dw is (taps, n) with rows lddw apart.
+// dw[t, j] += Σ_q a_t[q] · dy[q, j] over the run's pixels q in order.
 // `full` (a constant at each call) says n = 12: dy needs no tail loads, whose masks would
 // take AVX2 registers the accumulators need.
-CKV_INLINE void ck_weights_3x12(long count, long n, long taps, const float *a, const float *dy, long ldy,
-                                     float *dw, long lddw, int full) {
+CKV_INLINE void ck_weights_3x12(long segments, const long *lengths, long n, long taps, const float *const *rows,
+                                     long ld_rows, const float *dy, long ldy, float *dw, long lddw, int full) {
     enum { TB = 3, NV = 3 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_generic_f32 acc[TB][NV];
         CK_UNROLL for (int i = 0; i < TB; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_zero();
-        const float *at = a + t0 * CK_SMALL_PITCH;
         const float *d = dy;
-        for (long q = 0; q < count; q++, d += ldy) {
-            __builtin_prefetch(d + 8 * ldy);
-            ckv_generic_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++)
-                dv[v] = full ? ckv_generic_f32_load(d + v * 4) : ckv_generic_f32_load_tail(d + v * 4, n - v * 4);
-            CK_UNROLL for (int i = 0; i < TB; i++) {
-                ckv_generic_f32 x = ckv_generic_f32_set1(at[i * CK_SMALL_PITCH + q]);
-                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(x, dv[v], acc[i][v]);
+        for (long s = 0; s < segments; s++) {
+            // Taps past the last read tap t0 (computed, never stored).
+            const float *a[TB];
+            CK_UNROLL for (int i = 0; i < TB; i++) a[i] = rows[s * ld_rows + (t0 + i < taps ? t0 + i : t0)];
+            for (long q = 0; q < lengths[s]; q++, d += ldy) {
+                __builtin_prefetch(d + 8 * ldy);
+                ckv_generic_f32 dv[NV];
+                CK_UNROLL for (int v = 0; v < NV; v++)
+                    dv[v] = full ? ckv_generic_f32_load(d + v * 4) : ckv_generic_f32_load_tail(d + v * 4, n - v * 4);
+                CK_UNROLL for (int i = 0; i < TB; i++) {
+                    ckv_generic_f32 x = ckv_generic_f32_set1(a[i][q]);
+                    CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(x, dv[v], acc[i][v]);
+                }
             }
         }
         CK_UNROLL for (int i = 0; i < TB; i++) {
@@ -213,33 +238,38 @@ CKV_INLINE void ck_weights_3x12(long count, long n, long taps, const float *a, c
     }
 }
 
-CKV_TARGET static void ck_f32_small_weights_3x12__generic(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
-    if (n == 12) ck_weights_3x12(count, n, taps, a, dy, ldy, dw, lddw, 1);
-    else ck_weights_3x12(count, n, taps, a, dy, ldy, dw, lddw, 0);
+CKV_TARGET static void ck_f32_small_weights_3x12__generic(long segments, const long *lengths, long n, long taps,
+                                                          const float *const *rows, long ld_rows, const float *dy,
+                                                          long ldy, float *dw, long lddw) {
+    if (n == 12) ck_weights_3x12(segments, lengths, n, taps, rows, ld_rows, dy, ldy, dw, lddw, 1);
+    else ck_weights_3x12(segments, lengths, n, taps, rows, ld_rows, dy, ldy, dw, lddw, 0);
 }
 
-// a is (taps rounded up to 1, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
-// of pixels), dy is (count, n) with rows ldy apart, n ≤ 12; dw is (taps, n) with rows lddw
-// apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
+// Segment s holds lengths[s] pixels; tap t's values for them are rows[s · ld_rows + t][0 …].
+// dy is (Σ lengths, n) with rows ldy apart, n ≤ 12; dw is (taps, n) with rows lddw apart.
+// dw[t, j] += Σ_q a_t[q] · dy[q, j] over the run's pixels q in order.
 // `full` (a constant at each call) says n = 12: dy needs no tail loads, whose masks would
 // take AVX2 registers the accumulators need.
-CKV_INLINE void ck_weights_1x12(long count, long n, long taps, const float *a, const float *dy, long ldy,
-                                     float *dw, long lddw, int full) {
+CKV_INLINE void ck_weights_1x12(long segments, const long *lengths, long n, long taps, const float *const *rows,
+                                     long ld_rows, const float *dy, long ldy, float *dw, long lddw, int full) {
     enum { TB = 1, NV = 3 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_generic_f32 acc[TB][NV];
         CK_UNROLL for (int i = 0; i < TB; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_zero();
-        const float *at = a + t0 * CK_SMALL_PITCH;
         const float *d = dy;
-        for (long q = 0; q < count; q++, d += ldy) {
-            __builtin_prefetch(d + 8 * ldy);
-            ckv_generic_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++)
-                dv[v] = full ? ckv_generic_f32_load(d + v * 4) : ckv_generic_f32_load_tail(d + v * 4, n - v * 4);
-            CK_UNROLL for (int i = 0; i < TB; i++) {
-                ckv_generic_f32 x = ckv_generic_f32_set1(at[i * CK_SMALL_PITCH + q]);
-                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(x, dv[v], acc[i][v]);
+        for (long s = 0; s < segments; s++) {
+            // Taps past the last read tap t0 (computed, never stored).
+            const float *a[TB];
+            CK_UNROLL for (int i = 0; i < TB; i++) a[i] = rows[s * ld_rows + (t0 + i < taps ? t0 + i : t0)];
+            for (long q = 0; q < lengths[s]; q++, d += ldy) {
+                __builtin_prefetch(d + 8 * ldy);
+                ckv_generic_f32 dv[NV];
+                CK_UNROLL for (int v = 0; v < NV; v++)
+                    dv[v] = full ? ckv_generic_f32_load(d + v * 4) : ckv_generic_f32_load_tail(d + v * 4, n - v * 4);
+                CK_UNROLL for (int i = 0; i < TB; i++) {
+                    ckv_generic_f32 x = ckv_generic_f32_set1(a[i][q]);
+                    CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(x, dv[v], acc[i][v]);
+                }
             }
         }
         CK_UNROLL for (int i = 0; i < TB; i++) {
@@ -255,33 +285,38 @@ CKV_INLINE void ck_weights_1x12(long count, long n, long taps, const float *a, c
     }
 }
 
-CKV_TARGET static void ck_f32_small_weights_1x12__generic(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
-    if (n == 12) ck_weights_1x12(count, n, taps, a, dy, ldy, dw, lddw, 1);
-    else ck_weights_1x12(count, n, taps, a, dy, ldy, dw, lddw, 0);
+CKV_TARGET static void ck_f32_small_weights_1x12__generic(long segments, const long *lengths, long n, long taps,
+                                                          const float *const *rows, long ld_rows, const float *dy,
+                                                          long ldy, float *dw, long lddw) {
+    if (n == 12) ck_weights_1x12(segments, lengths, n, taps, rows, ld_rows, dy, ldy, dw, lddw, 1);
+    else ck_weights_1x12(segments, lengths, n, taps, rows, ld_rows, dy, ldy, dw, lddw, 0);
 }
 
-// a is (taps rounded up to 2, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
-// of pixels), dy is (count, n) with rows ldy apart, n ≤ 16; dw is (taps, n) with rows lddw
-// apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
+// Segment s holds lengths[s] pixels; tap t's values for them are rows[s · ld_rows + t][0 …].
+// dy is (Σ lengths, n) with rows ldy apart, n ≤ 16; dw is (taps, n) with rows lddw apart.
+// dw[t, j] += Σ_q a_t[q] · dy[q, j] over the run's pixels q in order.
 // `full` (a constant at each call) says n = 16: dy needs no tail loads, whose masks would
 // take AVX2 registers the accumulators need.
-CKV_INLINE void ck_weights_2x16(long count, long n, long taps, const float *a, const float *dy, long ldy,
-                                     float *dw, long lddw, int full) {
+CKV_INLINE void ck_weights_2x16(long segments, const long *lengths, long n, long taps, const float *const *rows,
+                                     long ld_rows, const float *dy, long ldy, float *dw, long lddw, int full) {
     enum { TB = 2, NV = 4 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_generic_f32 acc[TB][NV];
         CK_UNROLL for (int i = 0; i < TB; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_zero();
-        const float *at = a + t0 * CK_SMALL_PITCH;
         const float *d = dy;
-        for (long q = 0; q < count; q++, d += ldy) {
-            __builtin_prefetch(d + 8 * ldy);
-            ckv_generic_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++)
-                dv[v] = full ? ckv_generic_f32_load(d + v * 4) : ckv_generic_f32_load_tail(d + v * 4, n - v * 4);
-            CK_UNROLL for (int i = 0; i < TB; i++) {
-                ckv_generic_f32 x = ckv_generic_f32_set1(at[i * CK_SMALL_PITCH + q]);
-                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(x, dv[v], acc[i][v]);
+        for (long s = 0; s < segments; s++) {
+            // Taps past the last read tap t0 (computed, never stored).
+            const float *a[TB];
+            CK_UNROLL for (int i = 0; i < TB; i++) a[i] = rows[s * ld_rows + (t0 + i < taps ? t0 + i : t0)];
+            for (long q = 0; q < lengths[s]; q++, d += ldy) {
+                __builtin_prefetch(d + 8 * ldy);
+                ckv_generic_f32 dv[NV];
+                CK_UNROLL for (int v = 0; v < NV; v++)
+                    dv[v] = full ? ckv_generic_f32_load(d + v * 4) : ckv_generic_f32_load_tail(d + v * 4, n - v * 4);
+                CK_UNROLL for (int i = 0; i < TB; i++) {
+                    ckv_generic_f32 x = ckv_generic_f32_set1(a[i][q]);
+                    CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(x, dv[v], acc[i][v]);
+                }
             }
         }
         CK_UNROLL for (int i = 0; i < TB; i++) {
@@ -297,33 +332,38 @@ CKV_INLINE void ck_weights_2x16(long count, long n, long taps, const float *a, c
     }
 }
 
-CKV_TARGET static void ck_f32_small_weights_2x16__generic(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
-    if (n == 16) ck_weights_2x16(count, n, taps, a, dy, ldy, dw, lddw, 1);
-    else ck_weights_2x16(count, n, taps, a, dy, ldy, dw, lddw, 0);
+CKV_TARGET static void ck_f32_small_weights_2x16__generic(long segments, const long *lengths, long n, long taps,
+                                                          const float *const *rows, long ld_rows, const float *dy,
+                                                          long ldy, float *dw, long lddw) {
+    if (n == 16) ck_weights_2x16(segments, lengths, n, taps, rows, ld_rows, dy, ldy, dw, lddw, 1);
+    else ck_weights_2x16(segments, lengths, n, taps, rows, ld_rows, dy, ldy, dw, lddw, 0);
 }
 
-// a is (taps rounded up to 1, count) with rows CK_SMALL_PITCH apart (the packed taps of a run
-// of pixels), dy is (count, n) with rows ldy apart, n ≤ 16; dw is (taps, n) with rows lddw
-// apart. dw[t, j] += Σ_q a[t, q] · dy[q, j].
+// Segment s holds lengths[s] pixels; tap t's values for them are rows[s · ld_rows + t][0 …].
+// dy is (Σ lengths, n) with rows ldy apart, n ≤ 16; dw is (taps, n) with rows lddw apart.
+// dw[t, j] += Σ_q a_t[q] · dy[q, j] over the run's pixels q in order.
 // `full` (a constant at each call) says n = 16: dy needs no tail loads, whose masks would
 // take AVX2 registers the accumulators need.
-CKV_INLINE void ck_weights_1x16(long count, long n, long taps, const float *a, const float *dy, long ldy,
-                                     float *dw, long lddw, int full) {
+CKV_INLINE void ck_weights_1x16(long segments, const long *lengths, long n, long taps, const float *const *rows,
+                                     long ld_rows, const float *dy, long ldy, float *dw, long lddw, int full) {
     enum { TB = 1, NV = 4 };
     for (long t0 = 0; t0 < taps; t0 += TB) {
         ckv_generic_f32 acc[TB][NV];
         CK_UNROLL for (int i = 0; i < TB; i++) CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_zero();
-        const float *at = a + t0 * CK_SMALL_PITCH;
         const float *d = dy;
-        for (long q = 0; q < count; q++, d += ldy) {
-            __builtin_prefetch(d + 8 * ldy);
-            ckv_generic_f32 dv[NV];
-            CK_UNROLL for (int v = 0; v < NV; v++)
-                dv[v] = full ? ckv_generic_f32_load(d + v * 4) : ckv_generic_f32_load_tail(d + v * 4, n - v * 4);
-            CK_UNROLL for (int i = 0; i < TB; i++) {
-                ckv_generic_f32 x = ckv_generic_f32_set1(at[i * CK_SMALL_PITCH + q]);
-                CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(x, dv[v], acc[i][v]);
+        for (long s = 0; s < segments; s++) {
+            // Taps past the last read tap t0 (computed, never stored).
+            const float *a[TB];
+            CK_UNROLL for (int i = 0; i < TB; i++) a[i] = rows[s * ld_rows + (t0 + i < taps ? t0 + i : t0)];
+            for (long q = 0; q < lengths[s]; q++, d += ldy) {
+                __builtin_prefetch(d + 8 * ldy);
+                ckv_generic_f32 dv[NV];
+                CK_UNROLL for (int v = 0; v < NV; v++)
+                    dv[v] = full ? ckv_generic_f32_load(d + v * 4) : ckv_generic_f32_load_tail(d + v * 4, n - v * 4);
+                CK_UNROLL for (int i = 0; i < TB; i++) {
+                    ckv_generic_f32 x = ckv_generic_f32_set1(a[i][q]);
+                    CK_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = ckv_generic_f32_fma(x, dv[v], acc[i][v]);
+                }
             }
         }
         CK_UNROLL for (int i = 0; i < TB; i++) {
@@ -339,13 +379,15 @@ CKV_INLINE void ck_weights_1x16(long count, long n, long taps, const float *a, c
     }
 }
 
-CKV_TARGET static void ck_f32_small_weights_1x16__generic(long count, long n, long taps, const float *a,
-                                                          const float *dy, long ldy, float *dw, long lddw) {
-    if (n == 16) ck_weights_1x16(count, n, taps, a, dy, ldy, dw, lddw, 1);
-    else ck_weights_1x16(count, n, taps, a, dy, ldy, dw, lddw, 0);
+CKV_TARGET static void ck_f32_small_weights_1x16__generic(long segments, const long *lengths, long n, long taps,
+                                                          const float *const *rows, long ld_rows, const float *dy,
+                                                          long ldy, float *dw, long lddw) {
+    if (n == 16) ck_weights_1x16(segments, lengths, n, taps, rows, ld_rows, dy, ldy, dw, lddw, 1);
+    else ck_weights_1x16(segments, lengths, n, taps, rows, ld_rows, dy, ldy, dw, lddw, 0);
 }
 
-typedef void (*ck_small_weights_tile)(long, long, long, const float *, const float *, long, float *, long);
+typedef void (*ck_small_weights_tile)(long, const long *, long, long, const float *const *, long, const float *, long,
+                                      float *, long);
 
 // The tiles for 1 ... 4 vectors of channels: tiles of `tb` taps, and a last one of `half`
 // where at most that many are left (a partial tile computes rows it never stores:
@@ -360,16 +402,17 @@ static const struct {
     {2, 1, ck_f32_small_weights_2x16__generic, ck_f32_small_weights_1x16__generic}
 };
 
-CKV_TARGET void ck_f32_small_weights__generic(long count, long n, long taps, const float *a, const float *dy, long ldy,
+CKV_TARGET void ck_f32_small_weights__generic(long segments, const long *lengths, long n, long taps,
+                                            const float *const *rows, long ld_rows, const float *dy, long ldy,
                                             float *dw, long lddw) {
     for (long j0 = 0; j0 < n; j0 += 4 * 4) {
         long nb = n - j0 < 4 * 4 ? n - j0 : 4 * 4;
         long vectors = (nb + 4 - 1) / 4;
         long rest = taps % ck_weights_tiles[vectors - 1].tb;
         long whole = rest > 0 && rest <= ck_weights_tiles[vectors - 1].half ? taps - rest : taps;
-        ck_weights_tiles[vectors - 1].whole(count, nb, whole, a, dy + j0, ldy, dw + j0, lddw);
+        ck_weights_tiles[vectors - 1].whole(segments, lengths, nb, whole, rows, ld_rows, dy + j0, ldy, dw + j0, lddw);
         if (whole < taps)
-            ck_weights_tiles[vectors - 1].half_tile(count, nb, taps - whole, a + whole * CK_SMALL_PITCH, dy + j0, ldy,
-                                                    dw + whole * lddw + j0, lddw);
+            ck_weights_tiles[vectors - 1].half_tile(segments, lengths, nb, taps - whole, rows + whole, ld_rows, dy + j0,
+                                                    ldy, dw + whole * lddw + j0, lddw);
     }
 }

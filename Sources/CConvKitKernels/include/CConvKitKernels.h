@@ -143,14 +143,12 @@ long ck_peak_flops_per_round(int isa);
 /// Direct kernels for convolutions with few input channels over a planar band
 /// (templates/small_copy.c.in explains the layout). Float only, on every instruction set.
 enum {
-    /// Row pitch of the packed taps ck_small_weights reads; its pixel runs are at most this long.
+    /// Pixels per run of ck_small_weights (the row pitch of ck_small_transpose's result too).
     CK_SMALL_PITCH = 128,
     /// Taps per block of the packed weight ck_small_data reads.
     CK_SMALL_DATA_TAPS = 12,
     /// Pixels per call of ck_small_data (the columns of its transposed output gradient).
     CK_SMALL_DATA_PIXELS = 32,
-    /// Rows of packed taps past the last that ck_small_weights may read (never stored).
-    CK_SMALL_TAP_SLACK = 24,
 };
 /// band ← the padded rows of x (an (H, W, C) image): padded row hp copies row_map[hp] (an
 /// element offset in x, or −1 for zeros), padded column wp copies column_map[wp] (offset, or −1).
@@ -160,15 +158,15 @@ void ck_small_pack_band(int isa, const float *x, long channels, const long *row_
 /// padded_rows × padded_columns the taps reach.
 void ck_small_unpack_band(int isa, const float *band, long channels, long rows, long columns, long top, long left,
                           long stride, long line, long padded_rows, long padded_columns, float *dx);
-/// a[t · pitch + q] ← x[offsets[t] + q] for t < taps, q < count.
-void ck_small_pack_taps(int isa, const float *x, const long *offsets, long taps, long count, long pitch, float *a);
 /// dyt[j · pitch + q] ← dy[q · ldy + j] for j < n, q < count; zero for count ≤ q < pitch.
 void ck_small_transpose(int isa, const float *dy, long count, long n, long ldy, long pitch, float *dyt);
 /// y[q · ldy + j] = bias[j] + Σ_t x[offsets[t] + q] · w[t · ldw + j] (bias may be NULL).
 void ck_small_forward(int isa, long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw,
                       const float *bias, float *y, long ldy);
-/// dw[t · lddw + j] += Σ_q a[t · CK_SMALL_PITCH + q] · dy[q · ldy + j].
-void ck_small_weights(int isa, long count, long n, long taps, const float *a, const float *dy, long ldy, float *dw, long lddw);
+/// dw[t · lddw + j] += Σ_q a_t[q] · dy[q · ldy + j] over a run of pixels q in `segments` pieces:
+/// piece s holds lengths[s] pixels, whose values of tap t are rows[s · ld_rows + t][0 …].
+void ck_small_weights(int isa, long segments, const long *lengths, long n, long taps, const float *const *rows,
+                      long ld_rows, const float *dy, long ldy, float *dw, long lddw);
 /// x[offsets[t] + q] += Σ_j w[t, j] · dyt[j · CK_SMALL_DATA_PIXELS + q] for q < count, with w
 /// packed in blocks of CK_SMALL_DATA_TAPS taps (block b as (n, CK_SMALL_DATA_TAPS) at
 /// b · n · CK_SMALL_DATA_TAPS).

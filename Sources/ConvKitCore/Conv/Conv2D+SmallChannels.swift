@@ -143,10 +143,11 @@ func conv2dForwardSmallChannels(
 /// In the forward pass this was: `y[n, p, q, k] += band[row(p) + offset(t) + q] · w[t, k]`, so now
 /// we have `dw[t, k] = Σ_(n, p, q) band[row(p) + offset(t) + q] · dy[n, p, q, k]` and
 /// `db[k] = Σ dy[n, p, q, k]`, the bias as a tap that always reads 1. For each run of up to
-/// CK_SMALL_PITCH consecutive pixels the taps are copied into rows (the run's im2col,
-/// transposed) and the kernel reads dy in place. Each work item (a band of rows of one image, or
-/// whole consecutive images when an image is smaller than a band) sums into its own partial
-/// gradient, about 64 of them whatever the batch; the partials are added in item order.
+/// CK_SMALL_PITCH consecutive pixels the kernel reads each tap's values in the band, through a
+/// pointer per tap and piece of an output row the run covers, and dy in place. Each work item
+/// (a band of rows of one image, or whole consecutive images, a band each, when an image is
+/// smaller than a band) sums into its own partial gradient, about 64 of them whatever the batch;
+/// the partials are added in item order.
 ///
 /// x is (N, H, W, C), dy is (N, P, Q, K); dw is (R, S, C, K) and db is (K).
 func conv2dBackwardWeightsSmallChannels(
@@ -166,55 +167,69 @@ func conv2dBackwardWeightsSmallChannels(
     let items = (g.batch + imagesPerItem - 1) / imagesPerItem * bands
     let participants = min(threads, items)
     let partialSize = taps * k + k
-    let bandBytes = plan.bandSize(rows: bandRows) * MemoryLayout<Float>.stride
-    let tapsBytes = (taps + Int(CK_SMALL_TAP_SLACK)) * pitch * MemoryLayout<Float>.stride
-    plan.offsets.withUnsafeBufferPointer { offsets in
-        guard let offsets = offsets.baseAddress else { return }
-        ScratchPool.shared.withBuffers(count: 1, bytes: items * partialSize * MemoryLayout<Float>.stride) { shared in
-            // Partial dw of item i at i · partialSize, its partial db right after.
-            let partials = shared[0].assumingMemoryBound(to: Float.self)
-            partials.initialize(repeating: 0, count: items * partialSize)
-            ScratchPool.shared.withBuffers(count: participants, bytes: bandBytes + tapsBytes) { scratch in
-                ThreadPool.shared.parallelFor(items, threads: participants) { item, participant in
-                    let band = scratch[participant].assumingMemoryBound(to: Float.self)
-                    let packed = (scratch[participant] + bandBytes).assumingMemoryBound(to: Float.self)
-                    // Row `taps` of the packed taps is all ones, so the kernel sums the bias
-                    // gradient with the weight's (in the forward pass this was: y[m, k] += b[k]).
-                    // Rows past it are read, never stored: keep them finite.
-                    (packed + taps * pitch).initialize(repeating: 1, count: pitch)
-                    (packed + (taps + 1) * pitch).initialize(repeating: 0, count: (Int(CK_SMALL_TAP_SLACK) - 1) * pitch)
-                    let partial = partials + item * partialSize
-                    let firstImage = item / bands * imagesPerItem
-                    let lastImage = min(g.batch, firstImage + imagesPerItem) - 1
-                    let p0 = item % bands * rowsPerBand
-                    let p1 = min(p, p0 + rowsPerBand)
-                    // A run of pixels may go on into the next image: the item's pixels are
-                    // consecutive in dy (one band, or whole images).
-                    var pixel = (firstImage * p + p0) * q
-                    var run = 0
-                    for n in firstImage...lastImage {
-                        plan.pack(x, image: n, firstRow: p0 * g.stride.height,
-                                  rows: plan.paddedRows(forOutputRows: p1 - p0), into: band)
-                        for row in p0..<p1 {
-                            let rowBand = band + (row - p0) * g.stride.height * plan.rowPitch
-                            var q0 = 0
-                            while q0 < q {
-                                let count = min(q - q0, pitch - run)
-                                ck_small_pack_taps(plan.isa, rowBand + q0, offsets, taps, count, pitch, packed + run)
-                                (run, q0, pixel) = (run + count, q0 + count, pixel + count)
-                                if run == pitch || (n == lastImage && row == p1 - 1 && q0 == q) {
-                                    ck_small_weights(plan.isa, run, k, taps + 1, packed, dy + (pixel - run) * k, k, partial, k)
-                                    run = 0
+    let bandElements = (plan.bandSize(rows: bandRows) + 15) / 16 * 16
+    let bandBytes = bandElements * MemoryLayout<Float>.stride
+    // A run covers at most the end of one output row, whole rows, and the start of another.
+    let maxSegments = min(pitch, pitch / q + 2)
+    // Per segment: a pointer per tap, then the bias's row of ones.
+    let ldRows = taps + 1
+    let rowsBytes = maxSegments * ldRows * MemoryLayout<UnsafePointer<Float>>.stride
+    let ones = [Float](repeating: 1, count: pitch)
+    ones.withUnsafeBufferPointer { ones in
+        plan.offsets.withUnsafeBufferPointer { offsets in
+            guard let ones = ones.baseAddress, let offsets = offsets.baseAddress else { return }
+            ScratchPool.shared.withBuffers(count: 1, bytes: items * partialSize * MemoryLayout<Float>.stride) { shared in
+                // Partial dw of item i at i · partialSize, its partial db right after.
+                let partials = shared[0].assumingMemoryBound(to: Float.self)
+                partials.initialize(repeating: 0, count: items * partialSize)
+                let scratchBytes = imagesPerItem * bandBytes + rowsBytes + maxSegments * MemoryLayout<Int>.stride
+                ScratchPool.shared.withBuffers(count: participants, bytes: scratchBytes) { scratch in
+                    ThreadPool.shared.parallelFor(items, threads: participants) { item, participant in
+                        // The item's bands (one per image: a run may go on into the next image),
+                        // the segments' tap pointers and their lengths.
+                        let imageBands = scratch[participant].assumingMemoryBound(to: Float.self)
+                        let rows = (scratch[participant] + imagesPerItem * bandBytes)
+                            .assumingMemoryBound(to: UnsafePointer<Float>?.self)
+                        let lengths = (scratch[participant] + imagesPerItem * bandBytes + rowsBytes)
+                            .assumingMemoryBound(to: Int.self)
+                        let partial = partials + item * partialSize
+                        let firstImage = item / bands * imagesPerItem
+                        let lastImage = min(g.batch, firstImage + imagesPerItem) - 1
+                        let p0 = item % bands * rowsPerBand
+                        let p1 = min(p, p0 + rowsPerBand)
+                        // The item's pixels are consecutive in dy (one band, or whole images).
+                        var pixel = (firstImage * p + p0) * q
+                        var (run, segments) = (0, 0)
+                        for n in firstImage...lastImage {
+                            let band = imageBands + (n - firstImage) * bandElements
+                            plan.pack(x, image: n, firstRow: p0 * g.stride.height,
+                                      rows: plan.paddedRows(forOutputRows: p1 - p0), into: band)
+                            for row in p0..<p1 {
+                                let rowBand = band + (row - p0) * g.stride.height * plan.rowPitch
+                                var q0 = 0
+                                while q0 < q {
+                                    let count = min(q - q0, pitch - run)
+                                    let segmentRows = rows + segments * ldRows
+                                    for t in 0..<taps { segmentRows[t] = UnsafePointer(rowBand + q0 + offsets[t]) }
+                                    segmentRows[taps] = ones
+                                    lengths[segments] = count
+                                    (run, segments, q0, pixel) = (run + count, segments + 1, q0 + count, pixel + count)
+                                    if run == pitch || (n == lastImage && row == p1 - 1 && q0 == q) {
+                                        ck_small_weights(
+                                            plan.isa, segments, lengths, k, taps + 1, rows, ldRows, dy + (pixel - run) * k,
+                                            k, partial, k)
+                                        (run, segments) = (0, 0)
+                                    }
                                 }
                             }
                         }
                     }
                 }
-            }
-            // The partials, added in item order.
-            addPartials(partials, parts: items, count: taps * k, stride: partialSize, into: dw, threads: threads)
-            if let db {
-                addPartials(partials + taps * k, parts: items, count: k, stride: partialSize, into: db, threads: 1)
+                // The partials, added in item order.
+                addPartials(partials, parts: items, count: taps * k, stride: partialSize, into: dw, threads: threads)
+                if let db {
+                    addPartials(partials + taps * k, parts: items, count: k, stride: partialSize, into: db, threads: 1)
+                }
             }
         }
     }
