@@ -20,8 +20,9 @@ template <> struct Entry<float> {
         ck_sgemm_indirect(isa, m, n, taps, ch, rows, b, bias, c, ro, acc);
     }
     static void weight_gradient(int isa, long m, long base, long n, long depth, long taps, long ch,
-                                const float *const *rows, const float *b, float *c, const long *ro, int acc) {
-        ck_sgemm_weight_gradient(isa, m, base, n, depth, taps, ch, rows, b, c, ro, acc);
+                                const float *const *rows, float *b, const float *source, long lds, float *c, const long *ro,
+                                int acc) {
+        ck_sgemm_weight_gradient(isa, m, base, n, depth, taps, ch, rows, b, source, lds, c, ro, acc);
     }
     static void few_columns(int isa, long m, long n, long taps, long ch, const float *const *rows,
                             const float *const *b, long bcs, float *c, const long *ro) {
@@ -41,8 +42,9 @@ template <> struct Entry<double> {
         ck_dgemm_indirect(isa, m, n, taps, ch, rows, b, bias, c, ro, acc);
     }
     static void weight_gradient(int isa, long m, long base, long n, long depth, long taps, long ch,
-                                const double *const *rows, const double *b, double *c, const long *ro, int acc) {
-        ck_dgemm_weight_gradient(isa, m, base, n, depth, taps, ch, rows, b, c, ro, acc);
+                                const double *const *rows, double *b, const double *source, long lds, double *c, const long *ro,
+                                int acc) {
+        ck_dgemm_weight_gradient(isa, m, base, n, depth, taps, ch, rows, b, source, lds, c, ro, acc);
     }
     static void few_columns(int isa, long m, long n, long taps, long ch, const double *const *rows,
                             const double *const *b, long bcs, double *c, const long *ro) {
@@ -193,13 +195,17 @@ template <typename T> void test_weight_gradient(int isa, Report &report) {
                 r = k == pixels ? zeros.data() : pool.data() + 1 + k * channels;
             }
             const T *b = dy.data() + 1;
-            // The kernel reads dy packed in panels of nr columns, zero past n.
+            // The kernel reads dy packed in panels of nr columns, zero past n: packed before, or
+            // by the kernel itself from dy's rows (into a buffer of NaNs, which any panel it
+            // read before writing would spread).
             std::vector<T> packed((n + nr - 1) / nr * nr * depth, sentinel<T>());
             ck_pack_panels(b, sizeof(T), ldb, depth, n, nr, packed.data());
             OutputBlock<T> c(m, n, random);
-            for (int accumulate = 0; accumulate < 2; accumulate++) {
-                std::string where = describe("m %ld, row base %ld, n %ld, depth %ld, taps %ld, channels %ld, accumulate %d, tile %ldx%ld",
-                                             m, row_base, n, depth, taps, channels, accumulate, mr, nr);
+            for (int mode = 0; mode < 4; mode++) {
+                int accumulate = mode % 2, packs = mode / 2;
+                std::vector<T> panels = packs ? std::vector<T>(packed.size(), sentinel<T>()) : packed;
+                std::string where = describe("m %ld, row base %ld, n %ld, depth %ld, taps %ld, channels %ld, accumulate %d, packs %d, tile %ldx%ld",
+                                             m, row_base, n, depth, taps, channels, accumulate, packs, mr, nr);
                 std::vector<T> want(m * n);
                 std::vector<double> scale(m * n, 0);
                 for (long i = 0; i < m; i++) for (long j = 0; j < n; j++) {
@@ -213,8 +219,8 @@ template <typename T> void test_weight_gradient(int isa, Report &report) {
                     want[i * n + j] = stored<T>(accumulate, c.initial[i * n + j], sum);
                 }
                 c.prepare(accumulate);
-                Entry<T>::weight_gradient(isa, m, row_base, n, depth, taps, channels, rows.data(), packed.data(),
-                                          c.data.data(), c.row_offsets.data(), accumulate);
+                Entry<T>::weight_gradient(isa, m, row_base, n, depth, taps, channels, rows.data(), panels.data(),
+                                          packs ? b : nullptr, ldb, c.data.data(), c.row_offsets.data(), accumulate);
                 report.cases++;
                 c.verify(report, exact, want, scale, where);
                 if (report.failures) return;

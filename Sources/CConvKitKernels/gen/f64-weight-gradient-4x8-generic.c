@@ -7,20 +7,32 @@
 // Weight gradient dW[(tap, c), k] (+)= Σ_p x[p, tap, c] · dy[p, k] (CConvKitKernels.h,
 // ck_sgemm_weight_gradient), on tiles of up to 4 (tap, channel) rows × 4 vectors of 2 output
 // channels. The input is read through per-pixel tap pointers, dy from panels of 8 columns
-// packed by ck_pack_panels (zero past n), so every load of dy is a whole vector on a whole line.
+// (zero past n), so every load of dy is a whole vector on a whole line. Given dy's rows, the
+// first tile of rows packs the panels as it reads them, while the FMAs keep the other ports busy.
 // Each element is a chain of FMAs over the pixels from zero, then added to dW: the same
 // operations in the same order on every instruction set, whatever the tile.
 
 // Tile mr × nv: mr consecutive channels of one tap (one pointer a pixel) × nv vectors, for
 // nr ≤ nv · 2 columns; a function of its own, so that each gets its own register allocation.
-CKV_TARGET __attribute__((noinline)) static void ck_tile_1x1(long depth, long taps, long tap, long channel,
-        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+// `pack` (a constant at each call): read dy's rows at `source` and store them into the panel.
+CKV_INLINE void ck_tile_body_1x1(long depth, long taps, long tap, long channel, const double *const *rows,
+        double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr, int accumulate,
+        int pack) {
     ckv_generic_f64 acc[1][1];
     CK_UNROLL for (int i = 0; i < 1; i++) CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_generic_f64_zero();
     for (long p = 0; p < depth; p++) {
         const double *a = rows[p * taps + tap] + channel;
         ckv_generic_f64 bv[1];
-        CK_UNROLL for (int v = 0; v < 1; v++) bv[v] = ckv_generic_f64_load(b + p * 8 + v * 2);
+        CK_UNROLL for (int v = 0; v < 1; v++) {
+            if (pack) {
+                // dy's rows come from memory, ld_source apart: fetch them 16 rows ahead.
+                __builtin_prefetch(source + (p + 16) * ld_source + v * 2);
+                bv[v] = ckv_generic_f64_load_tail(source + p * ld_source + v * 2, nr - v * 2);
+                ckv_generic_f64_store(b + p * 8 + v * 2, bv[v]);
+            } else {
+                bv[v] = ckv_generic_f64_load(b + p * 8 + v * 2);
+            }
+        }
         CK_UNROLL for (int i = 0; i < 1; i++) {
             ckv_generic_f64 ai = ckv_generic_f64_set1(a[i]);
             CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_generic_f64_fma(ai, bv[v], acc[i][v]);
@@ -34,14 +46,32 @@ CKV_TARGET __attribute__((noinline)) static void ck_tile_1x1(long depth, long ta
     }
 }
 
-CKV_TARGET __attribute__((noinline)) static void ck_tile_1x2(long depth, long taps, long tap, long channel,
-        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+CKV_TARGET __attribute__((noinline)) static void ck_tile_1x1(long depth, long taps, long tap, long channel,
+        const double *const *rows, double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr,
+        int accumulate) {
+    if (source) ck_tile_body_1x1(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 1);
+    else ck_tile_body_1x1(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 0);
+}
+
+// `pack` (a constant at each call): read dy's rows at `source` and store them into the panel.
+CKV_INLINE void ck_tile_body_1x2(long depth, long taps, long tap, long channel, const double *const *rows,
+        double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr, int accumulate,
+        int pack) {
     ckv_generic_f64 acc[1][2];
     CK_UNROLL for (int i = 0; i < 1; i++) CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_generic_f64_zero();
     for (long p = 0; p < depth; p++) {
         const double *a = rows[p * taps + tap] + channel;
         ckv_generic_f64 bv[2];
-        CK_UNROLL for (int v = 0; v < 2; v++) bv[v] = ckv_generic_f64_load(b + p * 8 + v * 2);
+        CK_UNROLL for (int v = 0; v < 2; v++) {
+            if (pack) {
+                // dy's rows come from memory, ld_source apart: fetch them 16 rows ahead.
+                __builtin_prefetch(source + (p + 16) * ld_source + v * 2);
+                bv[v] = ckv_generic_f64_load_tail(source + p * ld_source + v * 2, nr - v * 2);
+                ckv_generic_f64_store(b + p * 8 + v * 2, bv[v]);
+            } else {
+                bv[v] = ckv_generic_f64_load(b + p * 8 + v * 2);
+            }
+        }
         CK_UNROLL for (int i = 0; i < 1; i++) {
             ckv_generic_f64 ai = ckv_generic_f64_set1(a[i]);
             CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_generic_f64_fma(ai, bv[v], acc[i][v]);
@@ -55,14 +85,32 @@ CKV_TARGET __attribute__((noinline)) static void ck_tile_1x2(long depth, long ta
     }
 }
 
-CKV_TARGET __attribute__((noinline)) static void ck_tile_1x3(long depth, long taps, long tap, long channel,
-        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+CKV_TARGET __attribute__((noinline)) static void ck_tile_1x2(long depth, long taps, long tap, long channel,
+        const double *const *rows, double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr,
+        int accumulate) {
+    if (source) ck_tile_body_1x2(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 1);
+    else ck_tile_body_1x2(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 0);
+}
+
+// `pack` (a constant at each call): read dy's rows at `source` and store them into the panel.
+CKV_INLINE void ck_tile_body_1x3(long depth, long taps, long tap, long channel, const double *const *rows,
+        double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr, int accumulate,
+        int pack) {
     ckv_generic_f64 acc[1][3];
     CK_UNROLL for (int i = 0; i < 1; i++) CK_UNROLL for (int v = 0; v < 3; v++) acc[i][v] = ckv_generic_f64_zero();
     for (long p = 0; p < depth; p++) {
         const double *a = rows[p * taps + tap] + channel;
         ckv_generic_f64 bv[3];
-        CK_UNROLL for (int v = 0; v < 3; v++) bv[v] = ckv_generic_f64_load(b + p * 8 + v * 2);
+        CK_UNROLL for (int v = 0; v < 3; v++) {
+            if (pack) {
+                // dy's rows come from memory, ld_source apart: fetch them 16 rows ahead.
+                __builtin_prefetch(source + (p + 16) * ld_source + v * 2);
+                bv[v] = ckv_generic_f64_load_tail(source + p * ld_source + v * 2, nr - v * 2);
+                ckv_generic_f64_store(b + p * 8 + v * 2, bv[v]);
+            } else {
+                bv[v] = ckv_generic_f64_load(b + p * 8 + v * 2);
+            }
+        }
         CK_UNROLL for (int i = 0; i < 1; i++) {
             ckv_generic_f64 ai = ckv_generic_f64_set1(a[i]);
             CK_UNROLL for (int v = 0; v < 3; v++) acc[i][v] = ckv_generic_f64_fma(ai, bv[v], acc[i][v]);
@@ -76,14 +124,32 @@ CKV_TARGET __attribute__((noinline)) static void ck_tile_1x3(long depth, long ta
     }
 }
 
-CKV_TARGET __attribute__((noinline)) static void ck_tile_1x4(long depth, long taps, long tap, long channel,
-        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+CKV_TARGET __attribute__((noinline)) static void ck_tile_1x3(long depth, long taps, long tap, long channel,
+        const double *const *rows, double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr,
+        int accumulate) {
+    if (source) ck_tile_body_1x3(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 1);
+    else ck_tile_body_1x3(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 0);
+}
+
+// `pack` (a constant at each call): read dy's rows at `source` and store them into the panel.
+CKV_INLINE void ck_tile_body_1x4(long depth, long taps, long tap, long channel, const double *const *rows,
+        double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr, int accumulate,
+        int pack) {
     ckv_generic_f64 acc[1][4];
     CK_UNROLL for (int i = 0; i < 1; i++) CK_UNROLL for (int v = 0; v < 4; v++) acc[i][v] = ckv_generic_f64_zero();
     for (long p = 0; p < depth; p++) {
         const double *a = rows[p * taps + tap] + channel;
         ckv_generic_f64 bv[4];
-        CK_UNROLL for (int v = 0; v < 4; v++) bv[v] = ckv_generic_f64_load(b + p * 8 + v * 2);
+        CK_UNROLL for (int v = 0; v < 4; v++) {
+            if (pack) {
+                // dy's rows come from memory, ld_source apart: fetch them 16 rows ahead.
+                __builtin_prefetch(source + (p + 16) * ld_source + v * 2);
+                bv[v] = ckv_generic_f64_load_tail(source + p * ld_source + v * 2, nr - v * 2);
+                ckv_generic_f64_store(b + p * 8 + v * 2, bv[v]);
+            } else {
+                bv[v] = ckv_generic_f64_load(b + p * 8 + v * 2);
+            }
+        }
         CK_UNROLL for (int i = 0; i < 1; i++) {
             ckv_generic_f64 ai = ckv_generic_f64_set1(a[i]);
             CK_UNROLL for (int v = 0; v < 4; v++) acc[i][v] = ckv_generic_f64_fma(ai, bv[v], acc[i][v]);
@@ -97,14 +163,32 @@ CKV_TARGET __attribute__((noinline)) static void ck_tile_1x4(long depth, long ta
     }
 }
 
-CKV_TARGET __attribute__((noinline)) static void ck_tile_2x1(long depth, long taps, long tap, long channel,
-        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+CKV_TARGET __attribute__((noinline)) static void ck_tile_1x4(long depth, long taps, long tap, long channel,
+        const double *const *rows, double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr,
+        int accumulate) {
+    if (source) ck_tile_body_1x4(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 1);
+    else ck_tile_body_1x4(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 0);
+}
+
+// `pack` (a constant at each call): read dy's rows at `source` and store them into the panel.
+CKV_INLINE void ck_tile_body_2x1(long depth, long taps, long tap, long channel, const double *const *rows,
+        double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr, int accumulate,
+        int pack) {
     ckv_generic_f64 acc[2][1];
     CK_UNROLL for (int i = 0; i < 2; i++) CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_generic_f64_zero();
     for (long p = 0; p < depth; p++) {
         const double *a = rows[p * taps + tap] + channel;
         ckv_generic_f64 bv[1];
-        CK_UNROLL for (int v = 0; v < 1; v++) bv[v] = ckv_generic_f64_load(b + p * 8 + v * 2);
+        CK_UNROLL for (int v = 0; v < 1; v++) {
+            if (pack) {
+                // dy's rows come from memory, ld_source apart: fetch them 16 rows ahead.
+                __builtin_prefetch(source + (p + 16) * ld_source + v * 2);
+                bv[v] = ckv_generic_f64_load_tail(source + p * ld_source + v * 2, nr - v * 2);
+                ckv_generic_f64_store(b + p * 8 + v * 2, bv[v]);
+            } else {
+                bv[v] = ckv_generic_f64_load(b + p * 8 + v * 2);
+            }
+        }
         CK_UNROLL for (int i = 0; i < 2; i++) {
             ckv_generic_f64 ai = ckv_generic_f64_set1(a[i]);
             CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_generic_f64_fma(ai, bv[v], acc[i][v]);
@@ -118,14 +202,32 @@ CKV_TARGET __attribute__((noinline)) static void ck_tile_2x1(long depth, long ta
     }
 }
 
-CKV_TARGET __attribute__((noinline)) static void ck_tile_2x2(long depth, long taps, long tap, long channel,
-        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+CKV_TARGET __attribute__((noinline)) static void ck_tile_2x1(long depth, long taps, long tap, long channel,
+        const double *const *rows, double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr,
+        int accumulate) {
+    if (source) ck_tile_body_2x1(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 1);
+    else ck_tile_body_2x1(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 0);
+}
+
+// `pack` (a constant at each call): read dy's rows at `source` and store them into the panel.
+CKV_INLINE void ck_tile_body_2x2(long depth, long taps, long tap, long channel, const double *const *rows,
+        double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr, int accumulate,
+        int pack) {
     ckv_generic_f64 acc[2][2];
     CK_UNROLL for (int i = 0; i < 2; i++) CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_generic_f64_zero();
     for (long p = 0; p < depth; p++) {
         const double *a = rows[p * taps + tap] + channel;
         ckv_generic_f64 bv[2];
-        CK_UNROLL for (int v = 0; v < 2; v++) bv[v] = ckv_generic_f64_load(b + p * 8 + v * 2);
+        CK_UNROLL for (int v = 0; v < 2; v++) {
+            if (pack) {
+                // dy's rows come from memory, ld_source apart: fetch them 16 rows ahead.
+                __builtin_prefetch(source + (p + 16) * ld_source + v * 2);
+                bv[v] = ckv_generic_f64_load_tail(source + p * ld_source + v * 2, nr - v * 2);
+                ckv_generic_f64_store(b + p * 8 + v * 2, bv[v]);
+            } else {
+                bv[v] = ckv_generic_f64_load(b + p * 8 + v * 2);
+            }
+        }
         CK_UNROLL for (int i = 0; i < 2; i++) {
             ckv_generic_f64 ai = ckv_generic_f64_set1(a[i]);
             CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_generic_f64_fma(ai, bv[v], acc[i][v]);
@@ -139,14 +241,32 @@ CKV_TARGET __attribute__((noinline)) static void ck_tile_2x2(long depth, long ta
     }
 }
 
-CKV_TARGET __attribute__((noinline)) static void ck_tile_2x3(long depth, long taps, long tap, long channel,
-        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+CKV_TARGET __attribute__((noinline)) static void ck_tile_2x2(long depth, long taps, long tap, long channel,
+        const double *const *rows, double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr,
+        int accumulate) {
+    if (source) ck_tile_body_2x2(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 1);
+    else ck_tile_body_2x2(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 0);
+}
+
+// `pack` (a constant at each call): read dy's rows at `source` and store them into the panel.
+CKV_INLINE void ck_tile_body_2x3(long depth, long taps, long tap, long channel, const double *const *rows,
+        double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr, int accumulate,
+        int pack) {
     ckv_generic_f64 acc[2][3];
     CK_UNROLL for (int i = 0; i < 2; i++) CK_UNROLL for (int v = 0; v < 3; v++) acc[i][v] = ckv_generic_f64_zero();
     for (long p = 0; p < depth; p++) {
         const double *a = rows[p * taps + tap] + channel;
         ckv_generic_f64 bv[3];
-        CK_UNROLL for (int v = 0; v < 3; v++) bv[v] = ckv_generic_f64_load(b + p * 8 + v * 2);
+        CK_UNROLL for (int v = 0; v < 3; v++) {
+            if (pack) {
+                // dy's rows come from memory, ld_source apart: fetch them 16 rows ahead.
+                __builtin_prefetch(source + (p + 16) * ld_source + v * 2);
+                bv[v] = ckv_generic_f64_load_tail(source + p * ld_source + v * 2, nr - v * 2);
+                ckv_generic_f64_store(b + p * 8 + v * 2, bv[v]);
+            } else {
+                bv[v] = ckv_generic_f64_load(b + p * 8 + v * 2);
+            }
+        }
         CK_UNROLL for (int i = 0; i < 2; i++) {
             ckv_generic_f64 ai = ckv_generic_f64_set1(a[i]);
             CK_UNROLL for (int v = 0; v < 3; v++) acc[i][v] = ckv_generic_f64_fma(ai, bv[v], acc[i][v]);
@@ -160,14 +280,32 @@ CKV_TARGET __attribute__((noinline)) static void ck_tile_2x3(long depth, long ta
     }
 }
 
-CKV_TARGET __attribute__((noinline)) static void ck_tile_2x4(long depth, long taps, long tap, long channel,
-        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+CKV_TARGET __attribute__((noinline)) static void ck_tile_2x3(long depth, long taps, long tap, long channel,
+        const double *const *rows, double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr,
+        int accumulate) {
+    if (source) ck_tile_body_2x3(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 1);
+    else ck_tile_body_2x3(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 0);
+}
+
+// `pack` (a constant at each call): read dy's rows at `source` and store them into the panel.
+CKV_INLINE void ck_tile_body_2x4(long depth, long taps, long tap, long channel, const double *const *rows,
+        double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr, int accumulate,
+        int pack) {
     ckv_generic_f64 acc[2][4];
     CK_UNROLL for (int i = 0; i < 2; i++) CK_UNROLL for (int v = 0; v < 4; v++) acc[i][v] = ckv_generic_f64_zero();
     for (long p = 0; p < depth; p++) {
         const double *a = rows[p * taps + tap] + channel;
         ckv_generic_f64 bv[4];
-        CK_UNROLL for (int v = 0; v < 4; v++) bv[v] = ckv_generic_f64_load(b + p * 8 + v * 2);
+        CK_UNROLL for (int v = 0; v < 4; v++) {
+            if (pack) {
+                // dy's rows come from memory, ld_source apart: fetch them 16 rows ahead.
+                __builtin_prefetch(source + (p + 16) * ld_source + v * 2);
+                bv[v] = ckv_generic_f64_load_tail(source + p * ld_source + v * 2, nr - v * 2);
+                ckv_generic_f64_store(b + p * 8 + v * 2, bv[v]);
+            } else {
+                bv[v] = ckv_generic_f64_load(b + p * 8 + v * 2);
+            }
+        }
         CK_UNROLL for (int i = 0; i < 2; i++) {
             ckv_generic_f64 ai = ckv_generic_f64_set1(a[i]);
             CK_UNROLL for (int v = 0; v < 4; v++) acc[i][v] = ckv_generic_f64_fma(ai, bv[v], acc[i][v]);
@@ -181,14 +319,32 @@ CKV_TARGET __attribute__((noinline)) static void ck_tile_2x4(long depth, long ta
     }
 }
 
-CKV_TARGET __attribute__((noinline)) static void ck_tile_3x1(long depth, long taps, long tap, long channel,
-        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+CKV_TARGET __attribute__((noinline)) static void ck_tile_2x4(long depth, long taps, long tap, long channel,
+        const double *const *rows, double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr,
+        int accumulate) {
+    if (source) ck_tile_body_2x4(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 1);
+    else ck_tile_body_2x4(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 0);
+}
+
+// `pack` (a constant at each call): read dy's rows at `source` and store them into the panel.
+CKV_INLINE void ck_tile_body_3x1(long depth, long taps, long tap, long channel, const double *const *rows,
+        double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr, int accumulate,
+        int pack) {
     ckv_generic_f64 acc[3][1];
     CK_UNROLL for (int i = 0; i < 3; i++) CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_generic_f64_zero();
     for (long p = 0; p < depth; p++) {
         const double *a = rows[p * taps + tap] + channel;
         ckv_generic_f64 bv[1];
-        CK_UNROLL for (int v = 0; v < 1; v++) bv[v] = ckv_generic_f64_load(b + p * 8 + v * 2);
+        CK_UNROLL for (int v = 0; v < 1; v++) {
+            if (pack) {
+                // dy's rows come from memory, ld_source apart: fetch them 16 rows ahead.
+                __builtin_prefetch(source + (p + 16) * ld_source + v * 2);
+                bv[v] = ckv_generic_f64_load_tail(source + p * ld_source + v * 2, nr - v * 2);
+                ckv_generic_f64_store(b + p * 8 + v * 2, bv[v]);
+            } else {
+                bv[v] = ckv_generic_f64_load(b + p * 8 + v * 2);
+            }
+        }
         CK_UNROLL for (int i = 0; i < 3; i++) {
             ckv_generic_f64 ai = ckv_generic_f64_set1(a[i]);
             CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_generic_f64_fma(ai, bv[v], acc[i][v]);
@@ -202,14 +358,32 @@ CKV_TARGET __attribute__((noinline)) static void ck_tile_3x1(long depth, long ta
     }
 }
 
-CKV_TARGET __attribute__((noinline)) static void ck_tile_3x2(long depth, long taps, long tap, long channel,
-        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+CKV_TARGET __attribute__((noinline)) static void ck_tile_3x1(long depth, long taps, long tap, long channel,
+        const double *const *rows, double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr,
+        int accumulate) {
+    if (source) ck_tile_body_3x1(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 1);
+    else ck_tile_body_3x1(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 0);
+}
+
+// `pack` (a constant at each call): read dy's rows at `source` and store them into the panel.
+CKV_INLINE void ck_tile_body_3x2(long depth, long taps, long tap, long channel, const double *const *rows,
+        double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr, int accumulate,
+        int pack) {
     ckv_generic_f64 acc[3][2];
     CK_UNROLL for (int i = 0; i < 3; i++) CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_generic_f64_zero();
     for (long p = 0; p < depth; p++) {
         const double *a = rows[p * taps + tap] + channel;
         ckv_generic_f64 bv[2];
-        CK_UNROLL for (int v = 0; v < 2; v++) bv[v] = ckv_generic_f64_load(b + p * 8 + v * 2);
+        CK_UNROLL for (int v = 0; v < 2; v++) {
+            if (pack) {
+                // dy's rows come from memory, ld_source apart: fetch them 16 rows ahead.
+                __builtin_prefetch(source + (p + 16) * ld_source + v * 2);
+                bv[v] = ckv_generic_f64_load_tail(source + p * ld_source + v * 2, nr - v * 2);
+                ckv_generic_f64_store(b + p * 8 + v * 2, bv[v]);
+            } else {
+                bv[v] = ckv_generic_f64_load(b + p * 8 + v * 2);
+            }
+        }
         CK_UNROLL for (int i = 0; i < 3; i++) {
             ckv_generic_f64 ai = ckv_generic_f64_set1(a[i]);
             CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_generic_f64_fma(ai, bv[v], acc[i][v]);
@@ -223,14 +397,32 @@ CKV_TARGET __attribute__((noinline)) static void ck_tile_3x2(long depth, long ta
     }
 }
 
-CKV_TARGET __attribute__((noinline)) static void ck_tile_3x3(long depth, long taps, long tap, long channel,
-        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+CKV_TARGET __attribute__((noinline)) static void ck_tile_3x2(long depth, long taps, long tap, long channel,
+        const double *const *rows, double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr,
+        int accumulate) {
+    if (source) ck_tile_body_3x2(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 1);
+    else ck_tile_body_3x2(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 0);
+}
+
+// `pack` (a constant at each call): read dy's rows at `source` and store them into the panel.
+CKV_INLINE void ck_tile_body_3x3(long depth, long taps, long tap, long channel, const double *const *rows,
+        double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr, int accumulate,
+        int pack) {
     ckv_generic_f64 acc[3][3];
     CK_UNROLL for (int i = 0; i < 3; i++) CK_UNROLL for (int v = 0; v < 3; v++) acc[i][v] = ckv_generic_f64_zero();
     for (long p = 0; p < depth; p++) {
         const double *a = rows[p * taps + tap] + channel;
         ckv_generic_f64 bv[3];
-        CK_UNROLL for (int v = 0; v < 3; v++) bv[v] = ckv_generic_f64_load(b + p * 8 + v * 2);
+        CK_UNROLL for (int v = 0; v < 3; v++) {
+            if (pack) {
+                // dy's rows come from memory, ld_source apart: fetch them 16 rows ahead.
+                __builtin_prefetch(source + (p + 16) * ld_source + v * 2);
+                bv[v] = ckv_generic_f64_load_tail(source + p * ld_source + v * 2, nr - v * 2);
+                ckv_generic_f64_store(b + p * 8 + v * 2, bv[v]);
+            } else {
+                bv[v] = ckv_generic_f64_load(b + p * 8 + v * 2);
+            }
+        }
         CK_UNROLL for (int i = 0; i < 3; i++) {
             ckv_generic_f64 ai = ckv_generic_f64_set1(a[i]);
             CK_UNROLL for (int v = 0; v < 3; v++) acc[i][v] = ckv_generic_f64_fma(ai, bv[v], acc[i][v]);
@@ -244,14 +436,32 @@ CKV_TARGET __attribute__((noinline)) static void ck_tile_3x3(long depth, long ta
     }
 }
 
-CKV_TARGET __attribute__((noinline)) static void ck_tile_3x4(long depth, long taps, long tap, long channel,
-        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+CKV_TARGET __attribute__((noinline)) static void ck_tile_3x3(long depth, long taps, long tap, long channel,
+        const double *const *rows, double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr,
+        int accumulate) {
+    if (source) ck_tile_body_3x3(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 1);
+    else ck_tile_body_3x3(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 0);
+}
+
+// `pack` (a constant at each call): read dy's rows at `source` and store them into the panel.
+CKV_INLINE void ck_tile_body_3x4(long depth, long taps, long tap, long channel, const double *const *rows,
+        double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr, int accumulate,
+        int pack) {
     ckv_generic_f64 acc[3][4];
     CK_UNROLL for (int i = 0; i < 3; i++) CK_UNROLL for (int v = 0; v < 4; v++) acc[i][v] = ckv_generic_f64_zero();
     for (long p = 0; p < depth; p++) {
         const double *a = rows[p * taps + tap] + channel;
         ckv_generic_f64 bv[4];
-        CK_UNROLL for (int v = 0; v < 4; v++) bv[v] = ckv_generic_f64_load(b + p * 8 + v * 2);
+        CK_UNROLL for (int v = 0; v < 4; v++) {
+            if (pack) {
+                // dy's rows come from memory, ld_source apart: fetch them 16 rows ahead.
+                __builtin_prefetch(source + (p + 16) * ld_source + v * 2);
+                bv[v] = ckv_generic_f64_load_tail(source + p * ld_source + v * 2, nr - v * 2);
+                ckv_generic_f64_store(b + p * 8 + v * 2, bv[v]);
+            } else {
+                bv[v] = ckv_generic_f64_load(b + p * 8 + v * 2);
+            }
+        }
         CK_UNROLL for (int i = 0; i < 3; i++) {
             ckv_generic_f64 ai = ckv_generic_f64_set1(a[i]);
             CK_UNROLL for (int v = 0; v < 4; v++) acc[i][v] = ckv_generic_f64_fma(ai, bv[v], acc[i][v]);
@@ -265,14 +475,32 @@ CKV_TARGET __attribute__((noinline)) static void ck_tile_3x4(long depth, long ta
     }
 }
 
-CKV_TARGET __attribute__((noinline)) static void ck_tile_4x1(long depth, long taps, long tap, long channel,
-        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+CKV_TARGET __attribute__((noinline)) static void ck_tile_3x4(long depth, long taps, long tap, long channel,
+        const double *const *rows, double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr,
+        int accumulate) {
+    if (source) ck_tile_body_3x4(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 1);
+    else ck_tile_body_3x4(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 0);
+}
+
+// `pack` (a constant at each call): read dy's rows at `source` and store them into the panel.
+CKV_INLINE void ck_tile_body_4x1(long depth, long taps, long tap, long channel, const double *const *rows,
+        double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr, int accumulate,
+        int pack) {
     ckv_generic_f64 acc[4][1];
     CK_UNROLL for (int i = 0; i < 4; i++) CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_generic_f64_zero();
     for (long p = 0; p < depth; p++) {
         const double *a = rows[p * taps + tap] + channel;
         ckv_generic_f64 bv[1];
-        CK_UNROLL for (int v = 0; v < 1; v++) bv[v] = ckv_generic_f64_load(b + p * 8 + v * 2);
+        CK_UNROLL for (int v = 0; v < 1; v++) {
+            if (pack) {
+                // dy's rows come from memory, ld_source apart: fetch them 16 rows ahead.
+                __builtin_prefetch(source + (p + 16) * ld_source + v * 2);
+                bv[v] = ckv_generic_f64_load_tail(source + p * ld_source + v * 2, nr - v * 2);
+                ckv_generic_f64_store(b + p * 8 + v * 2, bv[v]);
+            } else {
+                bv[v] = ckv_generic_f64_load(b + p * 8 + v * 2);
+            }
+        }
         CK_UNROLL for (int i = 0; i < 4; i++) {
             ckv_generic_f64 ai = ckv_generic_f64_set1(a[i]);
             CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_generic_f64_fma(ai, bv[v], acc[i][v]);
@@ -286,14 +514,32 @@ CKV_TARGET __attribute__((noinline)) static void ck_tile_4x1(long depth, long ta
     }
 }
 
-CKV_TARGET __attribute__((noinline)) static void ck_tile_4x2(long depth, long taps, long tap, long channel,
-        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+CKV_TARGET __attribute__((noinline)) static void ck_tile_4x1(long depth, long taps, long tap, long channel,
+        const double *const *rows, double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr,
+        int accumulate) {
+    if (source) ck_tile_body_4x1(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 1);
+    else ck_tile_body_4x1(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 0);
+}
+
+// `pack` (a constant at each call): read dy's rows at `source` and store them into the panel.
+CKV_INLINE void ck_tile_body_4x2(long depth, long taps, long tap, long channel, const double *const *rows,
+        double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr, int accumulate,
+        int pack) {
     ckv_generic_f64 acc[4][2];
     CK_UNROLL for (int i = 0; i < 4; i++) CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_generic_f64_zero();
     for (long p = 0; p < depth; p++) {
         const double *a = rows[p * taps + tap] + channel;
         ckv_generic_f64 bv[2];
-        CK_UNROLL for (int v = 0; v < 2; v++) bv[v] = ckv_generic_f64_load(b + p * 8 + v * 2);
+        CK_UNROLL for (int v = 0; v < 2; v++) {
+            if (pack) {
+                // dy's rows come from memory, ld_source apart: fetch them 16 rows ahead.
+                __builtin_prefetch(source + (p + 16) * ld_source + v * 2);
+                bv[v] = ckv_generic_f64_load_tail(source + p * ld_source + v * 2, nr - v * 2);
+                ckv_generic_f64_store(b + p * 8 + v * 2, bv[v]);
+            } else {
+                bv[v] = ckv_generic_f64_load(b + p * 8 + v * 2);
+            }
+        }
         CK_UNROLL for (int i = 0; i < 4; i++) {
             ckv_generic_f64 ai = ckv_generic_f64_set1(a[i]);
             CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_generic_f64_fma(ai, bv[v], acc[i][v]);
@@ -307,14 +553,32 @@ CKV_TARGET __attribute__((noinline)) static void ck_tile_4x2(long depth, long ta
     }
 }
 
-CKV_TARGET __attribute__((noinline)) static void ck_tile_4x3(long depth, long taps, long tap, long channel,
-        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+CKV_TARGET __attribute__((noinline)) static void ck_tile_4x2(long depth, long taps, long tap, long channel,
+        const double *const *rows, double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr,
+        int accumulate) {
+    if (source) ck_tile_body_4x2(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 1);
+    else ck_tile_body_4x2(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 0);
+}
+
+// `pack` (a constant at each call): read dy's rows at `source` and store them into the panel.
+CKV_INLINE void ck_tile_body_4x3(long depth, long taps, long tap, long channel, const double *const *rows,
+        double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr, int accumulate,
+        int pack) {
     ckv_generic_f64 acc[4][3];
     CK_UNROLL for (int i = 0; i < 4; i++) CK_UNROLL for (int v = 0; v < 3; v++) acc[i][v] = ckv_generic_f64_zero();
     for (long p = 0; p < depth; p++) {
         const double *a = rows[p * taps + tap] + channel;
         ckv_generic_f64 bv[3];
-        CK_UNROLL for (int v = 0; v < 3; v++) bv[v] = ckv_generic_f64_load(b + p * 8 + v * 2);
+        CK_UNROLL for (int v = 0; v < 3; v++) {
+            if (pack) {
+                // dy's rows come from memory, ld_source apart: fetch them 16 rows ahead.
+                __builtin_prefetch(source + (p + 16) * ld_source + v * 2);
+                bv[v] = ckv_generic_f64_load_tail(source + p * ld_source + v * 2, nr - v * 2);
+                ckv_generic_f64_store(b + p * 8 + v * 2, bv[v]);
+            } else {
+                bv[v] = ckv_generic_f64_load(b + p * 8 + v * 2);
+            }
+        }
         CK_UNROLL for (int i = 0; i < 4; i++) {
             ckv_generic_f64 ai = ckv_generic_f64_set1(a[i]);
             CK_UNROLL for (int v = 0; v < 3; v++) acc[i][v] = ckv_generic_f64_fma(ai, bv[v], acc[i][v]);
@@ -328,14 +592,32 @@ CKV_TARGET __attribute__((noinline)) static void ck_tile_4x3(long depth, long ta
     }
 }
 
-CKV_TARGET __attribute__((noinline)) static void ck_tile_4x4(long depth, long taps, long tap, long channel,
-        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+CKV_TARGET __attribute__((noinline)) static void ck_tile_4x3(long depth, long taps, long tap, long channel,
+        const double *const *rows, double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr,
+        int accumulate) {
+    if (source) ck_tile_body_4x3(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 1);
+    else ck_tile_body_4x3(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 0);
+}
+
+// `pack` (a constant at each call): read dy's rows at `source` and store them into the panel.
+CKV_INLINE void ck_tile_body_4x4(long depth, long taps, long tap, long channel, const double *const *rows,
+        double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr, int accumulate,
+        int pack) {
     ckv_generic_f64 acc[4][4];
     CK_UNROLL for (int i = 0; i < 4; i++) CK_UNROLL for (int v = 0; v < 4; v++) acc[i][v] = ckv_generic_f64_zero();
     for (long p = 0; p < depth; p++) {
         const double *a = rows[p * taps + tap] + channel;
         ckv_generic_f64 bv[4];
-        CK_UNROLL for (int v = 0; v < 4; v++) bv[v] = ckv_generic_f64_load(b + p * 8 + v * 2);
+        CK_UNROLL for (int v = 0; v < 4; v++) {
+            if (pack) {
+                // dy's rows come from memory, ld_source apart: fetch them 16 rows ahead.
+                __builtin_prefetch(source + (p + 16) * ld_source + v * 2);
+                bv[v] = ckv_generic_f64_load_tail(source + p * ld_source + v * 2, nr - v * 2);
+                ckv_generic_f64_store(b + p * 8 + v * 2, bv[v]);
+            } else {
+                bv[v] = ckv_generic_f64_load(b + p * 8 + v * 2);
+            }
+        }
         CK_UNROLL for (int i = 0; i < 4; i++) {
             ckv_generic_f64 ai = ckv_generic_f64_set1(a[i]);
             CK_UNROLL for (int v = 0; v < 4; v++) acc[i][v] = ckv_generic_f64_fma(ai, bv[v], acc[i][v]);
@@ -349,7 +631,15 @@ CKV_TARGET __attribute__((noinline)) static void ck_tile_4x4(long depth, long ta
     }
 }
 
-typedef void (*ck_wg_tile)(long, long, long, long, const double *const *, const double *, double *, const long *, long, int);
+CKV_TARGET __attribute__((noinline)) static void ck_tile_4x4(long depth, long taps, long tap, long channel,
+        const double *const *rows, double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr,
+        int accumulate) {
+    if (source) ck_tile_body_4x4(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 1);
+    else ck_tile_body_4x4(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 0);
+}
+
+typedef void (*ck_wg_tile)(long, long, long, long, const double *const *, double *, const double *, long, double *, const long *,
+                           long, int);
 
 // Tile [mr − 1][nv − 1] has mr rows and nv vectors.
 static const ck_wg_tile ck_wg_tiles[4][4] = {
@@ -360,8 +650,9 @@ static const ck_wg_tile ck_wg_tiles[4][4] = {
 };
 
 CKV_TARGET void ck_f64_weight_gradient_4x8__generic(long m, long row_base, long n, long depth, long taps,
-                                                       long channels, const double *const *rows, const double *b,
-                                                       double *c, const long *row_offsets, int accumulate) {
+                                                       long channels, const double *const *rows, double *b,
+                                                       const double *b_source, long ld_source, double *c,
+                                                       const long *row_offsets, int accumulate) {
     long mr;
     // Row tiles outside, panels inside: a tile's input lines stay in L1 across the panels.
     for (long i0 = 0; i0 < m; i0 += mr) {
@@ -371,8 +662,11 @@ CKV_TARGET void ck_f64_weight_gradient_4x8__generic(long m, long row_base, long 
         if (channels - channel < mr) mr = channels - channel;
         for (long j0 = 0; j0 < n; j0 += 8) {
             long nr = n - j0 < 8 ? n - j0 : 8;
+            // The first tile of rows packs each panel; the others read it.
+            const double *source = b_source && i0 == 0 ? b_source + j0 : 0;
             ck_wg_tiles[mr - 1][(nr + 2 - 1) / 2 - 1](
-                depth, taps, tap, channel, rows, b + j0 * depth, c + j0, row_offsets + i0, nr, accumulate);
+                depth, taps, tap, channel, rows, b + j0 * depth, source, ld_source, c + j0, row_offsets + i0, nr,
+                accumulate);
         }
     }
 }

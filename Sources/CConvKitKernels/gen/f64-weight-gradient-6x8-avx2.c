@@ -8,20 +8,32 @@
 // Weight gradient dW[(tap, c), k] (+)= Σ_p x[p, tap, c] · dy[p, k] (CConvKitKernels.h,
 // ck_sgemm_weight_gradient), on tiles of up to 6 (tap, channel) rows × 2 vectors of 4 output
 // channels. The input is read through per-pixel tap pointers, dy from panels of 8 columns
-// packed by ck_pack_panels (zero past n), so every load of dy is a whole vector on a whole line.
+// (zero past n), so every load of dy is a whole vector on a whole line. Given dy's rows, the
+// first tile of rows packs the panels as it reads them, while the FMAs keep the other ports busy.
 // Each element is a chain of FMAs over the pixels from zero, then added to dW: the same
 // operations in the same order on every instruction set, whatever the tile.
 
 // Tile mr × nv: mr consecutive channels of one tap (one pointer a pixel) × nv vectors, for
 // nr ≤ nv · 4 columns; a function of its own, so that each gets its own register allocation.
-CKV_TARGET __attribute__((noinline)) static void ck_tile_1x1(long depth, long taps, long tap, long channel,
-        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+// `pack` (a constant at each call): read dy's rows at `source` and store them into the panel.
+CKV_INLINE void ck_tile_body_1x1(long depth, long taps, long tap, long channel, const double *const *rows,
+        double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr, int accumulate,
+        int pack) {
     ckv_avx2_f64 acc[1][1];
     CK_UNROLL for (int i = 0; i < 1; i++) CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx2_f64_zero();
     for (long p = 0; p < depth; p++) {
         const double *a = rows[p * taps + tap] + channel;
         ckv_avx2_f64 bv[1];
-        CK_UNROLL for (int v = 0; v < 1; v++) bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+        CK_UNROLL for (int v = 0; v < 1; v++) {
+            if (pack) {
+                // dy's rows come from memory, ld_source apart: fetch them 16 rows ahead.
+                __builtin_prefetch(source + (p + 16) * ld_source + v * 4);
+                bv[v] = ckv_avx2_f64_load_tail(source + p * ld_source + v * 4, nr - v * 4);
+                ckv_avx2_f64_store(b + p * 8 + v * 4, bv[v]);
+            } else {
+                bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+            }
+        }
         CK_UNROLL for (int i = 0; i < 1; i++) {
             ckv_avx2_f64 ai = ckv_avx2_f64_set1(a[i]);
             CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx2_f64_fma(ai, bv[v], acc[i][v]);
@@ -35,14 +47,32 @@ CKV_TARGET __attribute__((noinline)) static void ck_tile_1x1(long depth, long ta
     }
 }
 
-CKV_TARGET __attribute__((noinline)) static void ck_tile_1x2(long depth, long taps, long tap, long channel,
-        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+CKV_TARGET __attribute__((noinline)) static void ck_tile_1x1(long depth, long taps, long tap, long channel,
+        const double *const *rows, double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr,
+        int accumulate) {
+    if (source) ck_tile_body_1x1(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 1);
+    else ck_tile_body_1x1(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 0);
+}
+
+// `pack` (a constant at each call): read dy's rows at `source` and store them into the panel.
+CKV_INLINE void ck_tile_body_1x2(long depth, long taps, long tap, long channel, const double *const *rows,
+        double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr, int accumulate,
+        int pack) {
     ckv_avx2_f64 acc[1][2];
     CK_UNROLL for (int i = 0; i < 1; i++) CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx2_f64_zero();
     for (long p = 0; p < depth; p++) {
         const double *a = rows[p * taps + tap] + channel;
         ckv_avx2_f64 bv[2];
-        CK_UNROLL for (int v = 0; v < 2; v++) bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+        CK_UNROLL for (int v = 0; v < 2; v++) {
+            if (pack) {
+                // dy's rows come from memory, ld_source apart: fetch them 16 rows ahead.
+                __builtin_prefetch(source + (p + 16) * ld_source + v * 4);
+                bv[v] = ckv_avx2_f64_load_tail(source + p * ld_source + v * 4, nr - v * 4);
+                ckv_avx2_f64_store(b + p * 8 + v * 4, bv[v]);
+            } else {
+                bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+            }
+        }
         CK_UNROLL for (int i = 0; i < 1; i++) {
             ckv_avx2_f64 ai = ckv_avx2_f64_set1(a[i]);
             CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx2_f64_fma(ai, bv[v], acc[i][v]);
@@ -56,14 +86,32 @@ CKV_TARGET __attribute__((noinline)) static void ck_tile_1x2(long depth, long ta
     }
 }
 
-CKV_TARGET __attribute__((noinline)) static void ck_tile_2x1(long depth, long taps, long tap, long channel,
-        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+CKV_TARGET __attribute__((noinline)) static void ck_tile_1x2(long depth, long taps, long tap, long channel,
+        const double *const *rows, double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr,
+        int accumulate) {
+    if (source) ck_tile_body_1x2(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 1);
+    else ck_tile_body_1x2(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 0);
+}
+
+// `pack` (a constant at each call): read dy's rows at `source` and store them into the panel.
+CKV_INLINE void ck_tile_body_2x1(long depth, long taps, long tap, long channel, const double *const *rows,
+        double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr, int accumulate,
+        int pack) {
     ckv_avx2_f64 acc[2][1];
     CK_UNROLL for (int i = 0; i < 2; i++) CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx2_f64_zero();
     for (long p = 0; p < depth; p++) {
         const double *a = rows[p * taps + tap] + channel;
         ckv_avx2_f64 bv[1];
-        CK_UNROLL for (int v = 0; v < 1; v++) bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+        CK_UNROLL for (int v = 0; v < 1; v++) {
+            if (pack) {
+                // dy's rows come from memory, ld_source apart: fetch them 16 rows ahead.
+                __builtin_prefetch(source + (p + 16) * ld_source + v * 4);
+                bv[v] = ckv_avx2_f64_load_tail(source + p * ld_source + v * 4, nr - v * 4);
+                ckv_avx2_f64_store(b + p * 8 + v * 4, bv[v]);
+            } else {
+                bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+            }
+        }
         CK_UNROLL for (int i = 0; i < 2; i++) {
             ckv_avx2_f64 ai = ckv_avx2_f64_set1(a[i]);
             CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx2_f64_fma(ai, bv[v], acc[i][v]);
@@ -77,14 +125,32 @@ CKV_TARGET __attribute__((noinline)) static void ck_tile_2x1(long depth, long ta
     }
 }
 
-CKV_TARGET __attribute__((noinline)) static void ck_tile_2x2(long depth, long taps, long tap, long channel,
-        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+CKV_TARGET __attribute__((noinline)) static void ck_tile_2x1(long depth, long taps, long tap, long channel,
+        const double *const *rows, double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr,
+        int accumulate) {
+    if (source) ck_tile_body_2x1(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 1);
+    else ck_tile_body_2x1(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 0);
+}
+
+// `pack` (a constant at each call): read dy's rows at `source` and store them into the panel.
+CKV_INLINE void ck_tile_body_2x2(long depth, long taps, long tap, long channel, const double *const *rows,
+        double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr, int accumulate,
+        int pack) {
     ckv_avx2_f64 acc[2][2];
     CK_UNROLL for (int i = 0; i < 2; i++) CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx2_f64_zero();
     for (long p = 0; p < depth; p++) {
         const double *a = rows[p * taps + tap] + channel;
         ckv_avx2_f64 bv[2];
-        CK_UNROLL for (int v = 0; v < 2; v++) bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+        CK_UNROLL for (int v = 0; v < 2; v++) {
+            if (pack) {
+                // dy's rows come from memory, ld_source apart: fetch them 16 rows ahead.
+                __builtin_prefetch(source + (p + 16) * ld_source + v * 4);
+                bv[v] = ckv_avx2_f64_load_tail(source + p * ld_source + v * 4, nr - v * 4);
+                ckv_avx2_f64_store(b + p * 8 + v * 4, bv[v]);
+            } else {
+                bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+            }
+        }
         CK_UNROLL for (int i = 0; i < 2; i++) {
             ckv_avx2_f64 ai = ckv_avx2_f64_set1(a[i]);
             CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx2_f64_fma(ai, bv[v], acc[i][v]);
@@ -98,14 +164,32 @@ CKV_TARGET __attribute__((noinline)) static void ck_tile_2x2(long depth, long ta
     }
 }
 
-CKV_TARGET __attribute__((noinline)) static void ck_tile_3x1(long depth, long taps, long tap, long channel,
-        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+CKV_TARGET __attribute__((noinline)) static void ck_tile_2x2(long depth, long taps, long tap, long channel,
+        const double *const *rows, double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr,
+        int accumulate) {
+    if (source) ck_tile_body_2x2(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 1);
+    else ck_tile_body_2x2(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 0);
+}
+
+// `pack` (a constant at each call): read dy's rows at `source` and store them into the panel.
+CKV_INLINE void ck_tile_body_3x1(long depth, long taps, long tap, long channel, const double *const *rows,
+        double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr, int accumulate,
+        int pack) {
     ckv_avx2_f64 acc[3][1];
     CK_UNROLL for (int i = 0; i < 3; i++) CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx2_f64_zero();
     for (long p = 0; p < depth; p++) {
         const double *a = rows[p * taps + tap] + channel;
         ckv_avx2_f64 bv[1];
-        CK_UNROLL for (int v = 0; v < 1; v++) bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+        CK_UNROLL for (int v = 0; v < 1; v++) {
+            if (pack) {
+                // dy's rows come from memory, ld_source apart: fetch them 16 rows ahead.
+                __builtin_prefetch(source + (p + 16) * ld_source + v * 4);
+                bv[v] = ckv_avx2_f64_load_tail(source + p * ld_source + v * 4, nr - v * 4);
+                ckv_avx2_f64_store(b + p * 8 + v * 4, bv[v]);
+            } else {
+                bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+            }
+        }
         CK_UNROLL for (int i = 0; i < 3; i++) {
             ckv_avx2_f64 ai = ckv_avx2_f64_set1(a[i]);
             CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx2_f64_fma(ai, bv[v], acc[i][v]);
@@ -119,14 +203,32 @@ CKV_TARGET __attribute__((noinline)) static void ck_tile_3x1(long depth, long ta
     }
 }
 
-CKV_TARGET __attribute__((noinline)) static void ck_tile_3x2(long depth, long taps, long tap, long channel,
-        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+CKV_TARGET __attribute__((noinline)) static void ck_tile_3x1(long depth, long taps, long tap, long channel,
+        const double *const *rows, double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr,
+        int accumulate) {
+    if (source) ck_tile_body_3x1(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 1);
+    else ck_tile_body_3x1(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 0);
+}
+
+// `pack` (a constant at each call): read dy's rows at `source` and store them into the panel.
+CKV_INLINE void ck_tile_body_3x2(long depth, long taps, long tap, long channel, const double *const *rows,
+        double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr, int accumulate,
+        int pack) {
     ckv_avx2_f64 acc[3][2];
     CK_UNROLL for (int i = 0; i < 3; i++) CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx2_f64_zero();
     for (long p = 0; p < depth; p++) {
         const double *a = rows[p * taps + tap] + channel;
         ckv_avx2_f64 bv[2];
-        CK_UNROLL for (int v = 0; v < 2; v++) bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+        CK_UNROLL for (int v = 0; v < 2; v++) {
+            if (pack) {
+                // dy's rows come from memory, ld_source apart: fetch them 16 rows ahead.
+                __builtin_prefetch(source + (p + 16) * ld_source + v * 4);
+                bv[v] = ckv_avx2_f64_load_tail(source + p * ld_source + v * 4, nr - v * 4);
+                ckv_avx2_f64_store(b + p * 8 + v * 4, bv[v]);
+            } else {
+                bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+            }
+        }
         CK_UNROLL for (int i = 0; i < 3; i++) {
             ckv_avx2_f64 ai = ckv_avx2_f64_set1(a[i]);
             CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx2_f64_fma(ai, bv[v], acc[i][v]);
@@ -140,14 +242,32 @@ CKV_TARGET __attribute__((noinline)) static void ck_tile_3x2(long depth, long ta
     }
 }
 
-CKV_TARGET __attribute__((noinline)) static void ck_tile_4x1(long depth, long taps, long tap, long channel,
-        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+CKV_TARGET __attribute__((noinline)) static void ck_tile_3x2(long depth, long taps, long tap, long channel,
+        const double *const *rows, double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr,
+        int accumulate) {
+    if (source) ck_tile_body_3x2(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 1);
+    else ck_tile_body_3x2(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 0);
+}
+
+// `pack` (a constant at each call): read dy's rows at `source` and store them into the panel.
+CKV_INLINE void ck_tile_body_4x1(long depth, long taps, long tap, long channel, const double *const *rows,
+        double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr, int accumulate,
+        int pack) {
     ckv_avx2_f64 acc[4][1];
     CK_UNROLL for (int i = 0; i < 4; i++) CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx2_f64_zero();
     for (long p = 0; p < depth; p++) {
         const double *a = rows[p * taps + tap] + channel;
         ckv_avx2_f64 bv[1];
-        CK_UNROLL for (int v = 0; v < 1; v++) bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+        CK_UNROLL for (int v = 0; v < 1; v++) {
+            if (pack) {
+                // dy's rows come from memory, ld_source apart: fetch them 16 rows ahead.
+                __builtin_prefetch(source + (p + 16) * ld_source + v * 4);
+                bv[v] = ckv_avx2_f64_load_tail(source + p * ld_source + v * 4, nr - v * 4);
+                ckv_avx2_f64_store(b + p * 8 + v * 4, bv[v]);
+            } else {
+                bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+            }
+        }
         CK_UNROLL for (int i = 0; i < 4; i++) {
             ckv_avx2_f64 ai = ckv_avx2_f64_set1(a[i]);
             CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx2_f64_fma(ai, bv[v], acc[i][v]);
@@ -161,14 +281,32 @@ CKV_TARGET __attribute__((noinline)) static void ck_tile_4x1(long depth, long ta
     }
 }
 
-CKV_TARGET __attribute__((noinline)) static void ck_tile_4x2(long depth, long taps, long tap, long channel,
-        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+CKV_TARGET __attribute__((noinline)) static void ck_tile_4x1(long depth, long taps, long tap, long channel,
+        const double *const *rows, double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr,
+        int accumulate) {
+    if (source) ck_tile_body_4x1(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 1);
+    else ck_tile_body_4x1(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 0);
+}
+
+// `pack` (a constant at each call): read dy's rows at `source` and store them into the panel.
+CKV_INLINE void ck_tile_body_4x2(long depth, long taps, long tap, long channel, const double *const *rows,
+        double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr, int accumulate,
+        int pack) {
     ckv_avx2_f64 acc[4][2];
     CK_UNROLL for (int i = 0; i < 4; i++) CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx2_f64_zero();
     for (long p = 0; p < depth; p++) {
         const double *a = rows[p * taps + tap] + channel;
         ckv_avx2_f64 bv[2];
-        CK_UNROLL for (int v = 0; v < 2; v++) bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+        CK_UNROLL for (int v = 0; v < 2; v++) {
+            if (pack) {
+                // dy's rows come from memory, ld_source apart: fetch them 16 rows ahead.
+                __builtin_prefetch(source + (p + 16) * ld_source + v * 4);
+                bv[v] = ckv_avx2_f64_load_tail(source + p * ld_source + v * 4, nr - v * 4);
+                ckv_avx2_f64_store(b + p * 8 + v * 4, bv[v]);
+            } else {
+                bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+            }
+        }
         CK_UNROLL for (int i = 0; i < 4; i++) {
             ckv_avx2_f64 ai = ckv_avx2_f64_set1(a[i]);
             CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx2_f64_fma(ai, bv[v], acc[i][v]);
@@ -182,14 +320,32 @@ CKV_TARGET __attribute__((noinline)) static void ck_tile_4x2(long depth, long ta
     }
 }
 
-CKV_TARGET __attribute__((noinline)) static void ck_tile_5x1(long depth, long taps, long tap, long channel,
-        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+CKV_TARGET __attribute__((noinline)) static void ck_tile_4x2(long depth, long taps, long tap, long channel,
+        const double *const *rows, double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr,
+        int accumulate) {
+    if (source) ck_tile_body_4x2(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 1);
+    else ck_tile_body_4x2(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 0);
+}
+
+// `pack` (a constant at each call): read dy's rows at `source` and store them into the panel.
+CKV_INLINE void ck_tile_body_5x1(long depth, long taps, long tap, long channel, const double *const *rows,
+        double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr, int accumulate,
+        int pack) {
     ckv_avx2_f64 acc[5][1];
     CK_UNROLL for (int i = 0; i < 5; i++) CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx2_f64_zero();
     for (long p = 0; p < depth; p++) {
         const double *a = rows[p * taps + tap] + channel;
         ckv_avx2_f64 bv[1];
-        CK_UNROLL for (int v = 0; v < 1; v++) bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+        CK_UNROLL for (int v = 0; v < 1; v++) {
+            if (pack) {
+                // dy's rows come from memory, ld_source apart: fetch them 16 rows ahead.
+                __builtin_prefetch(source + (p + 16) * ld_source + v * 4);
+                bv[v] = ckv_avx2_f64_load_tail(source + p * ld_source + v * 4, nr - v * 4);
+                ckv_avx2_f64_store(b + p * 8 + v * 4, bv[v]);
+            } else {
+                bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+            }
+        }
         CK_UNROLL for (int i = 0; i < 5; i++) {
             ckv_avx2_f64 ai = ckv_avx2_f64_set1(a[i]);
             CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx2_f64_fma(ai, bv[v], acc[i][v]);
@@ -203,14 +359,32 @@ CKV_TARGET __attribute__((noinline)) static void ck_tile_5x1(long depth, long ta
     }
 }
 
-CKV_TARGET __attribute__((noinline)) static void ck_tile_5x2(long depth, long taps, long tap, long channel,
-        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+CKV_TARGET __attribute__((noinline)) static void ck_tile_5x1(long depth, long taps, long tap, long channel,
+        const double *const *rows, double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr,
+        int accumulate) {
+    if (source) ck_tile_body_5x1(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 1);
+    else ck_tile_body_5x1(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 0);
+}
+
+// `pack` (a constant at each call): read dy's rows at `source` and store them into the panel.
+CKV_INLINE void ck_tile_body_5x2(long depth, long taps, long tap, long channel, const double *const *rows,
+        double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr, int accumulate,
+        int pack) {
     ckv_avx2_f64 acc[5][2];
     CK_UNROLL for (int i = 0; i < 5; i++) CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx2_f64_zero();
     for (long p = 0; p < depth; p++) {
         const double *a = rows[p * taps + tap] + channel;
         ckv_avx2_f64 bv[2];
-        CK_UNROLL for (int v = 0; v < 2; v++) bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+        CK_UNROLL for (int v = 0; v < 2; v++) {
+            if (pack) {
+                // dy's rows come from memory, ld_source apart: fetch them 16 rows ahead.
+                __builtin_prefetch(source + (p + 16) * ld_source + v * 4);
+                bv[v] = ckv_avx2_f64_load_tail(source + p * ld_source + v * 4, nr - v * 4);
+                ckv_avx2_f64_store(b + p * 8 + v * 4, bv[v]);
+            } else {
+                bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+            }
+        }
         CK_UNROLL for (int i = 0; i < 5; i++) {
             ckv_avx2_f64 ai = ckv_avx2_f64_set1(a[i]);
             CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx2_f64_fma(ai, bv[v], acc[i][v]);
@@ -224,14 +398,32 @@ CKV_TARGET __attribute__((noinline)) static void ck_tile_5x2(long depth, long ta
     }
 }
 
-CKV_TARGET __attribute__((noinline)) static void ck_tile_6x1(long depth, long taps, long tap, long channel,
-        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+CKV_TARGET __attribute__((noinline)) static void ck_tile_5x2(long depth, long taps, long tap, long channel,
+        const double *const *rows, double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr,
+        int accumulate) {
+    if (source) ck_tile_body_5x2(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 1);
+    else ck_tile_body_5x2(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 0);
+}
+
+// `pack` (a constant at each call): read dy's rows at `source` and store them into the panel.
+CKV_INLINE void ck_tile_body_6x1(long depth, long taps, long tap, long channel, const double *const *rows,
+        double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr, int accumulate,
+        int pack) {
     ckv_avx2_f64 acc[6][1];
     CK_UNROLL for (int i = 0; i < 6; i++) CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx2_f64_zero();
     for (long p = 0; p < depth; p++) {
         const double *a = rows[p * taps + tap] + channel;
         ckv_avx2_f64 bv[1];
-        CK_UNROLL for (int v = 0; v < 1; v++) bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+        CK_UNROLL for (int v = 0; v < 1; v++) {
+            if (pack) {
+                // dy's rows come from memory, ld_source apart: fetch them 16 rows ahead.
+                __builtin_prefetch(source + (p + 16) * ld_source + v * 4);
+                bv[v] = ckv_avx2_f64_load_tail(source + p * ld_source + v * 4, nr - v * 4);
+                ckv_avx2_f64_store(b + p * 8 + v * 4, bv[v]);
+            } else {
+                bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+            }
+        }
         CK_UNROLL for (int i = 0; i < 6; i++) {
             ckv_avx2_f64 ai = ckv_avx2_f64_set1(a[i]);
             CK_UNROLL for (int v = 0; v < 1; v++) acc[i][v] = ckv_avx2_f64_fma(ai, bv[v], acc[i][v]);
@@ -245,14 +437,32 @@ CKV_TARGET __attribute__((noinline)) static void ck_tile_6x1(long depth, long ta
     }
 }
 
-CKV_TARGET __attribute__((noinline)) static void ck_tile_6x2(long depth, long taps, long tap, long channel,
-        const double *const *rows, const double *b, double *c, const long *row_offsets, long nr, int accumulate) {
+CKV_TARGET __attribute__((noinline)) static void ck_tile_6x1(long depth, long taps, long tap, long channel,
+        const double *const *rows, double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr,
+        int accumulate) {
+    if (source) ck_tile_body_6x1(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 1);
+    else ck_tile_body_6x1(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 0);
+}
+
+// `pack` (a constant at each call): read dy's rows at `source` and store them into the panel.
+CKV_INLINE void ck_tile_body_6x2(long depth, long taps, long tap, long channel, const double *const *rows,
+        double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr, int accumulate,
+        int pack) {
     ckv_avx2_f64 acc[6][2];
     CK_UNROLL for (int i = 0; i < 6; i++) CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx2_f64_zero();
     for (long p = 0; p < depth; p++) {
         const double *a = rows[p * taps + tap] + channel;
         ckv_avx2_f64 bv[2];
-        CK_UNROLL for (int v = 0; v < 2; v++) bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+        CK_UNROLL for (int v = 0; v < 2; v++) {
+            if (pack) {
+                // dy's rows come from memory, ld_source apart: fetch them 16 rows ahead.
+                __builtin_prefetch(source + (p + 16) * ld_source + v * 4);
+                bv[v] = ckv_avx2_f64_load_tail(source + p * ld_source + v * 4, nr - v * 4);
+                ckv_avx2_f64_store(b + p * 8 + v * 4, bv[v]);
+            } else {
+                bv[v] = ckv_avx2_f64_load(b + p * 8 + v * 4);
+            }
+        }
         CK_UNROLL for (int i = 0; i < 6; i++) {
             ckv_avx2_f64 ai = ckv_avx2_f64_set1(a[i]);
             CK_UNROLL for (int v = 0; v < 2; v++) acc[i][v] = ckv_avx2_f64_fma(ai, bv[v], acc[i][v]);
@@ -266,7 +476,15 @@ CKV_TARGET __attribute__((noinline)) static void ck_tile_6x2(long depth, long ta
     }
 }
 
-typedef void (*ck_wg_tile)(long, long, long, long, const double *const *, const double *, double *, const long *, long, int);
+CKV_TARGET __attribute__((noinline)) static void ck_tile_6x2(long depth, long taps, long tap, long channel,
+        const double *const *rows, double *b, const double *source, long ld_source, double *c, const long *row_offsets, long nr,
+        int accumulate) {
+    if (source) ck_tile_body_6x2(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 1);
+    else ck_tile_body_6x2(depth, taps, tap, channel, rows, b, source, ld_source, c, row_offsets, nr, accumulate, 0);
+}
+
+typedef void (*ck_wg_tile)(long, long, long, long, const double *const *, double *, const double *, long, double *, const long *,
+                           long, int);
 
 // Tile [mr − 1][nv − 1] has mr rows and nv vectors.
 static const ck_wg_tile ck_wg_tiles[6][2] = {
@@ -279,8 +497,9 @@ static const ck_wg_tile ck_wg_tiles[6][2] = {
 };
 
 CKV_TARGET void ck_f64_weight_gradient_6x8__avx2(long m, long row_base, long n, long depth, long taps,
-                                                       long channels, const double *const *rows, const double *b,
-                                                       double *c, const long *row_offsets, int accumulate) {
+                                                       long channels, const double *const *rows, double *b,
+                                                       const double *b_source, long ld_source, double *c,
+                                                       const long *row_offsets, int accumulate) {
     long mr;
     // Row tiles outside, panels inside: a tile's input lines stay in L1 across the panels.
     for (long i0 = 0; i0 < m; i0 += mr) {
@@ -290,8 +509,11 @@ CKV_TARGET void ck_f64_weight_gradient_6x8__avx2(long m, long row_base, long n, 
         if (channels - channel < mr) mr = channels - channel;
         for (long j0 = 0; j0 < n; j0 += 8) {
             long nr = n - j0 < 8 ? n - j0 : 8;
+            // The first tile of rows packs each panel; the others read it.
+            const double *source = b_source && i0 == 0 ? b_source + j0 : 0;
             ck_wg_tiles[mr - 1][(nr + 4 - 1) / 4 - 1](
-                depth, taps, tap, channel, rows, b + j0 * depth, c + j0, row_offsets + i0, nr, accumulate);
+                depth, taps, tap, channel, rows, b + j0 * depth, source, ld_source, c + j0, row_offsets + i0, nr,
+                accumulate);
         }
     }
 }

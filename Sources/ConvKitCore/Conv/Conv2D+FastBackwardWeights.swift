@@ -159,12 +159,17 @@ func conv2dBackwardWeightsFast<T: ConvKitFloat>(
                                         base: groupInput, pixelStride: c, m0: m0, count: chunk, geometry: g,
                                         tapRows: tapRows, tapColumns: tapColumns, zero: zeroRow, into: pointers)
                                 }
-                                packOutputGradient(
-                                    dy, planes: dyPlanes, pixels: m0, count: chunk, columns: group * kg ..< (group + 1) * kg,
-                                    k: k, nr: gemm.weightGradientNR, into: packed, gemm: gemm)
+                                // An NCHW dy is packed from its planes first; an NHWC one by the kernel
+                                // as it first reads its rows.
+                                if let dyPlanes {
+                                    packPlanes(
+                                        dy, dyPlanes, pixels: m0, count: chunk, columns: group * kg ..< (group + 1) * kg,
+                                        nr: gemm.weightGradientNR, into: packed)
+                                }
                                 gemm.runWeightGradient(
                                     m: bandRows.count, n: kg, depth: chunk, taps: tapCount, channels: cg,
                                     rows: pointers, rowBase: bandRows.lowerBound, b: packed,
+                                    bSource: dyPlanes == nil ? dy + m0 * k + group * kg : nil, ldSource: k,
                                     c: partials + splitIndex * partialSize, rowOffsets: rowOffsets, accumulate: m0 != first)
                                 if band == 0 {
                                     addPackedColumns(
@@ -195,17 +200,13 @@ func weightGradientReadsNCHW<T: ConvKitFloat>(
         && SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self, policy: policy) == nil
 }
 
-/// Packs pixels `m0 ..< m0 + count` of dy's channels `columns` into panels of `nr` columns
-/// (``PackedGEMM/packB(_:ld:row0:kc:column0:n:into:nr:)``'s layout): from NHWC rows `k` apart,
-/// or through `planes` from an NCHW dy, each panel the transpose of its planes' chunk.
-private func packOutputGradient<T: ConvKitFloat>(
-    _ dy: UnsafePointer<T>, planes: NCHWReader<T>?, pixels m0: Int, count: Int, columns: Range<Int>, k: Int, nr: Int,
-    into packed: UnsafeMutablePointer<T>, gemm: PackedGEMM<T>
+/// Packs pixels `m0 ..< m0 + count` of an NCHW dy's channels `columns` into panels of `nr`
+/// columns (``PackedGEMM/packB(_:ld:row0:kc:column0:n:into:nr:)``'s layout), each panel the
+/// transpose of its planes' chunk.
+private func packPlanes<T: ConvKitFloat>(
+    _ dy: UnsafePointer<T>, _ planes: NCHWReader<T>, pixels m0: Int, count: Int, columns: Range<Int>, nr: Int,
+    into packed: UnsafeMutablePointer<T>
 ) {
-    guard let planes else {
-        gemm.packB(dy, ld: k, row0: m0, kc: count, column0: columns.lowerBound, n: columns.count, into: packed, nr: nr)
-        return
-    }
     for j0 in stride(from: 0, to: columns.count, by: nr) {
         let width = min(nr, columns.count - j0)
         let panel = packed + j0 * count

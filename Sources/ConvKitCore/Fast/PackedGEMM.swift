@@ -80,21 +80,25 @@ struct PackedGEMM<T: ConvKitFloat> {
     }
 
     /// C (+)= A · B for a weight gradient: row i of A, the pair (tap, channel) = rowBase + i,
-    /// reads `rows[p · taps + tap][channel]` at depth p; B is packed by `packB(…, nr: weightGradientNR)`.
+    /// reads `rows[p · taps + tap][channel]` at depth p; B is packed by `packB(…, nr: weightGradientNR)`,
+    /// or, given `bSource` (B's rows, `ldSource` apart), packed into `b` by the kernel as it reads it.
     func runWeightGradient(
         m: Int, n: Int, depth: Int, taps: Int, channels: Int, rows: UnsafePointer<UnsafePointer<T>>, rowBase: Int,
-        b: UnsafePointer<T>, c: UnsafeMutablePointer<T>, rowOffsets: UnsafePointer<Int>, accumulate: Bool
+        b: UnsafeMutablePointer<T>, bSource: UnsafePointer<T>? = nil, ldSource: Int = 0, c: UnsafeMutablePointer<T>,
+        rowOffsets: UnsafePointer<Int>, accumulate: Bool
     ) {
         let rawRows = UnsafeRawPointer(rows)
         if T.self == Float.self {
             ck_sgemm_weight_gradient(
                 isa.code, m, rowBase, n, depth, taps, channels, rawRows.assumingMemoryBound(to: UnsafePointer<Float>?.self),
-                UnsafeRawPointer(b).assumingMemoryBound(to: Float.self),
+                UnsafeMutableRawPointer(b).assumingMemoryBound(to: Float.self),
+                bSource.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) }, ldSource,
                 UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), rowOffsets, accumulate ? 1 : 0)
         } else {
             ck_dgemm_weight_gradient(
                 isa.code, m, rowBase, n, depth, taps, channels, rawRows.assumingMemoryBound(to: UnsafePointer<Double>?.self),
-                UnsafeRawPointer(b).assumingMemoryBound(to: Double.self),
+                UnsafeMutableRawPointer(b).assumingMemoryBound(to: Double.self),
+                bSource.map { UnsafeRawPointer($0).assumingMemoryBound(to: Double.self) }, ldSource,
                 UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self), rowOffsets, accumulate ? 1 : 0)
         }
     }
