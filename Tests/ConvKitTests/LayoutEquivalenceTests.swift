@@ -74,7 +74,7 @@ import Testing
     }
 
     /// The NCHW convolutions that read their operands' planes in place (the weight gradient's
-    /// packed dy; a pointwise convolution's input and gradients a block of pixels at a time):
+    /// dy; a pointwise convolution's input and gradients):
     /// images of 1,681 pixels, so that blocks and chunks straddle images, and two reduction
     /// splits; output channels that leave a partial panel; groups; Double too. NHWC's results
     /// bit for bit, on 1 and 2 threads.
@@ -86,6 +86,11 @@ import Testing
             ([3, 41, 41, 20], [1, 1, 10, 38], Conv2DOptions(groups: 2)),
             ([2, 23, 19, 12], [3, 3, 12, 40], Conv2DOptions(padding: 1)),
             ([2, 30, 30, 12], [1, 1, 12, 20], Conv2DOptions(stride: 2)),
+            // The small-channel kernels: a run of dy's planes at a time, runs that go on into
+            // the next image where images are small.
+            ([2, 17, 19, 3], [5, 5, 3, 10], Conv2DOptions(padding: 2)),
+            ([40, 6, 5, 1], [3, 3, 1, 8], Conv2DOptions(padding: 1)),
+            ([3, 9, 9, 2], [1, 1, 2, 7], Conv2DOptions()),
         ]
         for (input, weightShape, options) in cases {
             var options = options

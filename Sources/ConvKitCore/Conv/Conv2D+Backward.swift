@@ -71,11 +71,13 @@ public func conv2dBackwardWeight<T: ConvKitFloat>(
     try validateGradOutput(gradOutput, cache: cache, function: "conv2dBackwardWeight")
     let (g, options) = (cache.geometry, cache.options)
     let layout = options.layout
-    // The fast GEMM reads an NCHW dy in place, and a pointwise convolution's NCHW x too.
-    let readsNCHW = layout == .nchw && options.algorithm != .reference && options.algorithm != .loopFree && g.batch > 0
-        && weightGradientReadsNCHW(g, paddingMode: options.paddingMode, algorithm: options.algorithm, scalar: T.self)
-    let dy = readsNCHW ? gradOutput : layout.activationToNHWC(gradOutput)
-    let x = readsNCHW && g.isPointwise ? cache.input : layout.activationToNHWC(cache.input)
+    // The fast path reads an NCHW dy in place (but for Winograd), and a pointwise convolution's NCHW x.
+    let fast = layout == .nchw && options.algorithm != .reference && options.algorithm != .loopFree && g.batch > 0
+    let readsNCHW = fast
+        ? weightGradientNCHWOperands(g, paddingMode: options.paddingMode, algorithm: options.algorithm, scalar: T.self)
+        : (dy: false, x: false)
+    let dy = readsNCHW.dy ? gradOutput : layout.activationToNHWC(gradOutput)
+    let x = readsNCHW.x ? cache.input : layout.activationToNHWC(cache.input)
     let dw: Tensor<T>
     var db: [T]
     switch g.batch == 0 ? .reference : options.algorithm {
@@ -95,7 +97,7 @@ public func conv2dBackwardWeight<T: ConvKitFloat>(
                         conv2dBackwardWeightsFast(
                             x: x, dy: dy, dw: dw, db: db, geometry: g, paddingMode: options.paddingMode,
                             threads: g.threads(options.threads), algorithm: options.algorithm,
-                            layout: readsNCHW ? .nchw : .nhwc)
+                            dyLayout: readsNCHW.dy ? .nchw : .nhwc, xLayout: readsNCHW.x ? .nchw : .nhwc)
                     }
                 }
             }

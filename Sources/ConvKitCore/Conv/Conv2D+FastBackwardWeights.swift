@@ -49,42 +49,44 @@ func addPartials<T: ConvKitFloat>(
 /// x is (N, H, W, C), dy is (N, P, Q, K); dw is (R, S, C/G, K) and db is (K). Where `algorithm`
 /// chooses Winograd, its dual algorithm computes both (``WinogradConvolution``).
 ///
-/// Where ``weightGradientReadsNCHW(_:paddingMode:algorithm:scalar:)`` allows, dy may be
-/// (N, K, P, Q) (`layout` `.nchw`): its chunks are packed straight from its planes. x stays
-/// NHWC, except for a pointwise convolution (``Conv2DGeometry/isPointwise``), whose NCHW x is
-/// read a chunk of pixels at a time through scratch. The sums are the same bit for bit.
+/// Where ``weightGradientNCHWOperands(_:paddingMode:algorithm:scalar:)`` allows, dy may be
+/// (N, K, P, Q) (`dyLayout` `.nchw`): the GEMM packs its chunks straight from its planes, the
+/// small-channel kernels read each run's pixels through scratch. So may a pointwise GEMM's x be
+/// (N, C, H, W) (`xLayout`), read a chunk of pixels at a time through scratch. The sums are the
+/// same bit for bit.
 @_specialize(where T == Float)
 @_specialize(where T == Double)
 func conv2dBackwardWeightsFast<T: ConvKitFloat>(
     x: UnsafeBufferPointer<T>, dy: UnsafeBufferPointer<T>, dw: UnsafeMutableBufferPointer<T>,
     db: UnsafeMutableBufferPointer<T>?, geometry g: Conv2DGeometry, paddingMode: PaddingMode, threads: Int,
-    algorithm: ConvAlgorithm = .fast, layout: TensorLayout = .nhwc
+    algorithm: ConvAlgorithm = .fast, dyLayout: TensorLayout = .nhwc, xLayout: TensorLayout = .nhwc
 ) {
     guard let x = x.baseAddress, let dy = dy.baseAddress, let dw = dw.baseAddress else { return }
     let policy = KernelPolicy.current
+    let pq = g.outputHeight * g.outputWidth
+    // NCHW operands: chunks of dy's planes packed as panels, chunks of a pointwise x as rows.
+    let dyPlanes = dyLayout == .nchw ? NCHWReader<T>(policy, pixelsPerImage: pq, imageStride: g.outputChannels * pq) : nil
     if let winograd = WinogradConvolution(weightGradient: g, paddingMode: paddingMode, algorithm: algorithm) {
-        assert(layout == .nhwc, "Winograd's weight gradient reads NHWC")
+        assert(dyLayout == .nhwc && xLayout == .nhwc, "Winograd's weight gradient reads NHWC")
         winograd.weightGradient(x: x, dy: dy, dw: dw, db: db?.baseAddress, threads: threads, policy: policy)
         return
     }
     if let plan = SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self, policy: policy) {
-        assert(layout == .nhwc, "the small-channel weight gradient reads NHWC")
+        assert(xLayout == .nhwc, "the small-channel weight gradient reads an NHWC x")
         conv2dBackwardWeightsSmallChannels(
-            x: x.asFloat, dy: dy.asFloat, dw: dw.asFloat, db: db?.baseAddress?.asFloat, plan: plan, threads: threads)
+            x: x.asFloat, dy: dy.asFloat, dw: dw.asFloat, db: db?.baseAddress?.asFloat,
+            dyPlanes: dyLayout == .nchw ? NCHWReader<Float>(policy, pixelsPerImage: pq, imageStride: g.outputChannels * pq) : nil,
+            plan: plan, threads: threads)
         return
     }
-    // NCHW operands: chunks of dy's planes packed as panels, chunks of a pointwise x as rows.
-    let dyPlanes = layout == .nchw
-        ? NCHWReader<T>(policy, pixelsPerImage: g.outputHeight * g.outputWidth, imageStride: g.outputChannels * g.outputHeight * g.outputWidth)
-        : nil
-    let xPlanes = layout == .nchw && g.isPointwise
+    assert(xLayout == .nhwc || g.isPointwise, "only a pointwise convolution reads an NCHW x in place")
+    let xPlanes = xLayout == .nchw
         ? NCHWReader<T>(policy, pixelsPerImage: g.inputHeight * g.inputWidth, imageStride: g.inputChannels * g.inputHeight * g.inputWidth)
         : nil
     let gemm = PackedGEMM<T>(policy)
     let taps = TapTable(g, paddingMode: paddingMode)
     let (c, k, cg, kg) = (g.inputChannels, g.outputChannels, g.inputChannelsPerGroup, g.outputChannelsPerGroup)
     let tapCount = g.kernelHeight * g.kernelWidth
-    let pq = g.outputHeight * g.outputWidth
     let pixels = g.batch * pq
     let rows = tapCount * cg
     let split = ReductionSplit(pixels: pixels)
@@ -189,15 +191,16 @@ func conv2dBackwardWeightsFast<T: ConvKitFloat>(
     }
 }
 
-/// Whether ``conv2dBackwardWeightsFast(x:dy:dw:db:geometry:paddingMode:threads:algorithm:layout:)``
-/// takes an NCHW dy for this convolution: its GEMM does; Winograd and the small-channel kernels
-/// read NHWC.
-func weightGradientReadsNCHW<T: ConvKitFloat>(
+/// Which operands ``conv2dBackwardWeightsFast(x:dy:dw:db:geometry:paddingMode:threads:algorithm:dyLayout:xLayout:)``
+/// reads in place from NCHW tensors for this convolution: dy for its GEMM and the small-channel
+/// kernels (Winograd reads NHWC), x for a pointwise convolution on the GEMM.
+func weightGradientNCHWOperands<T: ConvKitFloat>(
     _ g: Conv2DGeometry, paddingMode: PaddingMode, algorithm: ConvAlgorithm, scalar: T.Type
-) -> Bool {
-    let policy = KernelPolicy.current
-    return WinogradConvolution(weightGradient: g, paddingMode: paddingMode, algorithm: algorithm) == nil
-        && SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self, policy: policy) == nil
+) -> (dy: Bool, x: Bool) {
+    guard WinogradConvolution(weightGradient: g, paddingMode: paddingMode, algorithm: algorithm) == nil else {
+        return (false, false)
+    }
+    return (true, g.isPointwise && SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self, policy: .current) == nil)
 }
 
 /// Packs pixels `m0 ..< m0 + count` of an NCHW dy's channels `columns` into panels of `nr`

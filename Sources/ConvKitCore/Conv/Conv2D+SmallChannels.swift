@@ -149,10 +149,11 @@ func conv2dForwardSmallChannels(
 /// smaller than a band) sums into its own partial gradient, about 64 of them whatever the batch;
 /// the partials are added in item order.
 ///
-/// x is (N, H, W, C), dy is (N, P, Q, K); dw is (R, S, C, K) and db is (K).
+/// x is (N, H, W, C), dy is (N, P, Q, K), or (N, K, P, Q) read through `dyPlanes` a run at a
+/// time; dw is (R, S, C, K) and db is (K).
 func conv2dBackwardWeightsSmallChannels(
     x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dw: UnsafeMutablePointer<Float>,
-    db: UnsafeMutablePointer<Float>?, plan: SmallChannelPlan, threads: Int
+    db: UnsafeMutablePointer<Float>?, dyPlanes: NCHWReader<Float>?, plan: SmallChannelPlan, threads: Int
 ) {
     let g = plan.g
     let (k, p, q, taps) = (g.outputChannels, g.outputHeight, g.outputWidth, plan.taps)
@@ -182,15 +183,18 @@ func conv2dBackwardWeightsSmallChannels(
                 // Partial dw of item i at i · partialSize, its partial db right after.
                 let partials = shared[0].assumingMemoryBound(to: Float.self)
                 partials.initialize(repeating: 0, count: items * partialSize)
-                let scratchBytes = imagesPerItem * bandBytes + rowsBytes + maxSegments * MemoryLayout<Int>.stride
+                // A run of an NCHW dy, as rows.
+                let dyRunBytes = dyPlanes == nil ? 0 : pitch * k * MemoryLayout<Float>.stride
+                let scratchBytes = imagesPerItem * bandBytes + dyRunBytes + rowsBytes + maxSegments * MemoryLayout<Int>.stride
                 ScratchPool.shared.withBuffers(count: participants, bytes: scratchBytes) { scratch in
                     ThreadPool.shared.parallelFor(items, threads: participants) { item, participant in
                         // The item's bands (one per image: a run may go on into the next image),
                         // the segments' tap pointers and their lengths.
                         let imageBands = scratch[participant].assumingMemoryBound(to: Float.self)
-                        let rows = (scratch[participant] + imagesPerItem * bandBytes)
+                        let dyRun = (scratch[participant] + imagesPerItem * bandBytes).assumingMemoryBound(to: Float.self)
+                        let rows = (scratch[participant] + imagesPerItem * bandBytes + dyRunBytes)
                             .assumingMemoryBound(to: UnsafePointer<Float>?.self)
-                        let lengths = (scratch[participant] + imagesPerItem * bandBytes + rowsBytes)
+                        let lengths = (scratch[participant] + imagesPerItem * bandBytes + dyRunBytes + rowsBytes)
                             .assumingMemoryBound(to: Int.self)
                         let partial = partials + item * partialSize
                         let firstImage = item / bands * imagesPerItem
@@ -215,9 +219,10 @@ func conv2dBackwardWeightsSmallChannels(
                                     lengths[segments] = count
                                     (run, segments, q0, pixel) = (run + count, segments + 1, q0 + count, pixel + count)
                                     if run == pitch || (n == lastImage && row == p1 - 1 && q0 == q) {
+                                        dyPlanes?.read(dy, channels: k, pixels: pixel - run, count: run, into: dyRun, ld: k)
                                         ck_small_weights(
-                                            plan.isa, segments, lengths, k, taps + 1, rows, ldRows, dy + (pixel - run) * k,
-                                            k, partial, k)
+                                            plan.isa, segments, lengths, k, taps + 1, rows, ldRows,
+                                            dyPlanes == nil ? dy + (pixel - run) * k : UnsafePointer(dyRun), k, partial, k)
                                         (run, segments) = (0, 0)
                                     }
                                 }
