@@ -99,9 +99,9 @@ void ck_small_pack_band(int isa, const float *x, long channels, const long *row_
 }
 
 void ck_small_unpack_band(int isa, const float *band, long channels, long rows, long columns, long top, long left,
-                          long stride, long line, long padded_rows, long padded_columns, float *dx) {
+                          long stride, long line, long padded_rows, long padded_columns, float *dx, int planar) {
     f32_kernels(isa)->small_unpack_band(band, channels, rows, columns, top, left, stride, line, padded_rows,
-                                        padded_columns, dx);
+                                        padded_columns, dx, planar);
 }
 
 void ck_small_transpose(int isa, const float *dy, long count, long n, long ldy, long pitch, float *dyt) {

@@ -430,18 +430,22 @@ void test_small_copies(int isa, Report &report) {
         }
         if (!check_untouched(report, band.back(), "band", (long)band.size() - 1, where)) return;
 
-        // Unpack: dx (rows, columns − 1, channels) from the band at (h + 1, w + 1).
+        // Unpack: dx (rows, columns − 1, channels), or its planes, from the band at (h + 1, w + 1).
         long out_columns = columns - 1 > 0 ? columns - 1 : 1, padded_columns = columns;
-        std::vector<float> dx(rows * out_columns * channels + 1, sentinel<float>());
-        ck_small_unpack_band(isa, band.data(), channels, rows, out_columns, 1, 1, stride, line, rows + 1, padded_columns,
-                             dx.data());
-        where = describe("unpack band: channels %ld, stride %ld, columns %ld", channels, stride, columns);
-        for (long h = 0; h < rows; h++) for (long w = 0; w < out_columns; w++) for (long c = 0; c < channels; c++) {
-            long hp = h + 1, wp = w + 1;
-            float want = hp >= rows + 1 || wp >= padded_columns ? 0 : band[hp * pitch + (c * stride + wp % stride) * line + wp / stride];
-            if (!check(report, true, dx[(h * out_columns + w) * channels + c], want, 0, "dx", h, w, where)) return;
+        for (int planar = 0; planar < 2; planar++) {
+            std::vector<float> dx(rows * out_columns * channels + 1, sentinel<float>());
+            ck_small_unpack_band(isa, band.data(), channels, rows, out_columns, 1, 1, stride, line, rows + 1,
+                                 padded_columns, dx.data(), planar);
+            report.cases++;
+            where = describe("unpack band: channels %ld, stride %ld, columns %ld, planar %d", channels, stride, columns, planar);
+            for (long h = 0; h < rows; h++) for (long w = 0; w < out_columns; w++) for (long c = 0; c < channels; c++) {
+                long hp = h + 1, wp = w + 1;
+                float want = hp >= rows + 1 || wp >= padded_columns ? 0 : band[hp * pitch + (c * stride + wp % stride) * line + wp / stride];
+                long at = planar ? (c * rows + h) * out_columns + w : (h * out_columns + w) * channels + c;
+                if (!check(report, true, dx[at], want, 0, "dx", h, w, where)) return;
+            }
+            if (!check_untouched(report, dx.back(), "dx", (long)dx.size() - 1, where)) return;
         }
-        if (!check_untouched(report, dx.back(), "dx", (long)dx.size() - 1, where)) return;
     }
     for (long taps : {1L, 5L}) for (long count : {1L, 7L, 16L, 17L, 128L}) {
         long pitch = count + 3;

@@ -90,6 +90,7 @@ import Testing
             // the next image where images are small.
             ([2, 17, 19, 3], [5, 5, 3, 10], Conv2DOptions(padding: 2)),
             ([40, 6, 5, 1], [3, 3, 1, 8], Conv2DOptions(padding: 1)),
+            ([2, 21, 18, 3], [7, 7, 3, 9], Conv2DOptions(stride: 2, padding: 3)),
             ([3, 9, 9, 2], [1, 1, 2, 7], Conv2DOptions()),
         ]
         for (input, weightShape, options) in cases {

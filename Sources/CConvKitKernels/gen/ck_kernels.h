@@ -45,7 +45,7 @@ void ck_f32_small_forward__generic(long count, long n, long taps, const long *of
 void ck_f32_small_weights__generic(long segments, const long *lengths, long n, long taps, const float *const *rows, long ld_rows, const float *dy, long ldy, float *dw, long lddw);
 void ck_f32_small_data_2x32__generic(long count, long n, long taps, const long *offsets, const float *wt, const float *dyt, float *x);
 void ck_f32_small_pack_band__generic(const float *x, long channels, const long *row_map, long rows, const long *column_map, long columns, long stride, long line, float *band);
-void ck_f32_small_unpack_band__generic(const float *band, long channels, long rows, long columns, long top, long left, long stride, long line, long padded_rows, long padded_columns, float *dx);
+void ck_f32_small_unpack_band__generic(const float *band, long channels, long rows, long columns, long top, long left, long stride, long line, long padded_rows, long padded_columns, float *dx, int planar);
 void ck_f32_small_transpose__generic(const float *dy, long count, long n, long ldy, long pitch, float *dyt);
 #if defined(__x86_64__)
 void ck_f32_gemm_packed_6x16__avx2(long m, long n, long kc, const float *a, const float *b, float *c, const long *row_offsets, int accumulate);
@@ -171,7 +171,7 @@ void ck_f32_small_data_3x32__avx2(long count, long n, long taps, const long *off
 void ck_f32_small_pack_band__avx2(const float *x, long channels, const long *row_map, long rows, const long *column_map, long columns, long stride, long line, float *band);
 #endif
 #if defined(__x86_64__)
-void ck_f32_small_unpack_band__avx2(const float *band, long channels, long rows, long columns, long top, long left, long stride, long line, long padded_rows, long padded_columns, float *dx);
+void ck_f32_small_unpack_band__avx2(const float *band, long channels, long rows, long columns, long top, long left, long stride, long line, long padded_rows, long padded_columns, float *dx, int planar);
 #endif
 #if defined(__x86_64__)
 void ck_f32_small_transpose__avx2(const float *dy, long count, long n, long ldy, long pitch, float *dyt);
@@ -300,7 +300,7 @@ void ck_f32_small_data_12x32__avx512(long count, long n, long taps, const long *
 void ck_f32_small_pack_band__avx512(const float *x, long channels, const long *row_map, long rows, const long *column_map, long columns, long stride, long line, float *band);
 #endif
 #if defined(__x86_64__)
-void ck_f32_small_unpack_band__avx512(const float *band, long channels, long rows, long columns, long top, long left, long stride, long line, long padded_rows, long padded_columns, float *dx);
+void ck_f32_small_unpack_band__avx512(const float *band, long channels, long rows, long columns, long top, long left, long stride, long line, long padded_rows, long padded_columns, float *dx, int planar);
 #endif
 #if defined(__x86_64__)
 void ck_f32_small_transpose__avx512(const float *dy, long count, long n, long ldy, long pitch, float *dyt);
@@ -321,7 +321,7 @@ typedef struct {
     void (*small_weights)(long segments, const long *lengths, long n, long taps, const float *const *rows, long ld_rows, const float *dy, long ldy, float *dw, long lddw);
     void (*small_data)(long count, long n, long taps, const long *offsets, const float *wt, const float *dyt, float *x);
     void (*small_pack_band)(const float *x, long channels, const long *row_map, long rows, const long *column_map, long columns, long stride, long line, float *band);
-    void (*small_unpack_band)(const float *band, long channels, long rows, long columns, long top, long left, long stride, long line, long padded_rows, long padded_columns, float *dx);
+    void (*small_unpack_band)(const float *band, long channels, long rows, long columns, long top, long left, long stride, long line, long padded_rows, long padded_columns, float *dx, int planar);
     void (*small_transpose)(const float *dy, long count, long n, long ldy, long pitch, float *dyt);
     void (*pool_max)(const float *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, float *out, void *arg, int arg_bytes, const float **tap_pointers, int *tap_ids, int stream);
     void (*pool_avg)(const float *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, float *out, int stream);

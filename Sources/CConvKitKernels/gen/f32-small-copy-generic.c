@@ -39,20 +39,22 @@ CKV_TARGET void ck_f32_small_pack_band__generic(const float *x, long channels, c
 
 CKV_TARGET void ck_f32_small_unpack_band__generic(const float *band, long channels, long rows, long columns, long top,
                                                 long left, long stride, long line, long padded_rows,
-                                                long padded_columns, float *dx) {
+                                                long padded_columns, float *dx, int planar) {
     long row_pitch = channels * stride * line;
+    // Element (h, w, c) of dx: NHWC, or NCHW where `planar`.
+    long pixel_step = planar ? 1 : channels, channel_step = planar ? rows * columns : 1;
     for (long h = 0; h < rows; h++) {
         long hp = h + top;
         for (long w = 0; w < columns; w++) {
             long wp = w + left;
-            float *out = dx + (h * columns + w) * channels;
+            float *out = dx + (h * columns + w) * pixel_step;
             // Positions no tap reaches (past the last window) get no gradient.
             if (hp >= padded_rows || wp >= padded_columns) {
-                for (long c = 0; c < channels; c++) out[c] = 0;
+                for (long c = 0; c < channels; c++) out[c * channel_step] = 0;
                 continue;
             }
             const float *lines = band + hp * row_pitch + (wp % stride) * line + wp / stride;
-            for (long c = 0; c < channels; c++) out[c] = lines[c * stride * line];
+            for (long c = 0; c < channels; c++) out[c * channel_step] = lines[c * stride * line];
         }
     }
 }

@@ -155,10 +155,10 @@ enum {
 /// element offset in x, or −1 for zeros), padded column wp copies column_map[wp] (offset, or −1).
 void ck_small_pack_band(int isa, const float *x, long channels, const long *row_map, long rows, const long *column_map,
                         long columns, long stride, long line, float *band);
-/// dx (rows, columns, channels) ← the band's positions (h + top, w + left); zero where past the
-/// padded_rows × padded_columns the taps reach.
+/// dx (rows, columns, channels), or (channels, rows, columns) where `planar`, ← the band's
+/// positions (h + top, w + left); zero where past the padded_rows × padded_columns the taps reach.
 void ck_small_unpack_band(int isa, const float *band, long channels, long rows, long columns, long top, long left,
-                          long stride, long line, long padded_rows, long padded_columns, float *dx);
+                          long stride, long line, long padded_rows, long padded_columns, float *dx, int planar);
 /// dyt[j · pitch + q] ← dy[q · ldy + j] for j < n, q < count; zero for count ≤ q < pitch.
 void ck_small_transpose(int isa, const float *dy, long count, long n, long ldy, long pitch, float *dyt);
 /// y[q · ldy + j] = bias[j] + Σ_t x[offsets[t] + q] · w[t · ldw + j] (bias may be NULL).

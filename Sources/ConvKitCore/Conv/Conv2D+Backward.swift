@@ -21,13 +21,24 @@ public func conv2dBackwardInput<T: ConvKitFloat>(_ gradOutput: Tensor<T>, cache:
     let (g, options) = (cache.geometry, cache.options)
     let layout = options.layout
     if layout == .nchw, g.batch > 0, options.algorithm != .reference, options.algorithm != .loopFree,
-       backwardDataRunsOnPlanes(g, paddingMode: options.paddingMode, algorithm: options.algorithm, scalar: T.self) {
+       let path = NCHWBackwardData(g, paddingMode: options.paddingMode, algorithm: options.algorithm, scalar: T.self) {
         let count = g.batch * g.inputChannels * g.inputHeight * g.inputWidth
+        let threads = g.threads(options.threads)
         let dx = [T](unsafeUninitializedCapacity: count) { dx, initialized in
-            gradOutput.scalars.withUnsafeBufferPointer { dy in
-                cache.weight.scalars.withUnsafeBufferPointer { w in
-                    conv2dBackwardDataPointwiseNCHW(
-                        dy: dy, weight: w, dx: dx, geometry: g, threads: g.threads(options.threads), policy: .current)
+            switch path {
+            case .pointwise:
+                gradOutput.scalars.withUnsafeBufferPointer { dy in
+                    cache.weight.scalars.withUnsafeBufferPointer { w in
+                        conv2dBackwardDataPointwiseNCHW(dy: dy, weight: w, dx: dx, geometry: g, threads: threads, policy: .current)
+                    }
+                }
+            case .smallChannels(let plan):
+                gradOutput.scalars.withUnsafeBufferPointer { dy in
+                    layout.weightToRSCK(cache.weight).scalars.withUnsafeBufferPointer { w in
+                        guard let dy = dy.baseAddress, let w = w.baseAddress, let dx = dx.baseAddress else { return }
+                        conv2dBackwardDataSmallChannels(
+                            dy: dy.asFloat, weight: w.asFloat, dx: dx.asFloat, plan: plan, threads: threads, layout: .nchw)
+                    }
                 }
             }
             initialized = count

@@ -16,15 +16,27 @@ func forwardRunsOnPlanes<T: ConvKitFloat>(
         && SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self, policy: .current) == nil
 }
 
-/// Whether ``conv2dBackwardDataPointwiseNCHW(dy:weight:dx:geometry:threads:policy:)`` computes
-/// this input gradient: a pointwise convolution whose NHWC gradient is the indirect GEMM (more
-/// than four input channels per group; not Winograd, not the small-channel kernels).
-func backwardDataRunsOnPlanes<T: ConvKitFloat>(
-    _ g: Conv2DGeometry, paddingMode: PaddingMode, algorithm: ConvAlgorithm, scalar: T.Type
-) -> Bool {
-    g.isPointwise && g.inputChannelsPerGroup > 4
-        && WinogradConvolution(backwardData: g, paddingMode: paddingMode, algorithm: algorithm) == nil
-        && SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self, policy: .current) == nil
+/// How the fast path computes an NCHW input gradient from dy's planes, where it can: the path
+/// its NHWC gradient takes (``conv2dBackwardDataFast(dy:weight:dx:geometry:paddingMode:threads:algorithm:)``),
+/// on planes.
+enum NCHWBackwardData {
+    /// ``conv2dBackwardDataPointwiseNCHW(dy:weight:dx:geometry:threads:policy:)``: a pointwise
+    /// convolution whose NHWC gradient is the indirect GEMM (more than four input channels per group).
+    case pointwise
+    /// ``conv2dBackwardDataSmallChannels(dy:weight:dx:plan:threads:layout:)`` (zero padding).
+    case smallChannels(SmallChannelPlan)
+
+    init?<T: ConvKitFloat>(_ g: Conv2DGeometry, paddingMode: PaddingMode, algorithm: ConvAlgorithm, scalar: T.Type) {
+        guard WinogradConvolution(backwardData: g, paddingMode: paddingMode, algorithm: algorithm) == nil else { return nil }
+        let plan = SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self, policy: .current)
+        if paddingMode == .zeros, let plan {
+            self = .smallChannels(plan)
+        } else if g.isPointwise, g.inputChannelsPerGroup > 4, plan == nil {
+            self = .pointwise
+        } else {
+            return nil
+        }
+    }
 }
 
 /// The forward pass of a pointwise convolution in NCHW: `y[n, k, pixel] = b[k] + Σ_c w[k, c] · x[n, c, pixel]`

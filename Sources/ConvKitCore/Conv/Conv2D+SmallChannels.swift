@@ -248,10 +248,12 @@ func conv2dBackwardWeightsSmallChannels(
 /// of dy and adds them to the band, taps in order. One image per work item; its band is then
 /// copied out to dx.
 ///
-/// dy is (N, P, Q, K), weight is (R, S, C, K); dx is (N, H, W, C), every element written.
+/// dy is (N, P, Q, K), weight is (R, S, C, K); dx is (N, H, W, C), every element written. With
+/// `layout` `.nchw`, dy is (N, K, P, Q) and dx (N, C, H, W): the kernel's copy of dy is then a
+/// copy of plane segments instead of a transpose.
 func conv2dBackwardDataSmallChannels(
     dy: UnsafePointer<Float>, weight: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>,
-    plan: SmallChannelPlan, threads: Int
+    plan: SmallChannelPlan, threads: Int, layout: TensorLayout = .nhwc
 ) {
     let g = plan.g
     let (k, p, q, taps) = (g.outputChannels, g.outputHeight, g.outputWidth, plan.taps)
@@ -282,14 +284,23 @@ func conv2dBackwardDataSmallChannels(
                         let rowBand = band + row * g.stride.height * plan.rowPitch
                         for q0 in stride(from: 0, to: q, by: runPixels) {
                             let count = min(runPixels, q - q0)
-                            ck_small_transpose(plan.isa, dy + ((n * p + row) * q + q0) * k, count, k, k, runPixels, transposed)
+                            if layout == .nchw {
+                                // dy's planes already hold each channel's run of pixels.
+                                for j in 0..<k {
+                                    let segment = transposed + j * runPixels
+                                    segment.update(from: dy + ((n * k + j) * p + row) * q + q0, count: count)
+                                    (segment + count).update(repeating: 0, count: runPixels - count)
+                                }
+                            } else {
+                                ck_small_transpose(plan.isa, dy + ((n * p + row) * q + q0) * k, count, k, k, runPixels, transposed)
+                            }
                             ck_small_data(plan.isa, count, k, taps, offsets, packedWeight, transposed, rowBand + q0)
                         }
                     }
                     ck_small_unpack_band(
                         plan.isa, band, g.inputChannels, g.inputHeight, g.inputWidth, g.padding.top, g.padding.left,
                         g.stride.width, plan.line, plan.paddedRows, plan.paddedColumns,
-                        dx + n * g.inputHeight * g.inputWidth * g.inputChannels)
+                        dx + n * g.inputHeight * g.inputWidth * g.inputChannels, layout == .nchw ? 1 : 0)
                 }
             }
         }
