@@ -43,7 +43,8 @@ public func conv2dBackwardInput<T: ConvKitFloat>(_ gradOutput: Tensor<T>, cache:
             }
             initialized = count
         }
-        return Tensor(uncheckedShape: cache.input.shape, scalars: dx)
+        // Not cache.input's shape: a transposed convolution's cache holds no input.
+        return Tensor(uncheckedShape: [g.batch, g.inputChannels, g.inputHeight, g.inputWidth], scalars: dx)
     }
     let dy = layout.activationToNHWC(gradOutput)
     let w = layout.weightToRSCK(cache.weight)
