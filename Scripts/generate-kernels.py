@@ -67,6 +67,9 @@ SMALL_FORWARD = {
     "avx2": [(12, 8, 4), (6, 4, 2)],
     "avx512": [(24, 16, 8), (12, 8, 4), (8, 4, 4), (6, 3, 3)],
 }
+# Forward with an NCHW result: TJ output channels × QV vectors of pixels (the accumulators as
+# the tiles above keep them).
+SMALL_FORWARD_PLANES = {"generic": (4, 2), "avx2": (4, 3), "avx512": (8, 3)}
 # Weight gradient: per number of vectors, (TB taps, the half tile for the last taps); the same
 # register budget, with dy in place of the weights.
 SMALL_WEIGHTS = {
@@ -162,6 +165,7 @@ SIGNATURES = {
     "few_columns": "void {name}(long m, long n, long taps, long channels, const {T} *const *rows, const {T} *const *b, long b_column_stride, {T} *c, const long *row_offsets)",
     "peak": "float {name}(long iterations)",
     "small_forward": "void {name}(long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw, const float *bias, float *y, long ldy)",
+    "small_forward_planes": "void {name}(long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw, const float *bias, float *y, long ld_plane)",
     "small_weights": "void {name}(long segments, const long *lengths, long n, long taps, const float *const *rows, long ld_rows, const float *dy, long ldy, float *dw, long lddw)",
     "small_data": "void {name}(long count, long n, long taps, const long *offsets, const float *wt, const float *dyt, float *x)",
     "small_pack_band": "void {name}(const float *x, long channels, const long *row_map, long rows, const long *column_map, long columns, long stride, long line, float *band)",
@@ -257,6 +261,13 @@ def generate():
         out.add(f"f32-small-forward-{isa}.c", file_text("small_forward.c.in", isa, expand("small_forward.c.in", params, tiles)))
         declare(out, isa, "f32", "small_forward", f"ck_f32_small_forward__{isa}")
 
+        tj, qv = SMALL_FORWARD_PLANES[isa]
+        params = {**p, "TJ": tj, "QV": qv}
+        name = f"ck_f32_small_forward_planes_{tj}x{qv}__{isa}"
+        out.add(f"f32-small-forward-planes-{tj}x{qv}-{isa}.c",
+                file_text("small_forward_planes.c.in", isa, expand("small_forward_planes.c.in", params)))
+        declare(out, isa, "f32", "small_forward_planes", name)
+
         weights = SMALL_WEIGHTS[isa]
         kernels = sorted({(tb, nv + 1) for nv, row in enumerate(weights) for tb in row}, key=lambda t: (t[1], -t[0]))
         tiles = [{"TB": tb, "NV": nv, "NR": nv * lanes} for tb, nv in kernels]
@@ -286,7 +297,7 @@ POOL_FAMILIES = ["pool_max", "pool_avg", "pool_max_backward", "pool_max_gather"]
 POOL_NCHW_FAMILIES = ["pool_max_nchw", "pool_avg_nchw", "pool_avg_backward_nchw", "pool_max_backward_nchw"]
 WINOGRAD_FAMILIES = ["winograd_weights", "winograd_input", "winograd_output", "winograd_gradient", "winograd_weight_gradient"]
 STRUCT_FIELDS = {
-    "f32": ["gemm_packed", "gemm_indirect", "weight_gradient", "few_columns", "peak", "small_forward",
+    "f32": ["gemm_packed", "gemm_indirect", "weight_gradient", "few_columns", "peak", "small_forward", "small_forward_planes",
             "small_weights", "small_data", "small_pack_band", "small_unpack_band", "small_transpose"]
     + POOL_FAMILIES + POOL_NCHW_FAMILIES + ["transpose"] + WINOGRAD_FAMILIES,
     "f64": ["gemm_packed", "gemm_indirect", "weight_gradient", "few_columns"] + POOL_FAMILIES + POOL_NCHW_FAMILIES

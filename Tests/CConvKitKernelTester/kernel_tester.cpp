@@ -310,6 +310,21 @@ void test_small_forward(int isa, Report &report) {
             }
             for (long e = 0; e < (long)y.size(); e++)
                 if (!inside[e] && !check_untouched(report, y[e], "y", e, where)) return;
+            // The same sums into planes (ld_plane > count), bit for bit what the rows hold.
+            long ld_plane = count + 5;
+            std::vector<float> planes(2 + n * ld_plane, sentinel<float>());
+            ck_small_forward_planes(isa, count, n, taps, offsets.data(), x.data(), w.data(), ldw, bp, planes.data() + 2,
+                                    ld_plane);
+            report.cases++;
+            where = describe("planes: count %ld, n %ld, taps %ld, bias %d", count, n, taps, with_bias);
+            for (long j = 0; j < n; j++) for (long q = 0; q < ld_plane; q++) {
+                float got = planes[2 + j * ld_plane + q];
+                if (q < count ? !check(report, true, got, y[2 + q * ldy + j], 0, "plane", j, q, where)
+                              : !check_untouched(report, got, "plane", j * ld_plane + q, where))
+                    return;
+            }
+            if (!check_untouched(report, planes[0], "plane", -2, where) || !check_untouched(report, planes[1], "plane", -1, where))
+                return;
         }
     }
 }

@@ -64,8 +64,6 @@ func conv2dBackwardWeightsFast<T: ConvKitFloat>(
     guard let x = x.baseAddress, let dy = dy.baseAddress, let dw = dw.baseAddress else { return }
     let policy = KernelPolicy.current
     let pq = g.outputHeight * g.outputWidth
-    // NCHW operands: chunks of dy's planes packed as panels, chunks of a pointwise x as rows.
-    let dyPlanes = dyLayout == .nchw ? NCHWReader<T>(policy, pixelsPerImage: pq, imageStride: g.outputChannels * pq) : nil
     if let winograd = WinogradConvolution(weightGradient: g, paddingMode: paddingMode, algorithm: algorithm) {
         assert(dyLayout == .nhwc && xLayout == .nhwc, "Winograd's weight gradient reads NHWC")
         winograd.weightGradient(x: x, dy: dy, dw: dw, db: db?.baseAddress, threads: threads, policy: policy)
@@ -80,6 +78,8 @@ func conv2dBackwardWeightsFast<T: ConvKitFloat>(
         return
     }
     assert(xLayout == .nhwc || g.isPointwise, "only a pointwise convolution reads an NCHW x in place")
+    // NCHW operands: chunks of dy's planes packed as panels, chunks of a pointwise x as rows.
+    let dyPlanes = dyLayout == .nchw ? NCHWReader<T>(policy, pixelsPerImage: pq, imageStride: g.outputChannels * pq) : nil
     let xPlanes = xLayout == .nchw
         ? NCHWReader<T>(policy, pixelsPerImage: g.inputHeight * g.inputWidth, imageStride: g.inputChannels * g.inputHeight * g.inputWidth)
         : nil

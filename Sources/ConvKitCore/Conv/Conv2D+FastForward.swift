@@ -88,11 +88,9 @@ func conv2dForwardFast<T: ConvKitFloat>(
     let nchw = outputLayout == .nchw
         ? NCHWWriter<T>(policy, channels: kg, pixelsPerImage: pq, imageStride: k * pq, images: g.batch) : nil
     if let weight, let plan = SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self, policy: policy) {
-        let writer = outputLayout == .nchw
-            ? NCHWWriter<Float>(policy, channels: k, pixelsPerImage: pq, imageStride: k * pq, images: g.batch) : nil
         conv2dForwardSmallChannels(
-            x: x.asFloat, weight: weight.asFloat, bias: bias?.asFloat, out: out.asFloat, nchw: writer, plan: plan,
-            threads: threads)
+            x: x.asFloat, weight: weight.asFloat, bias: bias?.asFloat, out: out.asFloat, outputLayout: outputLayout,
+            plan: plan, threads: threads)
         epilogue?.apply(out, rows: g.batch * pq, columns: k, stride: k, offset: 0)
         return
     }

@@ -98,12 +98,12 @@ struct SmallChannelPlan {
 /// The forward convolution through the small-channel kernels.
 ///
 /// x is (N, H, W, C), weight is (R, S, C, K) — the matrix `[(r, s, c), k]` —, bias is (K) or nil;
-/// out is (N, P, Q, K), or (N, K, P, Q) through `nchw` (each output row transposed from scratch),
-/// every element written.
+/// out is (N, P, Q, K), or (N, K, P, Q) for `outputLayout` `.nchw` (each output row stored into
+/// its planes by ck_small_forward_planes, the same sums), every element written.
 /// `out[n, p, q, k] = bias[k] + Σ_(r, s, c) band[(p·sh + r·dh) · rowPitch + offset(r, s, c) + q] · w[(r, s, c), k]`.
 func conv2dForwardSmallChannels(
     x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-    out: UnsafeMutablePointer<Float>, nchw: NCHWWriter<Float>?, plan: SmallChannelPlan, threads: Int
+    out: UnsafeMutablePointer<Float>, outputLayout: TensorLayout, plan: SmallChannelPlan, threads: Int
 ) {
     let g = plan.g
     let (k, p, q) = (g.outputChannels, g.outputHeight, g.outputWidth)
@@ -114,24 +114,23 @@ func conv2dForwardSmallChannels(
     let participants = min(threads, items)
     plan.offsets.withUnsafeBufferPointer { offsets in
         guard let offsets = offsets.baseAddress else { return }
-        // Per participant: the band, then the output row an NCHW result passes through.
         let bandBytes = (plan.bandSize(rows: bandRows) * MemoryLayout<Float>.stride + 63) / 64 * 64
-        let rowBytes = nchw == nil ? 0 : q * k * MemoryLayout<Float>.stride
-        ScratchPool.shared.withBuffers(count: participants, bytes: bandBytes + rowBytes) { scratch in
+        ScratchPool.shared.withBuffers(count: participants, bytes: bandBytes) { scratch in
             ThreadPool.shared.parallelFor(items, threads: participants) { item, participant in
                 let band = scratch[participant].assumingMemoryBound(to: Float.self)
-                let outputRow = (scratch[participant] + bandBytes).assumingMemoryBound(to: Float.self)
                 let n = item / bands
                 let p0 = item % bands * rowsPerBand
                 let p1 = min(p, p0 + rowsPerBand)
                 plan.pack(x, image: n, firstRow: p0 * g.stride.height,
                           rows: plan.paddedRows(forOutputRows: p1 - p0), into: band)
                 for row in p0..<p1 {
-                    let m0 = (n * p + row) * q
-                    ck_small_forward(
-                        plan.isa, q, k, plan.taps, offsets, band + (row - p0) * g.stride.height * plan.rowPitch, weight, k, bias,
-                        nchw == nil ? out + m0 * k : outputRow, k)
-                    nchw?.write(outputRow, pixels: m0, count: q, into: out)
+                    let rowBand = band + (row - p0) * g.stride.height * plan.rowPitch
+                    if outputLayout == .nchw {
+                        ck_small_forward_planes(
+                            plan.isa, q, k, plan.taps, offsets, rowBand, weight, k, bias, out + n * k * p * q + row * q, p * q)
+                    } else {
+                        ck_small_forward(plan.isa, q, k, plan.taps, offsets, rowBand, weight, k, bias, out + (n * p + row) * q * k, k)
+                    }
                 }
             }
         }
@@ -172,69 +171,71 @@ func conv2dBackwardWeightsSmallChannels(
     let bandBytes = bandElements * MemoryLayout<Float>.stride
     // A run covers at most the end of one output row, whole rows, and the start of another.
     let maxSegments = min(pitch, pitch / q + 2)
-    // Per segment: a pointer per tap, then the bias's row of ones.
+    // Per segment: a pointer per tap, then the bias's row of ones (in the forward pass this
+    // was: y[m, k] += b[k]).
     let ldRows = taps + 1
     let rowsBytes = maxSegments * ldRows * MemoryLayout<UnsafePointer<Float>>.stride
-    let ones = [Float](repeating: 1, count: pitch)
-    ones.withUnsafeBufferPointer { ones in
-        plan.offsets.withUnsafeBufferPointer { offsets in
-            guard let ones = ones.baseAddress, let offsets = offsets.baseAddress else { return }
-            ScratchPool.shared.withBuffers(count: 1, bytes: items * partialSize * MemoryLayout<Float>.stride) { shared in
-                // Partial dw of item i at i · partialSize, its partial db right after.
-                let partials = shared[0].assumingMemoryBound(to: Float.self)
-                partials.initialize(repeating: 0, count: items * partialSize)
-                // A run of an NCHW dy, as rows.
-                let dyRunBytes = dyPlanes == nil ? 0 : pitch * k * MemoryLayout<Float>.stride
-                let scratchBytes = imagesPerItem * bandBytes + dyRunBytes + rowsBytes + maxSegments * MemoryLayout<Int>.stride
-                ScratchPool.shared.withBuffers(count: participants, bytes: scratchBytes) { scratch in
-                    ThreadPool.shared.parallelFor(items, threads: participants) { item, participant in
-                        // The item's bands (one per image: a run may go on into the next image),
-                        // the segments' tap pointers and their lengths.
-                        let imageBands = scratch[participant].assumingMemoryBound(to: Float.self)
-                        let dyRun = (scratch[participant] + imagesPerItem * bandBytes).assumingMemoryBound(to: Float.self)
-                        let rows = (scratch[participant] + imagesPerItem * bandBytes + dyRunBytes)
-                            .assumingMemoryBound(to: UnsafePointer<Float>?.self)
-                        let lengths = (scratch[participant] + imagesPerItem * bandBytes + dyRunBytes + rowsBytes)
-                            .assumingMemoryBound(to: Int.self)
-                        let partial = partials + item * partialSize
-                        let firstImage = item / bands * imagesPerItem
-                        let lastImage = min(g.batch, firstImage + imagesPerItem) - 1
-                        let p0 = item % bands * rowsPerBand
-                        let p1 = min(p, p0 + rowsPerBand)
-                        // The item's pixels are consecutive in dy (one band, or whole images).
-                        var pixel = (firstImage * p + p0) * q
-                        var (run, segments) = (0, 0)
-                        for n in firstImage...lastImage {
-                            let band = imageBands + (n - firstImage) * bandElements
-                            plan.pack(x, image: n, firstRow: p0 * g.stride.height,
-                                      rows: plan.paddedRows(forOutputRows: p1 - p0), into: band)
-                            for row in p0..<p1 {
-                                let rowBand = band + (row - p0) * g.stride.height * plan.rowPitch
-                                var q0 = 0
-                                while q0 < q {
-                                    let count = min(q - q0, pitch - run)
-                                    let segmentRows = rows + segments * ldRows
-                                    for t in 0..<taps { segmentRows[t] = UnsafePointer(rowBand + q0 + offsets[t]) }
-                                    segmentRows[taps] = ones
-                                    lengths[segments] = count
-                                    (run, segments, q0, pixel) = (run + count, segments + 1, q0 + count, pixel + count)
-                                    if run == pitch || (n == lastImage && row == p1 - 1 && q0 == q) {
-                                        dyPlanes?.read(dy, channels: k, pixels: pixel - run, count: run, into: dyRun, ld: k)
-                                        ck_small_weights(
-                                            plan.isa, segments, lengths, k, taps + 1, rows, ldRows,
-                                            dyPlanes == nil ? dy + (pixel - run) * k : UnsafePointer(dyRun), k, partial, k)
-                                        (run, segments) = (0, 0)
-                                    }
+    plan.offsets.withUnsafeBufferPointer { offsets in
+        guard let offsets = offsets.baseAddress else { return }
+        ScratchPool.shared.withBuffers(count: 1, bytes: items * partialSize * MemoryLayout<Float>.stride) { shared in
+            // Partial dw of item i at i · partialSize, its partial db right after.
+            let partials = shared[0].assumingMemoryBound(to: Float.self)
+            partials.initialize(repeating: 0, count: items * partialSize)
+            // A run of an NCHW dy, as rows.
+            let dyRunBytes = dyPlanes == nil ? 0 : pitch * k * MemoryLayout<Float>.stride
+            let lengthsBytes = maxSegments * MemoryLayout<Int>.stride
+            let scratchBytes = imagesPerItem * bandBytes + dyRunBytes + rowsBytes + lengthsBytes + pitch * MemoryLayout<Float>.stride
+            ScratchPool.shared.withBuffers(count: participants, bytes: scratchBytes) { scratch in
+                ThreadPool.shared.parallelFor(items, threads: participants) { item, participant in
+                    // The item's bands (one per image: a run may go on into the next image), a run
+                    // of an NCHW dy, the segments' tap pointers and lengths, the bias's row of ones.
+                    let imageBands = scratch[participant].assumingMemoryBound(to: Float.self)
+                    let dyRun = (scratch[participant] + imagesPerItem * bandBytes).assumingMemoryBound(to: Float.self)
+                    let rows = (scratch[participant] + imagesPerItem * bandBytes + dyRunBytes)
+                        .assumingMemoryBound(to: UnsafePointer<Float>?.self)
+                    let lengths = (scratch[participant] + imagesPerItem * bandBytes + dyRunBytes + rowsBytes)
+                        .assumingMemoryBound(to: Int.self)
+                    let ones = (scratch[participant] + imagesPerItem * bandBytes + dyRunBytes + rowsBytes + lengthsBytes)
+                        .assumingMemoryBound(to: Float.self)
+                    ones.initialize(repeating: 1, count: pitch)
+                    let partial = partials + item * partialSize
+                    let firstImage = item / bands * imagesPerItem
+                    let lastImage = min(g.batch, firstImage + imagesPerItem) - 1
+                    let p0 = item % bands * rowsPerBand
+                    let p1 = min(p, p0 + rowsPerBand)
+                    // The item's pixels are consecutive in dy (one band, or whole images).
+                    var pixel = (firstImage * p + p0) * q
+                    var (run, segments) = (0, 0)
+                    for n in firstImage...lastImage {
+                        let band = imageBands + (n - firstImage) * bandElements
+                        plan.pack(x, image: n, firstRow: p0 * g.stride.height,
+                                  rows: plan.paddedRows(forOutputRows: p1 - p0), into: band)
+                        for row in p0..<p1 {
+                            let rowBand = band + (row - p0) * g.stride.height * plan.rowPitch
+                            var q0 = 0
+                            while q0 < q {
+                                let count = min(q - q0, pitch - run)
+                                let segmentRows = rows + segments * ldRows
+                                for t in 0..<taps { segmentRows[t] = UnsafePointer(rowBand + q0 + offsets[t]) }
+                                segmentRows[taps] = UnsafePointer(ones)
+                                lengths[segments] = count
+                                (run, segments, q0, pixel) = (run + count, segments + 1, q0 + count, pixel + count)
+                                if run == pitch || (n == lastImage && row == p1 - 1 && q0 == q) {
+                                    dyPlanes?.read(dy, channels: k, pixels: pixel - run, count: run, into: dyRun, ld: k)
+                                    ck_small_weights(
+                                        plan.isa, segments, lengths, k, taps + 1, rows, ldRows,
+                                        dyPlanes == nil ? dy + (pixel - run) * k : UnsafePointer(dyRun), k, partial, k)
+                                    (run, segments) = (0, 0)
                                 }
                             }
                         }
                     }
                 }
-                // The partials, added in item order.
-                addPartials(partials, parts: items, count: taps * k, stride: partialSize, into: dw, threads: threads)
-                if let db {
-                    addPartials(partials + taps * k, parts: items, count: k, stride: partialSize, into: db, threads: 1)
-                }
+            }
+            // The partials, added in item order.
+            addPartials(partials, parts: items, count: taps * k, stride: partialSize, into: dw, threads: threads)
+            if let db {
+                addPartials(partials + taps * k, parts: items, count: k, stride: partialSize, into: db, threads: 1)
             }
         }
     }
