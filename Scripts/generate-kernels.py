@@ -67,9 +67,11 @@ SMALL_FORWARD = {
     "avx2": [(12, 8, 4), (6, 4, 2)],
     "avx512": [(24, 16, 8), (12, 8, 4), (8, 4, 4), (6, 3, 3)],
 }
-# Forward with an NCHW result: TJ output channels × QV vectors of pixels (the accumulators as
-# the tiles above keep them).
-SMALL_FORWARD_PLANES = {"generic": (4, 2), "avx2": (4, 3), "avx512": (8, 3)}
+# Forward with an NCHW result: TJ output channels × QV vectors of pixels. Measured on the
+# first layers: AVX2's 4 × 3 (16 registers with the loads) spilled, the stem's forward pass
+# 38 ms against 27 in 6 × 2; AVX-512's 12 × 2 left a row of 28 pixels in 2 half-empty vectors
+# more often than 8 × 3 (cifar-conv5x5 2.6 against 2.4 ms).
+SMALL_FORWARD_PLANES = {"generic": (4, 2), "avx2": (6, 2), "avx512": (8, 3)}
 # Weight gradient: per number of vectors, (TB taps, the half tile for the last taps); the same
 # register budget, with dy in place of the weights.
 SMALL_WEIGHTS = {

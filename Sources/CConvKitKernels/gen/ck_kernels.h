@@ -163,7 +163,7 @@ float ck_f32_peak_12x8__avx2(long iterations);
 void ck_f32_small_forward__avx2(long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw, const float *bias, float *y, long ldy);
 #endif
 #if defined(__x86_64__)
-void ck_f32_small_forward_planes_4x3__avx2(long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw, const float *bias, float *y, long ld_plane);
+void ck_f32_small_forward_planes_6x2__avx2(long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw, const float *bias, float *y, long ld_plane);
 #endif
 #if defined(__x86_64__)
 void ck_f32_small_weights__avx2(long segments, const long *lengths, long n, long taps, const float *const *rows, long ld_rows, const float *dy, long ldy, float *dw, long lddw);

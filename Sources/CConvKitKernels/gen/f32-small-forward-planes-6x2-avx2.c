@@ -6,16 +6,16 @@
 #include "../vec/ck_vec_avx2.h"
 
 // The forward kernel for few input channels with an NCHW result (CConvKitKernels.h,
-// ck_small_forward_planes): tiles of 4 output channels × up to 3 vectors of 8 pixels of one
+// ck_small_forward_planes): tiles of 6 output channels × up to 2 vectors of 8 pixels of one
 // output row, each channel's pixels stored into its plane. Each output is the chain of
 // small_forward.c.in — FMAs over the taps in order, starting at the bias — with the pixels in
 // the lanes instead of the channels, so the two kernels give the same bits.
 
-// Channels j0 ..< j0 + 4 (those past n compute channel j0, never stored) × pixels
+// Channels j0 ..< j0 + 6 (those past n compute channel j0, never stored) × pixels
 // q0 ..< q0 + qv · 8 (those past count computed, never stored); qv is a constant at each call.
 CKV_INLINE void ck_planes_tile(long count, long n, long taps, const long *offsets, const float *x, const float *w,
                                long ldw, const float *bias, float *y, long ld_plane, long j0, long q0, const int qv) {
-    enum { TJ = 4, QV = 3 };
+    enum { TJ = 6, QV = 2 };
     long column[TJ];
     CK_UNROLL for (int i = 0; i < TJ; i++) column[i] = j0 + i < n ? j0 + i : j0;
     ckv_avx2_f32 acc[TJ][QV];
@@ -46,16 +46,16 @@ CKV_INLINE void ck_planes_tile(long count, long n, long taps, const long *offset
 // ldw apart, bias is (n) or NULL; y[j · ld_plane + q] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]
 // for q < count, j < n. Loads whole vectors, up to 8 − 1 elements past the last pixel of a
 // tap (never stored), so the band needs that much slack.
-CKV_TARGET void ck_f32_small_forward_planes_4x3__avx2(long count, long n, long taps, const long *offsets,
+CKV_TARGET void ck_f32_small_forward_planes_6x2__avx2(long count, long n, long taps, const long *offsets,
                                                           const float *x, const float *w, long ldw,
                                                           const float *bias, float *y, long ld_plane) {
-    for (long j0 = 0; j0 < n; j0 += 4) {
+    for (long j0 = 0; j0 < n; j0 += 6) {
         for (long q0 = 0; q0 < count; ) {
-            // Whole tiles of 3 vectors, then the vectors the row has left.
+            // Whole tiles of 2 vectors, then the vectors the row has left.
             long vectors = (count - q0 + 8 - 1) / 8;
-            if (vectors >= 3) {
-                ck_planes_tile(count, n, taps, offsets, x, w, ldw, bias, y, ld_plane, j0, q0, 3);
-                q0 += 3 * 8;
+            if (vectors >= 2) {
+                ck_planes_tile(count, n, taps, offsets, x, w, ldw, bias, y, ld_plane, j0, q0, 2);
+                q0 += 2 * 8;
             } else if (vectors == 2) {
                 ck_planes_tile(count, n, taps, offsets, x, w, ldw, bias, y, ld_plane, j0, q0, 2);
                 q0 += 2 * 8;
