@@ -105,6 +105,8 @@ inline std::vector<long> around(long tile) {
     return sizes;
 }
 
+// The few-channel kernels' testers (small_tester.cpp) of a CKT_SMALL_* family.
+void run_small_family(int family, int isa, bool is_double, Report &report);
 // The pooling testers (pool_tester.cpp) of a CKT_POOL_* family.
 void run_pool_family(int family, int isa, bool is_double, Report &report);
 // The NCHW plane pooling tester (pool_nchw_tester.cpp).
