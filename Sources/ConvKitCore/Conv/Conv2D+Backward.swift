@@ -20,7 +20,7 @@ public func conv2dBackwardInput<T: ConvKitFloat>(_ gradOutput: Tensor<T>, cache:
     try validateGradOutput(gradOutput, cache: cache, function: "conv2dBackwardInput")
     let (g, options) = (cache.geometry, cache.options)
     let layout = options.layout
-    if layout == .nchw, g.batch > 0, options.algorithm != .reference, options.algorithm != .loopFree,
+    if layout == .nchw, g.batch > 0, options.algorithm.runsFastKernels,
        let path = NCHWBackwardData(g, paddingMode: options.paddingMode, algorithm: options.algorithm, scalar: T.self) {
         let count = g.batch * g.inputChannels * g.inputHeight * g.inputWidth
         let threads = g.threads(options.threads)
@@ -84,7 +84,7 @@ public func conv2dBackwardWeight<T: ConvKitFloat>(
     let (g, options) = (cache.geometry, cache.options)
     let layout = options.layout
     // The fast path reads an NCHW dy in place (but for Winograd), and a pointwise convolution's NCHW x.
-    let fast = layout == .nchw && options.algorithm != .reference && options.algorithm != .loopFree && g.batch > 0
+    let fast = layout == .nchw && options.algorithm.runsFastKernels && g.batch > 0
     let readsNCHW = fast
         ? weightGradientNCHWOperands(g, paddingMode: options.paddingMode, algorithm: options.algorithm, scalar: T.self)
         : (dy: false, x: false)

@@ -17,7 +17,7 @@ public func conv2dForward<T: ConvKitFloat>(
         inputShape: input.shape, weightShape: weight.shape, biasShape: bias?.shape, options: options,
         elementBytes: MemoryLayout<T>.stride, function: "conv2dForward")
     let layout = options.layout
-    if layout == .nchw, geometry.batch > 0, options.algorithm != .reference, options.algorithm != .loopFree,
+    if layout == .nchw, geometry.batch > 0, options.algorithm.runsFastKernels,
        forwardRunsOnPlanes(geometry, bias: bias?.scalars, paddingMode: options.paddingMode, algorithm: options.algorithm) {
         let count = geometry.batch * geometry.outputChannels * geometry.outputHeight * geometry.outputWidth
         let out = [T](unsafeUninitializedCapacity: count) { out, initialized in

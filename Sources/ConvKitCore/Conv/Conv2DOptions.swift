@@ -95,3 +95,9 @@ public struct Conv2DGradients<Scalar: ConvKitFloat>: Sendable {
     /// ∂L/∂bias, shaped like the bias, or `nil` when the forward pass had none.
     public var bias: Tensor<Scalar>?
 }
+
+extension ConvAlgorithm {
+    /// Whether the algorithm runs the fast kernels (`.fast`, `.implicitGEMM`, `.winograd`), whose
+    /// NCHW paths may read the planes in place, rather than the course's loops.
+    var runsFastKernels: Bool { self != .reference && self != .loopFree }
+}
