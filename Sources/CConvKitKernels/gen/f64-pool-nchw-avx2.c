@@ -17,6 +17,13 @@
 #include <stdint.h>
 #include <string.h>
 
+// The windows' column shape: stride, width and dilation. The kernels take it as constants for
+// the common shapes (stride 2, windows 2 or 3 wide, undilated), so that the tap loops unroll and
+// every load is a whole vector or two.
+typedef struct {
+    long sw, s, dw;
+} ck_nchw_shape;
+
 // The interior of every output row: the windows [*a, *b) whose column taps all lie inside.
 CKV_INLINE void ck_nchw_interior(const ck_pool_plane *g, long *a, long *b) {
     long lo = 0, hi = g->q;
@@ -51,38 +58,57 @@ CKV_INLINE long ck_nchw_arg(const void *arg, int arg_bytes, long q) {
 // Whether the taps of windows j ..< j + n of the row with row entry r may be loaded as whole
 // vectors: the input goes on past the last tap's last vector (the lanes past the row's windows
 // only feed lanes that are not stored).
-CKV_INLINE int ck_nchw_whole(const ck_pool_plane *g, const long *r, const double *x, long j, long n, long sw) {
+CKV_INLINE int ck_nchw_whole(const ck_pool_plane *g, const long *r, const double *x, long j, long n, ck_nchw_shape c) {
     long last_vector = (n - 1) / 4 * 4;
-    const double *last = x + (r[0] + (r[2] - 1) * g->dh) * g->w + g->cols[4 * j] + (g->s - 1) * g->dw;
-    last += last_vector * sw;
-    return (long)((const double *)g->end - last) / sw > 4;
+    const double *last = x + (r[0] + (r[2] - 1) * g->dh) * g->w + g->cols[4 * j] + (c.s - 1) * c.dw;
+    last += last_vector * c.sw;
+    return (long)((const double *)g->end - last) / c.sw > 4;
 }
 
 // Taps of vector v of n windows: 4 + 1 (whole vectors), or the windows left.
 CKV_INLINE long ck_nchw_count(int whole, long n, int v) { return whole ? 4 + 1 : n - v * 4; }
 
+// Whether each window row's taps are one pair of neighbours, read as two whole loads for both.
+CKV_INLINE int ck_nchw_is_pair(ck_nchw_shape c) { return c.sw == 2 && c.s == 2 && c.dw == 1; }
+
+// Tap `tap` (number `id`) into the running maximum: taken where tap > best, or tap is NaN while
+// best is not (the first NaN, else the first maximum, wins).
+CKV_INLINE void ck_nchw_take(ckv_avx2_f64 *best, ckv_avx2_f64_idx *ids, ckv_avx2_f64 tap, ckv_avx2_f64_idx id) {
+    ckv_avx2_f64_mask take = ckv_avx2_f64_max_take(tap, *best);
+    *best = ckv_avx2_f64_select(take, *best, tap);
+    *ids = ckv_avx2_f64_idx_select(take, *ids, id);
+}
+
 // Windows j ..< j + n (n ≤ nv · 4, nv a constant at each call: that many independent chains
 // of compare and select, whose latency would otherwise bound the loop) of the row with row entry r.
-CKV_INLINE void ck_nchw_max_vectors(const ck_pool_plane *g, const long *r, const double *x, long j, const long sw,
+CKV_INLINE void ck_nchw_max_vectors(const ck_pool_plane *g, const long *r, const double *x, long j, ck_nchw_shape c,
                                     const int nv, int whole, long n, double *out, char *arg, int arg_bytes) {
     const double *first = x + (r[0] + r[1] * g->dh) * g->w + g->cols[4 * j];
-    // The first tap starts the maximum; then v is taken where v > best, or v is NaN while best
-    // is not (the first NaN, else the first maximum, wins).
+    // The first tap starts the maximum; the others are taken in scan order. (Pairs take the
+    // first tap again, which changes nothing.)
     ckv_avx2_f64 best[4];
     ckv_avx2_f64_idx ids[4];
     CK_UNROLL for (int v = 0; v < nv; v++) {
-        best[v] = ckv_avx2_f64_load_strided_tail(first + v * 4 * sw, sw, ck_nchw_count(whole, n, v));
-        ids[v] = ckv_avx2_f64_idx_set1((int)(r[1] * g->s));
+        best[v] = ckv_avx2_f64_load_strided_tail(first + v * 4 * c.sw, c.sw, ck_nchw_count(whole, n, v));
+        ids[v] = ckv_avx2_f64_idx_set1((int)(r[1] * c.s));
     }
     for (long k = r[1]; k < r[2]; k++) {
         const double *row = first + (k - r[1]) * g->dh * g->w;
-        for (long t = k == r[1]; t < g->s; t++) {
-            ckv_avx2_f64_idx id = ckv_avx2_f64_idx_set1((int)(k * g->s + t));
+        if (ck_nchw_is_pair(c)) {
+            ckv_avx2_f64_idx left = ckv_avx2_f64_idx_set1((int)(2 * k)), right = ckv_avx2_f64_idx_set1((int)(2 * k + 1));
             CK_UNROLL for (int v = 0; v < nv; v++) {
-                ckv_avx2_f64 tap = ckv_avx2_f64_load_strided_tail(row + t * g->dw + v * 4 * sw, sw, ck_nchw_count(whole, n, v));
-                ckv_avx2_f64_mask take = ckv_avx2_f64_max_take(tap, best[v]);
-                best[v] = ckv_avx2_f64_select(take, best[v], tap);
-                ids[v] = ckv_avx2_f64_idx_select(take, ids[v], id);
+                ckv_avx2_f64 even, odd;
+                ckv_avx2_f64_load_pairs_tail(row + v * 4 * 2, ck_nchw_count(whole, n, v), &even, &odd);
+                ck_nchw_take(&best[v], &ids[v], even, left);
+                ck_nchw_take(&best[v], &ids[v], odd, right);
+            }
+            continue;
+        }
+        for (long t = k == r[1]; t < c.s; t++) {
+            ckv_avx2_f64_idx id = ckv_avx2_f64_idx_set1((int)(k * c.s + t));
+            CK_UNROLL for (int v = 0; v < nv; v++) {
+                ckv_avx2_f64 tap = ckv_avx2_f64_load_strided_tail(row + t * c.dw + v * 4 * c.sw, c.sw, ck_nchw_count(whole, n, v));
+                ck_nchw_take(&best[v], &ids[v], tap, id);
             }
         }
     }
@@ -92,18 +118,25 @@ CKV_INLINE void ck_nchw_max_vectors(const ck_pool_plane *g, const long *r, const
     }
 }
 
+// Windows j ..< j + n in as many vectors as they need (`whole` a constant at each call: the
+// loads then need no masks).
+CKV_INLINE void ck_nchw_max_chunk(const ck_pool_plane *g, const long *r, const double *x, long j, ck_nchw_shape c,
+                                  const int whole, long n, double *out, char *arg, int arg_bytes) {
+    switch ((n + 4 - 1) / 4) {
+    case 1: ck_nchw_max_vectors(g, r, x, j, c, 1, whole, n, out, arg, arg_bytes); break;
+    case 2: ck_nchw_max_vectors(g, r, x, j, c, 2, whole, n, out, arg, arg_bytes); break;
+    case 3: ck_nchw_max_vectors(g, r, x, j, c, 3, whole, n, out, arg, arg_bytes); break;
+    default: ck_nchw_max_vectors(g, r, x, j, c, 4, whole, n, out, arg, arg_bytes); break;
+    }
+}
+
 // Interior windows a ..< b of the row with row entry r, 4 vectors at a time.
-CKV_INLINE void ck_nchw_max_run(const ck_pool_plane *g, const long *r, const double *x, long a, long b, const long sw,
+CKV_INLINE void ck_nchw_max_run(const ck_pool_plane *g, const long *r, const double *x, long a, long b, ck_nchw_shape c,
                                 double *out, char *arg, int arg_bytes) {
     for (long j = a; j < b; j += 4 * 4) {
         long n = b - j < 4 * 4 ? b - j : 4 * 4;
-        int whole = ck_nchw_whole(g, r, x, j, n, sw);
-        switch ((n + 4 - 1) / 4) {
-        case 1: ck_nchw_max_vectors(g, r, x, j, sw, 1, whole, n, out, arg, arg_bytes); break;
-        case 2: ck_nchw_max_vectors(g, r, x, j, sw, 2, whole, n, out, arg, arg_bytes); break;
-        case 3: ck_nchw_max_vectors(g, r, x, j, sw, 3, whole, n, out, arg, arg_bytes); break;
-        default: ck_nchw_max_vectors(g, r, x, j, sw, 4, whole, n, out, arg, arg_bytes); break;
-        }
+        if (ck_nchw_whole(g, r, x, j, n, c)) ck_nchw_max_chunk(g, r, x, j, c, 1, n, out, arg, arg_bytes);
+        else ck_nchw_max_chunk(g, r, x, j, c, 0, n, out, arg, arg_bytes);
     }
 }
 
@@ -127,8 +160,8 @@ CKV_INLINE void ck_nchw_max_window(const ck_pool_plane *g, const long *r, const 
     if (arg_bytes == 4) ((int32_t *)arg)[q] = (int32_t)winner;
 }
 
-CKV_TARGET void ck_f64_pool_max_nchw__avx2(const ck_pool_plane *g, const double *x, double *out, void *arg,
-                                            int arg_bytes) {
+CKV_INLINE void ck_nchw_max_rows(const ck_pool_plane *g, const double *x, double *out, void *arg, int arg_bytes,
+                                 ck_nchw_shape c) {
     long a, b;
     ck_nchw_interior(g, &a, &b);
     for (long i = 0; i < g->p; i++) {
@@ -136,26 +169,41 @@ CKV_TARGET void ck_f64_pool_max_nchw__avx2(const ck_pool_plane *g, const double 
         double *o = out + i * g->q;
         char *row_arg = arg_bytes ? (char *)arg + i * g->q * arg_bytes : NULL;
         ck_nchw_prefetch(g, x, i);
-        if (g->sw == 1) ck_nchw_max_run(g, r, x, a, b, 1, o, row_arg, arg_bytes);
-        else if (g->sw == 2) ck_nchw_max_run(g, r, x, a, b, 2, o, row_arg, arg_bytes);
-        else ck_nchw_max_run(g, r, x, a, b, g->sw, o, row_arg, arg_bytes);
+        ck_nchw_max_run(g, r, x, a, b, c, o, row_arg, arg_bytes);
         for (long q = 0; q < a; q++) ck_nchw_max_window(g, r, x, q, o, row_arg, arg_bytes);
         for (long q = b; q < g->q; q++) ck_nchw_max_window(g, r, x, q, o, row_arg, arg_bytes);
     }
 }
 
+CKV_TARGET void ck_f64_pool_max_nchw__avx2(const ck_pool_plane *g, const double *x, double *out, void *arg,
+                                            int arg_bytes) {
+    if (g->sw == 2 && g->s == 2 && g->dw == 1) ck_nchw_max_rows(g, x, out, arg, arg_bytes, (ck_nchw_shape){2, 2, 1});
+    else if (g->sw == 2 && g->s == 3 && g->dw == 1) ck_nchw_max_rows(g, x, out, arg, arg_bytes, (ck_nchw_shape){2, 3, 1});
+    else if (g->sw == 1) ck_nchw_max_rows(g, x, out, arg, arg_bytes, (ck_nchw_shape){1, g->s, g->dw});
+    else if (g->sw == 2) ck_nchw_max_rows(g, x, out, arg, arg_bytes, (ck_nchw_shape){2, g->s, g->dw});
+    else ck_nchw_max_rows(g, x, out, arg, arg_bytes, (ck_nchw_shape){g->sw, g->s, g->dw});
+}
+
 // Windows j ..< j + n as ck_nchw_max_vectors: the taps summed from 0 in scan order, then divided
 // (by the exact reciprocal of a power of two, as the NHWC kernels do: the same bits).
-CKV_INLINE void ck_nchw_avg_vectors(const ck_pool_plane *g, const long *r, const double *x, long j, const long sw,
+CKV_INLINE void ck_nchw_avg_vectors(const ck_pool_plane *g, const long *r, const double *x, long j, ck_nchw_shape c,
                                     const int nv, int whole, long n, ckv_avx2_f64 divisor, int exact, double *out) {
     ckv_avx2_f64 sum[4];
     CK_UNROLL for (int v = 0; v < nv; v++) sum[v] = ckv_avx2_f64_zero();
     for (long k = r[1]; k < r[2]; k++) {
         const double *row = x + (r[0] + k * g->dh) * g->w + g->cols[4 * j];
-        for (long t = 0; t < g->s; t++) {
+        if (ck_nchw_is_pair(c)) {
             CK_UNROLL for (int v = 0; v < nv; v++) {
-                const double *p = row + t * g->dw + v * 4 * sw;
-                sum[v] = ckv_avx2_f64_add(sum[v], ckv_avx2_f64_load_strided_tail(p, sw, ck_nchw_count(whole, n, v)));
+                ckv_avx2_f64 even, odd;
+                ckv_avx2_f64_load_pairs_tail(row + v * 4 * 2, ck_nchw_count(whole, n, v), &even, &odd);
+                sum[v] = ckv_avx2_f64_add(ckv_avx2_f64_add(sum[v], even), odd);
+            }
+            continue;
+        }
+        for (long t = 0; t < c.s; t++) {
+            CK_UNROLL for (int v = 0; v < nv; v++) {
+                const double *p = row + t * c.dw + v * 4 * c.sw;
+                sum[v] = ckv_avx2_f64_add(sum[v], ckv_avx2_f64_load_strided_tail(p, c.sw, ck_nchw_count(whole, n, v)));
             }
         }
     }
@@ -165,20 +213,27 @@ CKV_INLINE void ck_nchw_avg_vectors(const ck_pool_plane *g, const long *r, const
     }
 }
 
-CKV_INLINE void ck_nchw_avg_run(const ck_pool_plane *g, const long *r, const double *x, long a, long b, const long sw,
+// Windows j ..< j + n in as many vectors as they need (`whole` a constant at each call: the
+// loads then need no masks).
+CKV_INLINE void ck_nchw_avg_chunk(const ck_pool_plane *g, const long *r, const double *x, long j, ck_nchw_shape c,
+                                  const int whole, long n, ckv_avx2_f64 divisor, int exact, double *out) {
+    switch ((n + 4 - 1) / 4) {
+    case 1: ck_nchw_avg_vectors(g, r, x, j, c, 1, whole, n, divisor, exact, out); break;
+    case 2: ck_nchw_avg_vectors(g, r, x, j, c, 2, whole, n, divisor, exact, out); break;
+    case 3: ck_nchw_avg_vectors(g, r, x, j, c, 3, whole, n, divisor, exact, out); break;
+    default: ck_nchw_avg_vectors(g, r, x, j, c, 4, whole, n, divisor, exact, out); break;
+    }
+}
+
+CKV_INLINE void ck_nchw_avg_run(const ck_pool_plane *g, const long *r, const double *x, long a, long b, ck_nchw_shape c,
                                 double *out) {
-    long d = ck_nchw_divisor(g, r, g->s);
+    long d = ck_nchw_divisor(g, r, c.s);
     int exact = (d & (d - 1)) == 0;
     ckv_avx2_f64 divisor = ckv_avx2_f64_set1(exact ? (double)1 / (double)d : (double)d);
     for (long j = a; j < b; j += 4 * 4) {
         long n = b - j < 4 * 4 ? b - j : 4 * 4;
-        int whole = ck_nchw_whole(g, r, x, j, n, sw);
-        switch ((n + 4 - 1) / 4) {
-        case 1: ck_nchw_avg_vectors(g, r, x, j, sw, 1, whole, n, divisor, exact, out); break;
-        case 2: ck_nchw_avg_vectors(g, r, x, j, sw, 2, whole, n, divisor, exact, out); break;
-        case 3: ck_nchw_avg_vectors(g, r, x, j, sw, 3, whole, n, divisor, exact, out); break;
-        default: ck_nchw_avg_vectors(g, r, x, j, sw, 4, whole, n, divisor, exact, out); break;
-        }
+        if (ck_nchw_whole(g, r, x, j, n, c)) ck_nchw_avg_chunk(g, r, x, j, c, 1, n, divisor, exact, out);
+        else ck_nchw_avg_chunk(g, r, x, j, c, 0, n, divisor, exact, out);
     }
 }
 
@@ -191,19 +246,25 @@ CKV_INLINE void ck_nchw_avg_window(const ck_pool_plane *g, const long *r, const 
     out[q] = sum / (double)ck_nchw_divisor(g, r, c[3]);
 }
 
-CKV_TARGET void ck_f64_pool_avg_nchw__avx2(const ck_pool_plane *g, const double *x, double *out) {
+CKV_INLINE void ck_nchw_avg_rows(const ck_pool_plane *g, const double *x, double *out, ck_nchw_shape c) {
     long a, b;
     ck_nchw_interior(g, &a, &b);
     for (long i = 0; i < g->p; i++) {
         const long *r = g->rows + 4 * i;
         double *o = out + i * g->q;
         ck_nchw_prefetch(g, x, i);
-        if (g->sw == 1) ck_nchw_avg_run(g, r, x, a, b, 1, o);
-        else if (g->sw == 2) ck_nchw_avg_run(g, r, x, a, b, 2, o);
-        else ck_nchw_avg_run(g, r, x, a, b, g->sw, o);
+        ck_nchw_avg_run(g, r, x, a, b, c, o);
         for (long q = 0; q < a; q++) ck_nchw_avg_window(g, r, x, q, o);
         for (long q = b; q < g->q; q++) ck_nchw_avg_window(g, r, x, q, o);
     }
+}
+
+CKV_TARGET void ck_f64_pool_avg_nchw__avx2(const ck_pool_plane *g, const double *x, double *out) {
+    if (g->sw == 2 && g->s == 2 && g->dw == 1) ck_nchw_avg_rows(g, x, out, (ck_nchw_shape){2, 2, 1});
+    else if (g->sw == 2 && g->s == 3 && g->dw == 1) ck_nchw_avg_rows(g, x, out, (ck_nchw_shape){2, 3, 1});
+    else if (g->sw == 1) ck_nchw_avg_rows(g, x, out, (ck_nchw_shape){1, g->s, g->dw});
+    else if (g->sw == 2) ck_nchw_avg_rows(g, x, out, (ck_nchw_shape){2, g->s, g->dw});
+    else ck_nchw_avg_rows(g, x, out, (ck_nchw_shape){g->sw, g->s, g->dw});
 }
 
 // What tap `id` of window q receives where the windows tile the input: 0 + dy[q] / its divisor

@@ -22,6 +22,31 @@ CKV_INLINE uint64_t ckv_avx2_bytes8(const void *p, long n) {
     return v;
 }
 
+// The first k (< 16) bytes of v at p, in halves (8, 4, 2, 1): no copy through the stack, which
+// became a call to memcpy.
+CKV_INLINE void ckv_avx2_store_bytes(void *p, __m128i v, long k) {
+    uint8_t *b = (uint8_t *)p;
+    if (k & 8) {
+        _mm_storel_epi64((__m128i *)b, v);
+        v = _mm_srli_si128(v, 8);
+        b += 8;
+    }
+    uint64_t w = (uint64_t)_mm_cvtsi128_si64(v);
+    if (k & 4) {
+        uint32_t word = (uint32_t)w;
+        memcpy(b, &word, 4);
+        w >>= 32;
+        b += 4;
+    }
+    if (k & 2) {
+        uint16_t half = (uint16_t)w;
+        memcpy(b, &half, 2);
+        w >>= 16;
+        b += 2;
+    }
+    if (k & 1) *b = (uint8_t)w;
+}
+
 // Lane i of the mask is all ones for i < n (n clamped to 0 ... 8): VMASKMOV's operand.
 CKV_INLINE __m256i ckv_avx2_lanes32(long n) {
     long k = n < 0 ? 0 : n > 8 ? 8 : n;
@@ -47,13 +72,24 @@ CKV_INLINE ckv_avx2_f32 ckv_avx2_f32_fma(ckv_avx2_f32 a, ckv_avx2_f32 b, ckv_avx
 CKV_INLINE ckv_avx2_f32 ckv_avx2_f32_load_tail(const float *p, long n) {
     return n >= 8 ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, ckv_avx2_lanes32(n));
 }
-/// Stores the first n lanes (n may exceed the lanes) and nothing past them. The tail goes
-/// through a local copy: VMASKMOV stores are microcoded and slow on AMD.
+/// Stores the first n lanes (n may exceed the lanes) and nothing past them. A tail goes out in
+/// halves (4, 2, 1 lanes): VMASKMOV stores are microcoded and slow on AMD, and a copy through
+/// the stack became a call to memcpy.
 CKV_INLINE void ckv_avx2_f32_store_tail(float *p, ckv_avx2_f32 v, long n) {
     if (n >= 8) { _mm256_storeu_ps(p, v); return; }
-    float lanes[8];
-    _mm256_storeu_ps(lanes, v);
-    for (long i = 0; i < n; i++) p[i] = lanes[i];
+    if (n <= 0) return;
+    __m128 part = _mm256_castps256_ps128(v);
+    if (n & 4) {
+        _mm_storeu_ps(p, part);
+        part = _mm256_extractf128_ps(v, 1);
+        p += 4;
+    }
+    if (n & 2) {
+        _mm_storel_pi((__m64 *)p, part);
+        part = _mm_movehl_ps(part, part);
+        p += 2;
+    }
+    if (n & 1) _mm_store_ss(p, part);
 }
 
 CKV_INLINE ckv_avx2_f64 ckv_avx2_f64_zero(void) { return _mm256_setzero_pd(); }
@@ -70,9 +106,14 @@ CKV_INLINE ckv_avx2_f64 ckv_avx2_f64_load_tail(const double *p, long n) {
 }
 CKV_INLINE void ckv_avx2_f64_store_tail(double *p, ckv_avx2_f64 v, long n) {
     if (n >= 4) { _mm256_storeu_pd(p, v); return; }
-    double lanes[4];
-    _mm256_storeu_pd(lanes, v);
-    for (long i = 0; i < n; i++) p[i] = lanes[i];
+    if (n <= 0) return;
+    __m128d part = _mm256_castpd256_pd128(v);
+    if (n & 2) {
+        _mm_storeu_pd(p, part);
+        part = _mm256_extractf128_pd(v, 1);
+        p += 2;
+    }
+    if (n & 1) _mm_store_sd(p, part);
 }
 
 // ---- Arithmetic, comparisons, selects and argmax indices (the pooling templates) ----
@@ -125,18 +166,13 @@ CKV_INLINE ckv_avx2_f32_idx ckv_avx2_f32_idx_load(const void *p, int bytes, long
 /// Stores the first n (at most 8) indices at p as bytes (`bytes` 1) or int32 (4).
 CKV_INLINE void ckv_avx2_f32_idx_store(void *p, int bytes, ckv_avx2_f32_idx a, long n) {
     long k = n < 0 ? 0 : n > 8 ? 8 : n;
-    int32_t lanes[8];
     if (bytes == 1) {
         __m128i words = _mm_packs_epi32(_mm256_castsi256_si128(a), _mm256_extracti128_si256(a, 1));
         __m128i narrow = _mm_packus_epi16(words, words);
         if (k == 8) { _mm_storel_epi64((__m128i *)p, narrow); return; }
-        _mm_storel_epi64((__m128i *)lanes, narrow);
-        memcpy(p, lanes, (size_t)k);
-    } else if (k == 8) {
-        _mm256_storeu_si256((__m256i *)p, a);
+        ckv_avx2_store_bytes(p, narrow, k);
     } else {
-        _mm256_storeu_si256((__m256i *)lanes, a);
-        memcpy(p, lanes, (size_t)k * 4);
+        ckv_avx2_f32_store_tail((float *)p, _mm256_castsi256_ps(a), k);
     }
 }
 
@@ -192,6 +228,16 @@ CKV_INLINE ckv_avx2_f32 ckv_avx2_f32_load_strided_tail(const float *p, long stri
     for (long i = 0; i < n && i < 8; i++) lanes[i] = p[i * stride];
     return _mm256_loadu_ps(lanes);
 }
+/// Lanes i < n (n clamped to the lanes) of *even and *odd hold p[2i] and p[2i + 1], the others
+/// 0; nothing past p[2n − 1] is read (n may exceed the lanes).
+CKV_INLINE void ckv_avx2_f32_load_pairs_tail(const float *p, long n, ckv_avx2_f32 *even, ckv_avx2_f32 *odd) {
+    long k = n > 8 ? 16 : 2 * n;
+    __m256 a = ckv_avx2_f32_load_tail(p, k), b = ckv_avx2_f32_load_tail(p + 8, k - 8);
+    // a0 a2 b0 b2 | a4 a6 b4 b6 (and the odd ones), then the middle 64-bit halves swapped.
+    __m256 e = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)), o = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+    *even = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), _MM_SHUFFLE(3, 1, 2, 0)));
+    *odd = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(o), _MM_SHUFFLE(3, 1, 2, 0)));
+}
 /// p[2i] = a[i] and p[2i + 1] = b[i] for i < n (n clamped to the lanes); nothing else is written.
 CKV_INLINE void ckv_avx2_f32_store_interleaved_tail(float *p, ckv_avx2_f32 a, ckv_avx2_f32 b, long n) {
     __m256 lo = _mm256_unpacklo_ps(a, b), hi = _mm256_unpackhi_ps(a, b);
@@ -210,6 +256,12 @@ CKV_INLINE ckv_avx2_f64 ckv_avx2_f64_load_strided_tail(const double *p, long str
     double lanes[4] = {0};
     for (long i = 0; i < n && i < 4; i++) lanes[i] = p[i * stride];
     return _mm256_loadu_pd(lanes);
+}
+CKV_INLINE void ckv_avx2_f64_load_pairs_tail(const double *p, long n, ckv_avx2_f64 *even, ckv_avx2_f64 *odd) {
+    long k = n > 4 ? 8 : 2 * n;
+    __m256d a = ckv_avx2_f64_load_tail(p, k), b = ckv_avx2_f64_load_tail(p + 4, k - 4);
+    *even = _mm256_permute4x64_pd(_mm256_unpacklo_pd(a, b), _MM_SHUFFLE(3, 1, 2, 0));
+    *odd = _mm256_permute4x64_pd(_mm256_unpackhi_pd(a, b), _MM_SHUFFLE(3, 1, 2, 0));
 }
 CKV_INLINE void ckv_avx2_f64_store_interleaved_tail(double *p, ckv_avx2_f64 a, ckv_avx2_f64 b, long n) {
     __m256d lo = _mm256_unpacklo_pd(a, b), hi = _mm256_unpackhi_pd(a, b);

@@ -23,6 +23,31 @@ CKV_INLINE uint64_t ckv_avx512_bytes8(const void *p, long n) {
 }
 
 // The lanes 0 ..< n of a vector (n clamped to 0 ... lanes).
+// The first k (< 16) bytes of v at p, in halves (8, 4, 2, 1): no copy through the stack, which
+// became a call to memcpy.
+CKV_INLINE void ckv_avx512_store_bytes(void *p, __m128i v, long k) {
+    uint8_t *b = (uint8_t *)p;
+    if (k & 8) {
+        _mm_storel_epi64((__m128i *)b, v);
+        v = _mm_srli_si128(v, 8);
+        b += 8;
+    }
+    uint64_t w = (uint64_t)_mm_cvtsi128_si64(v);
+    if (k & 4) {
+        uint32_t word = (uint32_t)w;
+        memcpy(b, &word, 4);
+        w >>= 32;
+        b += 4;
+    }
+    if (k & 2) {
+        uint16_t half = (uint16_t)w;
+        memcpy(b, &half, 2);
+        w >>= 16;
+        b += 2;
+    }
+    if (k & 1) *b = (uint8_t)w;
+}
+
 CKV_INLINE __mmask16 ckv_avx512_lanes(long n, long lanes) {
     return n >= lanes ? (__mmask16)((1u << lanes) - 1) : n <= 0 ? (__mmask16)0 : (__mmask16)((1u << n) - 1);
 }
@@ -123,9 +148,7 @@ CKV_INLINE void ckv_avx512_f32_idx_store(void *p, int bytes, ckv_avx512_f32_idx 
     if (bytes == 1) {
         __m128i narrow = _mm512_cvtepi32_epi8(a);
         if (n >= 16) { _mm_storeu_si128((__m128i *)p, narrow); return; }
-        uint8_t lanes[16];
-        _mm_storeu_si128((__m128i *)lanes, narrow);
-        memcpy(p, lanes, (size_t)(n > 0 ? n : 0));
+        if (n > 0) ckv_avx512_store_bytes(p, narrow, n);
     } else if (n >= 16) {
         _mm512_storeu_si512(p, a);
     } else {
@@ -160,15 +183,9 @@ CKV_INLINE ckv_avx512_f64_idx ckv_avx512_f64_idx_load(const void *p, int bytes, 
 CKV_INLINE void ckv_avx512_f64_idx_store(void *p, int bytes, ckv_avx512_f64_idx a, long n) {
     long k = n < 0 ? 0 : n > 8 ? 8 : n;
     if (bytes == 1) {
-        uint8_t lanes[16];
-        _mm_storeu_si128((__m128i *)lanes, _mm512_cvtepi64_epi8(a));
-        memcpy(p, lanes, (size_t)k);
-    } else if (k == 8) {
-        _mm256_storeu_si256((__m256i *)p, _mm512_cvtepi64_epi32(a));
+        ckv_avx512_store_bytes(p, _mm512_cvtepi64_epi8(a), k);
     } else {
-        int32_t lanes[8];
-        _mm256_storeu_si256((__m256i *)lanes, _mm512_cvtepi64_epi32(a));
-        memcpy(p, lanes, (size_t)k * 4);
+        _mm512_mask_storeu_epi32(p, ckv_avx512_lanes(k, 16), _mm512_castsi256_si512(_mm512_cvtepi64_epi32(a)));
     }
 }
 
@@ -189,6 +206,14 @@ CKV_INLINE ckv_avx512_f32 ckv_avx512_f32_load_strided_tail(const float *p, long 
     for (long i = 0; i < n && i < 16; i++) lanes[i] = p[i * stride];
     return _mm512_loadu_ps(lanes);
 }
+/// Lanes i < n (n clamped to the lanes) of *even and *odd hold p[2i] and p[2i + 1], the others
+/// 0; nothing past p[2n − 1] is read (n may exceed the lanes).
+CKV_INLINE void ckv_avx512_f32_load_pairs_tail(const float *p, long n, ckv_avx512_f32 *even, ckv_avx512_f32 *odd) {
+    long k = n > 16 ? 32 : 2 * n;
+    __m512 a = ckv_avx512_f32_load_tail(p, k), b = ckv_avx512_f32_load_tail(p + 16, k - 16);
+    *even = _mm512_permutex2var_ps(a, _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), b);
+    *odd = _mm512_permutex2var_ps(a, _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31), b);
+}
 /// p[2i] = a[i] and p[2i + 1] = b[i] for i < n (n clamped to the lanes); nothing else is written.
 CKV_INLINE void ckv_avx512_f32_store_interleaved_tail(float *p, ckv_avx512_f32 a, ckv_avx512_f32 b, long n) {
     __m512i lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
@@ -207,6 +232,12 @@ CKV_INLINE ckv_avx512_f64 ckv_avx512_f64_load_strided_tail(const double *p, long
     double lanes[8] = {0};
     for (long i = 0; i < n && i < 8; i++) lanes[i] = p[i * stride];
     return _mm512_loadu_pd(lanes);
+}
+CKV_INLINE void ckv_avx512_f64_load_pairs_tail(const double *p, long n, ckv_avx512_f64 *even, ckv_avx512_f64 *odd) {
+    long k = n > 8 ? 16 : 2 * n;
+    __m512d a = ckv_avx512_f64_load_tail(p, k), b = ckv_avx512_f64_load_tail(p + 8, k - 8);
+    *even = _mm512_permutex2var_pd(a, _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14), b);
+    *odd = _mm512_permutex2var_pd(a, _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15), b);
 }
 CKV_INLINE void ckv_avx512_f64_store_interleaved_tail(double *p, ckv_avx512_f64 a, ckv_avx512_f64 b, long n) {
     long k = n > 8 ? 16 : 2 * n;

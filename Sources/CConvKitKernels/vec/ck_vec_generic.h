@@ -165,6 +165,17 @@ CKV_INLINE ckv_generic_f32 ckv_generic_f32_load_strided_tail(const float *p, lon
     for (long i = 0; i < n && i < 4; i++) v[i] = p[i * stride];
     return v;
 }
+/// Lanes i < n (n clamped to the lanes) of *even and *odd hold p[2i] and p[2i + 1], the others
+/// 0; nothing past p[2n − 1] is read (n may exceed the lanes).
+CKV_INLINE void ckv_generic_f32_load_pairs_tail(const float *p, long n, ckv_generic_f32 *even, ckv_generic_f32 *odd) {
+    ckv_generic_f32 e = {0}, o = {0};
+    for (long i = 0; i < n && i < 4; i++) {
+        e[i] = p[2 * i];
+        o[i] = p[2 * i + 1];
+    }
+    *even = e;
+    *odd = o;
+}
 /// p[2i] = a[i] and p[2i + 1] = b[i] for i < n (n clamped to the lanes); nothing else is written.
 CKV_INLINE void ckv_generic_f32_store_interleaved_tail(float *p, ckv_generic_f32 a, ckv_generic_f32 b, long n) {
     for (long i = 0; i < n && i < 4; i++) {
@@ -177,6 +188,15 @@ CKV_INLINE ckv_generic_f64 ckv_generic_f64_load_strided_tail(const double *p, lo
     ckv_generic_f64 v = {0};
     for (long i = 0; i < n && i < 2; i++) v[i] = p[i * stride];
     return v;
+}
+CKV_INLINE void ckv_generic_f64_load_pairs_tail(const double *p, long n, ckv_generic_f64 *even, ckv_generic_f64 *odd) {
+    ckv_generic_f64 e = {0}, o = {0};
+    for (long i = 0; i < n && i < 2; i++) {
+        e[i] = p[2 * i];
+        o[i] = p[2 * i + 1];
+    }
+    *even = e;
+    *odd = o;
 }
 CKV_INLINE void ckv_generic_f64_store_interleaved_tail(double *p, ckv_generic_f64 a, ckv_generic_f64 b, long n) {
     for (long i = 0; i < n && i < 2; i++) {
