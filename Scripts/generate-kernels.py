@@ -163,7 +163,7 @@ class Output:
 SIGNATURES = {
     "gemm_packed": "void {name}(long m, long n, long kc, const {T} *a, const {T} *b, {T} *c, const long *row_offsets, int accumulate)",
     "gemm_indirect": "void {name}(long m, long n, long taps, long channels, const {T} *const *rows, const {T} *b, const {T} *bias, {T} *c, const long *row_offsets, int accumulate)",
-    "weight_gradient": "void {name}(long m, long row_base, long n, long depth, long taps, long channels, const {T} *const *rows, {T} *b, const {T} *b_source, long ld_source, {T} *c, const long *row_offsets, int accumulate)",
+    "weight_gradient": "void {name}(long m, long row_base, long n, long depth, long taps, long channels, const {T} *const *rows, {T} *b, const {T} *b_source, long ld_source, const {T} *b_next, long next_depth, {T} *c, const long *row_offsets, int accumulate)",
     "few_columns": "void {name}(long m, long n, long taps, long channels, const {T} *const *rows, const {T} *const *b, long b_column_stride, {T} *c, const long *row_offsets)",
     "peak": "float {name}(long iterations)",
     "small_forward": "void {name}(long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw, const float *bias, float *y, long ldy)",

@@ -66,17 +66,18 @@ void ck_dgemm_indirect(int isa, long m, long n, long taps, long channels, const 
 }
 
 void ck_sgemm_weight_gradient(int isa, long m, long row_base, long n, long depth, long taps, long channels,
-                              const float *const *a_rows, float *b, const float *b_source, long ld_source, float *c,
-                              const long *row_offsets, int accumulate) {
-    f32_kernels(isa)->weight_gradient(m, row_base, n, depth, taps, channels, a_rows, b, b_source, ld_source, c,
-                                     row_offsets, accumulate);
+                              const float *const *a_rows, float *b, const float *b_source, long ld_source,
+                              const float *b_next, long next_depth, float *c, const long *row_offsets, int accumulate) {
+    f32_kernels(isa)->weight_gradient(m, row_base, n, depth, taps, channels, a_rows, b, b_source, ld_source, b_next,
+                                     next_depth, c, row_offsets, accumulate);
 }
 
 void ck_dgemm_weight_gradient(int isa, long m, long row_base, long n, long depth, long taps, long channels,
-                              const double *const *a_rows, double *b, const double *b_source, long ld_source, double *c,
-                              const long *row_offsets, int accumulate) {
-    f64_kernels(isa)->weight_gradient(m, row_base, n, depth, taps, channels, a_rows, b, b_source, ld_source, c,
-                                     row_offsets, accumulate);
+                              const double *const *a_rows, double *b, const double *b_source, long ld_source,
+                              const double *b_next, long next_depth, double *c, const long *row_offsets,
+                              int accumulate) {
+    f64_kernels(isa)->weight_gradient(m, row_base, n, depth, taps, channels, a_rows, b, b_source, ld_source, b_next,
+                                     next_depth, c, row_offsets, accumulate);
 }
 
 void ck_sgemm_few_columns(int isa, long m, long n, long taps, long channels, const float *const *a_rows,

@@ -20,9 +20,9 @@ template <> struct Entry<float> {
         ck_sgemm_indirect(isa, m, n, taps, ch, rows, b, bias, c, ro, acc);
     }
     static void weight_gradient(int isa, long m, long base, long n, long depth, long taps, long ch,
-                                const float *const *rows, float *b, const float *source, long lds, float *c, const long *ro,
-                                int acc) {
-        ck_sgemm_weight_gradient(isa, m, base, n, depth, taps, ch, rows, b, source, lds, c, ro, acc);
+                                const float *const *rows, float *b, const float *source, long lds, const float *next,
+                                long next_depth, float *c, const long *ro, int acc) {
+        ck_sgemm_weight_gradient(isa, m, base, n, depth, taps, ch, rows, b, source, lds, next, next_depth, c, ro, acc);
     }
     static void few_columns(int isa, long m, long n, long taps, long ch, const float *const *rows,
                             const float *const *b, long bcs, float *c, const long *ro) {
@@ -42,9 +42,9 @@ template <> struct Entry<double> {
         ck_dgemm_indirect(isa, m, n, taps, ch, rows, b, bias, c, ro, acc);
     }
     static void weight_gradient(int isa, long m, long base, long n, long depth, long taps, long ch,
-                                const double *const *rows, double *b, const double *source, long lds, double *c, const long *ro,
-                                int acc) {
-        ck_dgemm_weight_gradient(isa, m, base, n, depth, taps, ch, rows, b, source, lds, c, ro, acc);
+                                const double *const *rows, double *b, const double *source, long lds, const double *next,
+                                long next_depth, double *c, const long *ro, int acc) {
+        ck_dgemm_weight_gradient(isa, m, base, n, depth, taps, ch, rows, b, source, lds, next, next_depth, c, ro, acc);
     }
     static void few_columns(int isa, long m, long n, long taps, long ch, const double *const *rows,
                             const double *const *b, long bcs, double *c, const long *ro) {
@@ -197,7 +197,7 @@ template <typename T> void test_weight_gradient(int isa, Report &report) {
             const T *b = dy.data() + 1;
             // The kernel reads dy packed in panels of nr columns, zero past n: packed before, or
             // by the kernel itself from dy's rows (into a buffer of NaNs, which any panel it
-            // read before writing would spread).
+            // read before writing would spread), fetching "the next chunk" (dy again) meanwhile.
             std::vector<T> packed((n + nr - 1) / nr * nr * depth, sentinel<T>());
             ck_pack_panels(b, sizeof(T), ldb, depth, n, nr, packed.data());
             OutputBlock<T> c(m, n, random);
@@ -220,7 +220,8 @@ template <typename T> void test_weight_gradient(int isa, Report &report) {
                 }
                 c.prepare(accumulate);
                 Entry<T>::weight_gradient(isa, m, row_base, n, depth, taps, channels, rows.data(), panels.data(),
-                                          packs ? b : nullptr, ldb, c.data.data(), c.row_offsets.data(), accumulate);
+                                          packs ? b : nullptr, ldb, packs ? b : nullptr, packs ? depth : 0, c.data.data(),
+                                          c.row_offsets.data(), accumulate);
                 report.cases++;
                 c.verify(report, exact, want, scale, where);
                 if (report.failures) return;

@@ -59,13 +59,16 @@ void ck_dgemm_indirect(int isa, long m, long n, long taps, long channels, const 
 /// input pixel that tap `tap` of output pixel p reads; a row of zeros for padding); B (depth × n,
 /// the output gradient) is read from b, packed as ck_pack_panels packs it in panels of the
 /// family's NR columns (ck_kernel_tile), or, given b_source (B's rows, ld_source apart), packed
-/// into b by the kernel as it first reads it; C as in ck_sgemm_packed.
+/// into b by the kernel as it first reads it; C as in ck_sgemm_packed. `b_next` (or NULL): the
+/// first of `next_depth` rows (ld_source apart) that the next call will pack, fetched into the
+/// caches meanwhile; it changes no result.
 void ck_sgemm_weight_gradient(int isa, long m, long row_base, long n, long depth, long taps, long channels,
-                              const float *const *a_rows, float *b, const float *b_source, long ld_source, float *c,
-                              const long *row_offsets, int accumulate);
+                              const float *const *a_rows, float *b, const float *b_source, long ld_source,
+                              const float *b_next, long next_depth, float *c, const long *row_offsets, int accumulate);
 void ck_dgemm_weight_gradient(int isa, long m, long row_base, long n, long depth, long taps, long channels,
                               const double *const *a_rows, double *b, const double *b_source, long ld_source,
-                              double *c, const long *row_offsets, int accumulate);
+                              const double *b_next, long next_depth, double *c, const long *row_offsets,
+                              int accumulate);
 
 /// Packs `rows` rows of n columns of a row-major matrix (rows `ld` elements apart, elements of
 /// `element_size` bytes) into panels of `nr` columns: element (p, j) of panel u goes to

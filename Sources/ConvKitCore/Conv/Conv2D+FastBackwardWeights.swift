@@ -168,10 +168,13 @@ func conv2dBackwardWeightsFast<T: ConvKitFloat>(
                                         dy, dyPlanes, pixels: m0, count: chunk, columns: group * kg ..< (group + 1) * kg,
                                         nr: gemm.weightGradientNR, into: packed)
                                 }
+                                // An NHWC dy's next chunk is fetched while this one is multiplied.
+                                let nextChunk = min(pixelsPerChunk, last - m0 - chunk)
                                 gemm.runWeightGradient(
                                     m: bandRows.count, n: kg, depth: chunk, taps: tapCount, channels: cg,
                                     rows: pointers, rowBase: bandRows.lowerBound, b: packed,
                                     bSource: dyPlanes == nil ? dy + m0 * k + group * kg : nil, ldSource: k,
+                                    next: dyPlanes == nil && nextChunk > 0 ? (dy + (m0 + chunk) * k + group * kg, nextChunk) : nil,
                                     c: partials + splitIndex * partialSize, rowOffsets: rowOffsets, accumulate: m0 != first)
                                 if band == 0 {
                                     addPackedColumns(

@@ -81,10 +81,12 @@ struct PackedGEMM<T: ConvKitFloat> {
 
     /// C (+)= A · B for a weight gradient: row i of A, the pair (tap, channel) = rowBase + i,
     /// reads `rows[p · taps + tap][channel]` at depth p; B is packed by `packB(…, nr: weightGradientNR)`,
-    /// or, given `bSource` (B's rows, `ldSource` apart), packed into `b` by the kernel as it reads it.
+    /// or, given `bSource` (B's rows, `ldSource` apart), packed into `b` by the kernel as it reads it;
+    /// `next` (the next call's `bSource` and depth) is fetched into the caches meanwhile.
     func runWeightGradient(
         m: Int, n: Int, depth: Int, taps: Int, channels: Int, rows: UnsafePointer<UnsafePointer<T>>, rowBase: Int,
-        b: UnsafeMutablePointer<T>, bSource: UnsafePointer<T>? = nil, ldSource: Int = 0, c: UnsafeMutablePointer<T>,
+        b: UnsafeMutablePointer<T>, bSource: UnsafePointer<T>? = nil, ldSource: Int = 0,
+        next: (source: UnsafePointer<T>, depth: Int)? = nil, c: UnsafeMutablePointer<T>,
         rowOffsets: UnsafePointer<Int>, accumulate: Bool
     ) {
         let rawRows = UnsafeRawPointer(rows)
@@ -93,12 +95,14 @@ struct PackedGEMM<T: ConvKitFloat> {
                 isa.code, m, rowBase, n, depth, taps, channels, rawRows.assumingMemoryBound(to: UnsafePointer<Float>?.self),
                 UnsafeMutableRawPointer(b).assumingMemoryBound(to: Float.self),
                 bSource.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) }, ldSource,
+                next.map { UnsafeRawPointer($0.source).assumingMemoryBound(to: Float.self) }, next?.depth ?? 0,
                 UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), rowOffsets, accumulate ? 1 : 0)
         } else {
             ck_dgemm_weight_gradient(
                 isa.code, m, rowBase, n, depth, taps, channels, rawRows.assumingMemoryBound(to: UnsafePointer<Double>?.self),
                 UnsafeMutableRawPointer(b).assumingMemoryBound(to: Double.self),
                 bSource.map { UnsafeRawPointer($0).assumingMemoryBound(to: Double.self) }, ldSource,
+                next.map { UnsafeRawPointer($0.source).assumingMemoryBound(to: Double.self) }, next?.depth ?? 0,
                 UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self), rowOffsets, accumulate ? 1 : 0)
         }
     }
