@@ -12,6 +12,8 @@ struct ONNXCall {
     var layout: TensorLayout = .nchw
     /// A Conv's weight as (R, S, C/G, K), converted and packed once when the model loaded.
     var packedWeight: Conv2DPackedWeight<Float>? = nil
+    /// A Gemm's B, packed once when the model loaded (its input 1 is then not given).
+    var packedMatrix: PackedMatrix<Float>? = nil
     /// What a fused Conv does to its output (the Add and Relu it absorbed).
     var epilogue = Conv2DEpilogue<Float>()
 

@@ -27,6 +27,8 @@ struct ONNXGraph: Sendable {
     /// the kernels, so that the convolution runs in NHWC without converting or packing it on
     /// every run.
     let packedWeights: [Int: Conv2DPackedWeight<Float>]
+    /// For each Gemm whose B is an initializer: B packed for the GEMM kernels once.
+    let packedMatrices: [Int: PackedMatrix<Float>]
     /// Convolutions that also do the Add and Relu after them, by the Conv's index.
     let fusions: [Int: ConvFusion]
 
@@ -58,17 +60,22 @@ struct ONNXGraph: Sendable {
             throw ConvKitError("ONNXModel", "\(source): output '\(output.name)' is not computed by any node")
         }
         self.nodes = nodes
-        // Each initializer is converted in turn; a Conv weight is packed at once, and not kept
-        // as an array when convolutions are all that read it (one copy of the weights in memory).
-        var convReaders: [String: [Int]] = [:]
+        // Each initializer is converted in turn; a Conv weight or a Gemm's B is packed at once, and
+        // not kept as an array when such nodes are all that read it (one copy of the weights in memory).
+        var convReaders: [String: [Int]] = [:], gemmReaders: [String: [Int]] = [:]
         var otherReaders: Set<String> = Set(proto.output.map(\.name))
         for (index, node) in nodes.enumerated() {
             for (position, input) in node.inputs.enumerated() where !input.isEmpty {
-                if node.opType == "Conv", position == 1 { convReaders[input, default: []].append(index) } else { otherReaders.insert(input) }
+                switch (node.opType, position) {
+                case ("Conv", 1): convReaders[input, default: []].append(index)
+                case ("Gemm", 1): gemmReaders[input, default: []].append(index)
+                default: otherReaders.insert(input)
+                }
             }
         }
         var initializers: [String: NPYArray] = [:]
         var packedWeights: [Int: Conv2DPackedWeight<Float>] = [:]
+        var packedMatrices: [Int: PackedMatrix<Float>] = [:]
         for position in proto.initializer.indices {
             let tensor = proto.initializer[position]
             proto.initializer[position] = Onnx_TensorProto()
@@ -95,13 +102,18 @@ struct ONNXGraph: Sendable {
                     packedWeights[index] = try? Conv2DPackedWeight(rsck: rsck, groups: groups, winograd: winograd)
                     keep = keep || packedWeights[index] == nil
                 }
+            } else if case .float32(let b) = array, b.rank == 2, let readers = gemmReaders[tensor.name] {
+                for index in readers { packedMatrices[index] = Self.packedMatrix(b, for: nodes[index]) }
             } else {
                 keep = true
             }
+            // A Gemm whose B was not packed (a malformed transB) reads the array, to report it.
+            keep = keep || gemmReaders[tensor.name, default: []].contains { packedMatrices[$0] == nil }
             if keep { initializers[tensor.name] = array }
         }
         self.initializers = initializers
         self.packedWeights = packedWeights
+        self.packedMatrices = packedMatrices
         fusions = Self.fusions(nodes, packed: packedWeights, graphOutputs: Set(proto.output.map(\.name)))
     }
 
@@ -144,6 +156,7 @@ struct ONNXGraph: Sendable {
                 }
             }
             var call = ONNXCall(node: node, inputs: arguments, opset: opset, threads: threads)
+            call.packedMatrix = packedMatrices[index]
             var outputs = node.outputs
             if layout == .operatorNHWC {
                 call.layout = .nhwc

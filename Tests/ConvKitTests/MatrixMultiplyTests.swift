@@ -2,8 +2,9 @@ import Testing
 @testable import ConvKitCore
 
 /// `matrixMultiply` packs a stored B with the panel copy and a transposed one (a Dense or ONNX
-/// Gemm weight) with the blocked transpose: both give the same bits, whichever way A is stored,
-/// and the product is A · B.
+/// Gemm weight) with the blocked transpose, or takes it packed beforehand (`PackedMatrix`, also
+/// packed under another instruction set and re-laid): all give the same bits, whichever way A is
+/// stored, and the product is A · B.
 @Suite struct MatrixMultiplyTests {
     /// (m, n, depth): columns past every panel width (8, 16, 32), depths of one and of two blocks of 256.
     static let shapes = [(1, 33, 300), (9, 70, 257), (5, 1, 3), (17, 32, 512), (2, 1000, 64)]
@@ -35,6 +36,23 @@ import Testing
                     }
                     results.append(c)
                 }
+            }
+            // B packed once, under each instruction set this CPU has, and used under the active one.
+            for isa in [KernelISA.generic, .avx2, .avx512] where isa <= KernelISA.detected {
+                let packed = KernelISA.withActive(isa) {
+                    bt.withUnsafeBufferPointer { bp in
+                        PackedMatrix(MatrixOperand(base: bp.baseAddress!, leadingDimension: depth, transposed: true), depth: depth, columns: n)
+                    }
+                }
+                var c = [T](repeating: 0, count: m * n)
+                a.withUnsafeBufferPointer { ap in
+                    c.withUnsafeMutableBufferPointer { cp in
+                        matrixMultiply(
+                            m: m, a: MatrixOperand(base: ap.baseAddress!, leadingDimension: depth, transposed: false), b: packed,
+                            c: cp.baseAddress!, ldc: n, accumulate: false, threads: 2)
+                    }
+                }
+                results.append(c)
             }
             for result in results.dropFirst() {
                 #expect(result == results[0], "(m, n, depth) = (\(m), \(n), \(depth)): the packings disagree")

@@ -108,6 +108,36 @@ import Testing
         #expect(got.isClose(to: try Tensor(shape: [2, 10], scalars: want), relativeTolerance: 1e-5, absoluteTolerance: 1e-5))
     }
 
+    /// A Gemm's B that is an initializer is packed when the model loads and not kept as an array;
+    /// the results are the bits of the same Gemm given B as an input, for every transA, transB.
+    @Test func gemmWithPackedWeightMatchesGivenWeight() throws {
+        var rng = NumPyRandomState(seed: 5)
+        let (m, k, n) = (3, 300, 37)
+        let c = try rng.randn(n).map { Float($0) }
+        for transA in [0, 1] {
+            for transB in [0, 1] {
+                let a = try rng.randn(transA == 1 ? [k, m] : [m, k]).map { Float($0) }
+                let b = try rng.randn(transB == 1 ? [n, k] : [k, n]).map { Float($0) }
+                let attributes = [Self.int("transA", transA), Self.int("transB", transB), Self.float("alpha", 0.5), Self.float("beta", 2)]
+                let gemm = Self.node("Gemm", ["a", "b", "c"], ["y"], attributes)
+                let packed = try ONNXModel(data: Self.model([gemm], inputs: ["a"], outputs: ["y"], initializers: ["b": b, "c": c]))
+                let given = try ONNXModel(data: Self.model([gemm], inputs: ["a", "b"], outputs: ["y"], initializers: ["c": c]))
+                #expect(packed.graph.packedMatrices.count == 1 && packed.graph.initializers["b"] == nil)
+                #expect(given.graph.packedMatrices.isEmpty)
+                let y = try #require(try packed.run(["a": .float32(a)])["y"])
+                let want = try #require(try given.run(["a": .float32(a), "b": .float32(b)])["y"])
+                guard case .float32(let got) = y, case .float32(let expected) = want else { Issue.record("not float32"); return }
+                #expect(got.shape == [m, n] && got.scalars == expected.scalars, "transA \(transA), transB \(transB)")
+                // A of the wrong depth: one error naming both shapes.
+                let wrong = try rng.randn([m, k + 1]).map { Float($0) }
+                let error = #expect(throws: ConvKitError.self) {
+                    try packed.run(["a": .float32(transA == 1 ? try wrong.transposed([1, 0]) : wrong)])
+                }
+                #expect(error?.description.contains("do not multiply") == true, "\(String(describing: error))")
+            }
+        }
+    }
+
     /// Clip's bounds moved from attributes to inputs in opset 11; Softmax went from a 2-d
     /// flattening to one axis in opset 13.
     @Test func semanticsFollowTheOpset() throws {
