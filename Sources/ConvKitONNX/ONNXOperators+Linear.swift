@@ -104,7 +104,8 @@ extension ONNXOperators {
 
 extension ONNXGraph {
     /// A Gemm's B (an initializer) packed as the node reads it, or nil when the node's transB is
-    /// malformed (the node then reads the array and reports it).
+    /// malformed (the node then reads the array and reports it) or when panels of up to 32
+    /// columns would more than double a large B (a few columns: the node packs it as it runs).
     static func packedMatrix(_ b: Tensor<Float>, for node: ONNXNode) -> PackedMatrix<Float>? {
         var transB = false
         if let attribute = node.attributes["transB"] {
@@ -112,6 +113,8 @@ extension ONNXGraph {
             transB = attribute.i != 0
         }
         let (depth, columns) = transB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
+        let padded = (columns + 31) / 32 * 32
+        guard padded <= 2 * columns || depth <= (1 << 16) / padded else { return nil }
         return b.scalars.withUnsafeBufferPointer { scalars in
             scalars.baseAddress.map { base in
                 PackedMatrix(MatrixOperand(base: base, leadingDimension: b.shape[1], transposed: transB), depth: depth, columns: columns)
