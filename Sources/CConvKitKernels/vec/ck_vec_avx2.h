@@ -6,6 +6,7 @@
 #include <immintrin.h>
 #include <stdint.h>
 #include <string.h>
+#include "ck_vec_x86.h"
 
 /// Placed before every function of a generated AVX2 kernel file.
 #define CKV_TARGET __attribute__((target("avx2,fma")))
@@ -20,31 +21,6 @@ CKV_INLINE uint64_t ckv_avx2_bytes8(const void *p, long n) {
     uint64_t v = 0;
     for (long i = n < 8 ? n : 8; i-- > 0;) v = v << 8 | ((const uint8_t *)p)[i];
     return v;
-}
-
-// The first k (< 16) bytes of v at p, in halves (8, 4, 2, 1): no copy through the stack, which
-// became a call to memcpy.
-CKV_INLINE void ckv_avx2_store_bytes(void *p, __m128i v, long k) {
-    uint8_t *b = (uint8_t *)p;
-    if (k & 8) {
-        _mm_storel_epi64((__m128i *)b, v);
-        v = _mm_srli_si128(v, 8);
-        b += 8;
-    }
-    uint64_t w = (uint64_t)_mm_cvtsi128_si64(v);
-    if (k & 4) {
-        uint32_t word = (uint32_t)w;
-        memcpy(b, &word, 4);
-        w >>= 32;
-        b += 4;
-    }
-    if (k & 2) {
-        uint16_t half = (uint16_t)w;
-        memcpy(b, &half, 2);
-        w >>= 16;
-        b += 2;
-    }
-    if (k & 1) *b = (uint8_t)w;
 }
 
 // Lane i of the mask is all ones for i < n (n clamped to 0 ... 8): VMASKMOV's operand.
@@ -170,7 +146,7 @@ CKV_INLINE void ckv_avx2_f32_idx_store(void *p, int bytes, ckv_avx2_f32_idx a, l
         __m128i words = _mm_packs_epi32(_mm256_castsi256_si128(a), _mm256_extracti128_si256(a, 1));
         __m128i narrow = _mm_packus_epi16(words, words);
         if (k == 8) { _mm_storel_epi64((__m128i *)p, narrow); return; }
-        ckv_avx2_store_bytes(p, narrow, k);
+        ckv_x86_store_bytes(p, narrow, k);
     } else {
         ckv_avx2_f32_store_tail((float *)p, _mm256_castsi256_ps(a), k);
     }

@@ -6,6 +6,7 @@
 #include <immintrin.h>
 #include <stdint.h>
 #include <string.h>
+#include "ck_vec_x86.h"
 
 /// Placed before every function of a generated AVX-512 kernel file.
 #define CKV_TARGET __attribute__((target("avx512f")))
@@ -23,31 +24,6 @@ CKV_INLINE uint64_t ckv_avx512_bytes8(const void *p, long n) {
 }
 
 // The lanes 0 ..< n of a vector (n clamped to 0 ... lanes).
-// The first k (< 16) bytes of v at p, in halves (8, 4, 2, 1): no copy through the stack, which
-// became a call to memcpy.
-CKV_INLINE void ckv_avx512_store_bytes(void *p, __m128i v, long k) {
-    uint8_t *b = (uint8_t *)p;
-    if (k & 8) {
-        _mm_storel_epi64((__m128i *)b, v);
-        v = _mm_srli_si128(v, 8);
-        b += 8;
-    }
-    uint64_t w = (uint64_t)_mm_cvtsi128_si64(v);
-    if (k & 4) {
-        uint32_t word = (uint32_t)w;
-        memcpy(b, &word, 4);
-        w >>= 32;
-        b += 4;
-    }
-    if (k & 2) {
-        uint16_t half = (uint16_t)w;
-        memcpy(b, &half, 2);
-        w >>= 16;
-        b += 2;
-    }
-    if (k & 1) *b = (uint8_t)w;
-}
-
 CKV_INLINE __mmask16 ckv_avx512_lanes(long n, long lanes) {
     return n >= lanes ? (__mmask16)((1u << lanes) - 1) : n <= 0 ? (__mmask16)0 : (__mmask16)((1u << n) - 1);
 }
@@ -148,7 +124,7 @@ CKV_INLINE void ckv_avx512_f32_idx_store(void *p, int bytes, ckv_avx512_f32_idx 
     if (bytes == 1) {
         __m128i narrow = _mm512_cvtepi32_epi8(a);
         if (n >= 16) { _mm_storeu_si128((__m128i *)p, narrow); return; }
-        if (n > 0) ckv_avx512_store_bytes(p, narrow, n);
+        if (n > 0) ckv_x86_store_bytes(p, narrow, n);
     } else if (n >= 16) {
         _mm512_storeu_si512(p, a);
     } else {
@@ -183,7 +159,7 @@ CKV_INLINE ckv_avx512_f64_idx ckv_avx512_f64_idx_load(const void *p, int bytes, 
 CKV_INLINE void ckv_avx512_f64_idx_store(void *p, int bytes, ckv_avx512_f64_idx a, long n) {
     long k = n < 0 ? 0 : n > 8 ? 8 : n;
     if (bytes == 1) {
-        ckv_avx512_store_bytes(p, _mm512_cvtepi64_epi8(a), k);
+        ckv_x86_store_bytes(p, _mm512_cvtepi64_epi8(a), k);
     } else {
         _mm512_mask_storeu_epi32(p, ckv_avx512_lanes(k, 16), _mm512_castsi256_si512(_mm512_cvtepi64_epi32(a)));
     }
