@@ -164,6 +164,7 @@ SIGNATURES = {
     "gemm_packed": "void {name}(long m, long n, long kc, const {T} *a, const {T} *b, {T} *c, const long *row_offsets, int accumulate)",
     "gemm_indirect": "void {name}(long m, long n, long taps, long channels, const {T} *const *rows, const {T} *b, const {T} *bias, {T} *c, const long *row_offsets, int accumulate)",
     "weight_gradient": "void {name}(long m, long row_base, long n, long depth, long taps, long channels, const {T} *const *rows, {T} *b, const {T} *b_source, long ld_source, const {T} *b_next, long next_depth, {T} *c, const long *row_offsets, int accumulate)",
+    "panel_sums": "void {name}(const {T} *packed, long rows, long n, {T} *sum)",
     "few_columns": "void {name}(long m, long n, long taps, long channels, const {T} *const *rows, const {T} *const *b, long b_column_stride, {T} *c, const long *row_offsets)",
     "peak": "float {name}(long iterations)",
     "small_forward": "void {name}(long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw, const float *bias, float *y, long ldy)",
@@ -208,6 +209,8 @@ def generate():
                 params = {**p, "MR": mr, "NV": nv, "NR": nr}
                 tiles = ()
                 if family == "weight_gradient":
+                    # The bias gradient's sums of the same panels: 8 chains of adds in flight.
+                    params["PANELS"] = max(1, 8 // nv)
                     # Every tile up to MR × NV, for the last rows of a tap and the last panel.
                     tiles = [{"TMR": i, "TNV": v} for i in range(1, mr + 1) for v in range(1, nv + 1)]
                     params["TILE_TABLE"] = ",\n".join(
@@ -216,6 +219,8 @@ def generate():
                 fname = f"{dt}-{family.replace('_', '-')}-{mr}x{nr}-{isa}.c"
                 out.add(fname, file_text(f"{family}.c.in", isa, expand(f"{family}.c.in", params, tiles)))
                 declare(out, isa, dt, family, name, mr=mr, nr=nr)
+                if family == "weight_gradient":
+                    declare(out, isa, dt, "panel_sums", f"ck_{dt}_panel_sums_{nr}__{isa}")
             for family, vectors in POOL_VECTORS.items():
                 nv = vectors[isa]
                 step = nv * p["LANES"]
@@ -299,10 +304,10 @@ POOL_FAMILIES = ["pool_max", "pool_avg", "pool_max_backward", "pool_max_gather"]
 POOL_NCHW_FAMILIES = ["pool_max_nchw", "pool_avg_nchw", "pool_avg_backward_nchw", "pool_max_backward_nchw"]
 WINOGRAD_FAMILIES = ["winograd_weights", "winograd_input", "winograd_output", "winograd_gradient", "winograd_weight_gradient"]
 STRUCT_FIELDS = {
-    "f32": ["gemm_packed", "gemm_indirect", "weight_gradient", "few_columns", "peak", "small_forward", "small_forward_planes",
+    "f32": ["gemm_packed", "gemm_indirect", "weight_gradient", "panel_sums", "few_columns", "peak", "small_forward", "small_forward_planes",
             "small_weights", "small_data", "small_pack_band", "small_unpack_band", "small_transpose"]
     + POOL_FAMILIES + POOL_NCHW_FAMILIES + ["transpose"] + WINOGRAD_FAMILIES,
-    "f64": ["gemm_packed", "gemm_indirect", "weight_gradient", "few_columns"] + POOL_FAMILIES + POOL_NCHW_FAMILIES
+    "f64": ["gemm_packed", "gemm_indirect", "weight_gradient", "panel_sums", "few_columns"] + POOL_FAMILIES + POOL_NCHW_FAMILIES
     + ["transpose"] + WINOGRAD_FAMILIES,
 }
 TILED = ("gemm_packed", "gemm_indirect", "weight_gradient")

@@ -80,6 +80,14 @@ void ck_dgemm_weight_gradient(int isa, long m, long row_base, long n, long depth
                                      next_depth, c, row_offsets, accumulate);
 }
 
+void ck_spanel_sums(int isa, const float *packed, long rows, long n, float *sum) {
+    f32_kernels(isa)->panel_sums(packed, rows, n, sum);
+}
+
+void ck_dpanel_sums(int isa, const double *packed, long rows, long n, double *sum) {
+    f64_kernels(isa)->panel_sums(packed, rows, n, sum);
+}
+
 void ck_sgemm_few_columns(int isa, long m, long n, long taps, long channels, const float *const *a_rows,
                           const float *const *b_taps, long b_column_stride, float *c, const long *row_offsets) {
     f32_kernels(isa)->few_columns(m, n, taps, channels, a_rows, b_taps, b_column_stride, c, row_offsets);

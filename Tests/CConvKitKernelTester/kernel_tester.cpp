@@ -24,6 +24,9 @@ template <> struct Entry<float> {
                                 long next_depth, float *c, const long *ro, int acc) {
         ck_sgemm_weight_gradient(isa, m, base, n, depth, taps, ch, rows, b, source, lds, next, next_depth, c, ro, acc);
     }
+    static void panel_sums(int isa, const float *packed, long rows, long n, float *sum) {
+        ck_spanel_sums(isa, packed, rows, n, sum);
+    }
     static void few_columns(int isa, long m, long n, long taps, long ch, const float *const *rows,
                             const float *const *b, long bcs, float *c, const long *ro) {
         ck_sgemm_few_columns(isa, m, n, taps, ch, rows, b, bcs, c, ro);
@@ -45,6 +48,9 @@ template <> struct Entry<double> {
                                 const double *const *rows, double *b, const double *source, long lds, const double *next,
                                 long next_depth, double *c, const long *ro, int acc) {
         ck_dgemm_weight_gradient(isa, m, base, n, depth, taps, ch, rows, b, source, lds, next, next_depth, c, ro, acc);
+    }
+    static void panel_sums(int isa, const double *packed, long rows, long n, double *sum) {
+        ck_dpanel_sums(isa, packed, rows, n, sum);
     }
     static void few_columns(int isa, long m, long n, long taps, long ch, const double *const *rows,
                             const double *const *b, long bcs, double *c, const long *ro) {
@@ -230,6 +236,37 @@ template <typename T> void test_weight_gradient(int isa, Report &report) {
     }
 }
 
+// The bias gradient's sums over the weight-gradient kernel's panels: every column added in the
+// order of the rows onto its sum, bit for bit on every instruction set (adds only), for widths
+// around one panel and past the groups of panels the kernel sums at once; nothing past n written.
+template <typename T> void test_panel_sums(int isa, Report &report) {
+    long mr, nr;
+    ck_kernel_tile(isa, CK_FAMILY_WEIGHT_GRADIENT, Entry<T>::is_double, &mr, &nr);
+    Random random(5);
+    std::vector<long> widths = around(nr);
+    for (long panels : {3L, 4L, 5L, 9L}) widths.push_back(panels * nr - 1);
+    for (long rows : {1L, 2L, 7L, 40L}) for (long n : widths) {
+        std::vector<T> b(rows * (n + 1));
+        random.fill(b);
+        std::vector<T> packed((n + nr - 1) / nr * nr * rows, sentinel<T>());
+        ck_pack_panels(b.data(), sizeof(T), n + 1, rows, n, nr, packed.data());
+        // The sums at an offset of 1, sentinels on both sides.
+        std::vector<T> sum(n + 2 + nr, sentinel<T>()), want(n);
+        for (long j = 0; j < n; j++) {
+            sum[1 + j] = (T)random.next();
+            want[j] = sum[1 + j];
+            for (long p = 0; p < rows; p++) want[j] += b[p * (n + 1) + j];
+        }
+        std::string where = describe("panel sums: rows %ld, n %ld, panels of %ld", rows, n, nr);
+        Entry<T>::panel_sums(isa, packed.data(), rows, n, sum.data() + 1);
+        report.cases++;
+        for (long j = 0; j < n; j++)
+            if (!check<T>(report, true, sum[1 + j], want[j], 0, "sum", 0, j, where)) return;
+        for (long j : {0L, n + 1}) if (!check_untouched<T>(report, sum[j], "sum", j, where)) return;
+        for (long j = n + 2; j < (long)sum.size(); j++) if (!check_untouched<T>(report, sum[j], "sum", j, where)) return;
+    }
+}
+
 template <typename T> void test_few_columns(int isa, Report &report) {
     const long width = Entry<T>::few_columns_width;
     bool exact = isa != CK_ISA_GENERIC;
@@ -271,7 +308,10 @@ template <typename T> void run_family(int family, int isa, Report &report) {
     switch (family) {
     case CKT_GEMM_PACKED: test_gemm_packed<T>(isa, report); break;
     case CKT_GEMM_INDIRECT: test_gemm_indirect<T>(isa, report); break;
-    case CKT_WEIGHT_GRADIENT: test_weight_gradient<T>(isa, report); break;
+    case CKT_WEIGHT_GRADIENT:
+        test_weight_gradient<T>(isa, report);
+        test_panel_sums<T>(isa, report);
+        break;
     case CKT_FEW_COLUMNS: test_few_columns<T>(isa, report); break;
     default: report.fail("family %d has no %s kernels", family, sizeof(T) == 8 ? "double" : "float");
     }

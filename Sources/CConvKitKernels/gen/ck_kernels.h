@@ -7,6 +7,7 @@
 void ck_f32_gemm_packed_4x8__generic(long m, long n, long kc, const float *a, const float *b, float *c, const long *row_offsets, int accumulate);
 void ck_f32_gemm_indirect_4x8__generic(long m, long n, long taps, long channels, const float *const *rows, const float *b, const float *bias, float *c, const long *row_offsets, int accumulate);
 void ck_f32_weight_gradient_4x8__generic(long m, long row_base, long n, long depth, long taps, long channels, const float *const *rows, float *b, const float *b_source, long ld_source, const float *b_next, long next_depth, float *c, const long *row_offsets, int accumulate);
+void ck_f32_panel_sums_8__generic(const float *packed, long rows, long n, float *sum);
 void ck_f32_pool_max_c16__generic(const float *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, float *out, void *arg, int arg_bytes, const float **tap_pointers, int *tap_ids, int stream);
 void ck_f32_pool_avg_c16__generic(const float *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, float *out, int stream);
 void ck_f32_pool_max_backward_c16__generic(float *const *dx_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, const float *dy, const void *arg, int arg_bytes, int assign);
@@ -25,6 +26,7 @@ void ck_f32_few_columns_2x16__generic(long m, long n, long taps, long channels, 
 void ck_f64_gemm_packed_4x8__generic(long m, long n, long kc, const double *a, const double *b, double *c, const long *row_offsets, int accumulate);
 void ck_f64_gemm_indirect_4x8__generic(long m, long n, long taps, long channels, const double *const *rows, const double *b, const double *bias, double *c, const long *row_offsets, int accumulate);
 void ck_f64_weight_gradient_4x8__generic(long m, long row_base, long n, long depth, long taps, long channels, const double *const *rows, double *b, const double *b_source, long ld_source, const double *b_next, long next_depth, double *c, const long *row_offsets, int accumulate);
+void ck_f64_panel_sums_8__generic(const double *packed, long rows, long n, double *sum);
 void ck_f64_pool_max_c8__generic(const double *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, double *out, void *arg, int arg_bytes, const double **tap_pointers, int *tap_ids, int stream);
 void ck_f64_pool_avg_c8__generic(const double *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, double *out, int stream);
 void ck_f64_pool_max_backward_c8__generic(double *const *dx_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, const double *dy, const void *arg, int arg_bytes, int assign);
@@ -56,6 +58,9 @@ void ck_f32_gemm_indirect_6x16__avx2(long m, long n, long taps, long channels, c
 #endif
 #if defined(__x86_64__)
 void ck_f32_weight_gradient_6x16__avx2(long m, long row_base, long n, long depth, long taps, long channels, const float *const *rows, float *b, const float *b_source, long ld_source, const float *b_next, long next_depth, float *c, const long *row_offsets, int accumulate);
+#endif
+#if defined(__x86_64__)
+void ck_f32_panel_sums_16__avx2(const float *packed, long rows, long n, float *sum);
 #endif
 #if defined(__x86_64__)
 void ck_f32_pool_max_c32__avx2(const float *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, float *out, void *arg, int arg_bytes, const float **tap_pointers, int *tap_ids, int stream);
@@ -110,6 +115,9 @@ void ck_f64_gemm_indirect_6x8__avx2(long m, long n, long taps, long channels, co
 #endif
 #if defined(__x86_64__)
 void ck_f64_weight_gradient_6x8__avx2(long m, long row_base, long n, long depth, long taps, long channels, const double *const *rows, double *b, const double *b_source, long ld_source, const double *b_next, long next_depth, double *c, const long *row_offsets, int accumulate);
+#endif
+#if defined(__x86_64__)
+void ck_f64_panel_sums_8__avx2(const double *packed, long rows, long n, double *sum);
 #endif
 #if defined(__x86_64__)
 void ck_f64_pool_max_c16__avx2(const double *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, double *out, void *arg, int arg_bytes, const double **tap_pointers, int *tap_ids, int stream);
@@ -190,6 +198,9 @@ void ck_f32_gemm_indirect_8x32__avx512(long m, long n, long taps, long channels,
 void ck_f32_weight_gradient_6x64__avx512(long m, long row_base, long n, long depth, long taps, long channels, const float *const *rows, float *b, const float *b_source, long ld_source, const float *b_next, long next_depth, float *c, const long *row_offsets, int accumulate);
 #endif
 #if defined(__x86_64__)
+void ck_f32_panel_sums_64__avx512(const float *packed, long rows, long n, float *sum);
+#endif
+#if defined(__x86_64__)
 void ck_f32_pool_max_c64__avx512(const float *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, float *out, void *arg, int arg_bytes, const float **tap_pointers, int *tap_ids, int stream);
 #endif
 #if defined(__x86_64__)
@@ -242,6 +253,9 @@ void ck_f64_gemm_indirect_8x16__avx512(long m, long n, long taps, long channels,
 #endif
 #if defined(__x86_64__)
 void ck_f64_weight_gradient_6x32__avx512(long m, long row_base, long n, long depth, long taps, long channels, const double *const *rows, double *b, const double *b_source, long ld_source, const double *b_next, long next_depth, double *c, const long *row_offsets, int accumulate);
+#endif
+#if defined(__x86_64__)
+void ck_f64_panel_sums_32__avx512(const double *packed, long rows, long n, double *sum);
 #endif
 #if defined(__x86_64__)
 void ck_f64_pool_max_c32__avx512(const double *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, double *out, void *arg, int arg_bytes, const double **tap_pointers, int *tap_ids, int stream);
@@ -321,6 +335,7 @@ typedef struct {
     void (*gemm_indirect)(long m, long n, long taps, long channels, const float *const *rows, const float *b, const float *bias, float *c, const long *row_offsets, int accumulate);
     long weight_gradient_mr, weight_gradient_nr;
     void (*weight_gradient)(long m, long row_base, long n, long depth, long taps, long channels, const float *const *rows, float *b, const float *b_source, long ld_source, const float *b_next, long next_depth, float *c, const long *row_offsets, int accumulate);
+    void (*panel_sums)(const float *packed, long rows, long n, float *sum);
     void (*few_columns)(long m, long n, long taps, long channels, const float *const *rows, const float *const *b, long b_column_stride, float *c, const long *row_offsets);
     long peak_flops_per_round;
     float (*peak)(long iterations);
@@ -357,6 +372,7 @@ typedef struct {
     void (*gemm_indirect)(long m, long n, long taps, long channels, const double *const *rows, const double *b, const double *bias, double *c, const long *row_offsets, int accumulate);
     long weight_gradient_mr, weight_gradient_nr;
     void (*weight_gradient)(long m, long row_base, long n, long depth, long taps, long channels, const double *const *rows, double *b, const double *b_source, long ld_source, const double *b_next, long next_depth, double *c, const long *row_offsets, int accumulate);
+    void (*panel_sums)(const double *packed, long rows, long n, double *sum);
     void (*few_columns)(long m, long n, long taps, long channels, const double *const *rows, const double *const *b, long b_column_stride, double *c, const long *row_offsets);
     void (*pool_max)(const double *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, double *out, void *arg, int arg_bytes, const double **tap_pointers, int *tap_ids, int stream);
     void (*pool_avg)(const double *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, double *out, int stream);

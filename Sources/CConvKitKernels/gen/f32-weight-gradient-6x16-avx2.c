@@ -604,4 +604,30 @@ CKV_TARGET void ck_f32_weight_gradient_6x16__avx2(long m, long row_base, long n,
         }
     }
 }
+
+// Bias gradient beside the weight gradient (CConvKitKernels.h, ck_spanel_sums): sum[j] +=
+// Σ_p dy[p, j] over dy as this kernel packs it, in panels of 16 columns, each column's sum in
+// the order of p, so that every instruction set adds the same. `count` panels from panel u0
+// (count a constant at each call): 4 at a time keep 4 × 2 chains of adds in flight.
+CKV_INLINE void ck_panel_sums_group(const float *packed, long rows, long n, long u0, int count, float *sum) {
+    ckv_avx2_f32 acc[4][2];
+    CK_UNROLL for (int q = 0; q < count; q++) CK_UNROLL for (int v = 0; v < 2; v++) {
+        long j = (u0 + q) * 16 + v * 8;
+        acc[q][v] = ckv_avx2_f32_load_tail(sum + j, n - j);
+    }
+    for (long p = 0; p < rows; p++) {
+        CK_UNROLL for (int q = 0; q < count; q++) CK_UNROLL for (int v = 0; v < 2; v++)
+            acc[q][v] = ckv_avx2_f32_add(acc[q][v], ckv_avx2_f32_load(packed + ((u0 + q) * rows + p) * 16 + v * 8));
+    }
+    CK_UNROLL for (int q = 0; q < count; q++) CK_UNROLL for (int v = 0; v < 2; v++) {
+        long j = (u0 + q) * 16 + v * 8;
+        ckv_avx2_f32_store_tail(sum + j, acc[q][v], n - j);
+    }
+}
+
+CKV_TARGET void ck_f32_panel_sums_16__avx2(const float *packed, long rows, long n, float *sum) {
+    long panels = (n + 16 - 1) / 16, u = 0;
+    for (; u + 4 <= panels; u += 4) ck_panel_sums_group(packed, rows, n, u, 4, sum);
+    for (; u < panels; u++) ck_panel_sums_group(packed, rows, n, u, 1, sum);
+}
 #endif  // defined(__x86_64__)

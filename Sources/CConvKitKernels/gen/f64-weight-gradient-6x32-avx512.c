@@ -1144,4 +1144,30 @@ CKV_TARGET void ck_f64_weight_gradient_6x32__avx512(long m, long row_base, long 
         }
     }
 }
+
+// Bias gradient beside the weight gradient (CConvKitKernels.h, ck_spanel_sums): sum[j] +=
+// Σ_p dy[p, j] over dy as this kernel packs it, in panels of 32 columns, each column's sum in
+// the order of p, so that every instruction set adds the same. `count` panels from panel u0
+// (count a constant at each call): 2 at a time keep 2 × 4 chains of adds in flight.
+CKV_INLINE void ck_panel_sums_group(const double *packed, long rows, long n, long u0, int count, double *sum) {
+    ckv_avx512_f64 acc[2][4];
+    CK_UNROLL for (int q = 0; q < count; q++) CK_UNROLL for (int v = 0; v < 4; v++) {
+        long j = (u0 + q) * 32 + v * 8;
+        acc[q][v] = ckv_avx512_f64_load_tail(sum + j, n - j);
+    }
+    for (long p = 0; p < rows; p++) {
+        CK_UNROLL for (int q = 0; q < count; q++) CK_UNROLL for (int v = 0; v < 4; v++)
+            acc[q][v] = ckv_avx512_f64_add(acc[q][v], ckv_avx512_f64_load(packed + ((u0 + q) * rows + p) * 32 + v * 8));
+    }
+    CK_UNROLL for (int q = 0; q < count; q++) CK_UNROLL for (int v = 0; v < 4; v++) {
+        long j = (u0 + q) * 32 + v * 8;
+        ckv_avx512_f64_store_tail(sum + j, acc[q][v], n - j);
+    }
+}
+
+CKV_TARGET void ck_f64_panel_sums_32__avx512(const double *packed, long rows, long n, double *sum) {
+    long panels = (n + 32 - 1) / 32, u = 0;
+    for (; u + 2 <= panels; u += 2) ck_panel_sums_group(packed, rows, n, u, 2, sum);
+    for (; u < panels; u++) ck_panel_sums_group(packed, rows, n, u, 1, sum);
+}
 #endif  // defined(__x86_64__)

@@ -69,6 +69,11 @@ void ck_dgemm_weight_gradient(int isa, long m, long row_base, long n, long depth
                               const double *const *a_rows, double *b, const double *b_source, long ld_source,
                               const double *b_next, long next_depth, double *c, const long *row_offsets,
                               int accumulate);
+/// The bias gradient's sums beside the weight gradient: sum[j] += Σ_p B(p, j) for j < n, B packed
+/// as the weight-gradient kernel reads it (`rows` rows in panels of its nr columns), each column
+/// added in the order of p on every instruction set.
+void ck_spanel_sums(int isa, const float *packed, long rows, long n, float *sum);
+void ck_dpanel_sums(int isa, const double *packed, long rows, long n, double *sum);
 
 /// Packs `rows` rows of n columns of a row-major matrix (rows `ld` elements apart, elements of
 /// `element_size` bytes) into panels of `nr` columns: element (p, j) of panel u goes to

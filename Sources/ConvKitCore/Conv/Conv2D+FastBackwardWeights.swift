@@ -177,9 +177,9 @@ func conv2dBackwardWeightsFast<T: ConvKitFloat>(
                                     next: dyPlanes == nil && nextChunk > 0 ? (dy + (m0 + chunk) * k + group * kg, nextChunk) : nil,
                                     c: partials + splitIndex * partialSize, rowOffsets: rowOffsets, accumulate: m0 != first)
                                 if band == 0 {
-                                    addPackedColumns(
-                                        packed, rows: chunk, columns: kg, nr: gemm.weightGradientNR,
-                                        into: biasPartials + splitIndex * k + group * kg)
+                                    // in the forward pass this was: y[m, k] += b[k], so now we have:
+                                    gemm.addPanelSums(
+                                        packed, rows: chunk, columns: kg, into: biasPartials + splitIndex * k + group * kg)
                                 }
                             }
                         }
@@ -222,23 +222,6 @@ private func packPlanes<T: ConvKitFloat>(
         // The last panel's columns past the matrix are zeros, as packB leaves them.
         if width < nr {
             for p in 0..<count { (panel + p * nr + width).update(repeating: 0, count: nr - width) }
-        }
-    }
-}
-
-/// `sum[j] += Σ_p B[p, j]` over the `rows` rows of a matrix packed in panels of `nr` columns,
-/// each sum in the order of p.
-private func addPackedColumns<T: ConvKitFloat>(
-    _ packed: UnsafePointer<T>, rows: Int, columns: Int, nr: Int, into sum: UnsafeMutablePointer<T>
-) {
-    // in the forward pass this was: y[m, k] += b[k], so now we have:
-    for j0 in stride(from: 0, to: columns, by: nr) {
-        let (width, panelSum) = (min(nr, columns - j0), sum + j0)
-        var row = packed + j0 * rows
-        for _ in 0..<rows {
-            // No index arithmetic inside: a checked addition there kept the loop scalar.
-            for j in 0..<width { panelSum[j] += row[j] }
-            row += nr
         }
     }
 }

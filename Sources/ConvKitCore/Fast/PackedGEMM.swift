@@ -107,6 +107,20 @@ struct PackedGEMM<T: ConvKitFloat> {
         }
     }
 
+    /// `sum[j] += Σ_p B[p, j]` for `j < columns`, B's `rows` rows packed as ``runWeightGradient(m:n:depth:taps:channels:rows:rowBase:b:bSource:ldSource:next:c:rowOffsets:accumulate:)``
+    /// reads them (panels of `weightGradientNR` columns), each sum in the order of p.
+    func addPanelSums(_ packed: UnsafePointer<T>, rows: Int, columns: Int, into sum: UnsafeMutablePointer<T>) {
+        if T.self == Float.self {
+            ck_spanel_sums(
+                isa.code, UnsafeRawPointer(packed).assumingMemoryBound(to: Float.self), rows, columns,
+                UnsafeMutableRawPointer(sum).assumingMemoryBound(to: Float.self))
+        } else {
+            ck_dpanel_sums(
+                isa.code, UnsafeRawPointer(packed).assumingMemoryBound(to: Double.self), rows, columns,
+                UnsafeMutableRawPointer(sum).assumingMemoryBound(to: Double.self))
+        }
+    }
+
     /// Elements of `rows` rows of n columns packed in panels of `nr` columns.
     func panelsSize(rows: Int, columns n: Int, nr: Int) -> Int { (n + nr - 1) / nr * nr * rows }
 
