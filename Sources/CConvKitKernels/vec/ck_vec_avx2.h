@@ -108,6 +108,12 @@ CKV_INLINE ckv_avx2_f32 ckv_avx2_f32_div(ckv_avx2_f32 a, ckv_avx2_f32 b) { retur
 CKV_INLINE ckv_avx2_f32_mask ckv_avx2_f32_max_take(ckv_avx2_f32 v, ckv_avx2_f32 b) {
     return _mm256_and_ps(_mm256_cmp_ps(v, b, _CMP_NLE_UQ), _mm256_cmp_ps(b, b, _CMP_ORD_Q));
 }
+/// The lanes where v > b (none where either is NaN).
+CKV_INLINE ckv_avx2_f32_mask ckv_avx2_f32_greater(ckv_avx2_f32 v, ckv_avx2_f32 b) { return _mm256_cmp_ps(v, b, _CMP_GT_OQ); }
+/// v where v > b, b elsewhere (also where either is NaN): select(greater(v, b), b, v) in one instruction.
+CKV_INLINE ckv_avx2_f32 ckv_avx2_f32_max(ckv_avx2_f32 v, ckv_avx2_f32 b) { return _mm256_max_ps(v, b); }
+/// Whether any lane is NaN.
+CKV_INLINE int ckv_avx2_f32_any_nan(ckv_avx2_f32 v) { return _mm256_movemask_ps(_mm256_cmp_ps(v, v, _CMP_UNORD_Q)) != 0; }
 /// b where m is set, a elsewhere.
 CKV_INLINE ckv_avx2_f32 ckv_avx2_f32_select(ckv_avx2_f32_mask m, ckv_avx2_f32 a, ckv_avx2_f32 b) {
     return _mm256_blendv_ps(a, b, m);
@@ -157,6 +163,9 @@ CKV_INLINE ckv_avx2_f64 ckv_avx2_f64_div(ckv_avx2_f64 a, ckv_avx2_f64 b) { retur
 CKV_INLINE ckv_avx2_f64_mask ckv_avx2_f64_max_take(ckv_avx2_f64 v, ckv_avx2_f64 b) {
     return _mm256_and_pd(_mm256_cmp_pd(v, b, _CMP_NLE_UQ), _mm256_cmp_pd(b, b, _CMP_ORD_Q));
 }
+CKV_INLINE ckv_avx2_f64_mask ckv_avx2_f64_greater(ckv_avx2_f64 v, ckv_avx2_f64 b) { return _mm256_cmp_pd(v, b, _CMP_GT_OQ); }
+CKV_INLINE ckv_avx2_f64 ckv_avx2_f64_max(ckv_avx2_f64 v, ckv_avx2_f64 b) { return _mm256_max_pd(v, b); }
+CKV_INLINE int ckv_avx2_f64_any_nan(ckv_avx2_f64 v) { return _mm256_movemask_pd(_mm256_cmp_pd(v, v, _CMP_UNORD_Q)) != 0; }
 CKV_INLINE ckv_avx2_f64 ckv_avx2_f64_select(ckv_avx2_f64_mask m, ckv_avx2_f64 a, ckv_avx2_f64 b) {
     return _mm256_blendv_pd(a, b, m);
 }

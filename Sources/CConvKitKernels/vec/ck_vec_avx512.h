@@ -83,6 +83,12 @@ CKV_INLINE ckv_avx512_f32 ckv_avx512_f32_div(ckv_avx512_f32 a, ckv_avx512_f32 b)
 CKV_INLINE ckv_avx512_f32_mask ckv_avx512_f32_max_take(ckv_avx512_f32 v, ckv_avx512_f32 b) {
     return _mm512_cmp_ps_mask(v, b, _CMP_NLE_UQ) & _mm512_cmp_ps_mask(b, b, _CMP_ORD_Q);
 }
+/// The lanes where v > b (none where either is NaN).
+CKV_INLINE ckv_avx512_f32_mask ckv_avx512_f32_greater(ckv_avx512_f32 v, ckv_avx512_f32 b) { return _mm512_cmp_ps_mask(v, b, _CMP_GT_OQ); }
+/// v where v > b, b elsewhere (also where either is NaN): select(greater(v, b), b, v) in one instruction.
+CKV_INLINE ckv_avx512_f32 ckv_avx512_f32_max(ckv_avx512_f32 v, ckv_avx512_f32 b) { return _mm512_max_ps(v, b); }
+/// Whether any lane is NaN.
+CKV_INLINE int ckv_avx512_f32_any_nan(ckv_avx512_f32 v) { return _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q) != 0; }
 /// b where m is set, a elsewhere.
 CKV_INLINE ckv_avx512_f32 ckv_avx512_f32_select(ckv_avx512_f32_mask m, ckv_avx512_f32 a, ckv_avx512_f32 b) {
     return _mm512_mask_blend_ps(m, a, b);
@@ -137,6 +143,9 @@ CKV_INLINE ckv_avx512_f64 ckv_avx512_f64_div(ckv_avx512_f64 a, ckv_avx512_f64 b)
 CKV_INLINE ckv_avx512_f64_mask ckv_avx512_f64_max_take(ckv_avx512_f64 v, ckv_avx512_f64 b) {
     return _mm512_cmp_pd_mask(v, b, _CMP_NLE_UQ) & _mm512_cmp_pd_mask(b, b, _CMP_ORD_Q);
 }
+CKV_INLINE ckv_avx512_f64_mask ckv_avx512_f64_greater(ckv_avx512_f64 v, ckv_avx512_f64 b) { return _mm512_cmp_pd_mask(v, b, _CMP_GT_OQ); }
+CKV_INLINE ckv_avx512_f64 ckv_avx512_f64_max(ckv_avx512_f64 v, ckv_avx512_f64 b) { return _mm512_max_pd(v, b); }
+CKV_INLINE int ckv_avx512_f64_any_nan(ckv_avx512_f64 v) { return _mm512_cmp_pd_mask(v, v, _CMP_UNORD_Q) != 0; }
 CKV_INLINE ckv_avx512_f64 ckv_avx512_f64_select(ckv_avx512_f64_mask m, ckv_avx512_f64 a, ckv_avx512_f64 b) {
     return _mm512_mask_blend_pd(m, a, b);
 }

@@ -83,6 +83,20 @@ CKV_INLINE ckv_generic_f32 ckv_generic_f32_div(ckv_generic_f32 a, ckv_generic_f3
 CKV_INLINE ckv_generic_f32_mask ckv_generic_f32_max_take(ckv_generic_f32 v, ckv_generic_f32 b) {
     return ~(v <= b) & (b == b);
 }
+/// The lanes where v > b (none where either is NaN).
+CKV_INLINE ckv_generic_f32_mask ckv_generic_f32_greater(ckv_generic_f32 v, ckv_generic_f32 b) { return v > b; }
+/// v where v > b, b elsewhere (also where either is NaN), as x86's MAXPS.
+CKV_INLINE ckv_generic_f32 ckv_generic_f32_max(ckv_generic_f32 v, ckv_generic_f32 b) {
+    ckv_generic_f32_mask m = v > b;
+    return (ckv_generic_f32)(((ckv_generic_f32_mask)b & ~m) | ((ckv_generic_f32_mask)v & m));
+}
+/// Whether any lane is NaN.
+CKV_INLINE int ckv_generic_f32_any_nan(ckv_generic_f32 v) {
+    ckv_generic_f32_mask m = v != v;
+    int any = 0;
+    for (int i = 0; i < (int)(sizeof m / sizeof m[0]); i++) any |= m[i];
+    return any != 0;
+}
 /// b where m is set, a elsewhere.
 CKV_INLINE ckv_generic_f32 ckv_generic_f32_select(ckv_generic_f32_mask m, ckv_generic_f32 a, ckv_generic_f32 b) {
     return (ckv_generic_f32)(((ckv_generic_f32_mask)a & ~m) | ((ckv_generic_f32_mask)b & m));
@@ -124,6 +138,17 @@ CKV_INLINE ckv_generic_f64 ckv_generic_f64_mul(ckv_generic_f64 a, ckv_generic_f6
 CKV_INLINE ckv_generic_f64 ckv_generic_f64_div(ckv_generic_f64 a, ckv_generic_f64 b) { return a / b; }
 CKV_INLINE ckv_generic_f64_mask ckv_generic_f64_max_take(ckv_generic_f64 v, ckv_generic_f64 b) {
     return ~(v <= b) & (b == b);
+}
+CKV_INLINE ckv_generic_f64_mask ckv_generic_f64_greater(ckv_generic_f64 v, ckv_generic_f64 b) { return v > b; }
+CKV_INLINE ckv_generic_f64 ckv_generic_f64_max(ckv_generic_f64 v, ckv_generic_f64 b) {
+    ckv_generic_f64_mask m = v > b;
+    return (ckv_generic_f64)(((ckv_generic_f64_mask)b & ~m) | ((ckv_generic_f64_mask)v & m));
+}
+CKV_INLINE int ckv_generic_f64_any_nan(ckv_generic_f64 v) {
+    ckv_generic_f64_mask m = v != v;
+    long long any = 0;
+    for (int i = 0; i < (int)(sizeof m / sizeof m[0]); i++) any |= m[i];
+    return any != 0;
 }
 CKV_INLINE ckv_generic_f64 ckv_generic_f64_select(ckv_generic_f64_mask m, ckv_generic_f64 a, ckv_generic_f64 b) {
     return (ckv_generic_f64)(((ckv_generic_f64_mask)a & ~m) | ((ckv_generic_f64_mask)b & m));
