@@ -185,7 +185,9 @@ template <typename T> void test_weight_gradient(int isa, Report &report) {
     ck_kernel_tile(isa, CK_FAMILY_WEIGHT_GRADIENT, Entry<T>::is_double, &mr, &nr);
     bool exact = isa != CK_ISA_GENERIC;
     Random random(3);
-    for (long taps : {1L, 3L}) for (long channels : {1L, 5L, mr, 2 * mr + 3}) for (long depth : {1L, 7L, 40L}) {
+    // Depths within one chain of the kernel's and across two.
+    const long chain = CK_WEIGHT_GRADIENT_CHAIN;
+    for (long taps : {1L, 3L}) for (long channels : {1L, 5L, mr, 2 * mr + 3}) for (long depth : {1L, 7L, 40L, chain + 9}) {
         long total = taps * channels;
         std::vector<long> ms = around(mr);
         for (long n : around(nr)) for (long m : ms) for (long row_base : {0L, channels - 1}) {
@@ -216,13 +218,18 @@ template <typename T> void test_weight_gradient(int isa, Report &report) {
                 std::vector<double> scale(m * n, 0);
                 for (long i = 0; i < m; i++) for (long j = 0; j < n; j++) {
                     long tap = (row_base + i) / channels, channel = (row_base + i) % channels;
-                    T sum = 0;
-                    for (long p = 0; p < depth; p++) {
-                        T x = rows[p * taps + tap][channel], d = b[p * ldb + j];
-                        sum = fused(x, d, sum);
-                        scale[i * n + j] += std::fabs((double)x * (double)d);
+                    // A chain of FMAs from zero per piece of `chain` pixels, each added to C.
+                    T value = 0;
+                    for (long p0 = 0; p0 < depth; p0 += chain) {
+                        T sum = 0;
+                        for (long p = p0; p < depth && p < p0 + chain; p++) {
+                            T x = rows[p * taps + tap][channel], d = b[p * ldb + j];
+                            sum = fused(x, d, sum);
+                            scale[i * n + j] += std::fabs((double)x * (double)d);
+                        }
+                        value = p0 == 0 ? stored<T>(accumulate, c.initial[i * n + j], sum) : value + sum;
                     }
-                    want[i * n + j] = stored<T>(accumulate, c.initial[i * n + j], sum);
+                    want[i * n + j] = value;
                 }
                 c.prepare(accumulate);
                 Entry<T>::weight_gradient(isa, m, row_base, n, depth, taps, channels, rows.data(), panels.data(),

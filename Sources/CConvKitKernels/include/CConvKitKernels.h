@@ -61,7 +61,10 @@ void ck_dgemm_indirect(int isa, long m, long n, long taps, long channels, const 
 /// family's NR columns (ck_kernel_tile), or, given b_source (B's rows, ld_source apart), packed
 /// into b by the kernel as it first reads it; C as in ck_sgemm_packed. `b_next` (or NULL): the
 /// first of `next_depth` rows (ld_source apart) that the next call will pack, fetched into the
-/// caches meanwhile; it changes no result.
+/// caches meanwhile; it changes no result. The sums over each piece of CK_WEIGHT_GRADIENT_CHAIN
+/// pixels (from p = 0) are chains of FMAs from zero, added to C (stored, for the first piece
+/// when !accumulate) in order.
+#define CK_WEIGHT_GRADIENT_CHAIN 128
 void ck_sgemm_weight_gradient(int isa, long m, long row_base, long n, long depth, long taps, long channels,
                               const float *const *a_rows, float *b, const float *b_source, long ld_source,
                               const float *b_next, long next_depth, float *c, const long *row_offsets, int accumulate);

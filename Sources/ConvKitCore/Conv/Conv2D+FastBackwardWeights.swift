@@ -1,3 +1,5 @@
+import CConvKitKernels
+
 /// How the weight gradient's reduction over output pixels is split: a number of pixels that
 /// depends on the shape only, never on the thread count, so the sum is the same bit for bit
 /// whatever the number of threads.
@@ -90,12 +92,11 @@ func conv2dBackwardWeightsFast<T: ConvKitFloat>(
     let pixels = g.batch * pq
     let rows = tapCount * cg
     let split = ReductionSplit(pixels: pixels)
-    // The pixels of a chain of FMAs before it is added to the partial: fixed, so that every
-    // instruction set and thread count adds the same chains. A tile reads an input line a pixel
-    // and keeps them in L1 across the panels of dy: 256 lines as far apart as pointwise-56's
-    // 256-byte pixels fall into a quarter of L1's sets and did not stay (its weight gradient on
-    // AVX2: 25.3 ms in chunks of 256, 22.7 in chunks of 128; AVX-512 and the 3 × 3 layers alike).
-    let pixelsPerChunk = 128
+    // The pixels packed (and, for an NHWC dy, fetched ahead) at a time; fixed, and a multiple of
+    // the kernel's chains of CK_WEIGHT_GRADIENT_CHAIN pixels, so that every instruction set and
+    // thread count adds the same chains. An NCHW dy's planes are read in runs of this length
+    // (runs of 128 took pointwise-56's NCHW weight gradient 10 % longer).
+    let pixelsPerChunk = 2 * Int(CK_WEIGHT_GRADIENT_CHAIN)
     // An item runs a band of rows over its split, chunk by chunk (packing its chunks of dy for
     // itself). Bands do not change the sums, so they follow the threads: a band's partial of at
     // most 1 MB so that it stays in L2, then more bands until every thread has as many items,
