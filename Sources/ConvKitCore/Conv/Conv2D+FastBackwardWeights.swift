@@ -12,7 +12,11 @@ struct ReductionSplit {
         // resnet-28's weight gradient: more partials to add), all of one size (12,544 pixels in
         // splits of 4096 left a last one of 256, and one thread with less to do).
         let most = max(4096, (pixels + 31) / 32)
-        splits = max(1, (pixels + most - 1) / most)
+        // Several splits come in fours, so that 2 or 4 threads get as many each when a split is
+        // an item (pointwise-56's 13 left one of two threads 7 and the other 6). At least 1024
+        // pixels each, so none is empty.
+        let wanted = max(1, (pixels + most - 1) / most)
+        splits = wanted > 1 ? (wanted + 3) / 4 * 4 : 1
         pixelsPerSplit = max(1, (pixels + splits - 1) / splits)
     }
 }
