@@ -41,51 +41,50 @@ CKV_INLINE void ck_store_result(double *p, ckv_avx512_f64 v, long left, int stre
     else ckv_avx512_f64_store_tail(p, v, left);
 }
 
-// Channels ch ..< ch + min(left, nv · 8) of one window over its `taps` taps; nv is a
-// constant at each call (independent chains of compare and select, whose latency would
-// otherwise bound the loop). Without NaNs, max_take is `greater` and the new maximum is `max`:
-// a scan of an ordered compare, a maximum and the id's select, which also sums the taps; a NaN
-// among them (or ∞ − ∞) makes the sum NaN, and the window is scanned again with max_take, which
-// orders NaNs. Both scans give the same bits wherever the first one stands. Windows of more than
-// 4 taps take it (AVX2 maxpool3s2-112 forward: 6.1 → 5.5 ms on one thread, 3.3 → 3.0 on two);
-// with 4 the sum and the check cost more than they save (maxpool2-112: 3.24 → 3.45 ms).
-CKV_INLINE void ck_max_vectors(const double *const *ptrs, const int *ids, long taps, long ch, const int nv, long left,
-                               double *out, void *arg, int arg_bytes, int stream) {
-    ckv_avx512_f64 b[4], sum[4];
-    ckv_avx512_f64_idx a[4];
-    int ordered = taps > 4;
-    if (ordered) {
+// One scan of a window's `taps` taps over channels ch ..< ch + min(left, nv · 8) into the
+// maximum b and its ids a; nv is a constant at each call (independent chains of compare and
+// select, whose latency would otherwise bound the loop), and so is `ordered`. Without NaNs,
+// max_take is `greater` and the new maximum is `max`, so an `ordered` scan takes an ordered
+// compare, a maximum and the id's select, and sums the taps: a NaN among them (or ∞ − ∞) makes
+// the sum NaN, and the scan returns 0 for the window to be scanned again unordered, with
+// max_take, which orders NaNs. Wherever an ordered scan returns 1 both give the same bits.
+CKV_INLINE int ck_max_scan(const double *const *ptrs, const int *ids, long taps, long ch, const int nv, long left,
+                           const int ordered, ckv_avx512_f64 *b, ckv_avx512_f64_idx *a) {
+    ckv_avx512_f64 sum[4];
+    CK_UNROLL for (int v = 0; v < nv; v++) {
+        b[v] = ckv_avx512_f64_load_tail(ptrs[0] + ch + v * 8, left - v * 8);
+        sum[v] = b[v];
+        a[v] = ckv_avx512_f64_idx_set1(ids[0]);
+    }
+    for (long k = 1; k < taps; k++) {
+        ckv_avx512_f64_idx id = ckv_avx512_f64_idx_set1(ids[k]);
         CK_UNROLL for (int v = 0; v < nv; v++) {
-            b[v] = ckv_avx512_f64_load_tail(ptrs[0] + ch + v * 8, left - v * 8);
-            sum[v] = b[v];
-            a[v] = ckv_avx512_f64_idx_set1(ids[0]);
-        }
-        for (long k = 1; k < taps; k++) {
-            ckv_avx512_f64_idx id = ckv_avx512_f64_idx_set1(ids[k]);
-            CK_UNROLL for (int v = 0; v < nv; v++) {
-                ckv_avx512_f64 x = ckv_avx512_f64_load_tail(ptrs[k] + ch + v * 8, left - v * 8);
+            ckv_avx512_f64 x = ckv_avx512_f64_load_tail(ptrs[k] + ch + v * 8, left - v * 8);
+            if (ordered) {
                 a[v] = ckv_avx512_f64_idx_select(ckv_avx512_f64_greater(x, b[v]), a[v], id);
                 b[v] = ckv_avx512_f64_max(x, b[v]);
                 sum[v] = ckv_avx512_f64_add(sum[v], x);
-            }
-        }
-        CK_UNROLL for (int v = 0; v < nv; v++) ordered &= !ckv_avx512_f64_any_nan(sum[v]);
-    }
-    if (!ordered) {
-        CK_UNROLL for (int v = 0; v < nv; v++) {
-            b[v] = ckv_avx512_f64_load_tail(ptrs[0] + ch + v * 8, left - v * 8);
-            a[v] = ckv_avx512_f64_idx_set1(ids[0]);
-        }
-        for (long k = 1; k < taps; k++) {
-            ckv_avx512_f64_idx id = ckv_avx512_f64_idx_set1(ids[k]);
-            CK_UNROLL for (int v = 0; v < nv; v++) {
-                ckv_avx512_f64 x = ckv_avx512_f64_load_tail(ptrs[k] + ch + v * 8, left - v * 8);
+            } else {
                 ckv_avx512_f64_mask take = ckv_avx512_f64_max_take(x, b[v]);
                 b[v] = ckv_avx512_f64_select(take, b[v], x);
                 a[v] = ckv_avx512_f64_idx_select(take, a[v], id);
             }
         }
     }
+    int whole = 1;
+    if (ordered) CK_UNROLL for (int v = 0; v < nv; v++) whole &= !ckv_avx512_f64_any_nan(sum[v]);
+    return whole;
+}
+
+// Channels ch ..< ch + min(left, nv · 8) of one window. Windows of more than 4 taps are
+// scanned ordered first (AVX2 maxpool3s2-112 forward, one thread: 6.1 → 5.4 ms); with 4 the sum
+// and the check cost more than they save (maxpool2-112: 3.24 → 3.45 ms).
+CKV_INLINE void ck_max_vectors(const double *const *ptrs, const int *ids, long taps, long ch, const int nv, long left,
+                               double *out, void *arg, int arg_bytes, int stream) {
+    ckv_avx512_f64 b[4];
+    ckv_avx512_f64_idx a[4];
+    if (taps <= 4) ck_max_scan(ptrs, ids, taps, ch, nv, left, 0, b, a);
+    else if (!ck_max_scan(ptrs, ids, taps, ch, nv, left, 1, b, a)) ck_max_scan(ptrs, ids, taps, ch, nv, left, 0, b, a);
     CK_UNROLL for (int v = 0; v < nv; v++) {
         long e = ch + v * 8;
         ck_store_result(out + e, b[v], left - v * 8, stream);
