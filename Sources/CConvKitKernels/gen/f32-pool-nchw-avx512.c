@@ -72,24 +72,33 @@ CKV_INLINE long ck_nchw_count(int whole, long n, int v) { return whole ? 16 + 1 
 CKV_INLINE int ck_nchw_is_pair(ck_nchw_shape c) { return c.sw == 2 && c.s == 2 && c.dw == 1; }
 
 // Tap `tap` (number `id`) into the running maximum: taken where tap > best, or tap is NaN while
-// best is not (the first NaN, else the first maximum, wins).
-CKV_INLINE void ck_nchw_take(ckv_avx512_f32 *best, ckv_avx512_f32_idx *ids, ckv_avx512_f32 tap, ckv_avx512_f32_idx id) {
-    ckv_avx512_f32_mask take = ckv_avx512_f32_max_take(tap, *best);
-    *best = ckv_avx512_f32_select(take, *best, tap);
-    *ids = ckv_avx512_f32_idx_select(take, *ids, id);
+// best is not (the first NaN, else the first maximum, wins). `ordered` (a constant at each call):
+// for taps without NaNs, an ordered compare and a maximum, the tap added to `sum`, whose NaN
+// tells that the window must be scanned again unordered (as in pool_max.c.in).
+CKV_INLINE void ck_nchw_take(ckv_avx512_f32 *best, ckv_avx512_f32_idx *ids, ckv_avx512_f32 *sum, ckv_avx512_f32 tap, ckv_avx512_f32_idx id, const int ordered) {
+    if (ordered) {
+        *ids = ckv_avx512_f32_idx_select(ckv_avx512_f32_greater(tap, *best), *ids, id);
+        *best = ckv_avx512_f32_max(tap, *best);
+        *sum = ckv_avx512_f32_add(*sum, tap);
+    } else {
+        ckv_avx512_f32_mask take = ckv_avx512_f32_max_take(tap, *best);
+        *best = ckv_avx512_f32_select(take, *best, tap);
+        *ids = ckv_avx512_f32_idx_select(take, *ids, id);
+    }
 }
 
-// Windows j ..< j + n (n ≤ nv · 16, nv a constant at each call: that many independent chains
-// of compare and select, whose latency would otherwise bound the loop) of the row with row entry r.
-CKV_INLINE void ck_nchw_max_vectors(const ck_pool_plane *g, const long *r, const float *x, long j, ck_nchw_shape c,
-                                    const int nv, int whole, long n, float *out, char *arg, int arg_bytes) {
+// One scan of windows j ..< j + n (n ≤ nv · 16, nv a constant at each call: that many
+// independent chains of compare and select, whose latency would otherwise bound the loop) of the
+// row with row entry r into best and ids; an `ordered` scan returns 0 where a tap was NaN.
+CKV_INLINE int ck_nchw_max_scan(const ck_pool_plane *g, const long *r, const float *x, long j, ck_nchw_shape c,
+                                const int nv, int whole, long n, const int ordered, ckv_avx512_f32 *best, ckv_avx512_f32_idx *ids) {
     const float *first = x + (r[0] + r[1] * g->dh) * g->w + g->cols[4 * j];
     // The first tap starts the maximum; the others are taken in scan order. (Pairs take the
     // first tap again, which changes nothing.)
-    ckv_avx512_f32 best[4];
-    ckv_avx512_f32_idx ids[4];
+    ckv_avx512_f32 sum[4];
     CK_UNROLL for (int v = 0; v < nv; v++) {
         best[v] = ckv_avx512_f32_load_strided_tail(first + v * 16 * c.sw, c.sw, ck_nchw_count(whole, n, v));
+        sum[v] = best[v];
         ids[v] = ckv_avx512_f32_idx_set1((int)(r[1] * c.s));
     }
     for (long k = r[1]; k < r[2]; k++) {
@@ -99,8 +108,8 @@ CKV_INLINE void ck_nchw_max_vectors(const ck_pool_plane *g, const long *r, const
             CK_UNROLL for (int v = 0; v < nv; v++) {
                 ckv_avx512_f32 even, odd;
                 ckv_avx512_f32_load_pairs_tail(row + v * 16 * 2, ck_nchw_count(whole, n, v), &even, &odd);
-                ck_nchw_take(&best[v], &ids[v], even, left);
-                ck_nchw_take(&best[v], &ids[v], odd, right);
+                ck_nchw_take(&best[v], &ids[v], &sum[v], even, left, ordered);
+                ck_nchw_take(&best[v], &ids[v], &sum[v], odd, right, ordered);
             }
             continue;
         }
@@ -108,10 +117,24 @@ CKV_INLINE void ck_nchw_max_vectors(const ck_pool_plane *g, const long *r, const
             ckv_avx512_f32_idx id = ckv_avx512_f32_idx_set1((int)(k * c.s + t));
             CK_UNROLL for (int v = 0; v < nv; v++) {
                 ckv_avx512_f32 tap = ckv_avx512_f32_load_strided_tail(row + t * c.dw + v * 16 * c.sw, c.sw, ck_nchw_count(whole, n, v));
-                ck_nchw_take(&best[v], &ids[v], tap, id);
+                ck_nchw_take(&best[v], &ids[v], &sum[v], tap, id, ordered);
             }
         }
     }
+    int clean = 1;
+    if (ordered) CK_UNROLL for (int v = 0; v < nv; v++) clean &= !ckv_avx512_f32_any_nan(sum[v]);
+    return clean;
+}
+
+// Windows j ..< j + n of the row with row entry r: scanned ordered first where they have more
+// than 4 taps (as pool_max.c.in's windows).
+CKV_INLINE void ck_nchw_max_vectors(const ck_pool_plane *g, const long *r, const float *x, long j, ck_nchw_shape c,
+                                    const int nv, int whole, long n, float *out, char *arg, int arg_bytes) {
+    ckv_avx512_f32 best[4];
+    ckv_avx512_f32_idx ids[4];
+    if ((r[2] - r[1]) * c.s <= 4) ck_nchw_max_scan(g, r, x, j, c, nv, whole, n, 0, best, ids);
+    else if (!ck_nchw_max_scan(g, r, x, j, c, nv, whole, n, 1, best, ids))
+        ck_nchw_max_scan(g, r, x, j, c, nv, whole, n, 0, best, ids);
     CK_UNROLL for (int v = 0; v < nv; v++) {
         ckv_avx512_f32_store_tail(out + j + v * 16, best[v], n - v * 16);
         if (arg_bytes) ckv_avx512_f32_idx_store(arg + (j + v * 16) * arg_bytes, arg_bytes, ids[v], n - v * 16);
