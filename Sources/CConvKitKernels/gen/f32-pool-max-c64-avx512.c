@@ -40,14 +40,28 @@ CKV_INLINE void ck_store_result(float *p, ckv_avx512_f32 v, long left, int strea
     if (stream && left >= 16) ckv_avx512_f32_store_stream(p, v);
     else ckv_avx512_f32_store_tail(p, v, left);
 }
+// Tap `tap` (number `id`) into a running maximum `best` and its ids: taken where tap > best, or
+// tap is NaN while best is not (the first NaN, else the first maximum, wins). `ordered` (a
+// constant at each call) is for taps without NaNs: an ordered compare and a maximum (one
+// instruction each) do the same there, and the tap is added to `sum`, whose NaN (a NaN tap, or
+// ∞ − ∞) tells that the window must be scanned again unordered. Both give the same bits wherever
+// the sum stays a number.
+CKV_INLINE void ck_max_take(ckv_avx512_f32 *best, ckv_avx512_f32_idx *ids, ckv_avx512_f32 *sum, ckv_avx512_f32 tap, ckv_avx512_f32_idx id, const int ordered) {
+    if (ordered) {
+        *ids = ckv_avx512_f32_idx_select(ckv_avx512_f32_greater(tap, *best), *ids, id);
+        *best = ckv_avx512_f32_max(tap, *best);
+        *sum = ckv_avx512_f32_add(*sum, tap);
+    } else {
+        ckv_avx512_f32_mask take = ckv_avx512_f32_max_take(tap, *best);
+        *best = ckv_avx512_f32_select(take, *best, tap);
+        *ids = ckv_avx512_f32_idx_select(take, *ids, id);
+    }
+}
 
 // One scan of a window's `taps` taps over channels ch ..< ch + min(left, nv · 16) into the
 // maximum b and its ids a; nv is a constant at each call (independent chains of compare and
-// select, whose latency would otherwise bound the loop), and so is `ordered`. Without NaNs,
-// max_take is `greater` and the new maximum is `max`, so an `ordered` scan takes an ordered
-// compare, a maximum and the id's select, and sums the taps: a NaN among them (or ∞ − ∞) makes
-// the sum NaN, and the scan returns 0 for the window to be scanned again unordered, with
-// max_take, which orders NaNs. Wherever an ordered scan returns 1 both give the same bits.
+// select, whose latency would otherwise bound the loop), and so is `ordered` (ck_max_take): an
+// ordered scan returns 0 where the window must be scanned again unordered.
 CKV_INLINE int ck_max_scan(const float *const *ptrs, const int *ids, long taps, long ch, const int nv, long left,
                            const int ordered, ckv_avx512_f32 *b, ckv_avx512_f32_idx *a) {
     ckv_avx512_f32 sum[4];
@@ -60,15 +74,7 @@ CKV_INLINE int ck_max_scan(const float *const *ptrs, const int *ids, long taps, 
         ckv_avx512_f32_idx id = ckv_avx512_f32_idx_set1(ids[k]);
         CK_UNROLL for (int v = 0; v < nv; v++) {
             ckv_avx512_f32 x = ckv_avx512_f32_load_tail(ptrs[k] + ch + v * 16, left - v * 16);
-            if (ordered) {
-                a[v] = ckv_avx512_f32_idx_select(ckv_avx512_f32_greater(x, b[v]), a[v], id);
-                b[v] = ckv_avx512_f32_max(x, b[v]);
-                sum[v] = ckv_avx512_f32_add(sum[v], x);
-            } else {
-                ckv_avx512_f32_mask take = ckv_avx512_f32_max_take(x, b[v]);
-                b[v] = ckv_avx512_f32_select(take, b[v], x);
-                a[v] = ckv_avx512_f32_idx_select(take, a[v], id);
-            }
+            ck_max_take(&b[v], &a[v], &sum[v], x, id, ordered);
         }
     }
     int whole = 1;

@@ -71,11 +71,13 @@ CKV_INLINE long ck_nchw_count(int whole, long n, int v) { return whole ? 16 + 1 
 // Whether each window row's taps are one pair of neighbours, read as two whole loads for both.
 CKV_INLINE int ck_nchw_is_pair(ck_nchw_shape c) { return c.sw == 2 && c.s == 2 && c.dw == 1; }
 
-// Tap `tap` (number `id`) into the running maximum: taken where tap > best, or tap is NaN while
-// best is not (the first NaN, else the first maximum, wins). `ordered` (a constant at each call):
-// for taps without NaNs, an ordered compare and a maximum, the tap added to `sum`, whose NaN
-// tells that the window must be scanned again unordered (as in pool_max.c.in).
-CKV_INLINE void ck_nchw_take(ckv_avx512_f32 *best, ckv_avx512_f32_idx *ids, ckv_avx512_f32 *sum, ckv_avx512_f32 tap, ckv_avx512_f32_idx id, const int ordered) {
+// Tap `tap` (number `id`) into a running maximum `best` and its ids: taken where tap > best, or
+// tap is NaN while best is not (the first NaN, else the first maximum, wins). `ordered` (a
+// constant at each call) is for taps without NaNs: an ordered compare and a maximum (one
+// instruction each) do the same there, and the tap is added to `sum`, whose NaN (a NaN tap, or
+// ∞ − ∞) tells that the window must be scanned again unordered. Both give the same bits wherever
+// the sum stays a number.
+CKV_INLINE void ck_max_take(ckv_avx512_f32 *best, ckv_avx512_f32_idx *ids, ckv_avx512_f32 *sum, ckv_avx512_f32 tap, ckv_avx512_f32_idx id, const int ordered) {
     if (ordered) {
         *ids = ckv_avx512_f32_idx_select(ckv_avx512_f32_greater(tap, *best), *ids, id);
         *best = ckv_avx512_f32_max(tap, *best);
@@ -108,8 +110,8 @@ CKV_INLINE int ck_nchw_max_scan(const ck_pool_plane *g, const long *r, const flo
             CK_UNROLL for (int v = 0; v < nv; v++) {
                 ckv_avx512_f32 even, odd;
                 ckv_avx512_f32_load_pairs_tail(row + v * 16 * 2, ck_nchw_count(whole, n, v), &even, &odd);
-                ck_nchw_take(&best[v], &ids[v], &sum[v], even, left, ordered);
-                ck_nchw_take(&best[v], &ids[v], &sum[v], odd, right, ordered);
+                ck_max_take(&best[v], &ids[v], &sum[v], even, left, ordered);
+                ck_max_take(&best[v], &ids[v], &sum[v], odd, right, ordered);
             }
             continue;
         }
@@ -117,7 +119,7 @@ CKV_INLINE int ck_nchw_max_scan(const ck_pool_plane *g, const long *r, const flo
             ckv_avx512_f32_idx id = ckv_avx512_f32_idx_set1((int)(k * c.s + t));
             CK_UNROLL for (int v = 0; v < nv; v++) {
                 ckv_avx512_f32 tap = ckv_avx512_f32_load_strided_tail(row + t * c.dw + v * 16 * c.sw, c.sw, ck_nchw_count(whole, n, v));
-                ck_nchw_take(&best[v], &ids[v], &sum[v], tap, id, ordered);
+                ck_max_take(&best[v], &ids[v], &sum[v], tap, id, ordered);
             }
         }
     }
