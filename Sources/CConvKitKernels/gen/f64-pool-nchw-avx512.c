@@ -8,7 +8,8 @@
 // Pooling of NCHW planes (ck_pool.h, ck_pool_max_nchw_f32 and the rest), one plane per call.
 // Along an output row, the windows whose taps all lie inside the input (the interior) go
 // 4 vectors of 8 at a time: tap by tap in scan order, each tap a vector of the input
-// row read `sw` elements apart, the running maxima or sums kept in registers. The few windows at
+// row read `sw` elements apart, the running maxima or sums kept in registers; windows 2 or 3 wide
+// at stride 2 (the common ones) a vector at a time with their taps unrolled. The few windows at
 // the ends go one by one. Either way a window sees its taps in the NHWC kernels' order, so both
 // layouts give the same bits. A run takes its stride as a constant where it is 1 or 2, so that
 // its loads are whole vectors. Planes that stream from memory prefetch the next output row's
@@ -38,6 +39,22 @@ CKV_INLINE void ck_nchw_interior(const ck_pool_plane *g, long *a, long *b) {
 // The window's divisor: the override, or the taps its row entry r and its `columns` count.
 CKV_INLINE long ck_nchw_divisor(const ck_pool_plane *g, const long *r, long columns) {
     return g->divisor_override > 0 ? g->divisor_override : r[3] * columns;
+}
+
+// An average's divisor d as a vector: its reciprocal where d is a power of two (`exact`:
+// multiplying by it gives the bits dividing does, as in the NHWC kernels), else d itself. Rows
+// reuse the last row's where d is the same (a division and a broadcast a row, otherwise).
+typedef struct {
+    long d;
+    int exact;
+    ckv_avx512_f64 v;
+} ck_nchw_scale;
+
+CKV_INLINE void ck_nchw_scale_for(ck_nchw_scale *scale, long d) {
+    if (d == scale->d) return;
+    scale->d = d;
+    scale->exact = (d & (d - 1)) == 0;
+    scale->v = ckv_avx512_f64_set1(scale->exact ? (double)1 / (double)d : (double)d);
 }
 
 // Before output row i of a streaming plane: the input rows of row i + 1 into the caches.
@@ -165,36 +182,85 @@ CKV_INLINE void ck_nchw_max_run(const ck_pool_plane *g, const long *r, const dou
     }
 }
 
-// One window at an end of the row, tap by tap.
+// One window at an end of the row, tap by tap, in every lane of a vector: the vector take has no
+// branch on the data (the scalar scan of the one such window of a row of 3 × 3 windows took a
+// fifth of the row's time; this takes a quarter less). The first tap starts the maximum and is
+// taken again, which changes nothing.
 CKV_INLINE void ck_nchw_max_window(const ck_pool_plane *g, const long *r, const double *x, long q, double *out, char *arg,
                                    int arg_bytes) {
     const long *c = g->cols + 4 * q;
-    double best = 0;
-    long winner = -1;
+    const double *first = x + (r[0] + r[1] * g->dh) * g->w + c[0] + c[1] * g->dw;
+    ckv_avx512_f64 best = ckv_avx512_f64_set1(*first), unused;
+    ckv_avx512_f64_idx ids = ckv_avx512_f64_idx_set1((int)(r[1] * g->s + c[1]));
     for (long k = r[1]; k < r[2]; k++) {
         for (long t = c[1]; t < c[2]; t++) {
-            double v = x[(r[0] + k * g->dh) * g->w + c[0] + t * g->dw];
-            if (winner < 0 || v > best || (v != v && best == best)) {
-                best = v;
-                winner = k * g->s + t;
-            }
+            ckv_avx512_f64 tap = ckv_avx512_f64_set1(first[(k - r[1]) * g->dh * g->w + (t - c[1]) * g->dw]);
+            ck_max_take(&best, &ids, &unused, tap, ckv_avx512_f64_idx_set1((int)(k * g->s + t)), 0);
         }
     }
-    out[q] = best;
-    if (arg_bytes == 1) ((uint8_t *)arg)[q] = (uint8_t)winner;
-    if (arg_bytes == 4) ((int32_t *)arg)[q] = (int32_t)winner;
+    ckv_avx512_f64_store_tail(out + q, best, 1);
+    if (arg_bytes) ckv_avx512_f64_idx_store(arg + q * arg_bytes, arg_bytes, ids, 1);
+}
+
+// The interior windows [a, b) of a row whose windows are 2 or 3 wide at stride 2 (undilated) and
+// `rows` (2 or 3) rows high: scanned as ck_nchw_max_vectors scans them (ordered first where they
+// have more than 4 taps, rescanned where a tap was NaN), a vector of windows at a time with the
+// taps unrolled and every id a constant (the generic scan's loops and checks per chunk cost
+// 5–20 % of a row). `whole` as in ck_nchw_whole, for the whole row.
+CKV_INLINE void ck_nchw_max_unrolled_row(const ck_pool_plane *g, const long *r, const double *x, long a, long b,
+                                     const ck_nchw_shape c, const int rows, const int whole, double *out, char *arg,
+                                     int arg_bytes) {
+    const int ordered = rows * c.s > 4;
+    const double *first = x + (r[0] + r[1] * g->dh) * g->w + g->cols[4 * a];
+    for (long j = a; j < b; j += 8) {
+        long n = b - j, count = ck_nchw_count(whole, n, 0);
+        ckv_avx512_f64 best, sum;
+        ckv_avx512_f64_idx ids;
+        CK_UNROLL for (int k = 0; k < rows; k++) {
+            const double *row = first + k * g->dh * g->w + 2 * (j - a);
+            ckv_avx512_f64 even, odd;
+            ckv_avx512_f64_load_pairs_tail(row, count, &even, &odd);
+            if (k == 0) best = even, sum = even, ids = ckv_avx512_f64_idx_set1((int)(r[1] * c.s));
+            else ck_max_take(&best, &ids, &sum, even, ckv_avx512_f64_idx_set1((int)((r[1] + k) * c.s)), ordered);
+            ck_max_take(&best, &ids, &sum, odd, ckv_avx512_f64_idx_set1((int)((r[1] + k) * c.s + 1)), ordered);
+            if (c.s == 3) {
+                ckv_avx512_f64 next = ckv_avx512_f64_load_strided_tail(row + 2, 2, count);
+                ck_max_take(&best, &ids, &sum, next, ckv_avx512_f64_idx_set1((int)((r[1] + k) * c.s + 2)), ordered);
+            }
+        }
+        if (ordered && ckv_avx512_f64_any_nan(sum)) {
+            ck_nchw_max_vectors(g, r, x, j, c, 1, whole, n, out, arg, arg_bytes);
+            continue;
+        }
+        ckv_avx512_f64_store_tail(out + j, best, n);
+        if (arg_bytes) ckv_avx512_f64_idx_store(arg + j * arg_bytes, arg_bytes, ids, n);
+    }
+}
+
+// The unrolled rows' shapes: windows 2 or 3 wide at stride 2, 2 or 3 rows high; `rows` is the row's.
+CKV_INLINE void ck_nchw_max_unrolled(const ck_pool_plane *g, const long *r, const double *x, long a, long b,
+                                 const ck_nchw_shape c, long rows, int whole, double *out, char *arg, int arg_bytes) {
+    if (rows == 2 && whole) ck_nchw_max_unrolled_row(g, r, x, a, b, c, 2, 1, out, arg, arg_bytes);
+    else if (rows == 2) ck_nchw_max_unrolled_row(g, r, x, a, b, c, 2, 0, out, arg, arg_bytes);
+    else if (whole) ck_nchw_max_unrolled_row(g, r, x, a, b, c, 3, 1, out, arg, arg_bytes);
+    else ck_nchw_max_unrolled_row(g, r, x, a, b, c, 3, 0, out, arg, arg_bytes);
 }
 
 CKV_INLINE void ck_nchw_max_rows(const ck_pool_plane *g, const double *x, double *out, void *arg, int arg_bytes,
                                  ck_nchw_shape c) {
     long a, b;
     ck_nchw_interior(g, &a, &b);
+    // Unrolled rows (ck_nchw_max_unrolled_row): loads may be whole on all of them if they may be on the last.
+    int unrolled = c.sw == 2 && (c.s == 2 || c.s == 3) && c.dw == 1 && b > a && g->p > 0;
+    int whole = unrolled && ck_nchw_whole(g, g->rows + 4 * (g->p - 1), x, a, b - a, c);
     for (long i = 0; i < g->p; i++) {
         const long *r = g->rows + 4 * i;
         double *o = out + i * g->q;
         char *row_arg = arg_bytes ? (char *)arg + i * g->q * arg_bytes : NULL;
         ck_nchw_prefetch(g, x, i);
-        ck_nchw_max_run(g, r, x, a, b, c, o, row_arg, arg_bytes);
+        long rows = r[2] - r[1];
+        if (unrolled && (rows == 2 || rows == 3)) ck_nchw_max_unrolled(g, r, x, a, b, c, rows, whole, o, row_arg, arg_bytes);
+        else ck_nchw_max_run(g, r, x, a, b, c, o, row_arg, arg_bytes);
         for (long q = 0; q < a; q++) ck_nchw_max_window(g, r, x, q, o, row_arg, arg_bytes);
         for (long q = b; q < g->q; q++) ck_nchw_max_window(g, r, x, q, o, row_arg, arg_bytes);
     }
@@ -251,10 +317,9 @@ CKV_INLINE void ck_nchw_avg_chunk(const ck_pool_plane *g, const long *r, const d
 }
 
 CKV_INLINE void ck_nchw_avg_run(const ck_pool_plane *g, const long *r, const double *x, long a, long b, ck_nchw_shape c,
-                                double *out) {
-    long d = ck_nchw_divisor(g, r, c.s);
-    int exact = (d & (d - 1)) == 0;
-    ckv_avx512_f64 divisor = ckv_avx512_f64_set1(exact ? (double)1 / (double)d : (double)d);
+                                ck_nchw_scale scale, double *out) {
+    ckv_avx512_f64 divisor = scale.v;
+    int exact = scale.exact;
     for (long j = a; j < b; j += 4 * 8) {
         long n = b - j < 4 * 8 ? b - j : 4 * 8;
         if (ck_nchw_whole(g, r, x, j, n, c)) ck_nchw_avg_chunk(g, r, x, j, c, 1, n, divisor, exact, out);
@@ -271,14 +336,43 @@ CKV_INLINE void ck_nchw_avg_window(const ck_pool_plane *g, const long *r, const 
     out[q] = sum / (double)ck_nchw_divisor(g, r, c[3]);
 }
 
+// A row of 2 × 2 windows at stride 2 that all lie inside it, both window rows inside the input
+// (average pooling's common case): the generic run's sums in the same order, a vector of windows
+// at a time, with whether loads may be whole found once a plane (the generic run's checks per
+// row and chunk took a third of the time on rows of 14 windows).
+CKV_INLINE void ck_nchw_avg_pair_row(const ck_pool_plane *g, const long *r, const double *x, ckv_avx512_f64 divisor,
+                                     const int exact, const int whole, double *out) {
+    const double *top = x + (r[0] + r[1] * g->dh) * g->w + g->cols[0], *bottom = top + g->dh * g->w;
+    for (long j = 0; j < g->q; j += 8) {
+        long n = g->q - j;
+        ckv_avx512_f64 even, odd, below_even, below_odd;
+        ckv_avx512_f64_load_pairs_tail(top + 2 * j, ck_nchw_count(whole, n, 0), &even, &odd);
+        ckv_avx512_f64_load_pairs_tail(bottom + 2 * j, ck_nchw_count(whole, n, 0), &below_even, &below_odd);
+        ckv_avx512_f64 sum = ckv_avx512_f64_add(ckv_avx512_f64_add(ckv_avx512_f64_add(ckv_avx512_f64_add(ckv_avx512_f64_zero(), even), odd), below_even), below_odd);
+        ckv_avx512_f64_store_tail(out + j, exact ? ckv_avx512_f64_mul(sum, divisor) : ckv_avx512_f64_div(sum, divisor), n);
+    }
+}
+
 CKV_INLINE void ck_nchw_avg_rows(const ck_pool_plane *g, const double *x, double *out, ck_nchw_shape c) {
     long a, b;
     ck_nchw_interior(g, &a, &b);
+    // Rows of pairs: loads may be whole on all of them if they may be on the last.
+    int pair_rows = ck_nchw_is_pair(c) && a == 0 && b == g->q && g->p > 0;
+    int whole = pair_rows && ck_nchw_whole(g, g->rows + 4 * (g->p - 1), x, 0, g->q, c);
+    ck_nchw_scale scale = {0};
     for (long i = 0; i < g->p; i++) {
         const long *r = g->rows + 4 * i;
         double *o = out + i * g->q;
         ck_nchw_prefetch(g, x, i);
-        ck_nchw_avg_run(g, r, x, a, b, c, o);
+        ck_nchw_scale_for(&scale, ck_nchw_divisor(g, r, c.s));
+        if (pair_rows && r[2] - r[1] == 2) {
+            // whole and exact as constants at each call: the loop then has no branch.
+            if (whole && scale.exact) ck_nchw_avg_pair_row(g, r, x, scale.v, 1, 1, o);
+            else if (whole) ck_nchw_avg_pair_row(g, r, x, scale.v, 0, 1, o);
+            else ck_nchw_avg_pair_row(g, r, x, scale.v, scale.exact, 0, o);
+            continue;
+        }
+        ck_nchw_avg_run(g, r, x, a, b, c, scale, o);
         for (long q = 0; q < a; q++) ck_nchw_avg_window(g, r, x, q, o);
         for (long q = b; q < g->q; q++) ck_nchw_avg_window(g, r, x, q, o);
     }
@@ -291,6 +385,9 @@ CKV_TARGET void ck_f64_pool_avg_nchw__avx512(const ck_pool_plane *g, const doubl
     else if (g->sw == 2) ck_nchw_avg_rows(g, x, out, (ck_nchw_shape){2, g->s, g->dw});
     else ck_nchw_avg_rows(g, x, out, (ck_nchw_shape){g->sw, g->s, g->dw});
 }
+
+// The NCHW plane kernels' gradients: pool_nchw.c.in includes this after its forward passes,
+// whose helpers (ck_nchw_interior, ck_nchw_divisor, ck_nchw_scale, …) it uses.
 
 // What tap `id` of window q receives where the windows tile the input: 0 + dy[q] / its divisor
 // (average), 0 + dy[q] where the argmax names the tap (max), else 0.
@@ -305,11 +402,7 @@ CKV_INLINE double ck_nchw_tap_value(const ck_pool_plane *g, const long *r, const
 // dx rows written once, the interior windows' two taps a vector pair at a time, interleaved.
 // dx points at the plane.
 CKV_INLINE void ck_nchw_pair_rows(const ck_pool_plane *g, const long *r, long a, long b, const double *dy,
-                                  const void *arg, int arg_bytes, double *dx) {
-    // The average's divisor (an exact reciprocal for a power of two: the same bits).
-    long d = ck_nchw_divisor(g, r, 2);
-    int exact = (d & (d - 1)) == 0;
-    ckv_avx512_f64 divisor = ckv_avx512_f64_set1(exact ? (double)1 / (double)d : (double)d);
+                                  const void *arg, int arg_bytes, ckv_avx512_f64 divisor, const int exact, double *dx) {
     for (long j = a; j < b; j += 8) {
         long n = b - j;
         ckv_avx512_f64 v = ckv_avx512_f64_load_tail(dy + j, n);
@@ -326,6 +419,7 @@ CKV_INLINE void ck_nchw_pair_rows(const ck_pool_plane *g, const long *r, long a,
         }
     }
     // The windows at the ends, tap by tap.
+    if (a == 0 && b == g->q) return;
     for (long k = r[1]; k < r[2]; k++) {
         double *row = dx + (r[0] + k * g->dh) * g->w;
         for (long t = 0; t < 2; t++) {
@@ -348,11 +442,15 @@ CKV_TARGET void ck_f64_pool_avg_backward_nchw__avx512(const ck_pool_plane *g, co
     long a, b;
     ck_nchw_interior(g, &a, &b);
     if (!pairs) memset(dx, 0, sizeof(double) * (size_t)(g->h * g->w));
+    ck_nchw_scale scale = {0};
     for (long i = 0; i < g->p; i++) {
         const long *r = g->rows + 4 * i;
         const double *gradient = dy + i * g->q;
         if (pairs) {
-            ck_nchw_pair_rows(g, r, a, b, gradient, NULL, 0, dx);
+            // exact as a constant at each call: the loop then has no branch.
+            ck_nchw_scale_for(&scale, ck_nchw_divisor(g, r, 2));
+            if (scale.exact) ck_nchw_pair_rows(g, r, a, b, gradient, NULL, 0, scale.v, 1, dx);
+            else ck_nchw_pair_rows(g, r, a, b, gradient, NULL, 0, scale.v, 0, dx);
             continue;
         }
         // Overlapping windows (or gaps): each window's share added to its taps, tap by tap (each
@@ -379,7 +477,7 @@ CKV_TARGET void ck_f64_pool_max_backward_nchw__avx512(const ck_pool_plane *g, co
         const double *gradient = dy + i * g->q;
         const char *row_arg = (const char *)arg + i * g->q * arg_bytes;
         if (pairs) {
-            ck_nchw_pair_rows(g, r, a, b, gradient, row_arg, arg_bytes, dx);
+            ck_nchw_pair_rows(g, r, a, b, gradient, row_arg, arg_bytes, ckv_avx512_f64_zero(), 1, dx);
             continue;
         }
         // Each gradient added at its window's argmax, window by window.

@@ -12,7 +12,8 @@ typedef float ckv_generic_f32 __attribute__((vector_size(16)));
 typedef double ckv_generic_f64 __attribute__((vector_size(16)));
 
 CKV_INLINE ckv_generic_f32 ckv_generic_f32_zero(void) { return (ckv_generic_f32){0}; }
-CKV_INLINE ckv_generic_f32 ckv_generic_f32_set1(float x) { return (ckv_generic_f32){0} + x; }
+/// Every lane x, its sign kept (0 + x would turn −0 into +0).
+CKV_INLINE ckv_generic_f32 ckv_generic_f32_set1(float x) { return (ckv_generic_f32){x, x, x, x}; }
 CKV_INLINE ckv_generic_f32 ckv_generic_f32_load(const float *p) {
     ckv_generic_f32 v;
     __builtin_memcpy(&v, p, sizeof v);
@@ -43,7 +44,7 @@ CKV_INLINE void ckv_generic_f32_store_tail(float *p, ckv_generic_f32 v, long n) 
 }
 
 CKV_INLINE ckv_generic_f64 ckv_generic_f64_zero(void) { return (ckv_generic_f64){0}; }
-CKV_INLINE ckv_generic_f64 ckv_generic_f64_set1(double x) { return (ckv_generic_f64){0} + x; }
+CKV_INLINE ckv_generic_f64 ckv_generic_f64_set1(double x) { return (ckv_generic_f64){x, x}; }
 CKV_INLINE ckv_generic_f64 ckv_generic_f64_load(const double *p) {
     ckv_generic_f64 v;
     __builtin_memcpy(&v, p, sizeof v);
