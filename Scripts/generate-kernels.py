@@ -183,10 +183,10 @@ SIGNATURES = {
     "winograd_output": "void {name}(long tiles, long k, const {T} *m, long ldm, {T} *const *pixels, const {T} *bias)",
     "winograd_gradient": "void {name}(long tiles, long k, const {T} *const *pixels, {T} *e, long xi_stride, long panel_stride, long nr)",
     "winograd_weight_gradient": "void {name}(long c0, long c1, long c, long k, const {T} *m, long xi_stride, {T} *dw)",
-    "pool_max_nchw": "void {name}(const ck_pool_plane *g, const {T} *x, {T} *out, void *arg, int arg_bytes)",
-    "pool_avg_nchw": "void {name}(const ck_pool_plane *g, const {T} *x, {T} *out)",
-    "pool_avg_backward_nchw": "void {name}(const ck_pool_plane *g, const {T} *dy, int tiles, {T} *share, {T} *dx)",
-    "pool_max_backward_nchw": "void {name}(const ck_pool_plane *g, const {T} *dy, const void *arg, int arg_bytes, int tiles, {T} *dx)",
+    "pool_max_nchw": "void {name}(const ck_pool_plane *g, long planes, const {T} *x, {T} *out, void *arg, int arg_bytes)",
+    "pool_avg_nchw": "void {name}(const ck_pool_plane *g, long planes, const {T} *x, {T} *out)",
+    "pool_avg_backward_nchw": "void {name}(const ck_pool_plane *g, long planes, const {T} *dy, int tiles, {T} *share, {T} *dx)",
+    "pool_max_backward_nchw": "void {name}(const ck_pool_plane *g, long planes, const {T} *dy, const void *arg, int arg_bytes, int tiles, {T} *dx)",
     "pool_max_gather": "void {name}(const {T} *const *dy_rows, const void *const *arg_rows, const long *row_taps, long rows, const long *column_start, const long *column_pairs, long w, long c, long s, int arg_bytes, {T} *dx, int stream)",
 }
 

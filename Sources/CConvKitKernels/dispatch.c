@@ -187,40 +187,42 @@ void ck_pool_max_gather_row_f64(int isa, const double *const *dy_rows, const voi
                                       dx, stream);
 }
 
-void ck_pool_max_nchw_f32(int isa, const ck_pool_plane *g, const float *x, float *out, void *arg, int arg_bytes) {
-    f32_kernels(isa)->pool_max_nchw(g, x, out, arg, arg_bytes);
+void ck_pool_max_nchw_f32(int isa, const ck_pool_plane *g, long planes, const float *x, float *out, void *arg,
+                          int arg_bytes) {
+    f32_kernels(isa)->pool_max_nchw(g, planes, x, out, arg, arg_bytes);
 }
 
-void ck_pool_avg_nchw_f32(int isa, const ck_pool_plane *g, const float *x, float *out) {
-    f32_kernels(isa)->pool_avg_nchw(g, x, out);
+void ck_pool_avg_nchw_f32(int isa, const ck_pool_plane *g, long planes, const float *x, float *out) {
+    f32_kernels(isa)->pool_avg_nchw(g, planes, x, out);
 }
 
-void ck_pool_avg_backward_nchw_f32(int isa, const ck_pool_plane *g, const float *dy, int tiles, float *share,
-                                   float *dx) {
-    f32_kernels(isa)->pool_avg_backward_nchw(g, dy, tiles, share, dx);
+void ck_pool_avg_backward_nchw_f32(int isa, const ck_pool_plane *g, long planes, const float *dy, int tiles,
+                                   float *share, float *dx) {
+    f32_kernels(isa)->pool_avg_backward_nchw(g, planes, dy, tiles, share, dx);
 }
 
-void ck_pool_max_backward_nchw_f32(int isa, const ck_pool_plane *g, const float *dy, const void *arg, int arg_bytes,
-                                   int tiles, float *dx) {
-    f32_kernels(isa)->pool_max_backward_nchw(g, dy, arg, arg_bytes, tiles, dx);
+void ck_pool_max_backward_nchw_f32(int isa, const ck_pool_plane *g, long planes, const float *dy, const void *arg,
+                                   int arg_bytes, int tiles, float *dx) {
+    f32_kernels(isa)->pool_max_backward_nchw(g, planes, dy, arg, arg_bytes, tiles, dx);
 }
 
-void ck_pool_max_nchw_f64(int isa, const ck_pool_plane *g, const double *x, double *out, void *arg, int arg_bytes) {
-    f64_kernels(isa)->pool_max_nchw(g, x, out, arg, arg_bytes);
+void ck_pool_max_nchw_f64(int isa, const ck_pool_plane *g, long planes, const double *x, double *out, void *arg,
+                          int arg_bytes) {
+    f64_kernels(isa)->pool_max_nchw(g, planes, x, out, arg, arg_bytes);
 }
 
-void ck_pool_avg_nchw_f64(int isa, const ck_pool_plane *g, const double *x, double *out) {
-    f64_kernels(isa)->pool_avg_nchw(g, x, out);
+void ck_pool_avg_nchw_f64(int isa, const ck_pool_plane *g, long planes, const double *x, double *out) {
+    f64_kernels(isa)->pool_avg_nchw(g, planes, x, out);
 }
 
-void ck_pool_avg_backward_nchw_f64(int isa, const ck_pool_plane *g, const double *dy, int tiles, double *share,
-                                   double *dx) {
-    f64_kernels(isa)->pool_avg_backward_nchw(g, dy, tiles, share, dx);
+void ck_pool_avg_backward_nchw_f64(int isa, const ck_pool_plane *g, long planes, const double *dy, int tiles,
+                                   double *share, double *dx) {
+    f64_kernels(isa)->pool_avg_backward_nchw(g, planes, dy, tiles, share, dx);
 }
 
-void ck_pool_max_backward_nchw_f64(int isa, const ck_pool_plane *g, const double *dy, const void *arg, int arg_bytes,
-                                   int tiles, double *dx) {
-    f64_kernels(isa)->pool_max_backward_nchw(g, dy, arg, arg_bytes, tiles, dx);
+void ck_pool_max_backward_nchw_f64(int isa, const ck_pool_plane *g, long planes, const double *dy, const void *arg,
+                                   int arg_bytes, int tiles, double *dx) {
+    f64_kernels(isa)->pool_max_backward_nchw(g, planes, dy, arg, arg_bytes, tiles, dx);
 }
 
 void ck_transpose_f32(int isa, long rows, long columns, const float *src, long ld_src, float *dst, long ld_dst,

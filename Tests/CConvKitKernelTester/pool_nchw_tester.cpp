@@ -2,7 +2,8 @@
 // rows hold 1 to 67 windows (around every vector of 2 to 16 lanes), every column axis the
 // other pooling testers sweep and a few row axes, inputs with ties, signed zeros and NaNs,
 // outputs, argmax and gradients guarded by sentinels. Each result is compared bit for bit
-// with a scalar reference that scans each window as the NHWC kernels do.
+// with a scalar reference that scans each window as the NHWC kernels do, and two planes in one
+// call with one call a plane.
 #include "CConvKitKernelTester.h"
 #include "CConvKitKernels.h"
 #include "ck_pool.h"
@@ -15,29 +16,35 @@ using namespace ckt;
 
 template <typename T> struct PlaneEntry;
 template <> struct PlaneEntry<float> {
-    static void max(int isa, const ck_pool_plane *g, const float *x, float *out, void *arg, int arg_bytes) {
-        ck_pool_max_nchw_f32(isa, g, x, out, arg, arg_bytes);
+    static void max(int isa, const ck_pool_plane *g, long planes, const float *x, float *out, void *arg, int arg_bytes) {
+        ck_pool_max_nchw_f32(isa, g, planes, x, out, arg, arg_bytes);
     }
-    static void avg(int isa, const ck_pool_plane *g, const float *x, float *out) { ck_pool_avg_nchw_f32(isa, g, x, out); }
-    static void avg_backward(int isa, const ck_pool_plane *g, const float *dy, int tiles, float *share, float *dx) {
-        ck_pool_avg_backward_nchw_f32(isa, g, dy, tiles, share, dx);
+    static void avg(int isa, const ck_pool_plane *g, long planes, const float *x, float *out) {
+        ck_pool_avg_nchw_f32(isa, g, planes, x, out);
     }
-    static void max_backward(int isa, const ck_pool_plane *g, const float *dy, const void *arg, int arg_bytes, int tiles,
+    static void avg_backward(int isa, const ck_pool_plane *g, long planes, const float *dy, int tiles, float *share,
                              float *dx) {
-        ck_pool_max_backward_nchw_f32(isa, g, dy, arg, arg_bytes, tiles, dx);
+        ck_pool_avg_backward_nchw_f32(isa, g, planes, dy, tiles, share, dx);
+    }
+    static void max_backward(int isa, const ck_pool_plane *g, long planes, const float *dy, const void *arg,
+                             int arg_bytes, int tiles, float *dx) {
+        ck_pool_max_backward_nchw_f32(isa, g, planes, dy, arg, arg_bytes, tiles, dx);
     }
 };
 template <> struct PlaneEntry<double> {
-    static void max(int isa, const ck_pool_plane *g, const double *x, double *out, void *arg, int arg_bytes) {
-        ck_pool_max_nchw_f64(isa, g, x, out, arg, arg_bytes);
+    static void max(int isa, const ck_pool_plane *g, long planes, const double *x, double *out, void *arg, int arg_bytes) {
+        ck_pool_max_nchw_f64(isa, g, planes, x, out, arg, arg_bytes);
     }
-    static void avg(int isa, const ck_pool_plane *g, const double *x, double *out) { ck_pool_avg_nchw_f64(isa, g, x, out); }
-    static void avg_backward(int isa, const ck_pool_plane *g, const double *dy, int tiles, double *share, double *dx) {
-        ck_pool_avg_backward_nchw_f64(isa, g, dy, tiles, share, dx);
+    static void avg(int isa, const ck_pool_plane *g, long planes, const double *x, double *out) {
+        ck_pool_avg_nchw_f64(isa, g, planes, x, out);
     }
-    static void max_backward(int isa, const ck_pool_plane *g, const double *dy, const void *arg, int arg_bytes,
-                             int tiles, double *dx) {
-        ck_pool_max_backward_nchw_f64(isa, g, dy, arg, arg_bytes, tiles, dx);
+    static void avg_backward(int isa, const ck_pool_plane *g, long planes, const double *dy, int tiles, double *share,
+                             double *dx) {
+        ck_pool_avg_backward_nchw_f64(isa, g, planes, dy, tiles, share, dx);
+    }
+    static void max_backward(int isa, const ck_pool_plane *g, long planes, const double *dy, const void *arg,
+                             int arg_bytes, int tiles, double *dx) {
+        ck_pool_max_backward_nchw_f64(isa, g, planes, dy, arg, arg_bytes, tiles, dx);
     }
 };
 
@@ -102,7 +109,7 @@ template <typename T> void test_forward(int isa, Report &report) {
             for (int arg_bytes : {0, 1, 4}) {
                 std::vector<T> out(p * q + 2, sentinel<T>());
                 std::vector<uint8_t> arg(p * q * 4 + 8, 0xA5);
-                PlaneEntry<T>::max(isa, &plane.g, plane.x.data(), out.data() + 1, arg_bytes ? arg.data() + 4 : nullptr,
+                PlaneEntry<T>::max(isa, &plane.g, 1, plane.x.data(), out.data() + 1, arg_bytes ? arg.data() + 4 : nullptr,
                                    arg_bytes);
                 report.cases++;
                 for (long i = 0; i < p; i++) for (long j = 0; j < q; j++) {
@@ -131,7 +138,7 @@ template <typename T> void test_forward(int isa, Report &report) {
                 }
             }
             std::vector<T> out(p * q + 2, sentinel<T>());
-            PlaneEntry<T>::avg(isa, &plane.g, plane.x.data(), out.data() + 1);
+            PlaneEntry<T>::avg(isa, &plane.g, 1, plane.x.data(), out.data() + 1);
             report.cases++;
             for (long i = 0; i < p; i++) for (long j = 0; j < q; j++) {
                 T sum = 0;
@@ -182,16 +189,54 @@ template <typename T> void test_backward(int isa, Report &report) {
                 want_avg[at] += dy[i * q + j] / (T)plane.divisor(i, j);
             }
             std::vector<T> dx(hw + 2, sentinel<T>()), share(q);
-            PlaneEntry<T>::max_backward(isa, &plane.g, dy.data(), arg.data(), arg_bytes, tiles, dx.data() + 1);
+            PlaneEntry<T>::max_backward(isa, &plane.g, 1, dy.data(), arg.data(), arg_bytes, tiles, dx.data() + 1);
             report.cases++;
             for (long e = 0; e < hw; e++) if (!check(report, true, dx[1 + e], want_max[e], 0, "max dx", e, 0, where)) return;
             if (!untouched(report, dx, hw, where)) return;
             std::fill(dx.begin(), dx.end(), sentinel<T>());
-            PlaneEntry<T>::avg_backward(isa, &plane.g, dy.data(), tiles, share.data(), dx.data() + 1);
+            PlaneEntry<T>::avg_backward(isa, &plane.g, 1, dy.data(), tiles, share.data(), dx.data() + 1);
             report.cases++;
             for (long e = 0; e < hw; e++) if (!check(report, true, dx[1 + e], want_avg[e], 0, "average dx", e, 0, where)) return;
             if (!untouched(report, dx, hw, where)) return;
         }
+    });
+}
+
+// Two planes in one call against one call a plane, bit for bit: the second plane's input, output,
+// argmax, dy and dx at the offsets the kernels compute (h · w and p · q on).
+template <typename T> void test_planes(int isa, Report &report) {
+    for_planes<T>(report, [&](const Axis &rows, const Axis &cols, Random &random) {
+        Plane<T> plane(rows, cols, 0, false, random);
+        long hw = plane.g.h * plane.g.w, pq = plane.g.p * plane.g.q;
+        std::string where = describe("two planes %ldx%ld, window %ldx%ld, stride %ld x %ld", plane.g.h, plane.g.w,
+                                     rows.taps, cols.taps, rows.stride, cols.stride);
+        std::vector<T> x(2 * hw + 64), dy(2 * pq);
+        for (auto &v : x) v = tricky<T>(random, true);
+        for (auto &v : dy) v = tricky<T>(random, false);
+        ck_pool_plane g = plane.g;
+        g.end = x.data() + 2 * hw;
+        std::vector<T> both(2 * pq), one(2 * pq), dx_both(2 * hw), dx_one(2 * hw), share(plane.g.q);
+        std::vector<uint8_t> arg_both(2 * pq), arg_one(2 * pq);
+        PlaneEntry<T>::max(isa, &g, 2, x.data(), both.data(), arg_both.data(), 1);
+        for (long n = 0; n < 2; n++)
+            PlaneEntry<T>::max(isa, &g, 1, x.data() + n * hw, one.data() + n * pq, arg_one.data() + n * pq, 1);
+        PlaneEntry<T>::max_backward(isa, &g, 2, dy.data(), arg_both.data(), 1, 0, dx_both.data());
+        for (long n = 0; n < 2; n++)
+            PlaneEntry<T>::max_backward(isa, &g, 1, dy.data() + n * pq, arg_one.data() + n * pq, 1, 0, dx_one.data() + n * hw);
+        report.cases++;
+        for (long e = 0; e < 2 * pq; e++) {
+            if (!check(report, true, both[e], one[e], 0, "max of two planes", e, 0, where)) return;
+            if (arg_both[e] != arg_one[e]) { report.fail("arg %ld of two planes differs (%s)", e, where.c_str()); return; }
+        }
+        for (long e = 0; e < 2 * hw; e++) if (!check(report, true, dx_both[e], dx_one[e], 0, "max dx of two planes", e, 0, where)) return;
+        PlaneEntry<T>::avg(isa, &g, 2, x.data(), both.data());
+        for (long n = 0; n < 2; n++) PlaneEntry<T>::avg(isa, &g, 1, x.data() + n * hw, one.data() + n * pq);
+        PlaneEntry<T>::avg_backward(isa, &g, 2, dy.data(), 0, share.data(), dx_both.data());
+        for (long n = 0; n < 2; n++)
+            PlaneEntry<T>::avg_backward(isa, &g, 1, dy.data() + n * pq, 0, share.data(), dx_one.data() + n * hw);
+        report.cases++;
+        for (long e = 0; e < 2 * pq; e++) if (!check(report, true, both[e], one[e], 0, "average of two planes", e, 0, where)) return;
+        for (long e = 0; e < 2 * hw; e++) if (!check(report, true, dx_both[e], dx_one[e], 0, "average dx of two planes", e, 0, where)) return;
     });
 }
 
@@ -201,8 +246,10 @@ void ckt::run_pool_nchw_family(int isa, bool is_double, Report &report) {
     if (is_double) {
         test_forward<double>(isa, report);
         test_backward<double>(isa, report);
+        test_planes<double>(isa, report);
     } else {
         test_forward<float>(isa, report);
         test_backward<float>(isa, report);
+        test_planes<float>(isa, report);
     }
 }

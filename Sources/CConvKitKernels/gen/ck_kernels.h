@@ -12,10 +12,10 @@ void ck_f32_pool_max_c16__generic(const float *const *x_rows, const long *row_ta
 void ck_f32_pool_avg_c16__generic(const float *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, float *out, int stream);
 void ck_f32_pool_max_backward_c16__generic(float *const *dx_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, const float *dy, const void *arg, int arg_bytes, int assign);
 void ck_f32_pool_max_gather_c16__generic(const float *const *dy_rows, const void *const *arg_rows, const long *row_taps, long rows, const long *column_start, const long *column_pairs, long w, long c, long s, int arg_bytes, float *dx, int stream);
-void ck_f32_pool_max_nchw__generic(const ck_pool_plane *g, const float *x, float *out, void *arg, int arg_bytes);
-void ck_f32_pool_avg_nchw__generic(const ck_pool_plane *g, const float *x, float *out);
-void ck_f32_pool_avg_backward_nchw__generic(const ck_pool_plane *g, const float *dy, int tiles, float *share, float *dx);
-void ck_f32_pool_max_backward_nchw__generic(const ck_pool_plane *g, const float *dy, const void *arg, int arg_bytes, int tiles, float *dx);
+void ck_f32_pool_max_nchw__generic(const ck_pool_plane *g, long planes, const float *x, float *out, void *arg, int arg_bytes);
+void ck_f32_pool_avg_nchw__generic(const ck_pool_plane *g, long planes, const float *x, float *out);
+void ck_f32_pool_avg_backward_nchw__generic(const ck_pool_plane *g, long planes, const float *dy, int tiles, float *share, float *dx);
+void ck_f32_pool_max_backward_nchw__generic(const ck_pool_plane *g, long planes, const float *dy, const void *arg, int arg_bytes, int tiles, float *dx);
 void ck_f32_transpose_4x4__generic(long rows, long columns, const float *src, long ld_src, float *dst, long ld_dst, int stream);
 void ck_f32_winograd_f2x3_weights__generic(long c0, long c1, long c, long k, const float *w, float *u, long u_stride, long nr);
 void ck_f32_winograd_f2x3_input__generic(long tiles, long c, const float *const *pixels, float *v, long ldv);
@@ -31,10 +31,10 @@ void ck_f64_pool_max_c8__generic(const double *const *x_rows, const long *row_ta
 void ck_f64_pool_avg_c8__generic(const double *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, double *out, int stream);
 void ck_f64_pool_max_backward_c8__generic(double *const *dx_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, const double *dy, const void *arg, int arg_bytes, int assign);
 void ck_f64_pool_max_gather_c8__generic(const double *const *dy_rows, const void *const *arg_rows, const long *row_taps, long rows, const long *column_start, const long *column_pairs, long w, long c, long s, int arg_bytes, double *dx, int stream);
-void ck_f64_pool_max_nchw__generic(const ck_pool_plane *g, const double *x, double *out, void *arg, int arg_bytes);
-void ck_f64_pool_avg_nchw__generic(const ck_pool_plane *g, const double *x, double *out);
-void ck_f64_pool_avg_backward_nchw__generic(const ck_pool_plane *g, const double *dy, int tiles, double *share, double *dx);
-void ck_f64_pool_max_backward_nchw__generic(const ck_pool_plane *g, const double *dy, const void *arg, int arg_bytes, int tiles, double *dx);
+void ck_f64_pool_max_nchw__generic(const ck_pool_plane *g, long planes, const double *x, double *out, void *arg, int arg_bytes);
+void ck_f64_pool_avg_nchw__generic(const ck_pool_plane *g, long planes, const double *x, double *out);
+void ck_f64_pool_avg_backward_nchw__generic(const ck_pool_plane *g, long planes, const double *dy, int tiles, double *share, double *dx);
+void ck_f64_pool_max_backward_nchw__generic(const ck_pool_plane *g, long planes, const double *dy, const void *arg, int arg_bytes, int tiles, double *dx);
 void ck_f64_transpose_2x2__generic(long rows, long columns, const double *src, long ld_src, double *dst, long ld_dst, int stream);
 void ck_f64_winograd_f2x3_weights__generic(long c0, long c1, long c, long k, const double *w, double *u, long u_stride, long nr);
 void ck_f64_winograd_f2x3_input__generic(long tiles, long c, const double *const *pixels, double *v, long ldv);
@@ -75,16 +75,16 @@ void ck_f32_pool_max_backward_c32__avx2(float *const *dx_rows, const long *row_t
 void ck_f32_pool_max_gather_c32__avx2(const float *const *dy_rows, const void *const *arg_rows, const long *row_taps, long rows, const long *column_start, const long *column_pairs, long w, long c, long s, int arg_bytes, float *dx, int stream);
 #endif
 #if defined(__x86_64__)
-void ck_f32_pool_max_nchw__avx2(const ck_pool_plane *g, const float *x, float *out, void *arg, int arg_bytes);
+void ck_f32_pool_max_nchw__avx2(const ck_pool_plane *g, long planes, const float *x, float *out, void *arg, int arg_bytes);
 #endif
 #if defined(__x86_64__)
-void ck_f32_pool_avg_nchw__avx2(const ck_pool_plane *g, const float *x, float *out);
+void ck_f32_pool_avg_nchw__avx2(const ck_pool_plane *g, long planes, const float *x, float *out);
 #endif
 #if defined(__x86_64__)
-void ck_f32_pool_avg_backward_nchw__avx2(const ck_pool_plane *g, const float *dy, int tiles, float *share, float *dx);
+void ck_f32_pool_avg_backward_nchw__avx2(const ck_pool_plane *g, long planes, const float *dy, int tiles, float *share, float *dx);
 #endif
 #if defined(__x86_64__)
-void ck_f32_pool_max_backward_nchw__avx2(const ck_pool_plane *g, const float *dy, const void *arg, int arg_bytes, int tiles, float *dx);
+void ck_f32_pool_max_backward_nchw__avx2(const ck_pool_plane *g, long planes, const float *dy, const void *arg, int arg_bytes, int tiles, float *dx);
 #endif
 #if defined(__x86_64__)
 void ck_f32_transpose_8x8__avx2(long rows, long columns, const float *src, long ld_src, float *dst, long ld_dst, int stream);
@@ -132,16 +132,16 @@ void ck_f64_pool_max_backward_c16__avx2(double *const *dx_rows, const long *row_
 void ck_f64_pool_max_gather_c16__avx2(const double *const *dy_rows, const void *const *arg_rows, const long *row_taps, long rows, const long *column_start, const long *column_pairs, long w, long c, long s, int arg_bytes, double *dx, int stream);
 #endif
 #if defined(__x86_64__)
-void ck_f64_pool_max_nchw__avx2(const ck_pool_plane *g, const double *x, double *out, void *arg, int arg_bytes);
+void ck_f64_pool_max_nchw__avx2(const ck_pool_plane *g, long planes, const double *x, double *out, void *arg, int arg_bytes);
 #endif
 #if defined(__x86_64__)
-void ck_f64_pool_avg_nchw__avx2(const ck_pool_plane *g, const double *x, double *out);
+void ck_f64_pool_avg_nchw__avx2(const ck_pool_plane *g, long planes, const double *x, double *out);
 #endif
 #if defined(__x86_64__)
-void ck_f64_pool_avg_backward_nchw__avx2(const ck_pool_plane *g, const double *dy, int tiles, double *share, double *dx);
+void ck_f64_pool_avg_backward_nchw__avx2(const ck_pool_plane *g, long planes, const double *dy, int tiles, double *share, double *dx);
 #endif
 #if defined(__x86_64__)
-void ck_f64_pool_max_backward_nchw__avx2(const ck_pool_plane *g, const double *dy, const void *arg, int arg_bytes, int tiles, double *dx);
+void ck_f64_pool_max_backward_nchw__avx2(const ck_pool_plane *g, long planes, const double *dy, const void *arg, int arg_bytes, int tiles, double *dx);
 #endif
 #if defined(__x86_64__)
 void ck_f64_transpose_4x4__avx2(long rows, long columns, const double *src, long ld_src, double *dst, long ld_dst, int stream);
@@ -213,16 +213,16 @@ void ck_f32_pool_max_backward_c64__avx512(float *const *dx_rows, const long *row
 void ck_f32_pool_max_gather_c64__avx512(const float *const *dy_rows, const void *const *arg_rows, const long *row_taps, long rows, const long *column_start, const long *column_pairs, long w, long c, long s, int arg_bytes, float *dx, int stream);
 #endif
 #if defined(__x86_64__)
-void ck_f32_pool_max_nchw__avx512(const ck_pool_plane *g, const float *x, float *out, void *arg, int arg_bytes);
+void ck_f32_pool_max_nchw__avx512(const ck_pool_plane *g, long planes, const float *x, float *out, void *arg, int arg_bytes);
 #endif
 #if defined(__x86_64__)
-void ck_f32_pool_avg_nchw__avx512(const ck_pool_plane *g, const float *x, float *out);
+void ck_f32_pool_avg_nchw__avx512(const ck_pool_plane *g, long planes, const float *x, float *out);
 #endif
 #if defined(__x86_64__)
-void ck_f32_pool_avg_backward_nchw__avx512(const ck_pool_plane *g, const float *dy, int tiles, float *share, float *dx);
+void ck_f32_pool_avg_backward_nchw__avx512(const ck_pool_plane *g, long planes, const float *dy, int tiles, float *share, float *dx);
 #endif
 #if defined(__x86_64__)
-void ck_f32_pool_max_backward_nchw__avx512(const ck_pool_plane *g, const float *dy, const void *arg, int arg_bytes, int tiles, float *dx);
+void ck_f32_pool_max_backward_nchw__avx512(const ck_pool_plane *g, long planes, const float *dy, const void *arg, int arg_bytes, int tiles, float *dx);
 #endif
 #if defined(__x86_64__)
 void ck_f32_transpose_16x16__avx512(long rows, long columns, const float *src, long ld_src, float *dst, long ld_dst, int stream);
@@ -270,16 +270,16 @@ void ck_f64_pool_max_backward_c32__avx512(double *const *dx_rows, const long *ro
 void ck_f64_pool_max_gather_c32__avx512(const double *const *dy_rows, const void *const *arg_rows, const long *row_taps, long rows, const long *column_start, const long *column_pairs, long w, long c, long s, int arg_bytes, double *dx, int stream);
 #endif
 #if defined(__x86_64__)
-void ck_f64_pool_max_nchw__avx512(const ck_pool_plane *g, const double *x, double *out, void *arg, int arg_bytes);
+void ck_f64_pool_max_nchw__avx512(const ck_pool_plane *g, long planes, const double *x, double *out, void *arg, int arg_bytes);
 #endif
 #if defined(__x86_64__)
-void ck_f64_pool_avg_nchw__avx512(const ck_pool_plane *g, const double *x, double *out);
+void ck_f64_pool_avg_nchw__avx512(const ck_pool_plane *g, long planes, const double *x, double *out);
 #endif
 #if defined(__x86_64__)
-void ck_f64_pool_avg_backward_nchw__avx512(const ck_pool_plane *g, const double *dy, int tiles, double *share, double *dx);
+void ck_f64_pool_avg_backward_nchw__avx512(const ck_pool_plane *g, long planes, const double *dy, int tiles, double *share, double *dx);
 #endif
 #if defined(__x86_64__)
-void ck_f64_pool_max_backward_nchw__avx512(const ck_pool_plane *g, const double *dy, const void *arg, int arg_bytes, int tiles, double *dx);
+void ck_f64_pool_max_backward_nchw__avx512(const ck_pool_plane *g, long planes, const double *dy, const void *arg, int arg_bytes, int tiles, double *dx);
 #endif
 #if defined(__x86_64__)
 void ck_f64_transpose_8x8__avx512(long rows, long columns, const double *src, long ld_src, double *dst, long ld_dst, int stream);
@@ -350,10 +350,10 @@ typedef struct {
     void (*pool_avg)(const float *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, float *out, int stream);
     void (*pool_max_backward)(float *const *dx_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, const float *dy, const void *arg, int arg_bytes, int assign);
     void (*pool_max_gather)(const float *const *dy_rows, const void *const *arg_rows, const long *row_taps, long rows, const long *column_start, const long *column_pairs, long w, long c, long s, int arg_bytes, float *dx, int stream);
-    void (*pool_max_nchw)(const ck_pool_plane *g, const float *x, float *out, void *arg, int arg_bytes);
-    void (*pool_avg_nchw)(const ck_pool_plane *g, const float *x, float *out);
-    void (*pool_avg_backward_nchw)(const ck_pool_plane *g, const float *dy, int tiles, float *share, float *dx);
-    void (*pool_max_backward_nchw)(const ck_pool_plane *g, const float *dy, const void *arg, int arg_bytes, int tiles, float *dx);
+    void (*pool_max_nchw)(const ck_pool_plane *g, long planes, const float *x, float *out, void *arg, int arg_bytes);
+    void (*pool_avg_nchw)(const ck_pool_plane *g, long planes, const float *x, float *out);
+    void (*pool_avg_backward_nchw)(const ck_pool_plane *g, long planes, const float *dy, int tiles, float *share, float *dx);
+    void (*pool_max_backward_nchw)(const ck_pool_plane *g, long planes, const float *dy, const void *arg, int arg_bytes, int tiles, float *dx);
     void (*transpose)(long rows, long columns, const float *src, long ld_src, float *dst, long ld_dst, int stream);
     void (*winograd_weights)(long c0, long c1, long c, long k, const float *w, float *u, long u_stride, long nr);
     void (*winograd_input)(long tiles, long c, const float *const *pixels, float *v, long ldv);
@@ -378,10 +378,10 @@ typedef struct {
     void (*pool_avg)(const double *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, double *out, int stream);
     void (*pool_max_backward)(double *const *dx_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, const double *dy, const void *arg, int arg_bytes, int assign);
     void (*pool_max_gather)(const double *const *dy_rows, const void *const *arg_rows, const long *row_taps, long rows, const long *column_start, const long *column_pairs, long w, long c, long s, int arg_bytes, double *dx, int stream);
-    void (*pool_max_nchw)(const ck_pool_plane *g, const double *x, double *out, void *arg, int arg_bytes);
-    void (*pool_avg_nchw)(const ck_pool_plane *g, const double *x, double *out);
-    void (*pool_avg_backward_nchw)(const ck_pool_plane *g, const double *dy, int tiles, double *share, double *dx);
-    void (*pool_max_backward_nchw)(const ck_pool_plane *g, const double *dy, const void *arg, int arg_bytes, int tiles, double *dx);
+    void (*pool_max_nchw)(const ck_pool_plane *g, long planes, const double *x, double *out, void *arg, int arg_bytes);
+    void (*pool_avg_nchw)(const ck_pool_plane *g, long planes, const double *x, double *out);
+    void (*pool_avg_backward_nchw)(const ck_pool_plane *g, long planes, const double *dy, int tiles, double *share, double *dx);
+    void (*pool_max_backward_nchw)(const ck_pool_plane *g, long planes, const double *dy, const void *arg, int arg_bytes, int tiles, double *dx);
     void (*transpose)(long rows, long columns, const double *src, long ld_src, double *dst, long ld_dst, int stream);
     void (*winograd_weights)(long c0, long c1, long c, long k, const double *w, double *u, long u_stride, long nr);
     void (*winograd_input)(long tiles, long c, const double *const *pixels, double *v, long ldv);

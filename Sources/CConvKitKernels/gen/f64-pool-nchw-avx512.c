@@ -266,13 +266,21 @@ CKV_INLINE void ck_nchw_max_rows(const ck_pool_plane *g, const double *x, double
     }
 }
 
-CKV_TARGET void ck_f64_pool_max_nchw__avx512(const ck_pool_plane *g, const double *x, double *out, void *arg,
-                                            int arg_bytes) {
+// One plane (the entry points below run several).
+CKV_INLINE void ck_nchw_max_plane(const ck_pool_plane *g, const double *x, double *out, void *arg, int arg_bytes) {
     if (g->sw == 2 && g->s == 2 && g->dw == 1) ck_nchw_max_rows(g, x, out, arg, arg_bytes, (ck_nchw_shape){2, 2, 1});
     else if (g->sw == 2 && g->s == 3 && g->dw == 1) ck_nchw_max_rows(g, x, out, arg, arg_bytes, (ck_nchw_shape){2, 3, 1});
     else if (g->sw == 1) ck_nchw_max_rows(g, x, out, arg, arg_bytes, (ck_nchw_shape){1, g->s, g->dw});
     else if (g->sw == 2) ck_nchw_max_rows(g, x, out, arg, arg_bytes, (ck_nchw_shape){2, g->s, g->dw});
     else ck_nchw_max_rows(g, x, out, arg, arg_bytes, (ck_nchw_shape){g->sw, g->s, g->dw});
+}
+
+CKV_TARGET void ck_f64_pool_max_nchw__avx512(const ck_pool_plane *g, long planes, const double *x, double *out, void *arg,
+                                            int arg_bytes) {
+    for (long n = 0; n < planes; n++) {
+        char *plane_arg = arg_bytes ? (char *)arg + n * g->p * g->q * arg_bytes : NULL;
+        ck_nchw_max_plane(g, x + n * g->h * g->w, out + n * g->p * g->q, plane_arg, arg_bytes);
+    }
 }
 
 // Windows j ..< j + n as ck_nchw_max_vectors: the taps summed from 0 in scan order, then divided
@@ -378,12 +386,16 @@ CKV_INLINE void ck_nchw_avg_rows(const ck_pool_plane *g, const double *x, double
     }
 }
 
-CKV_TARGET void ck_f64_pool_avg_nchw__avx512(const ck_pool_plane *g, const double *x, double *out) {
+CKV_INLINE void ck_nchw_avg_plane(const ck_pool_plane *g, const double *x, double *out) {
     if (g->sw == 2 && g->s == 2 && g->dw == 1) ck_nchw_avg_rows(g, x, out, (ck_nchw_shape){2, 2, 1});
     else if (g->sw == 2 && g->s == 3 && g->dw == 1) ck_nchw_avg_rows(g, x, out, (ck_nchw_shape){2, 3, 1});
     else if (g->sw == 1) ck_nchw_avg_rows(g, x, out, (ck_nchw_shape){1, g->s, g->dw});
     else if (g->sw == 2) ck_nchw_avg_rows(g, x, out, (ck_nchw_shape){2, g->s, g->dw});
     else ck_nchw_avg_rows(g, x, out, (ck_nchw_shape){g->sw, g->s, g->dw});
+}
+
+CKV_TARGET void ck_f64_pool_avg_nchw__avx512(const ck_pool_plane *g, long planes, const double *x, double *out) {
+    for (long n = 0; n < planes; n++) ck_nchw_avg_plane(g, x + n * g->h * g->w, out + n * g->p * g->q);
 }
 
 // The NCHW plane kernels' gradients: pool_nchw.c.in includes this after its forward passes,
@@ -436,8 +448,8 @@ CKV_INLINE int ck_nchw_pairs(const ck_pool_plane *g, int tiles) {
     return tiles && g->s == 2 && g->sw == 2 && g->dw == 1;
 }
 
-CKV_TARGET void ck_f64_pool_avg_backward_nchw__avx512(const ck_pool_plane *g, const double *dy, int tiles, double *share,
-                                                     double *dx) {
+CKV_INLINE void ck_nchw_avg_backward_plane(const ck_pool_plane *g, const double *dy, int tiles, double *share,
+                                           double *dx) {
     int pairs = ck_nchw_pairs(g, tiles);
     long a, b;
     ck_nchw_interior(g, &a, &b);
@@ -466,8 +478,14 @@ CKV_TARGET void ck_f64_pool_avg_backward_nchw__avx512(const ck_pool_plane *g, co
     }
 }
 
-CKV_TARGET void ck_f64_pool_max_backward_nchw__avx512(const ck_pool_plane *g, const double *dy, const void *arg,
-                                                     int arg_bytes, int tiles, double *dx) {
+CKV_TARGET void ck_f64_pool_avg_backward_nchw__avx512(const ck_pool_plane *g, long planes, const double *dy, int tiles,
+                                                     double *share, double *dx) {
+    for (long n = 0; n < planes; n++)
+        ck_nchw_avg_backward_plane(g, dy + n * g->p * g->q, tiles, share, dx + n * g->h * g->w);
+}
+
+CKV_INLINE void ck_nchw_max_backward_plane(const ck_pool_plane *g, const double *dy, const void *arg, int arg_bytes,
+                                           int tiles, double *dx) {
     int pairs = ck_nchw_pairs(g, tiles);
     long a, b;
     ck_nchw_interior(g, &a, &b);
@@ -484,6 +502,14 @@ CKV_TARGET void ck_f64_pool_max_backward_nchw__avx512(const ck_pool_plane *g, co
         double *band = dx + r[0] * g->w;
         for (long j = 0; j < g->q; j++)
             band[g->cols[4 * j] + g->tap_offsets[ck_nchw_arg(row_arg, arg_bytes, j)]] += gradient[j];
+    }
+}
+
+CKV_TARGET void ck_f64_pool_max_backward_nchw__avx512(const ck_pool_plane *g, long planes, const double *dy,
+                                                     const void *arg, int arg_bytes, int tiles, double *dx) {
+    for (long n = 0; n < planes; n++) {
+        const char *plane_arg = (const char *)arg + n * g->p * g->q * arg_bytes;
+        ck_nchw_max_backward_plane(g, dy + n * g->p * g->q, plane_arg, arg_bytes, tiles, dx + n * g->h * g->w);
     }
 }
 #endif  // defined(__x86_64__)

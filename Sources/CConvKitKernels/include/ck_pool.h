@@ -84,32 +84,37 @@ typedef struct {
     const long *tap_offsets;
 } ck_pool_plane;
 
-/// Max pooling of one NCHW plane: out (p, q) and, with `arg_bytes` 1 or 4, the argmax as in
+/// The NCHW plane kernels below each run `planes` consecutive planes of one call: input planes
+/// h · w elements apart, output planes p · q apart (and so for the argmax, dy and dx).
+
+/// Max pooling of NCHW planes: out (p, q) and, with `arg_bytes` 1 or 4, the argmax as in
 /// ck_pool_max_row_f32, the same bits as the NHWC kernels.
-void ck_pool_max_nchw_f32(int isa, const ck_pool_plane *g, const float *x, float *out, void *arg, int arg_bytes);
-void ck_pool_max_nchw_f64(int isa, const ck_pool_plane *g, const double *x, double *out, void *arg, int arg_bytes);
+void ck_pool_max_nchw_f32(int isa, const ck_pool_plane *g, long planes, const float *x, float *out, void *arg,
+                          int arg_bytes);
+void ck_pool_max_nchw_f64(int isa, const ck_pool_plane *g, long planes, const double *x, double *out, void *arg,
+                          int arg_bytes);
 
-/// Average pooling of one NCHW plane, as ck_pool_avg_row_f32 computes each window (divisor
+/// Average pooling of NCHW planes, as ck_pool_avg_row_f32 computes each window (divisor
 /// `g->divisor_override` if positive, else rows[4i + 3] · cols[4j + 3]).
-void ck_pool_avg_nchw_f32(int isa, const ck_pool_plane *g, const float *x, float *out);
-void ck_pool_avg_nchw_f64(int isa, const ck_pool_plane *g, const double *x, double *out);
+void ck_pool_avg_nchw_f32(int isa, const ck_pool_plane *g, long planes, const float *x, float *out);
+void ck_pool_avg_nchw_f64(int isa, const ck_pool_plane *g, long planes, const double *x, double *out);
 
-/// The average-pooling gradient of one NCHW plane: dx (h, w) is 0 plus dy / divisor of every
+/// The average-pooling gradient of NCHW planes: dx (h, w) is 0 plus dy / divisor of every
 /// window at each of its taps, added tap by tap (for each output row, each window row and column
 /// tap, the windows in order). With `tiles` (the windows cover every element once) each element
 /// may be written once instead. `share` is scratch for q elements.
-void ck_pool_avg_backward_nchw_f32(int isa, const ck_pool_plane *g, const float *dy, int tiles, float *share,
-                                   float *dx);
-void ck_pool_avg_backward_nchw_f64(int isa, const ck_pool_plane *g, const double *dy, int tiles, double *share,
-                                   double *dx);
+void ck_pool_avg_backward_nchw_f32(int isa, const ck_pool_plane *g, long planes, const float *dy, int tiles,
+                                   float *share, float *dx);
+void ck_pool_avg_backward_nchw_f64(int isa, const ck_pool_plane *g, long planes, const double *dy, int tiles,
+                                   double *share, double *dx);
 
-/// The max-pooling gradient of one NCHW plane from the stored argmax (arg_bytes 1: uint8_t, 4:
+/// The max-pooling gradient of NCHW planes from the stored argmax (arg_bytes 1: uint8_t, 4:
 /// int32_t, (p, q)): dx (h, w) is 0 plus, window by window in order, dy at the window's argmax.
 /// With `tiles` each element may be written once instead.
-void ck_pool_max_backward_nchw_f32(int isa, const ck_pool_plane *g, const float *dy, const void *arg, int arg_bytes,
-                                   int tiles, float *dx);
-void ck_pool_max_backward_nchw_f64(int isa, const ck_pool_plane *g, const double *dy, const void *arg, int arg_bytes,
-                                   int tiles, double *dx);
+void ck_pool_max_backward_nchw_f32(int isa, const ck_pool_plane *g, long planes, const float *dy, const void *arg,
+                                   int arg_bytes, int tiles, float *dx);
+void ck_pool_max_backward_nchw_f64(int isa, const ck_pool_plane *g, long planes, const double *dy, const void *arg,
+                                   int arg_bytes, int tiles, double *dx);
 
 #ifdef __cplusplus
 }

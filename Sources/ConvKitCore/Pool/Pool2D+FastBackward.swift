@@ -282,20 +282,23 @@ func poolBackwardNCHW<T: ConvKitFloat, I: FixedWidthInteger>(
         ScratchPool.shared.withBuffers(count: plan.threads, bytes: q * MemoryLayout<T>.stride) { scratch in
             ThreadPool.shared.parallelFor(blocks, threads: plan.threads) { item, participant in
                 let share = scratch[participant].assumingMemoryBound(to: T.self)
-                for plane in (item * planesPerItem)..<min(planes, (item + 1) * planesPerItem) {
-                    let dxPlane = dx + plane * h * w
-                    let gradient = dy + plane * p * q
-                    switch plan.mode {
-                    case .average:
-                        kernels.averageBackward(gradient, tiles: plan.tiles, share: share, dx: dxPlane)
-                    case .max where ties == .first:
-                        guard let arg else { preconditionFailure("max pooling with .first needs the argmax") }
-                        kernels.maxBackward(
-                            gradient, arg: UnsafeRawPointer(arg + plane * p * q), argBytes: argBytes, tiles: plan.tiles,
-                            dx: dxPlane)
-                    case .max:
+                // The item's planes in one call where a kernel takes them.
+                let first = item * planesPerItem
+                let count = min(planes, first + planesPerItem) - first
+                switch plan.mode {
+                case .average:
+                    kernels.averageBackward(
+                        planes: count, dy + first * p * q, tiles: plan.tiles, share: share, dx: dx + first * h * w)
+                case .max where ties == .first:
+                    guard let arg else { preconditionFailure("max pooling with .first needs the argmax") }
+                    kernels.maxBackward(
+                        planes: count, dy + first * p * q, arg: UnsafeRawPointer(arg + first * p * q), argBytes: argBytes,
+                        tiles: plan.tiles, dx: dx + first * h * w)
+                case .max:
+                    for plane in first..<(first + count) {
                         maxTiesBackwardPlane(
-                            x + plane * h * w, gradient, dxPlane, plan: plan, tables: tables, tapOffset: tapOffset)
+                            x + plane * h * w, dy + plane * p * q, dx + plane * h * w, plan: plan, tables: tables,
+                            tapOffset: tapOffset)
                     }
                 }
             }

@@ -19,16 +19,17 @@ func poolForwardNCHW<T: ConvKitFloat, I: FixedWidthInteger>(
     let kernels = PoolPlaneKernels<T>(plan, tables: tables, inputEnd: UnsafeRawPointer(x + planes * inputPlane))
     let argBytes = arg == nil ? 0 : MemoryLayout<I>.size
     ThreadPool.shared.parallelFor(blocks, threads: plan.threads) { item, _ in
-        for plane in (item * planesPerItem)..<min(planes, (item + 1) * planesPerItem) {
-            let (input, output) = (x + plane * inputPlane, y + plane * outputPlane)
-            switch plan.mode {
-            case .average:
-                kernels.average(input, out: output)
-            case .max:
-                kernels.max(
-                    input, out: output, arg: arg.map { UnsafeMutableRawPointer($0 + plane * outputPlane) },
-                    argBytes: argBytes)
-            }
+        // The item's planes in one call (a call a plane took about 60 more instructions a plane).
+        let first = item * planesPerItem
+        let count = min(planes, first + planesPerItem) - first
+        let (input, output) = (x + first * inputPlane, y + first * outputPlane)
+        switch plan.mode {
+        case .average:
+            kernels.average(planes: count, input, out: output)
+        case .max:
+            kernels.max(
+                planes: count, input, out: output, arg: arg.map { UnsafeMutableRawPointer($0 + first * outputPlane) },
+                argBytes: argBytes)
         }
     }
 }

@@ -23,54 +23,55 @@ struct PoolPlaneKernels<T: ConvKitFloat> {
             end: inputEnd, tap_offsets: tapOffsets)
     }
 
-    /// Max pooling of the plane at x into out (P, Q), the argmax of `argBytes` (0: none, 1 or 4)
-    /// per element into arg.
-    func max(_ x: UnsafePointer<T>, out: UnsafeMutablePointer<T>, arg: UnsafeMutableRawPointer?, argBytes: Int) {
+    /// Max pooling of the `planes` consecutive planes at x into out (P, Q each), the argmax of
+    /// `argBytes` (0: none, 1 or 4) per element into arg.
+    func max(planes: Int, _ x: UnsafePointer<T>, out: UnsafeMutablePointer<T>, arg: UnsafeMutableRawPointer?, argBytes: Int) {
         withUnsafePointer(to: plane) { g in
             if T.self == Float.self {
-                ck_pool_max_nchw_f32(isa, g, x.asFloat, out.asFloat, arg, Int32(argBytes))
+                ck_pool_max_nchw_f32(isa, g, planes, x.asFloat, out.asFloat, arg, Int32(argBytes))
             } else {
-                ck_pool_max_nchw_f64(isa, g, x.asDouble, out.asDouble, arg, Int32(argBytes))
+                ck_pool_max_nchw_f64(isa, g, planes, x.asDouble, out.asDouble, arg, Int32(argBytes))
             }
         }
     }
 
-    /// Average pooling of the plane at x into out (P, Q).
-    func average(_ x: UnsafePointer<T>, out: UnsafeMutablePointer<T>) {
+    /// Average pooling of the `planes` consecutive planes at x into out (P, Q each).
+    func average(planes: Int, _ x: UnsafePointer<T>, out: UnsafeMutablePointer<T>) {
         withUnsafePointer(to: plane) { g in
             if T.self == Float.self {
-                ck_pool_avg_nchw_f32(isa, g, x.asFloat, out.asFloat)
+                ck_pool_avg_nchw_f32(isa, g, planes, x.asFloat, out.asFloat)
             } else {
-                ck_pool_avg_nchw_f64(isa, g, x.asDouble, out.asDouble)
+                ck_pool_avg_nchw_f64(isa, g, planes, x.asDouble, out.asDouble)
             }
         }
     }
 
-    /// The average-pooling gradient of one plane: dy (P, Q) into dx (H, W), each element written
-    /// once where the windows `tile` the input; `share` is scratch for Q elements.
-    func averageBackward(_ dy: UnsafePointer<T>, tiles: Bool, share: UnsafeMutablePointer<T>, dx: UnsafeMutablePointer<T>) {
+    /// The average-pooling gradient of `planes` consecutive planes: dy (P, Q each) into dx (H, W
+    /// each), each element written once where the windows `tile` the input; `share` is scratch
+    /// for Q elements.
+    func averageBackward(
+        planes: Int, _ dy: UnsafePointer<T>, tiles: Bool, share: UnsafeMutablePointer<T>, dx: UnsafeMutablePointer<T>
+    ) {
         withUnsafePointer(to: plane) { g in
             if T.self == Float.self {
-                ck_pool_avg_backward_nchw_f32(
-                    isa, g, dy.asFloat, tiles ? 1 : 0, share.asFloat, dx.asFloat)
+                ck_pool_avg_backward_nchw_f32(isa, g, planes, dy.asFloat, tiles ? 1 : 0, share.asFloat, dx.asFloat)
             } else {
-                ck_pool_avg_backward_nchw_f64(
-                    isa, g, dy.asDouble, tiles ? 1 : 0, share.asDouble, dx.asDouble)
+                ck_pool_avg_backward_nchw_f64(isa, g, planes, dy.asDouble, tiles ? 1 : 0, share.asDouble, dx.asDouble)
             }
         }
     }
 
-    /// The max-pooling gradient of one plane from its stored argmax (`argBytes` 1 or 4 per
-    /// element): dy (P, Q) into dx (H, W), each element written once where the windows `tile`
-    /// the input.
-    func maxBackward(_ dy: UnsafePointer<T>, arg: UnsafeRawPointer, argBytes: Int, tiles: Bool, dx: UnsafeMutablePointer<T>) {
+    /// The max-pooling gradient of `planes` consecutive planes from their stored argmax
+    /// (`argBytes` 1 or 4 per element): dy (P, Q each) into dx (H, W each), each element written
+    /// once where the windows `tile` the input.
+    func maxBackward(
+        planes: Int, _ dy: UnsafePointer<T>, arg: UnsafeRawPointer, argBytes: Int, tiles: Bool, dx: UnsafeMutablePointer<T>
+    ) {
         withUnsafePointer(to: plane) { g in
             if T.self == Float.self {
-                ck_pool_max_backward_nchw_f32(
-                    isa, g, dy.asFloat, arg, Int32(argBytes), tiles ? 1 : 0, dx.asFloat)
+                ck_pool_max_backward_nchw_f32(isa, g, planes, dy.asFloat, arg, Int32(argBytes), tiles ? 1 : 0, dx.asFloat)
             } else {
-                ck_pool_max_backward_nchw_f64(
-                    isa, g, dy.asDouble, arg, Int32(argBytes), tiles ? 1 : 0, dx.asDouble)
+                ck_pool_max_backward_nchw_f64(isa, g, planes, dy.asDouble, arg, Int32(argBytes), tiles ? 1 : 0, dx.asDouble)
             }
         }
     }
