@@ -205,8 +205,8 @@ CKV_INLINE void ck_nchw_max_window(const ck_pool_plane *g, const long *r, const 
 // The interior windows [a, b) of a row whose windows are 2 or 3 wide at stride 2 (undilated) and
 // `rows` (2 or 3) rows high: scanned as ck_nchw_max_vectors scans them (ordered first where they
 // have more than 4 taps, rescanned where a tap was NaN), a vector of windows at a time with the
-// taps unrolled and every id a constant (the generic scan's loops and checks per chunk cost
-// 5–20 % of a row). `whole` as in ck_nchw_whole, for the whole row.
+// taps unrolled and every id a constant (the generic scan's loops and checks per chunk cost up
+// to a tenth of a row). `whole` as in ck_nchw_whole, for the whole row.
 CKV_INLINE void ck_nchw_max_unrolled_row(const ck_pool_plane *g, const long *r, const float *x, long a, long b,
                                      const ck_nchw_shape c, const int rows, const int whole, float *out, char *arg,
                                      int arg_bytes) {
@@ -239,7 +239,8 @@ CKV_INLINE void ck_nchw_max_unrolled_row(const ck_pool_plane *g, const long *r, 
 
 // The unrolled rows' shapes: windows 2 or 3 wide at stride 2, 2 or 3 rows high; `rows` is the row's.
 CKV_INLINE void ck_nchw_max_unrolled(const ck_pool_plane *g, const long *r, const float *x, long a, long b,
-                                 const ck_nchw_shape c, long rows, int whole, float *out, char *arg, int arg_bytes) {
+                                     const ck_nchw_shape c, long rows, int whole, float *out, char *arg,
+                                     int arg_bytes) {
     if (rows == 2 && whole) ck_nchw_max_unrolled_row(g, r, x, a, b, c, 2, 1, out, arg, arg_bytes);
     else if (rows == 2) ck_nchw_max_unrolled_row(g, r, x, a, b, c, 2, 0, out, arg, arg_bytes);
     else if (whole) ck_nchw_max_unrolled_row(g, r, x, a, b, c, 3, 1, out, arg, arg_bytes);
@@ -259,8 +260,10 @@ CKV_INLINE void ck_nchw_max_rows(const ck_pool_plane *g, const float *x, float *
         char *row_arg = arg_bytes ? (char *)arg + i * g->q * arg_bytes : NULL;
         ck_nchw_prefetch(g, x, i);
         long rows = r[2] - r[1];
-        if (unrolled && (rows == 2 || rows == 3)) ck_nchw_max_unrolled(g, r, x, a, b, c, rows, whole, o, row_arg, arg_bytes);
-        else ck_nchw_max_run(g, r, x, a, b, c, o, row_arg, arg_bytes);
+        if (unrolled && (rows == 2 || rows == 3))
+            ck_nchw_max_unrolled(g, r, x, a, b, c, rows, whole, o, row_arg, arg_bytes);
+        else
+            ck_nchw_max_run(g, r, x, a, b, c, o, row_arg, arg_bytes);
         for (long q = 0; q < a; q++) ck_nchw_max_window(g, r, x, q, o, row_arg, arg_bytes);
         for (long q = b; q < g->q; q++) ck_nchw_max_window(g, r, x, q, o, row_arg, arg_bytes);
     }
@@ -347,7 +350,7 @@ CKV_INLINE void ck_nchw_avg_window(const ck_pool_plane *g, const long *r, const 
 // A row of 2 × 2 windows at stride 2 that all lie inside it, both window rows inside the input
 // (average pooling's common case): the generic run's sums in the same order, a vector of windows
 // at a time, with whether loads may be whole found once a plane (the generic run's checks per
-// row and chunk took a third of the time on rows of 14 windows).
+// row and chunk took about a quarter of the time on rows of 14 windows).
 CKV_INLINE void ck_nchw_avg_pair_row(const ck_pool_plane *g, const long *r, const float *x, ckv_avx512_f32 divisor,
                                      const int exact, const int whole, float *out) {
     const float *top = x + (r[0] + r[1] * g->dh) * g->w + g->cols[0], *bottom = top + g->dh * g->w;
