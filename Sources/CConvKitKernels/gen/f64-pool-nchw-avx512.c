@@ -82,6 +82,12 @@ CKV_INLINE int ck_nchw_whole(const ck_pool_plane *g, const long *r, const double
     return (long)((const double *)g->end - last) / c.sw > 8;
 }
 
+// Whether windows [a, b) of every row of the plane may be loaded as whole vectors: they may on
+// every row if they may on the last, whose taps reach furthest into the input.
+CKV_INLINE int ck_nchw_rows_whole(const ck_pool_plane *g, const double *x, long a, long b, ck_nchw_shape c) {
+    return g->p > 0 && b > a && ck_nchw_whole(g, g->rows + 4 * (g->p - 1), x, a, b - a, c);
+}
+
 // Taps of vector v of n windows: 8 + 1 (whole vectors), or the windows left.
 CKV_INLINE long ck_nchw_count(int whole, long n, int v) { return whole ? 8 + 1 : n - v * 8; }
 
@@ -251,9 +257,8 @@ CKV_INLINE void ck_nchw_max_rows(const ck_pool_plane *g, const double *x, double
                                  ck_nchw_shape c) {
     long a, b;
     ck_nchw_interior(g, &a, &b);
-    // Unrolled rows (ck_nchw_max_unrolled_row): loads may be whole on all of them if they may be on the last.
-    int unrolled = c.sw == 2 && (c.s == 2 || c.s == 3) && c.dw == 1 && b > a && g->p > 0;
-    int whole = unrolled && ck_nchw_whole(g, g->rows + 4 * (g->p - 1), x, a, b - a, c);
+    int unrolled = c.sw == 2 && (c.s == 2 || c.s == 3) && c.dw == 1 && b > a;
+    int whole = unrolled && ck_nchw_rows_whole(g, x, a, b, c);
     for (long i = 0; i < g->p; i++) {
         const long *r = g->rows + 4 * i;
         double *o = out + i * g->q;
@@ -367,9 +372,8 @@ CKV_INLINE void ck_nchw_avg_pair_row(const ck_pool_plane *g, const long *r, cons
 CKV_INLINE void ck_nchw_avg_rows(const ck_pool_plane *g, const double *x, double *out, ck_nchw_shape c) {
     long a, b;
     ck_nchw_interior(g, &a, &b);
-    // Rows of pairs: loads may be whole on all of them if they may be on the last.
-    int pair_rows = ck_nchw_is_pair(c) && a == 0 && b == g->q && g->p > 0;
-    int whole = pair_rows && ck_nchw_whole(g, g->rows + 4 * (g->p - 1), x, 0, g->q, c);
+    int pair_rows = ck_nchw_is_pair(c) && a == 0 && b == g->q;
+    int whole = pair_rows && ck_nchw_rows_whole(g, x, a, b, c);
     ck_nchw_scale scale = {0};
     for (long i = 0; i < g->p; i++) {
         const long *r = g->rows + 4 * i;
