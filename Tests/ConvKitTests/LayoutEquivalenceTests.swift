@@ -85,6 +85,8 @@ import Testing
             ([3, 41, 41, 20], [1, 1, 20, 37], Conv2DOptions()),
             ([3, 41, 41, 20], [1, 1, 10, 38], Conv2DOptions(groups: 2)),
             ([2, 23, 19, 12], [3, 3, 12, 40], Conv2DOptions(padding: 1)),
+            // Winograd (16 channels and more): x and the result converted whole below 16 MiB.
+            ([2, 23, 19, 16], [3, 3, 16, 40], Conv2DOptions(padding: 1)),
             ([2, 30, 30, 12], [1, 1, 12, 20], Conv2DOptions(stride: 2)),
             // The small-channel kernels: a run of dy's planes at a time, runs that go on into
             // the next image where images are small.

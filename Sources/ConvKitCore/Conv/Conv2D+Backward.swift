@@ -40,6 +40,14 @@ public func conv2dBackwardInput<T: ConvKitFloat>(_ gradOutput: Tensor<T>, cache:
                             dy: dy.asFloat, weight: w.asFloat, dx: dx.asFloat, plan: plan, threads: threads, layout: .nchw)
                     }
                 }
+            case .winograd(let winograd):
+                gradOutput.scalars.withUnsafeBufferPointer { dy in
+                    layout.weightToRSCK(cache.weight).scalars.withUnsafeBufferPointer { w in
+                        guard let dy = dy.baseAddress, let w = w.baseAddress, let dx = dx.baseAddress else { return }
+                        conv2dBackwardDataWinograd(
+                            dy: dy, weight: w, dx: dx, winograd: winograd, layout: .nchw, threads: threads, policy: .current)
+                    }
+                }
             }
             initialized = count
         }

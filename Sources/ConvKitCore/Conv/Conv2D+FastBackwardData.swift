@@ -209,10 +209,11 @@ private func conv2dBackwardDataRegion<T: ConvKitFloat>(
 
 /// The input gradient through Winograd: the kernel rotated by 180° with its channel axes
 /// swapped, `w′[2 − r, 2 − s, k, c] = w[r, s, c, k]` (one transpose per tap), then the
-/// convolution of dy with it.
-private func conv2dBackwardDataWinograd<T: ConvKitFloat>(
+/// convolution of dy with it. dy and dx are NHWC, or NCHW planes for `layout` `.nchw`; the
+/// weight is (3, 3, C, K).
+func conv2dBackwardDataWinograd<T: ConvKitFloat>(
     dy: UnsafePointer<T>, weight: UnsafePointer<T>, dx: UnsafeMutablePointer<T>, winograd: WinogradConvolution,
-    threads: Int, policy: KernelPolicy
+    layout: TensorLayout = .nhwc, threads: Int, policy: KernelPolicy
 ) {
     let (c, k) = (winograd.outputChannels, winograd.inputChannels)
     guard let transpose = TransposeKernel<T>(policy) else { return }
@@ -223,6 +224,6 @@ private func conv2dBackwardDataWinograd<T: ConvKitFloat>(
             // Tap (r, s) = tap / 3, tap % 3 of w, (c × k), is tap 8 − tap of w′, (k × c).
             transpose.run(rows: c, columns: k, weight + tap * c * k, k, rotated + (8 - tap) * k * c, c)
         }
-        winograd.run(x: dy, weight: UnsafePointer(rotated), bias: nil, out: dx, threads: threads, policy: policy)
+        winograd.run(x: dy, weight: UnsafePointer(rotated), bias: nil, out: dx, layout: layout, threads: threads, policy: policy)
     }
 }

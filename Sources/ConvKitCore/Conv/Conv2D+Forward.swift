@@ -18,15 +18,24 @@ public func conv2dForward<T: ConvKitFloat>(
         elementBytes: MemoryLayout<T>.stride, function: "conv2dForward")
     let layout = options.layout
     if layout == .nchw, geometry.batch > 0, options.algorithm.runsFastKernels,
-       forwardRunsOnPlanes(geometry, bias: bias?.scalars, paddingMode: options.paddingMode, algorithm: options.algorithm) {
+       let path = NCHWForward(geometry, bias: bias?.scalars, paddingMode: options.paddingMode, algorithm: options.algorithm) {
         let count = geometry.batch * geometry.outputChannels * geometry.outputHeight * geometry.outputWidth
+        let threads = geometry.threads(options.threads)
         let out = [T](unsafeUninitializedCapacity: count) { out, initialized in
             input.scalars.withUnsafeBufferPointer { x in
-                weight.scalars.withUnsafeBufferPointer { w in
-                    withUnsafeBufferPointer(to: bias?.scalars) { bias in
-                        conv2dForwardPointwiseNCHW(
-                            x: x, weight: w, bias: bias, out: out, geometry: geometry,
-                            threads: geometry.threads(options.threads), policy: .current)
+                withUnsafeBufferPointer(to: bias?.scalars) { bias in
+                    switch path {
+                    case .pointwise:
+                        weight.scalars.withUnsafeBufferPointer { w in
+                            conv2dForwardPointwiseNCHW(
+                                x: x, weight: w, bias: bias, out: out, geometry: geometry, threads: threads, policy: .current)
+                        }
+                    case .winograd(let winograd):
+                        layout.weightToRSCK(weight).scalars.withUnsafeBufferPointer { w in
+                            guard let x = x.baseAddress, let w = w.baseAddress, let out = out.baseAddress else { return }
+                            winograd.run(
+                                x: x, weight: w, bias: bias?.baseAddress, out: out, layout: .nchw, threads: threads, policy: .current)
+                        }
                     }
                 }
             }

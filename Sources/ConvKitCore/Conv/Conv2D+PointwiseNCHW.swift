@@ -5,40 +5,6 @@
 /// the same depth in the same order as the indirect kernel's, and the bias enters first as the
 /// product of an extra depth row of ones (`fma(bias, 1, 0)` is the bias).
 
-/// Whether ``conv2dForwardPointwiseNCHW(x:weight:bias:out:geometry:threads:policy:)`` computes
-/// this forward pass: a pointwise convolution that NHWC computes with the implicit GEMM (not
-/// the small-channel kernels), and no bias of −0, which a chain starting at +0 would not keep.
-func forwardRunsOnPlanes<T: ConvKitFloat>(
-    _ g: Conv2DGeometry, bias: [T]?, paddingMode: PaddingMode, algorithm: ConvAlgorithm
-) -> Bool {
-    g.isPointwise && !(bias ?? []).contains { $0 == 0 && $0.sign == .minus }
-        && WinogradConvolution(forward: g, paddingMode: paddingMode, algorithm: algorithm) == nil
-        && SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self, policy: .current) == nil
-}
-
-/// How the fast path computes an NCHW input gradient from dy's planes, where it can: the path
-/// its NHWC gradient takes (``conv2dBackwardDataFast(dy:weight:dx:geometry:paddingMode:threads:algorithm:)``),
-/// on planes.
-enum NCHWBackwardData {
-    /// ``conv2dBackwardDataPointwiseNCHW(dy:weight:dx:geometry:threads:policy:)``: a pointwise
-    /// convolution whose NHWC gradient is the indirect GEMM (more than four input channels per group).
-    case pointwise
-    /// ``conv2dBackwardDataSmallChannels(dy:weight:dx:plan:threads:layout:)`` (zero padding).
-    case smallChannels(SmallChannelPlan)
-
-    init?<T: ConvKitFloat>(_ g: Conv2DGeometry, paddingMode: PaddingMode, algorithm: ConvAlgorithm, scalar: T.Type) {
-        guard WinogradConvolution(backwardData: g, paddingMode: paddingMode, algorithm: algorithm) == nil else { return nil }
-        let plan = SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self, policy: .current)
-        if paddingMode == .zeros, let plan {
-            self = .smallChannels(plan)
-        } else if g.isPointwise, g.inputChannelsPerGroup > 4, plan == nil {
-            self = .pointwise
-        } else {
-            return nil
-        }
-    }
-}
-
 /// The forward pass of a pointwise convolution in NCHW: `y[n, k, pixel] = b[k] + Σ_c w[k, c] · x[n, c, pixel]`
 /// within each group, as `Y_n = [b | W] · [1 ; X_n]` per image and group.
 ///

@@ -1,5 +1,3 @@
-import CConvKitKernels
-
 /// A 3 × 3 stride-1 convolution computed with Winograd's minimal filtering F(2 × 2, 3 × 3)
 /// (Lavin and Gray, 2015): each 2 × 2 block of outputs, from the 4 × 4 input tile under it, as
 /// `Y = Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A`, 16 multiplications per channel pair where the direct
@@ -11,6 +9,8 @@ import CConvKitKernels
 ///
 /// The input is NHWC `(N, H, W, C)` read with zero padding `padTop`, `padLeft` (and zeros past
 /// the bottom and right edges); the weight is `(3, 3, C, K)`; the output NHWC `(N, P, Q, K)`.
+/// Or both NCHW, their rows passing through scratch a block of tiles at a time
+/// (Conv2D+WinogradPlanes.swift).
 package struct WinogradConvolution {
     let batch: Int
     let height: Int
@@ -106,35 +106,34 @@ package struct WinogradConvolution {
         }
     }
 
-    /// The convolution of x (N, H, W, C) with weight (3, 3, C, K) plus bias (K, or nil) into out
-    /// (N, P, Q, K), every element written. `transformed` is the weight's U[ξ] for `policy`
-    /// when it was computed at load; otherwise `weight` is transformed now.
+    /// The convolution of x with weight (3, 3, C, K) plus bias (K, or nil) into out, every
+    /// element written: x (N, H, W, C) and out (N, P, Q, K), or for `layout` `.nchw` x (N, C, H, W)
+    /// and out (N, K, P, Q), each block's rows passing through scratch (Conv2D+WinogradPlanes.swift).
+    /// `transformed` is the weight's U[ξ] for `policy` when it was computed at load; otherwise
+    /// `weight` is transformed now.
     func run<T: ConvKitFloat>(
         x: UnsafePointer<T>, weight: UnsafePointer<T>?, transformed: UnsafePointer<T>? = nil, bias: UnsafePointer<T>?,
-        out: UnsafeMutablePointer<T>, threads: Int, policy: KernelPolicy
+        out: UnsafeMutablePointer<T>, layout: TensorLayout = .nhwc, threads: Int, policy: KernelPolicy
     ) {
-        let kernels = WinogradKernels<T>(policy)
         let gemm = PackedGEMM<T>(policy)
         let (c, k) = (inputChannels, outputChannels)
         let uSize = Self.transformedSize(T.self, inputChannels: c, outputChannels: k, policy: policy)
-        let uStride = uSize / 16
         // Tiles per block: V (16 · C per tile) and M (16 · K) about 1 MiB together, so that the
         // transforms' writes are still in L2 when the GEMMs read them. With fewer tiles than U
         // has rows and columns (a small image at batch 1), U is most of what is read, and every
         // block reads all of it: the threads split the output channels instead, each reading
         // its columns of U (ResNet-50 at batch 1, 2 threads, with the same split for the
         // implicit GEMM: about 38.6 → 36 ms).
-        let tileBytes = 16 * (c + k) * MemoryLayout<T>.stride
+        let about = max(1, (1 << 20) / (16 * (c + k) * MemoryLayout<T>.stride))
         let panels = (k + gemm.nr - 1) / gemm.nr
         let columnParts = c * k > tiles * (c + k) ? min(threads, panels) : 1
-        let perBlock = balancedBlock(
-            tiles, about: max(1, (1 << 20) / tileBytes), multipleOf: gemm.indirectMR, threads: columnParts > 1 ? 1 : threads)
-        let blocks = (tiles + perBlock - 1) / perBlock
+        let perBlock = balancedBlock(tiles, about: about, multipleOf: gemm.indirectMR, threads: columnParts > 1 ? 1 : threads)
+        let blocks = (0..<(tiles + perBlock - 1) / perBlock).map { ($0 * perBlock, min(perBlock, tiles - $0 * perBlock)) }
         let panelsPerPart = (panels + columnParts - 1) / columnParts
-        let participants = min(threads, blocks * columnParts)
+        let scratch = WinogradScratch<T>(
+            self, perBlock: perBlock, depth: c, columns: k,
+            stagedRows: layout == .nchw ? (mostRows(blocks, inputRows), mostRows(blocks, outputRows)) : (0, 0))
         let zeros = [T](repeating: 0, count: c)
-        let (vBytes, mBytes) = (perBlock * 16 * c * MemoryLayout<T>.stride, perBlock * 16 * k * MemoryLayout<T>.stride)
-        let pointerBytes = perBlock * (16 + 16 + 4) * MemoryLayout<UnsafeRawPointer>.stride + perBlock * MemoryLayout<Int>.stride
         zeros.withUnsafeBufferPointer { zeros in
             guard let zeroRow = zeros.baseAddress else { return }
             ScratchPool.shared.withBuffers(count: 1, bytes: transformed == nil ? uSize * MemoryLayout<T>.stride : 0) { shared in
@@ -142,42 +141,63 @@ package struct WinogradConvolution {
                 if let transformed {
                     u = transformed
                 } else if let weight {
-                    let scratch = shared[0].assumingMemoryBound(to: T.self)
-                    Self.transform(weight: weight, inputChannels: c, outputChannels: k, into: scratch, threads: threads, policy: policy)
-                    u = UnsafePointer(scratch)
+                    let buffer = shared[0].assumingMemoryBound(to: T.self)
+                    Self.transform(weight: weight, inputChannels: c, outputChannels: k, into: buffer, threads: threads, policy: policy)
+                    u = UnsafePointer(buffer)
                 } else {
                     return
                 }
-                ScratchPool.shared.withBuffers(count: participants, bytes: vBytes + mBytes + pointerBytes) { scratch in
-                    ThreadPool.shared.parallelFor(blocks * columnParts, threads: participants) { item, participant in
+                let participants = min(threads, blocks.count * columnParts)
+                ScratchPool.shared.withBuffers(count: participants, bytes: scratch.bytes) { buffers in
+                    ThreadPool.shared.parallelFor(blocks.count * columnParts, threads: participants) { item, participant in
                         let (block, part) = (item / columnParts, item % columnParts)
                         // Output channels n0 ..< n1, whole panels of U.
                         let n0 = min(k, part * panelsPerPart * gemm.nr)
                         let n1 = min(k, n0 + panelsPerPart * gemm.nr)
-                        let t0 = block * perBlock
-                        let count = min(perBlock, tiles - t0)
-                        let v = scratch[participant].assumingMemoryBound(to: T.self)
-                        let m = (scratch[participant] + vBytes).assumingMemoryBound(to: T.self)
-                        let pointers = scratch[participant] + vBytes + mBytes
-                        let inputs = pointers.assumingMemoryBound(to: UnsafePointer<T>.self)
-                        let rows = (pointers + perBlock * 16 * MemoryLayout<UnsafeRawPointer>.stride).assumingMemoryBound(to: UnsafePointer<T>.self)
-                        let outputs = (pointers + perBlock * 32 * MemoryLayout<UnsafeRawPointer>.stride).assumingMemoryBound(to: UnsafeMutablePointer<T>?.self)
-                        let rowOffsets = (pointers + perBlock * 36 * MemoryLayout<UnsafeRawPointer>.stride).assumingMemoryBound(to: Int.self)
                         guard n1 > n0 else { return }
-                        tilePointers(t0, count, x: x, zeroRow: zeroRow, out: out + n0, inputs: inputs, outputs: outputs)
-                        kernels.input(tiles: count, c: c, pixels: inputs, v: v, ldv: c)
-                        // GEMM ξ: row t of A is V[t][ξ], row t of C is M[t][ξ].
-                        for t in 0..<count { rowOffsets[t] = 16 * t * k }
-                        for xi in 0..<16 {
-                            for t in 0..<count { rows[xi * perBlock + t] = UnsafePointer(v + (16 * t + xi) * c) }
-                            gemm.runIndirect(
-                                m: count, n: n1 - n0, taps: 1, channels: c, rows: rows + xi * perBlock,
-                                b: u + xi * uStride + n0 * c, bias: nil, c: m + xi * k + n0, rowOffsets: rowOffsets, accumulate: false)
-                        }
-                        kernels.output(tiles: count, k: n1 - n0, m: m + n0, ldm: k, pixels: outputs, bias: bias.map { $0 + n0 })
+                        runBlock(
+                            blocks[block], columns: n0 ..< n1, x: x, u: u, bias: bias, out: out, layout: layout, zeroRow: zeroRow,
+                            scratch: scratch.parts(buffers[participant]), policy: policy)
                     }
                 }
             }
+        }
+    }
+
+    /// Tiles t0 ..< t0 + count of ``run(x:weight:transformed:bias:out:layout:threads:policy:)``,
+    /// output channels `columns`: input transform, 16 GEMMs, output transform.
+    private func runBlock<T: ConvKitFloat>(
+        _ block: (t0: Int, count: Int), columns: Range<Int>, x: UnsafePointer<T>, u: UnsafePointer<T>,
+        bias: UnsafePointer<T>?, out: UnsafeMutablePointer<T>, layout: TensorLayout, zeroRow: UnsafePointer<T>,
+        scratch: WinogradScratch<T>.Parts, policy: KernelPolicy
+    ) {
+        let (kernels, gemm) = (WinogradKernels<T>(policy), PackedGEMM<T>(policy))
+        let (c, k, (t0, count)) = (inputChannels, outputChannels, block)
+        let (n0, n1, pq) = (columns.lowerBound, columns.upperBound, outputHeight * outputWidth)
+        let uStride = Self.transformedSize(T.self, inputChannels: c, outputChannels: k, policy: policy) / 16
+        // NHWC: the tensors themselves; NCHW: the block's input rows, and its output rows' channels n0 ..< n1.
+        var xPixels = TilePixels(base: UnsafeMutablePointer(mutating: x), origin: 0, stride: c)
+        var outPixels = TilePixels(base: out + n0, origin: 0, stride: k)
+        if layout == .nchw {
+            xPixels = stage(
+                x, channels: c, planeRows: height, planeColumns: width, rows: inputRows(t0, count), into: scratch.xRows, policy: policy)
+            outPixels = TilePixels(base: scratch.outRows, origin: outputRows(t0, count).lowerBound * outputWidth, stride: n1 - n0)
+        }
+        tilePointers(t0, count, x: xPixels, zeroRow: zeroRow, out: outPixels, inputs: scratch.inputs, outputs: scratch.outputs)
+        kernels.input(tiles: count, c: c, pixels: scratch.inputs, v: scratch.v, ldv: c)
+        // GEMM ξ: row t of A is V[t][ξ], row t of C is M[t][ξ].
+        for t in 0..<count { scratch.rowOffsets[t] = 16 * t * k }
+        for xi in 0..<16 {
+            let rows = scratch.rows + xi * scratch.perBlock
+            for t in 0..<count { rows[t] = UnsafePointer(scratch.v + (16 * t + xi) * c) }
+            gemm.runIndirect(
+                m: count, n: n1 - n0, taps: 1, channels: c, rows: rows, b: u + xi * uStride + n0 * c, bias: nil,
+                c: scratch.m + xi * k + n0, rowOffsets: scratch.rowOffsets, accumulate: false)
+        }
+        kernels.output(tiles: count, k: n1 - n0, m: scratch.m + n0, ldm: k, pixels: scratch.outputs, bias: bias.map { $0 + n0 })
+        if layout == .nchw,
+           let writer = NCHWWriter<T>(policy, channels: n1 - n0, pixelsPerImage: pq, imageStride: k * pq, images: batch) {
+            writeBack(t0, count, from: scratch.outRows, origin: outPixels.origin, writer: writer, into: out + n0 * pq)
         }
     }
 
@@ -185,7 +205,7 @@ package struct WinogradConvolution {
     /// reads (the zero row where padding), and the 4 output pixels it writes (nil past the edge;
     /// for the weight gradient, the output-gradient pixels it reads).
     func tilePointers<T>(
-        _ t0: Int, _ count: Int, x: UnsafePointer<T>, zeroRow: UnsafePointer<T>, out: UnsafeMutablePointer<T>,
+        _ t0: Int, _ count: Int, x: TilePixels<T>, zeroRow: UnsafePointer<T>, out: TilePixels<T>,
         inputs: UnsafeMutablePointer<UnsafePointer<T>>, outputs: UnsafeMutablePointer<UnsafeMutablePointer<T>?>
     ) {
         let perImage = tileRows * tileColumns
@@ -197,75 +217,15 @@ package struct WinogradConvolution {
                 for j in 0..<4 {
                     let iw = ow - padLeft + j
                     let inside = ih >= 0 && ih < height && iw >= 0 && iw < width
-                    inputs[16 * t + 4 * i + j] = inside ? x + ((n * height + ih) * width + iw) * inputChannels : zeroRow
+                    inputs[16 * t + 4 * i + j] = inside ? UnsafePointer(x.at((n * height + ih) * width + iw)) : zeroRow
                 }
             }
             for i in 0..<2 {
                 for j in 0..<2 {
                     let inside = oh + i < outputHeight && ow + j < outputWidth
-                    outputs[4 * t + 2 * i + j] = inside ? out + ((n * outputHeight + oh + i) * outputWidth + ow + j) * outputChannels : nil
+                    outputs[4 * t + 2 * i + j] = inside ? out.at((n * outputHeight + oh + i) * outputWidth + ow + j) : nil
                 }
             }
-        }
-    }
-}
-
-/// The Winograd transforms of CConvKitKernels (ck_winograd_f2x3_*) for Float and Double.
-struct WinogradKernels<T> {
-    let isa: Int32
-
-    init(_ policy: KernelPolicy) { isa = policy.code }
-
-    func weights(c0: Int, c1: Int, c: Int, k: Int, w: UnsafePointer<T>, u: UnsafeMutablePointer<T>, uStride: Int, nr: Int) {
-        let (w, u) = (UnsafeRawPointer(w), UnsafeMutableRawPointer(u))
-        if T.self == Float.self {
-            ck_winograd_f2x3_weights_f32(isa, c0, c1, c, k, w.assumingMemoryBound(to: Float.self), u.assumingMemoryBound(to: Float.self), uStride, nr)
-        } else {
-            ck_winograd_f2x3_weights_f64(isa, c0, c1, c, k, w.assumingMemoryBound(to: Double.self), u.assumingMemoryBound(to: Double.self), uStride, nr)
-        }
-    }
-
-    func input(tiles: Int, c: Int, pixels: UnsafePointer<UnsafePointer<T>>, v: UnsafeMutablePointer<T>, ldv: Int) {
-        let (pixels, v) = (UnsafeRawPointer(pixels), UnsafeMutableRawPointer(v))
-        if T.self == Float.self {
-            ck_winograd_f2x3_input_f32(
-                isa, tiles, c, pixels.assumingMemoryBound(to: UnsafePointer<Float>?.self), v.assumingMemoryBound(to: Float.self), ldv)
-        } else {
-            ck_winograd_f2x3_input_f64(
-                isa, tiles, c, pixels.assumingMemoryBound(to: UnsafePointer<Double>?.self), v.assumingMemoryBound(to: Double.self), ldv)
-        }
-    }
-
-    func gradient(tiles: Int, k: Int, pixels: UnsafePointer<UnsafePointer<T>?>, e: UnsafeMutablePointer<T>, xiStride: Int, panelStride: Int, nr: Int) {
-        let (pixels, e) = (UnsafeRawPointer(pixels), UnsafeMutableRawPointer(e))
-        if T.self == Float.self {
-            ck_winograd_f2x3_gradient_f32(
-                isa, tiles, k, pixels.assumingMemoryBound(to: UnsafePointer<Float>?.self), e.assumingMemoryBound(to: Float.self), xiStride, panelStride, nr)
-        } else {
-            ck_winograd_f2x3_gradient_f64(
-                isa, tiles, k, pixels.assumingMemoryBound(to: UnsafePointer<Double>?.self), e.assumingMemoryBound(to: Double.self), xiStride, panelStride, nr)
-        }
-    }
-
-    func weightGradient(c0: Int, c1: Int, c: Int, k: Int, m: UnsafePointer<T>, xiStride: Int, dw: UnsafeMutablePointer<T>) {
-        let (m, dw) = (UnsafeRawPointer(m), UnsafeMutableRawPointer(dw))
-        if T.self == Float.self {
-            ck_winograd_f2x3_weight_gradient_f32(isa, c0, c1, c, k, m.assumingMemoryBound(to: Float.self), xiStride, dw.assumingMemoryBound(to: Float.self))
-        } else {
-            ck_winograd_f2x3_weight_gradient_f64(isa, c0, c1, c, k, m.assumingMemoryBound(to: Double.self), xiStride, dw.assumingMemoryBound(to: Double.self))
-        }
-    }
-
-    func output(tiles: Int, k: Int, m: UnsafePointer<T>, ldm: Int, pixels: UnsafePointer<UnsafeMutablePointer<T>?>, bias: UnsafePointer<T>?) {
-        let (m, pixels, bias) = (UnsafeRawPointer(m), UnsafeRawPointer(pixels), bias.map(UnsafeRawPointer.init))
-        if T.self == Float.self {
-            ck_winograd_f2x3_output_f32(
-                isa, tiles, k, m.assumingMemoryBound(to: Float.self), ldm, pixels.assumingMemoryBound(to: UnsafeMutablePointer<Float>?.self),
-                bias?.assumingMemoryBound(to: Float.self))
-        } else {
-            ck_winograd_f2x3_output_f64(
-                isa, tiles, k, m.assumingMemoryBound(to: Double.self), ldm, pixels.assumingMemoryBound(to: UnsafeMutablePointer<Double>?.self),
-                bias?.assumingMemoryBound(to: Double.self))
         }
     }
 }

@@ -70,7 +70,9 @@ extension WinogradConvolution {
                         for t0 in stride(from: first, to: last, by: chunkTiles) {
                             let count = min(chunkTiles, last - t0)
                             // dy's 2 × 2 tiles are the forward pass's output tiles.
-                            tilePointers(t0, count, x: x, zeroRow: zeroRow, out: UnsafeMutablePointer(mutating: dy), inputs: inputs, outputs: gradients)
+                            tilePointers(
+                                t0, count, x: TilePixels(base: UnsafeMutablePointer(mutating: x), origin: 0, stride: c), zeroRow: zeroRow,
+                                out: TilePixels(base: UnsafeMutablePointer(mutating: dy), origin: 0, stride: k), inputs: inputs, outputs: gradients)
                             kernels.input(tiles: count, c: c, pixels: inputs, v: v, ldv: c)
                             let xiStride = gemm.panelsSize(rows: count, columns: k, nr: nr)
                             kernels.gradient(

@@ -1,0 +1,82 @@
+import Testing
+@testable import ConvKitCore
+
+/// NCHW Winograd convolutions larger than the caches pass each block's rows through scratch
+/// (Conv2D+WinogradPlanes.swift): NHWC's results bit for bit, every output element written.
+@Suite struct WinogradPlanesTests {
+    /// WinogradTests' shapes (half tiles at the edges, negative and asymmetric padding, the
+    /// split of the output channels), and one whose blocks start inside a row of tiles and run
+    /// on into the next image.
+    static let cases = WinogradTests.cases + [(3, 23, 19, 64, 48, Padding.uniform(1))]
+
+    /// The NCHW run's output against the NHWC run's, transposed: forward and input-gradient
+    /// geometries, on every instruction set this CPU has and 1 and 2 threads.
+    static func check<T: ConvKitFloat>(_: T.Type, bits: (T) -> UInt64) throws {
+        var rng = NumPyRandomState(seed: 41)
+        for (n, h, w, c, k, padding) in cases {
+            let g = try Conv2DGeometry(
+                inputShape: [n, h, w, c], weightShape: [3, 3, c, k], biasShape: [k],
+                options: Conv2DOptions(padding: padding, algorithm: .winograd), elementBytes: MemoryLayout<T>.stride,
+                function: "test")
+            let passes = [
+                ("forward", WinogradConvolution(forward: g, paddingMode: .zeros, algorithm: .winograd)),
+                ("input gradient", WinogradConvolution(backwardData: g, paddingMode: .zeros, algorithm: .winograd)),
+            ]
+            for case let (pass, winograd?) in passes {
+                let x = try rng.randn(winograd.batch, winograd.height, winograd.width, winograd.inputChannels).map { T($0) }
+                let weight = try rng.randn(3, 3, winograd.inputChannels, winograd.outputChannels).map { T($0) }
+                let bias = try rng.randn(winograd.outputChannels).map { T($0) }
+                let outShape = [winograd.batch, winograd.outputHeight, winograd.outputWidth, winograd.outputChannels]
+                for isa in KernelISA.supported {
+                    for threads in [1, 2] {
+                        let what = "\(pass), N \(n), \(h) × \(w), C \(c), K \(k), \(padding), \(T.self), \(isa), \(threads) threads"
+                        let run = { (layout: TensorLayout) -> [T] in
+                            let input = layout == .nchw ? try x.transposed([0, 3, 1, 2]) : x
+                            // NaN first: an element the run does not write fails the comparison.
+                            var out = [T](repeating: .nan, count: outShape.reduce(1, *))
+                            input.scalars.withUnsafeBufferPointer { input in
+                                weight.scalars.withUnsafeBufferPointer { weight in
+                                    bias.scalars.withUnsafeBufferPointer { bias in
+                                        out.withUnsafeMutableBufferPointer { out in
+                                            guard let x = input.baseAddress, let out = out.baseAddress else { return }
+                                            winograd.run(
+                                                x: x, weight: weight.baseAddress, bias: bias.baseAddress, out: out, layout: layout,
+                                                threads: threads, policy: KernelPolicy(isa: isa))
+                                        }
+                                    }
+                                }
+                            }
+                            return out
+                        }
+                        let nhwc = try Tensor(shape: outShape, scalars: try run(.nhwc)).transposed([0, 3, 1, 2])
+                        #expect(nhwc.scalars.map(bits) == (try run(.nchw)).map(bits), "\(what)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func sameBitsAsNHWCInFloatAndDouble() throws {
+        try Self.check(Float.self) { UInt64($0.bitPattern) }
+        try Self.check(Double.self) { $0.bitPattern }
+    }
+
+    /// Through the public functions: rows through scratch where x and the result together are
+    /// at least 16 MiB (resnet-56 in the benchmark suite), whole conversions below (mnist-conv2).
+    @Test func chosenWhereLargerThanTheCaches() throws {
+        let large = try Conv2DGeometry(
+            inputShape: [16, 64, 56, 56], weightShape: [64, 64, 3, 3], biasShape: nil,
+            options: Conv2DOptions(padding: 1, layout: .nchw), elementBytes: 4, function: "test")
+        let small = try Conv2DGeometry(
+            inputShape: [64, 32, 14, 14], weightShape: [64, 32, 3, 3], biasShape: nil,
+            options: Conv2DOptions(padding: 1, layout: .nchw), elementBytes: 4, function: "test")
+        let forward = NCHWForward(large, bias: [Float]?.none, paddingMode: .zeros, algorithm: .fast)
+        let backward = NCHWBackwardData(large, paddingMode: .zeros, algorithm: .fast, scalar: Float.self)
+        guard case .winograd = forward, case .winograd = backward else {
+            Issue.record("resnet-56 in NCHW: forward \(String(describing: forward)), input gradient \(String(describing: backward))")
+            return
+        }
+        #expect(NCHWForward(small, bias: [Float]?.none, paddingMode: .zeros, algorithm: .fast) == nil)
+        #expect(NCHWBackwardData(small, paddingMode: .zeros, algorithm: .fast, scalar: Float.self) == nil)
+    }
+}
