@@ -62,7 +62,7 @@ import Testing
     }
 
     /// Through the public functions: rows through scratch where x and the result together are
-    /// at least 16 MiB (resnet-56 in the benchmark suite), whole conversions below (mnist-conv2).
+    /// at least 8 MiB (resnet-56 in the benchmark suite), whole conversions below (mnist-conv2).
     @Test func chosenWhereLargerThanTheCaches() throws {
         let large = try Conv2DGeometry(
             inputShape: [16, 64, 56, 56], weightShape: [64, 64, 3, 3], biasShape: nil,

@@ -4,6 +4,10 @@
 /// for bit. Rows are counted across the batch (`n · height + h`), so that a block whose tiles
 /// run from one image into the next reads one run of rows.
 
+/// The size of x and the result from which NCHW Winograd calls pass rows through scratch
+/// (``WinogradConvolution/stagesRows(_:)``).
+let winogradStagingBytes = 8 << 20
+
 /// Where tiles find pixel `i` (counted across the batch, `(n · height + h) · width + w`) of an
 /// operand: at `base + (i − origin) · stride`, the tensor itself (NHWC, origin 0) or the rows of
 /// it held in scratch from `origin` on.
@@ -17,15 +21,17 @@ struct TilePixels<T> {
 
 extension WinogradConvolution {
     /// Whether an NCHW call passes its blocks' rows through scratch rather than converting x
-    /// and the result whole (``NCHWForward``, ``NCHWBackwardData``): where the two are larger
-    /// than the caches (`transposeStreamingBytes` together), so that whole conversions would
-    /// send them to memory and back. In cache, whole conversions cost less, as blocks share
-    /// their edge rows. Measured per block against whole, AVX-512, one thread, AMD EPYC (Zen 4),
-    /// forward / input gradient: resnet-56 (25.7 MB) 0.90 / 0.94, resnet-28 (12.8 MB) 0.97 /
-    /// 1.00, resnet-14 (6.4 MB) 1.06 / 1.08, mnist-conv2 (4.8 MB) 0.99 / 1.03.
+    /// and the result whole (``NCHWForward``, ``NCHWBackwardData``): where the two together are
+    /// at least `winogradStagingBytes`, so that whole conversions would send them out of the
+    /// caches and back. Below, whole conversions cost less: blocks share their edge rows, and
+    /// small images have few rows to a block. Rows through scratch against whole conversions,
+    /// interleaved runs, AVX-512, AMD EPYC (Zen 4), forward / input gradient at 1 and 2 threads:
+    /// resnet-56 (25.7 MB) 0.94 / 0.98 and 0.86 / 0.87; resnet-28 (12.8 MB) 0.94 / 0.98 and
+    /// 0.90 / 0.91; resnet-14 (6.4 MB) 1.06 / 1.05 and 1.14 / 1.10; mnist-conv2 (4.8 MB) within
+    /// the noise (0.89–1.10).
     func stagesRows<T>(_: T.Type) -> Bool {
         let elements = batch * (height * width * inputChannels + outputHeight * outputWidth * outputChannels)
-        return elements * MemoryLayout<T>.stride >= transposeStreamingBytes
+        return elements * MemoryLayout<T>.stride >= winogradStagingBytes
     }
 
     /// The input rows tiles t0 ..< t0 + count read, counted across the batch: from the first
