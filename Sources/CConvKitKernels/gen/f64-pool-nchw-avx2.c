@@ -113,6 +113,173 @@ CKV_INLINE void ck_max_take(ckv_avx2_f64 *best, ckv_avx2_f64_idx *ids, ckv_avx2_
         *ids = ckv_avx2_f64_idx_select(take, *ids, id);
     }
 }
+// Planes tiled by 2 × 2 windows at stride 2 (pooling's commonest shape): every window's four
+// taps inside the input, the window rows evenly spaced. pool_nchw.c.in's entry points give such
+// planes to the loops below, which keep every size in a register and read no table per row:
+// the generic rows' work per plane and per row (interior, divisor, whole-load checks, row
+// tables, sizes reread after each store) took more than half the time of a 28 × 28 plane's
+// average pooling. The taps are taken in the generic rows' order, so the bits are theirs.
+
+// The tiled planes of one call: `planes` planes `plane` elements apart, the first window's first
+// tap `first` elements into a plane, window rows `dh · w` apart, output rows `step` elements
+// apart in the input.
+typedef struct {
+    long planes, plane, first, w, dh, p, q, step;
+} ck_nchw_tiled;
+
+// Whether the call's windows tile its planes in pairs: 2 × 2 at stride 2, every tap inside (so
+// every average's divisor is rows[3] · 2 = 4 without an override), window rows evenly
+// spaced.
+CKV_INLINE int ck_nchw_tiled_shape(const ck_pool_plane *g) {
+    if (!(g->s == 2 && g->sw == 2 && g->dw == 1 && g->p > 0)) return 0;
+    long a, b;
+    ck_nchw_interior(g, &a, &b);
+    if (a != 0 || b != g->q) return 0;
+    long step = g->p > 1 ? g->rows[4] - g->rows[0] : 0;
+    for (long i = 0; i < g->p; i++) {
+        const long *r = g->rows + 4 * i;
+        if (r[1] != 0 || r[2] != 2 || r[3] != 2 || r[0] != g->rows[0] + i * step) return 0;
+    }
+    return 1;
+}
+
+// The first `planes` planes of a call as tiled planes: none unless ck_nchw_tiled_shape.
+CKV_INLINE ck_nchw_tiled ck_nchw_tiled_planes(const ck_pool_plane *g, long planes) {
+    ck_nchw_tiled tiled = {0};
+    if (!ck_nchw_tiled_shape(g)) return tiled;
+    tiled.planes = planes;
+    tiled.plane = g->h * g->w;
+    tiled.first = g->rows[0] * g->w + g->cols[0];
+    tiled.w = g->w;
+    tiled.dh = g->dh;
+    tiled.p = g->p;
+    tiled.q = g->q;
+    tiled.step = g->p > 1 ? (g->rows[4] - g->rows[0]) * g->w : 0;
+    return tiled;
+}
+
+// The forward passes' tiled planes of a call of `planes` planes at x: without the last planes,
+// where a row's last vector would read past the input (those go the generic way).
+CKV_INLINE ck_nchw_tiled ck_nchw_tiled_inputs(const ck_pool_plane *g, long planes, const double *x) {
+    const ck_nchw_shape c = {2, 2, 1};
+    long whole = planes;
+    while (whole > 0 && !ck_nchw_rows_whole(g, x + (whole - 1) * g->h * g->w, 0, g->q, c)) whole--;
+    return ck_nchw_tiled_planes(g, whole);
+}
+
+// Before output row i of plane n: the input rows of the next output row into the caches (as
+// ck_nchw_prefetch does for the generic rows).
+CKV_INLINE void ck_nchw_tiled_prefetch(ck_nchw_tiled f, const double *x, long n, long i) {
+    if (i + 1 == f.p && n + 1 == f.planes) return;
+    const double *next = x + f.first + (i + 1 < f.p ? n * f.plane + (i + 1) * f.step : (n + 1) * f.plane);
+    for (long e = 0; e < f.w; e += 64 / (long)sizeof(double)) {
+        __builtin_prefetch(next + e);
+        __builtin_prefetch(next + f.dh * f.w + e);
+    }
+}
+
+// The four taps of windows j ..< j + 4 of output row i of plane n, in scan order, as
+// whole loads (ck_nchw_tiled_planes has checked that they stay inside the input).
+CKV_INLINE void ck_nchw_tiled_load(ck_nchw_tiled f, const double *x, long n, long i, long j, ckv_avx2_f64 taps[4]) {
+    const double *top = x + f.first + n * f.plane + i * f.step + 2 * j;
+    ckv_avx2_f64_load_pairs_tail(top, ck_nchw_count(1, 0, 0), &taps[0], &taps[1]);
+    ckv_avx2_f64_load_pairs_tail(top + f.dh * f.w, ck_nchw_count(1, 0, 0), &taps[2], &taps[3]);
+}
+
+// Max pooling of the tiled planes into out and, with `arg_bytes` 1 or 4, their argmax taps (0 to
+// 3: the window's rows and columns in scan order); `arg_bytes` and `stream` constants at each
+// call.
+CKV_INLINE void ck_nchw_max_tiled(ck_nchw_tiled f, const double *x, const int stream, double *out, char *arg, const int arg_bytes) {
+    for (long n = 0; n < f.planes; n++) {
+        for (long i = 0; i < f.p; i++) {
+            if (stream) ck_nchw_tiled_prefetch(f, x, n, i);
+            long o = (n * f.p + i) * f.q;
+            for (long j = 0; j < f.q; j += 4) {
+                ckv_avx2_f64 taps[4], best, unused;
+                ckv_avx2_f64_idx ids = ckv_avx2_f64_idx_set1(0);
+                ck_nchw_tiled_load(f, x, n, i, j, taps);
+                best = taps[0];
+                CK_UNROLL for (int t = 1; t < 4; t++) ck_max_take(&best, &ids, &unused, taps[t], ckv_avx2_f64_idx_set1(t), 0);
+                ckv_avx2_f64_store_tail(out + o + j, best, f.q - j);
+                if (arg_bytes) ckv_avx2_f64_idx_store(arg + (o + j) * arg_bytes, arg_bytes, ids, f.q - j);
+            }
+        }
+    }
+}
+
+// Average pooling of the tiled planes into out: the taps summed from 0 in scan order, times the
+// divisor's reciprocal where that is exact, else over the divisor (`exact` and `stream`
+// constants at each call).
+CKV_INLINE void ck_nchw_avg_tiled(ck_nchw_tiled f, const double *x, const int stream, ckv_avx2_f64 divisor, const int exact, double *out) {
+    for (long n = 0; n < f.planes; n++) {
+        for (long i = 0; i < f.p; i++) {
+            if (stream) ck_nchw_tiled_prefetch(f, x, n, i);
+            long o = (n * f.p + i) * f.q;
+            for (long j = 0; j < f.q; j += 4) {
+                ckv_avx2_f64 taps[4], sum = ckv_avx2_f64_zero();
+                ck_nchw_tiled_load(f, x, n, i, j, taps);
+                CK_UNROLL for (int t = 0; t < 4; t++) sum = ckv_avx2_f64_add(sum, taps[t]);
+                ckv_avx2_f64_store_tail(out + o + j, exact ? ckv_avx2_f64_mul(sum, divisor) : ckv_avx2_f64_div(sum, divisor), f.q - j);
+            }
+        }
+    }
+}
+
+// The gradient of tiled planes whose windows tile them (every element of dx under one window):
+// each dx element written once, as ck_nchw_pair_rows writes it (0 + dy / divisor for the
+// average, 0 + dy at the argmax tap and 0 elsewhere for the maximum, with `arg`). `arg_bytes`
+// and `exact` constants at each call.
+CKV_INLINE void ck_nchw_tiled_backward(ck_nchw_tiled f, const double *dy, const char *arg, const int arg_bytes,
+                                       ckv_avx2_f64 divisor, const int exact, double *dx) {
+    for (long n = 0; n < f.planes; n++) {
+        for (long i = 0; i < f.p; i++) {
+            double *top = dx + f.first + n * f.plane + i * f.step;
+            long o = (n * f.p + i) * f.q;
+            for (long j = 0; j < f.q; j += 4) {
+                long left_over = f.q - j;
+                ckv_avx2_f64 v = ckv_avx2_f64_load_tail(dy + o + j, left_over);
+                ckv_avx2_f64 value = ckv_avx2_f64_add(ckv_avx2_f64_zero(), arg_bytes ? v : exact ? ckv_avx2_f64_mul(v, divisor) : ckv_avx2_f64_div(v, divisor));
+                ckv_avx2_f64_idx ids = arg_bytes ? ckv_avx2_f64_idx_load(arg + (o + j) * arg_bytes, arg_bytes, left_over) : ckv_avx2_f64_idx_set1(0);
+                CK_UNROLL for (int k = 0; k < 2; k++) {
+                    ckv_avx2_f64 left = value, right = value;
+                    if (arg_bytes) {
+                        left = ckv_avx2_f64_select(ckv_avx2_f64_idx_eq(ids, ckv_avx2_f64_idx_set1(2 * k)), ckv_avx2_f64_zero(), value);
+                        right = ckv_avx2_f64_select(ckv_avx2_f64_idx_eq(ids, ckv_avx2_f64_idx_set1(2 * k + 1)), ckv_avx2_f64_zero(), value);
+                    }
+                    ckv_avx2_f64_store_interleaved_tail(top + k * f.dh * f.w + 2 * j, left, right, left_over);
+                }
+            }
+        }
+    }
+}
+
+// The entry points' dispatch: `stream`, `exact` and the argmax width as constants.
+CKV_INLINE void ck_nchw_max_tiled_run(ck_nchw_tiled f, const double *x, int stream, double *out, void *arg, int arg_bytes) {
+    if (stream && arg_bytes == 1) ck_nchw_max_tiled(f, x, 1, out, arg, 1);
+    else if (arg_bytes == 1) ck_nchw_max_tiled(f, x, 0, out, arg, 1);
+    else if (stream) ck_nchw_max_tiled(f, x, 1, out, arg, arg_bytes);
+    else ck_nchw_max_tiled(f, x, 0, out, arg, arg_bytes);
+}
+
+CKV_INLINE void ck_nchw_avg_tiled_run(const ck_pool_plane *g, ck_nchw_tiled f, const double *x, double *out) {
+    ck_nchw_scale scale = {0};
+    ck_nchw_scale_for(&scale, ck_nchw_divisor(g, g->rows, 2));
+    if (scale.exact && !g->stream) ck_nchw_avg_tiled(f, x, 0, scale.v, 1, out);
+    else if (scale.exact) ck_nchw_avg_tiled(f, x, 1, scale.v, 1, out);
+    else ck_nchw_avg_tiled(f, x, g->stream, scale.v, 0, out);
+}
+
+CKV_INLINE void ck_nchw_max_tiled_backward_run(ck_nchw_tiled f, const double *dy, const void *arg, int arg_bytes, double *dx) {
+    if (arg_bytes == 1) ck_nchw_tiled_backward(f, dy, arg, 1, ckv_avx2_f64_zero(), 1, dx);
+    else ck_nchw_tiled_backward(f, dy, arg, arg_bytes, ckv_avx2_f64_zero(), 1, dx);
+}
+
+CKV_INLINE void ck_nchw_avg_tiled_backward_run(const ck_pool_plane *g, ck_nchw_tiled f, const double *dy, double *dx) {
+    ck_nchw_scale scale = {0};
+    ck_nchw_scale_for(&scale, ck_nchw_divisor(g, g->rows, 2));
+    if (scale.exact) ck_nchw_tiled_backward(f, dy, NULL, 0, scale.v, 1, dx);
+    else ck_nchw_tiled_backward(f, dy, NULL, 0, scale.v, 0, dx);
+}
 
 // One scan of windows j ..< j + n (n ≤ nv · 4, nv a constant at each call: that many
 // independent chains of compare and select, whose latency would otherwise bound the loop) of the
@@ -287,7 +454,9 @@ CKV_INLINE void ck_nchw_max_plane(const ck_pool_plane *g, const double *x, doubl
 
 CKV_TARGET void ck_f64_pool_max_nchw__avx2(const ck_pool_plane *g, long planes, const double *x, double *out, void *arg,
                                             int arg_bytes) {
-    for (long n = 0; n < planes; n++) {
+    ck_nchw_tiled tiled = ck_nchw_tiled_inputs(g, planes, x);
+    ck_nchw_max_tiled_run(tiled, x, g->stream, out, arg, arg_bytes);
+    for (long n = tiled.planes; n < planes; n++) {
         char *plane_arg = arg_bytes ? (char *)arg + n * g->p * g->q * arg_bytes : NULL;
         ck_nchw_max_plane(g, x + n * g->h * g->w, out + n * g->p * g->q, plane_arg, arg_bytes);
     }
@@ -404,7 +573,9 @@ CKV_INLINE void ck_nchw_avg_plane(const ck_pool_plane *g, const double *x, doubl
 }
 
 CKV_TARGET void ck_f64_pool_avg_nchw__avx2(const ck_pool_plane *g, long planes, const double *x, double *out) {
-    for (long n = 0; n < planes; n++) ck_nchw_avg_plane(g, x + n * g->h * g->w, out + n * g->p * g->q);
+    ck_nchw_tiled tiled = ck_nchw_tiled_inputs(g, planes, x);
+    ck_nchw_avg_tiled_run(g, tiled, x, out);
+    for (long n = tiled.planes; n < planes; n++) ck_nchw_avg_plane(g, x + n * g->h * g->w, out + n * g->p * g->q);
 }
 
 // The NCHW plane kernels' gradients: pool_nchw.c.in includes this after its forward passes,
@@ -489,7 +660,9 @@ CKV_INLINE void ck_nchw_avg_backward_plane(const ck_pool_plane *g, const double 
 
 CKV_TARGET void ck_f64_pool_avg_backward_nchw__avx2(const ck_pool_plane *g, long planes, const double *dy, int tiles,
                                                      double *share, double *dx) {
-    for (long n = 0; n < planes; n++)
+    ck_nchw_tiled tiled = ck_nchw_tiled_planes(g, tiles ? planes : 0);
+    ck_nchw_avg_tiled_backward_run(g, tiled, dy, dx);
+    for (long n = tiled.planes; n < planes; n++)
         ck_nchw_avg_backward_plane(g, dy + n * g->p * g->q, tiles, share, dx + n * g->h * g->w);
 }
 
@@ -516,7 +689,9 @@ CKV_INLINE void ck_nchw_max_backward_plane(const ck_pool_plane *g, const double 
 
 CKV_TARGET void ck_f64_pool_max_backward_nchw__avx2(const ck_pool_plane *g, long planes, const double *dy,
                                                      const void *arg, int arg_bytes, int tiles, double *dx) {
-    for (long n = 0; n < planes; n++) {
+    ck_nchw_tiled tiled = ck_nchw_tiled_planes(g, tiles ? planes : 0);
+    ck_nchw_max_tiled_backward_run(tiled, dy, arg, arg_bytes, dx);
+    for (long n = tiled.planes; n < planes; n++) {
         const char *plane_arg = (const char *)arg + n * g->p * g->q * arg_bytes;
         ck_nchw_max_backward_plane(g, dy + n * g->p * g->q, plane_arg, arg_bytes, tiles, dx + n * g->h * g->w);
     }
