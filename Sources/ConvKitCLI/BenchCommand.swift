@@ -11,7 +11,7 @@ struct BenchCommand: ParsableCommand {
         discussion: """
             Prints the median milliseconds and GFLOP/s of each layer and op, like \
             ../shared/bench/pytorch_suite.py. With --compare, adds PyTorch's time over ConvKit's \
-            from that script's --json output, and the geometric means.
+            from that script's --json output, and the geometric means. Pooling has a third row,             pool_inference: the forward pass alone (pool2d, no cache), compared with the same             PyTorch forward pass as pool_forward (timed under no_grad) and averaged apart.
             """
     )
 
@@ -106,10 +106,13 @@ struct BenchCommand: ParsableCommand {
             if let peakPerThread {
                 line += " " + (row.gflops.map { String(format: "%6.0f%%", 100 * $0 / peakPerThread) } ?? "       ")
             }
-            if let torch = peer?["\(row.layer) \(row.op)"] {
+            // pytorch_suite.py times its forward pass under no_grad: the inference row compares with it too.
+            let peerOp = row.op == "pool_inference" ? "pool_forward" : row.op
+            if let torch = peer?["\(row.layer) \(peerOp)"] {
                 let ratio = torch / row.seconds
                 line += String(format: "  %10.3f %7.2fx", torch * 1e3, ratio)
-                let group = row.op.hasPrefix("pool") ? "pool" : (row.layer == "course-tiny" ? "tiny" : "conv")
+                let group = row.op == "pool_inference" ? "pool inference"
+                    : row.op.hasPrefix("pool") ? "pool" : (row.layer == "course-tiny" ? "tiny" : "conv")
                 ratios[group, default: []].append(ratio)
             }
             print(line)

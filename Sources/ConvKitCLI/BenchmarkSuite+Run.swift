@@ -95,6 +95,9 @@ extension BenchmarkSuite {
             let dy = try randomFloats(y.shape, rng: &rng)
             let forward = try medianSeconds(repeats: repeats) { _ = try pool2dForward(x, options: options) }
             record(BenchRow(layer: c.name, op: "pool_forward", seconds: forward, gflops: nil, layout: layout.rawValue))
+            // The forward pass with no backward pass to follow (no cache, no argmax).
+            let inference = try medianSeconds(repeats: repeats) { _ = try pool2d(x, options: options) }
+            record(BenchRow(layer: c.name, op: "pool_inference", seconds: inference, gflops: nil, layout: layout.rawValue))
             let backward = try medianSeconds(repeats: repeats) { _ = try pool2dBackward(dy, cache: cache) }
             record(BenchRow(layer: c.name, op: "pool_backward", seconds: backward, gflops: nil, layout: layout.rawValue))
         }

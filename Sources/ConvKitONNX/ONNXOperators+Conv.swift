@@ -159,8 +159,9 @@ extension ONNXOperators {
         let options = Pool2DOptions(
             .max, window: window.kernel, stride: window.stride, padding: window.padding, dilation: window.dilation,
             ceilMode: try call.int("ceil_mode", default: 0) != 0, returnIndices: wantsIndices, layout: call.layout, threads: call.threads)
+        guard wantsIndices else { return [try restored(call, try pool2d(x, options: options))] }
         let (y, cache) = try pool2dForward(x, options: options)
-        guard wantsIndices, let indices = cache.indices else { return [try restored(call, y)] }
+        guard let indices = cache.indices else { return [try restored(call, y)] }
         // ONNX counts the index over the whole tensor (the plane column by column with
         // storage_order 1), ConvKit within each (n, c) plane row by row.
         let (h, w) = (x.shape[2], x.shape[3])
@@ -179,13 +180,13 @@ extension ONNXOperators {
             .average, window: window.kernel, stride: window.stride, padding: window.padding, dilation: window.dilation,
             ceilMode: try call.int("ceil_mode", default: 0) != 0,
             countIncludePad: try call.int("count_include_pad", default: 0) != 0, layout: call.layout, threads: call.threads)
-        return [try restored(call, try pool2dForward(x, options: options).output)]
+        return [try restored(call, try pool2d(x, options: options))]
     }
 
     static func globalMaxPool(_ call: ONNXCall) throws -> [NPYArray?] {
         var options = Pool2DOptions.global(.max, layout: call.layout)
         options.threads = call.threads
-        return [try restored(call, try pool2dForward(try image(call), options: options).output)]
+        return [try restored(call, try pool2d(try image(call), options: options))]
     }
 
     /// The mean of each plane by ConvKit's GlobalAvgPool2D kernel (so that an exported model

@@ -100,12 +100,19 @@ import Testing
         reference.algorithm = .reference
         let (expected, referenceCache) = try pool2dForward(x, options: reference)
         let expectedDx = try pool2dBackward(dy, cache: referenceCache)
+        if !c.options.returnIndices {
+            #expect(sameBits(try pool2d(x, options: reference), expected), "pool2d, reference")
+        }
         for isa in KernelISA.supported {
             try KernelISA.withActive(isa) {
                 var options = c.options
                 options.algorithm = .fast
                 let (y, cache) = try pool2dForward(x, options: options)
                 let dx = try pool2dBackward(dy, cache: cache)
+                if !options.returnIndices {
+                    // The forward pass alone (no argmax kept) gives the same bits.
+                    #expect(sameBits(try pool2d(x, options: options), y), "\(isa) pool2d")
+                }
                 #expect(y.shape == expected.shape)
                 #expect(dx.shape == expectedDx.shape)
                 #expect(cache.indices == referenceCache.indices, "\(isa) indices")
@@ -118,6 +125,15 @@ import Testing
                 }
             }
         }
+    }
+
+    /// `pool2d` keeps no cache, so it refuses `returnIndices`, naming the function that has them.
+    @Test func inferenceRefusesIndices() throws {
+        let x = try Tensor<Float>(shape: [1, 4, 4, 2], scalars: (0..<32).map(Float.init))
+        #expect(throws: ConvKitError("pool2d", "returnIndices needs pool2dForward, whose cache holds the indices")) {
+            try pool2d(x, options: Pool2DOptions(.max, window: 2, returnIndices: true))
+        }
+        #expect(throws: ConvKitError.self) { try pool2d(x, options: Pool2DOptions(.max, window: 5)) }
     }
 
     /// The same bits on 1, 2, 3 and 8 threads, with the size threshold lowered so that even

@@ -666,6 +666,113 @@ CKV_TARGET void ck_f64_pool_avg_backward_nchw__avx2(const ck_pool_plane *g, long
         ck_nchw_avg_backward_plane(g, dy + n * g->p * g->q, tiles, share, dx + n * g->h * g->w);
 }
 
+// The max-pooling gradient of planes of even width whose windows are 3 wide at stride 2,
+// undilated (the 3 × 3, stride-2 pooling of ResNet's stem): windows that overlap, so that the
+// generic way is a memset of the plane and then each window's dy added at its argmax, window by
+// window (scalar, with one table lookup a window; the memset alone took a third of the time).
+// Here each row of dx takes, a vector of column pairs (2m, 2m + 1) at a time, what each window
+// row that covers it gives it, window rows in order and, within one, windows in order: the
+// generic sums in the generic order, with 0 added where a window's argmax is another tap (which
+// changes no sum: sums start at +0, so they are never −0). Each row is stored once by the first
+// window row that covers it and added to by the later ones; rows no window covers are zeroed.
+//
+// Windows start at column c0 + 2j. With c0 odd (c0 = 2b + 1), column 2m is tap 1 of window
+// m − b − 1, column 2m + 1 tap 2 of that window and then tap 0 of the next; with c0 even
+// (c0 = 2b), column 2m is tap 2 of window m − b − 1 and then tap 0 of window m − b, column
+// 2m + 1 tap 1 of window m − b.
+
+// Whether the planes' windows are 3 wide at stride 2, undilated, on planes of even width.
+CKV_INLINE int ck_nchw_overlap_shape(const ck_pool_plane *g) {
+    if (!(g->s == 3 && g->sw == 2 && g->dw == 1 && g->w % 2 == 0 && g->p > 0 && g->q > 0)) return 0;
+    for (long j = 1; j < g->q; j++)
+        if (g->cols[4 * j] != g->cols[0] + 2 * j) return 0;
+    return 1;
+}
+
+// The dy and argmax taps of windows b ..< b + 4 of a window row of q windows, dy 0 for
+// windows outside [0, q) (whose taps then give nothing, whichever they name).
+CKV_INLINE void ck_nchw_window_lanes(const double *dy, const char *arg, int arg_bytes, long b, long q, ckv_avx2_f64 *values,
+                                     ckv_avx2_f64_idx *ids) {
+    if (b >= 0 && b < q) {
+        *values = ckv_avx2_f64_load_tail(dy + b, q - b);
+        *ids = ckv_avx2_f64_idx_load(arg + b * arg_bytes, arg_bytes, q - b);
+        return;
+    }
+    // A vector that starts before the first window (where c0 is even) or past the last: lanes
+    // from a copy.
+    double v[4];
+    int32_t t[4];
+    for (long l = 0; l < 4; l++) {
+        int inside = b + l >= 0 && b + l < q;
+        v[l] = inside ? dy[b + l] : (double)0;
+        t[l] = inside ? (int32_t)ck_nchw_arg(arg, arg_bytes, b + l) : 0;
+    }
+    *values = ckv_avx2_f64_load_tail(v, 4);
+    *ids = ckv_avx2_f64_idx_load(t, 4, 4);
+}
+
+// dy where the window's argmax is tap `id`, 0 elsewhere.
+CKV_INLINE ckv_avx2_f64 ck_nchw_at_tap(ckv_avx2_f64 values, ckv_avx2_f64_idx ids, int id) {
+    return ckv_avx2_f64_select(ckv_avx2_f64_idx_eq(ids, ckv_avx2_f64_idx_set1(id)), ckv_avx2_f64_zero(), values);
+}
+
+// What window row i gives the rows of dx it covers; rows [0, *done) hold their sums so far
+// (those at or past it are stored instead of added to, rows skipped on the way zeroed).
+// `arg_bytes` a constant at each call.
+CKV_INLINE void ck_nchw_overlap_window_row(const ck_pool_plane *g, long i, const double *dy, const char *arg,
+                                           const int arg_bytes, long *done, double *dx) {
+    const long *r = g->rows + 4 * i;
+    long pairs = g->w / 2, c0 = g->cols[0], odd = c0 & 1, b = (c0 - odd) / 2, fresh = *done;
+    for (long k = r[1]; k < r[2]; k++) {
+        long h = r[0] + k * g->dh;
+        if (h > *done) memset(dx + *done * g->w, 0, sizeof(double) * (size_t)((h - *done) * g->w));
+        if (h >= *done) *done = h + 1;
+    }
+    for (long m = 0; m < pairs; m += 4) {
+        long n = pairs - m;
+        ckv_avx2_f64 before, here;
+        ckv_avx2_f64_idx before_ids, here_ids;
+        ck_nchw_window_lanes(dy, arg, arg_bytes, m - b - 1, g->q, &before, &before_ids);
+        ck_nchw_window_lanes(dy, arg, arg_bytes, m - b, g->q, &here, &here_ids);
+        for (long k = r[1]; k < r[2]; k++) {
+            long h = r[0] + k * g->dh;
+            double *row = dx + h * g->w + 2 * m;
+            int first = (int)(3 * k), middle = first + 1, last = first + 2;
+            ckv_avx2_f64 even = ckv_avx2_f64_zero(), second = ckv_avx2_f64_zero();
+            if (h < fresh) ckv_avx2_f64_load_pairs_tail(row, n, &even, &second);
+            if (odd) {
+                even = ckv_avx2_f64_add(even, ck_nchw_at_tap(before, before_ids, middle));
+                second = ckv_avx2_f64_add(ckv_avx2_f64_add(second, ck_nchw_at_tap(before, before_ids, last)),
+                                  ck_nchw_at_tap(here, here_ids, first));
+            } else {
+                even = ckv_avx2_f64_add(ckv_avx2_f64_add(even, ck_nchw_at_tap(before, before_ids, last)),
+                                ck_nchw_at_tap(here, here_ids, first));
+                second = ckv_avx2_f64_add(second, ck_nchw_at_tap(here, here_ids, middle));
+            }
+            ckv_avx2_f64_store_interleaved_tail(row, even, second, n);
+        }
+    }
+}
+
+CKV_INLINE void ck_nchw_overlap_plane(const ck_pool_plane *g, const double *dy, const char *arg, const int arg_bytes,
+                                      double *dx) {
+    long done = 0;
+    for (long i = 0; i < g->p; i++)
+        ck_nchw_overlap_window_row(g, i, dy + i * g->q, arg + i * g->q * arg_bytes, arg_bytes, &done, dx);
+    if (g->h > done) memset(dx + done * g->w, 0, sizeof(double) * (size_t)((g->h - done) * g->w));
+}
+// Planes [first, planes) of a call whose windows have ck_nchw_overlap_shape.
+CKV_INLINE void ck_nchw_overlap_planes(const ck_pool_plane *g, long first, long planes, const double *dy, const void *arg,
+                                       int arg_bytes, double *dx) {
+    for (long n = first; n < planes; n++) {
+        const double *plane_dy = dy + n * g->p * g->q;
+        const char *plane_arg = (const char *)arg + n * g->p * g->q * arg_bytes;
+        double *plane_dx = dx + n * g->h * g->w;
+        if (arg_bytes == 1) ck_nchw_overlap_plane(g, plane_dy, plane_arg, 1, plane_dx);
+        else ck_nchw_overlap_plane(g, plane_dy, plane_arg, arg_bytes, plane_dx);
+    }
+}
+
 CKV_INLINE void ck_nchw_max_backward_plane(const ck_pool_plane *g, const double *dy, const void *arg, int arg_bytes,
                                            int tiles, double *dx) {
     int pairs = ck_nchw_pairs(g, tiles);
@@ -691,6 +798,10 @@ CKV_TARGET void ck_f64_pool_max_backward_nchw__avx2(const ck_pool_plane *g, long
                                                      const void *arg, int arg_bytes, int tiles, double *dx) {
     ck_nchw_tiled tiled = ck_nchw_tiled_planes(g, tiles ? planes : 0);
     ck_nchw_max_tiled_backward_run(tiled, dy, arg, arg_bytes, dx);
+    if (ck_nchw_overlap_shape(g)) {
+        ck_nchw_overlap_planes(g, tiled.planes, planes, dy, arg, arg_bytes, dx);
+        return;
+    }
     for (long n = tiled.planes; n < planes; n++) {
         const char *plane_arg = (const char *)arg + n * g->p * g->q * arg_bytes;
         ck_nchw_max_backward_plane(g, dy + n * g->p * g->q, plane_arg, arg_bytes, tiles, dx + n * g->h * g->w);

@@ -38,6 +38,26 @@ public func pool2dForward<T: ConvKitFloat>(
     }
 }
 
+/// 2-d max or average pooling for inference: the output of ``pool2dForward(_:options:)``, bit
+/// for bit, without the cache a backward pass needs.
+///
+/// Max pooling then finds each window's maximum without recording which tap holds it, which a
+/// forward pass with no backward pass to follow does not need (on the benchmark suite's
+/// max-pooling layers that record took 5–20 % of the time).
+///
+/// - Throws: ``ConvKitError`` as ``pool2dForward(_:options:)`` does, and for `returnIndices`
+///   (the indices come with ``pool2dForward(_:options:)``'s cache).
+public func pool2d<T: ConvKitFloat>(_ input: Tensor<T>, options: Pool2DOptions) throws -> Tensor<T> {
+    let geometry = try Pool2DGeometry(
+        inputShape: input.shape, options: options, elementBytes: MemoryLayout<T>.stride, function: "pool2d")
+    if options.returnIndices {
+        throw ConvKitError("pool2d", "returnIndices needs pool2dForward, whose cache holds the indices")
+    }
+    guard geometry.batch > 0, options.algorithm == .fast else { return try pool2dForward(input, options: options).output }
+    let plan = PoolFastPlan(geometry, options: options)
+    return pool2dForwardFast(input, plan: plan, layout: options.layout, storeArgmax: false).output
+}
+
 /// The reference forward pass, written like the course's `pool_forward`.
 ///
 /// x is (N, H, W, C); returns the output (N, P, Q, C) and, for max pooling, the flat
