@@ -84,12 +84,13 @@ CKV_INLINE int ck_max_scan(const float *const *ptrs, const int *ids, long taps, 
 
 // Channels ch ..< ch + min(left, nv · 4) of one window. Windows of more than 4 taps are
 // scanned ordered first (AVX2 maxpool3s2-112 forward, one thread: 6.1 → 5.4 ms); with 4 the sum
-// and the check cost more than they save (maxpool2-112: 3.24 → 3.45 ms).
+// and the check cost more than they save (maxpool2-112: 3.24 → 3.45 ms), unless no argmax is
+// kept (`arg_bytes` 0, a constant at each call: the ids' selects then go too).
 CKV_INLINE void ck_max_vectors(const float *const *ptrs, const int *ids, long taps, long ch, const int nv, long left,
-                               float *out, void *arg, int arg_bytes, int stream) {
+                               float *out, void *arg, const int arg_bytes, int stream) {
     ckv_generic_f32 b[4];
     ckv_generic_f32_idx a[4];
-    if (taps <= 4) ck_max_scan(ptrs, ids, taps, ch, nv, left, 0, b, a);
+    if (taps <= 4 && arg_bytes) ck_max_scan(ptrs, ids, taps, ch, nv, left, 0, b, a);
     else if (!ck_max_scan(ptrs, ids, taps, ch, nv, left, 1, b, a)) ck_max_scan(ptrs, ids, taps, ch, nv, left, 0, b, a);
     CK_UNROLL for (int v = 0; v < nv; v++) {
         long e = ch + v * 4;
@@ -98,10 +99,10 @@ CKV_INLINE void ck_max_vectors(const float *const *ptrs, const int *ids, long ta
     }
 }
 
-CKV_TARGET void ck_f32_pool_max_c16__generic(const float *const *x_rows, const long *row_taps, long rows,
-                                                 const long *cols, long q, long c, long s, long dw, float *out,
-                                                 void *arg, int arg_bytes, const float **tap_pointers, int *tap_ids,
-                                                 int stream) {
+// The row's windows; `arg_bytes` a constant at each call.
+CKV_INLINE void ck_max_windows(const float *const *x_rows, const long *row_taps, long rows, const long *cols, long q,
+                               long c, long s, long dw, float *out, void *arg, const int arg_bytes,
+                               const float **tap_pointers, int *tap_ids, int stream) {
     for (long j = 0; j < q; j++) {
         long taps = ck_window_taps(x_rows, row_taps, rows, cols, j, c, s, dw, tap_pointers, tap_ids);
         if (stream) ck_window_prefetch(x_rows, rows, cols, j, q, c, dw);
@@ -111,5 +112,13 @@ CKV_TARGET void ck_f32_pool_max_c16__generic(const float *const *x_rows, const l
         for (; ch + 16 <= c; ch += 16) ck_max_vectors(tap_pointers, tap_ids, taps, ch, 4, 16, o, a, arg_bytes, stream);
         for (; ch < c; ch += 4) ck_max_vectors(tap_pointers, tap_ids, taps, ch, 1, c - ch, o, a, arg_bytes, stream);
     }
+}
+
+CKV_TARGET void ck_f32_pool_max_c16__generic(const float *const *x_rows, const long *row_taps, long rows,
+                                                 const long *cols, long q, long c, long s, long dw, float *out,
+                                                 void *arg, int arg_bytes, const float **tap_pointers, int *tap_ids,
+                                                 int stream) {
+    if (arg_bytes == 0) ck_max_windows(x_rows, row_taps, rows, cols, q, c, s, dw, out, arg, 0, tap_pointers, tap_ids, stream);
+    else ck_max_windows(x_rows, row_taps, rows, cols, q, c, s, dw, out, arg, arg_bytes, tap_pointers, tap_ids, stream);
     if (stream) ckv_generic_fence();
 }

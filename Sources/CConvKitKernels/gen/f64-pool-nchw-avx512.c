@@ -257,8 +257,8 @@ CKV_INLINE void ck_nchw_tiled_backward(ck_nchw_tiled f, const double *dy, const 
 CKV_INLINE void ck_nchw_max_tiled_run(ck_nchw_tiled f, const double *x, int stream, double *out, void *arg, int arg_bytes) {
     if (stream && arg_bytes == 1) ck_nchw_max_tiled(f, x, 1, out, arg, 1);
     else if (arg_bytes == 1) ck_nchw_max_tiled(f, x, 0, out, arg, 1);
-    else if (stream) ck_nchw_max_tiled(f, x, 1, out, arg, arg_bytes);
-    else ck_nchw_max_tiled(f, x, 0, out, arg, arg_bytes);
+    else if (arg_bytes == 0) ck_nchw_max_tiled(f, x, stream, out, arg, 0);
+    else ck_nchw_max_tiled(f, x, stream, out, arg, arg_bytes);
 }
 
 CKV_INLINE void ck_nchw_avg_tiled_run(const ck_pool_plane *g, ck_nchw_tiled f, const double *x, double *out) {
