@@ -5,7 +5,8 @@ Usage: python3 Scripts/benchmarks_table.py TORCH.json CONVKIT.json [TORCH2.json 
 Each pair is one run of ../shared/bench/pytorch_suite.py --json and `convkit bench --json` at the
 same thread count. With several pairs of the same thread count, each row shows the median of the
 runs. Prints one table per thread count: both times, the speed-up (PyTorch time / ConvKit time)
-and the geometric means over the conv rows (course-tiny excluded) and the pool rows.
+and the geometric means over the conv rows (course-tiny excluded), the pool rows and, apart, the
+pool_inference rows (pool2d, compared with PyTorch's pool_forward row: its forward pass under no_grad).
 """
 import json, math, statistics, sys
 from collections import defaultdict
@@ -22,8 +23,9 @@ def main(paths):
         theirs = {(r["layer"], r["op"]): r["seconds"] for r in torch["rows"]}
         for r in ours["rows"]:
             key = (r["layer"], r["op"])
-            if key in theirs:
-                runs[ours["threads"]][key][0].append(theirs[key])
+            peer = (r["layer"], "pool_forward") if r["op"] == "pool_inference" else key
+            if peer in theirs:
+                runs[ours["threads"]][key][0].append(theirs[peer])
                 runs[ours["threads"]][key][1].append(r["seconds"])
                 if key not in order:
                     order.append(key)
@@ -39,7 +41,9 @@ def main(paths):
             torch_s, ours_s = (statistics.median(v) for v in rows[key])
             ratio = torch_s / ours_s
             print(f"| {key[0]} | {key[1]} | {torch_s * 1e3:.3f} | {ours_s * 1e3:.3f} | {ratio:.2f}× |")
-            if key[1].startswith("pool"):
+            if key[1] == "pool_inference":
+                groups["pool inference"].append(ratio)
+            elif key[1].startswith("pool"):
                 groups["pool"].append(ratio)
             elif key[0] != "course-tiny":
                 groups["conv"].append(ratio)

@@ -11,7 +11,9 @@ struct BenchCommand: ParsableCommand {
         discussion: """
             Prints the median milliseconds and GFLOP/s of each layer and op, like \
             ../shared/bench/pytorch_suite.py. With --compare, adds PyTorch's time over ConvKit's \
-            from that script's --json output, and the geometric means. Pooling has a third row,             pool_inference: the forward pass alone (pool2d, no cache), compared with the same             PyTorch forward pass as pool_forward (timed under no_grad) and averaged apart.
+            from that script's --json output, and the geometric means. Pooling has a third row, \
+            pool_inference: the forward pass alone (pool2d, no cache), compared with the same \
+            PyTorch forward pass as pool_forward (timed under no_grad) and averaged apart.
             """
     )
 

@@ -51,6 +51,7 @@ import Testing
         let x = try Tensor<Float>(zeros: [1, 5, 5, 2])
         for v in Self.extremes {
             refuses("window \(v)") { _ = try pool2dForward(x, options: Pool2DOptions(.max, window: Size2D(v, 2))) }
+            refuses("pool2d window \(v)") { _ = try pool2d(x, options: Pool2DOptions(.max, window: Size2D(2, v))) }
             (v > 0 ? survives : refuses)("stride \(v)") { _ = try pool2dForward(x, options: Pool2DOptions(.max, window: 2, stride: Size2D(2, v))) }
             (v == 0 ? survives : refuses)("pad \(v)") {
                 _ = try pool2dForward(x, options: Pool2DOptions(.average, window: 2, padding: .uniform(v)))
