@@ -179,7 +179,7 @@ CKV_INLINE void ck_nchw_tiled_prefetch(ck_nchw_tiled f, const float *x, long n, 
 }
 
 // The four taps of windows j ..< j + 16 of output row i of plane n, in scan order, as
-// whole loads (ck_nchw_tiled_planes has checked that they stay inside the input).
+// whole loads (ck_nchw_tiled_inputs has checked that they stay inside the input).
 CKV_INLINE void ck_nchw_tiled_load(ck_nchw_tiled f, const float *x, long n, long i, long j, ckv_avx512_f32 taps[4]) {
     const float *top = x + f.first + n * f.plane + i * f.step + 2 * j;
     ckv_avx512_f32_load_pairs_tail(top, ck_nchw_count(1, 0, 0), &taps[0], &taps[1]);
