@@ -225,35 +225,8 @@ CKV_INLINE void ck_nchw_avg_tiled(ck_nchw_tiled f, const double *x, const int st
     }
 }
 
-// The gradient of tiled planes whose windows tile them (every element of dx under one window):
-// each dx element written once, as ck_nchw_pair_rows writes it (0 + dy / divisor for the
-// average, 0 + dy at the argmax tap and 0 elsewhere for the maximum, with `arg`). `arg_bytes`
-// and `exact` constants at each call.
-CKV_INLINE void ck_nchw_tiled_backward(ck_nchw_tiled f, const double *dy, const char *arg, const int arg_bytes,
-                                       ckv_avx2_f64 divisor, const int exact, double *dx) {
-    for (long n = 0; n < f.planes; n++) {
-        for (long i = 0; i < f.p; i++) {
-            double *top = dx + f.first + n * f.plane + i * f.step;
-            long o = (n * f.p + i) * f.q;
-            for (long j = 0; j < f.q; j += 4) {
-                long left_over = f.q - j;
-                ckv_avx2_f64 v = ckv_avx2_f64_load_tail(dy + o + j, left_over);
-                ckv_avx2_f64 value = ckv_avx2_f64_add(ckv_avx2_f64_zero(), arg_bytes ? v : exact ? ckv_avx2_f64_mul(v, divisor) : ckv_avx2_f64_div(v, divisor));
-                ckv_avx2_f64_idx ids = arg_bytes ? ckv_avx2_f64_idx_load(arg + (o + j) * arg_bytes, arg_bytes, left_over) : ckv_avx2_f64_idx_set1(0);
-                CK_UNROLL for (int k = 0; k < 2; k++) {
-                    ckv_avx2_f64 left = value, right = value;
-                    if (arg_bytes) {
-                        left = ckv_avx2_f64_select(ckv_avx2_f64_idx_eq(ids, ckv_avx2_f64_idx_set1(2 * k)), ckv_avx2_f64_zero(), value);
-                        right = ckv_avx2_f64_select(ckv_avx2_f64_idx_eq(ids, ckv_avx2_f64_idx_set1(2 * k + 1)), ckv_avx2_f64_zero(), value);
-                    }
-                    ckv_avx2_f64_store_interleaved_tail(top + k * f.dh * f.w + 2 * j, left, right, left_over);
-                }
-            }
-        }
-    }
-}
-
-// The entry points' dispatch: `stream`, `exact` and the argmax width as constants.
+// The forward entry points' dispatch: `stream`, `exact` and the argmax width as constants
+// (the gradients' are in pool_nchw_backward.c.in).
 CKV_INLINE void ck_nchw_max_tiled_run(ck_nchw_tiled f, const double *x, int stream, double *out, void *arg, int arg_bytes) {
     if (stream && arg_bytes == 1) ck_nchw_max_tiled(f, x, 1, out, arg, 1);
     else if (arg_bytes == 1) ck_nchw_max_tiled(f, x, 0, out, arg, 1);
@@ -267,18 +240,6 @@ CKV_INLINE void ck_nchw_avg_tiled_run(const ck_pool_plane *g, ck_nchw_tiled f, c
     if (scale.exact && !g->stream) ck_nchw_avg_tiled(f, x, 0, scale.v, 1, out);
     else if (scale.exact) ck_nchw_avg_tiled(f, x, 1, scale.v, 1, out);
     else ck_nchw_avg_tiled(f, x, g->stream, scale.v, 0, out);
-}
-
-CKV_INLINE void ck_nchw_max_tiled_backward_run(ck_nchw_tiled f, const double *dy, const void *arg, int arg_bytes, double *dx) {
-    if (arg_bytes == 1) ck_nchw_tiled_backward(f, dy, arg, 1, ckv_avx2_f64_zero(), 1, dx);
-    else ck_nchw_tiled_backward(f, dy, arg, arg_bytes, ckv_avx2_f64_zero(), 1, dx);
-}
-
-CKV_INLINE void ck_nchw_avg_tiled_backward_run(const ck_pool_plane *g, ck_nchw_tiled f, const double *dy, double *dx) {
-    ck_nchw_scale scale = {0};
-    ck_nchw_scale_for(&scale, ck_nchw_divisor(g, g->rows, 2));
-    if (scale.exact) ck_nchw_tiled_backward(f, dy, NULL, 0, scale.v, 1, dx);
-    else ck_nchw_tiled_backward(f, dy, NULL, 0, scale.v, 0, dx);
 }
 
 // One scan of windows j ..< j + n (n ≤ nv · 4, nv a constant at each call: that many
@@ -589,6 +550,26 @@ CKV_INLINE double ck_nchw_tap_value(const ck_pool_plane *g, const long *r, const
     return ck_nchw_arg(arg, arg_bytes, q) == id ? (double)0 + dy[q] : (double)0;
 }
 
+// The values ck_nchw_tap_value gives the two taps of windows j ..< j + n (dy and arg counted
+// from the same window), as vectors: `value` for either tap of the average (no
+// argmax, `arg_bytes` 0), else dy where the argmax names the tap; `ids` the argmax taps.
+CKV_INLINE void ck_nchw_pair_gradient(const double *dy, const char *arg, int arg_bytes, long j, long n, ckv_avx2_f64 divisor,
+                                      const int exact, ckv_avx2_f64 *value, ckv_avx2_f64_idx *ids) {
+    ckv_avx2_f64 v = ckv_avx2_f64_load_tail(dy + j, n);
+    *value = ckv_avx2_f64_add(ckv_avx2_f64_zero(), arg_bytes ? v : exact ? ckv_avx2_f64_mul(v, divisor) : ckv_avx2_f64_div(v, divisor));
+    *ids = arg_bytes ? ckv_avx2_f64_idx_load(arg + j * arg_bytes, arg_bytes, n) : ckv_avx2_f64_idx_set1(0);
+}
+
+// Window row k's two taps of those windows, interleaved into row (their first tap's element).
+CKV_INLINE void ck_nchw_pair_store(double *row, ckv_avx2_f64 value, ckv_avx2_f64_idx ids, int arg_bytes, long k, long n) {
+    ckv_avx2_f64 left = value, right = value;
+    if (arg_bytes) {
+        left = ckv_avx2_f64_select(ckv_avx2_f64_idx_eq(ids, ckv_avx2_f64_idx_set1((int)(2 * k))), ckv_avx2_f64_zero(), value);
+        right = ckv_avx2_f64_select(ckv_avx2_f64_idx_eq(ids, ckv_avx2_f64_idx_set1((int)(2 * k + 1))), ckv_avx2_f64_zero(), value);
+    }
+    ckv_avx2_f64_store_interleaved_tail(row, left, right, n);
+}
+
 // The window rows of output row i (row entry r) of windows that tile the input two columns
 // each (s = sw = 2, undilated), values as ck_nchw_tap_value gives them: every element of those
 // dx rows written once, the interior windows' two taps a vector pair at a time, interleaved.
@@ -596,19 +577,11 @@ CKV_INLINE double ck_nchw_tap_value(const ck_pool_plane *g, const long *r, const
 CKV_INLINE void ck_nchw_pair_rows(const ck_pool_plane *g, const long *r, long a, long b, const double *dy,
                                   const void *arg, int arg_bytes, ckv_avx2_f64 divisor, const int exact, double *dx) {
     for (long j = a; j < b; j += 4) {
-        long n = b - j;
-        ckv_avx2_f64 v = ckv_avx2_f64_load_tail(dy + j, n);
-        ckv_avx2_f64 value = ckv_avx2_f64_add(ckv_avx2_f64_zero(), arg ? v : exact ? ckv_avx2_f64_mul(v, divisor) : ckv_avx2_f64_div(v, divisor));
-        ckv_avx2_f64_idx ids = arg ? ckv_avx2_f64_idx_load((const char *)arg + j * arg_bytes, arg_bytes, n) : ckv_avx2_f64_idx_set1(0);
-        for (long k = r[1]; k < r[2]; k++) {
-            double *row = dx + (r[0] + k * g->dh) * g->w + g->cols[4 * j];
-            ckv_avx2_f64 left = value, right = value;
-            if (arg) {
-                left = ckv_avx2_f64_select(ckv_avx2_f64_idx_eq(ids, ckv_avx2_f64_idx_set1((int)(2 * k))), ckv_avx2_f64_zero(), value);
-                right = ckv_avx2_f64_select(ckv_avx2_f64_idx_eq(ids, ckv_avx2_f64_idx_set1((int)(2 * k + 1))), ckv_avx2_f64_zero(), value);
-            }
-            ckv_avx2_f64_store_interleaved_tail(row, left, right, n);
-        }
+        ckv_avx2_f64 value;
+        ckv_avx2_f64_idx ids;
+        ck_nchw_pair_gradient(dy, (const char *)arg, arg_bytes, j, b - j, divisor, exact, &value, &ids);
+        for (long k = r[1]; k < r[2]; k++)
+            ck_nchw_pair_store(dx + (r[0] + k * g->dh) * g->w + g->cols[4 * j], value, ids, arg_bytes, k, b - j);
     }
     // The windows at the ends, tap by tap.
     if (a == 0 && b == g->q) return;
@@ -622,6 +595,39 @@ CKV_INLINE void ck_nchw_pair_rows(const ck_pool_plane *g, const long *r, long a,
                 row[g->cols[4 * q] + t] = ck_nchw_tap_value(g, r, dy, arg, arg_bytes, q, 2 * k + t);
         }
     }
+}
+
+// The gradient of tiled planes (pool_nchw_tiled.c.in) whose windows tile them (every element
+// of dx under one window): the rows of ck_nchw_pair_rows without its tables and checks a row.
+// `arg_bytes` (0 for the average) and `exact` constants at each call.
+CKV_INLINE void ck_nchw_tiled_backward(ck_nchw_tiled f, const double *dy, const char *arg, const int arg_bytes,
+                                       ckv_avx2_f64 divisor, const int exact, double *dx) {
+    for (long n = 0; n < f.planes; n++) {
+        for (long i = 0; i < f.p; i++) {
+            double *top = dx + f.first + n * f.plane + i * f.step;
+            long o = (n * f.p + i) * f.q;
+            for (long j = 0; j < f.q; j += 4) {
+                ckv_avx2_f64 value;
+                ckv_avx2_f64_idx ids;
+                ck_nchw_pair_gradient(dy, arg, arg_bytes, o + j, f.q - j, divisor, exact, &value, &ids);
+                CK_UNROLL for (int k = 0; k < 2; k++)
+                    ck_nchw_pair_store(top + k * f.dh * f.w + 2 * j, value, ids, arg_bytes, k, f.q - j);
+            }
+        }
+    }
+}
+
+// The gradients' dispatch: `exact` and the argmax width as constants.
+CKV_INLINE void ck_nchw_max_tiled_backward_run(ck_nchw_tiled f, const double *dy, const void *arg, int arg_bytes, double *dx) {
+    if (arg_bytes == 1) ck_nchw_tiled_backward(f, dy, arg, 1, ckv_avx2_f64_zero(), 1, dx);
+    else ck_nchw_tiled_backward(f, dy, arg, arg_bytes, ckv_avx2_f64_zero(), 1, dx);
+}
+
+CKV_INLINE void ck_nchw_avg_tiled_backward_run(const ck_pool_plane *g, ck_nchw_tiled f, const double *dy, double *dx) {
+    ck_nchw_scale scale = {0};
+    ck_nchw_scale_for(&scale, ck_nchw_divisor(g, g->rows, 2));
+    if (scale.exact) ck_nchw_tiled_backward(f, dy, NULL, 0, scale.v, 1, dx);
+    else ck_nchw_tiled_backward(f, dy, NULL, 0, scale.v, 0, dx);
 }
 
 CKV_INLINE int ck_nchw_pairs(const ck_pool_plane *g, int tiles) {
