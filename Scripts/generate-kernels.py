@@ -168,7 +168,7 @@ SIGNATURES = {
     "few_columns": "void {name}(long m, long n, long taps, long channels, const {T} *const *rows, const {T} *const *b, long b_column_stride, {T} *c, const long *row_offsets)",
     "peak": "float {name}(long iterations)",
     "small_forward": "void {name}(long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw, const float *bias, float *y, long ldy)",
-    "small_forward_planes": "void {name}(long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw, const float *bias, float *y, long ld_plane)",
+    "small_forward_planes": "void {name}(long rows, long count, long n, long taps, const long *offsets, const float *x, long ldx, const float *w, long ldw, const float *bias, float *y, long ld_plane)",
     "small_weights": "void {name}(long segments, const long *lengths, long n, long taps, const float *const *rows, long ld_rows, const float *dy, long ldy, float *dw, long lddw)",
     "small_data": "void {name}(long count, long n, long taps, const long *offsets, const float *wt, const float *dyt, float *x)",
     "small_pack_band": "void {name}(const float *x, long channels, const long *row_map, long rows, const long *column_map, long columns, long stride, long line, float *band)",

@@ -122,9 +122,9 @@ void ck_small_forward(int isa, long count, long n, long taps, const long *offset
     f32_kernels(isa)->small_forward(count, n, taps, offsets, x, w, ldw, bias, y, ldy);
 }
 
-void ck_small_forward_planes(int isa, long count, long n, long taps, const long *offsets, const float *x,
-                             const float *w, long ldw, const float *bias, float *y, long ld_plane) {
-    f32_kernels(isa)->small_forward_planes(count, n, taps, offsets, x, w, ldw, bias, y, ld_plane);
+void ck_small_forward_planes(int isa, long rows, long count, long n, long taps, const long *offsets, const float *x,
+                             long ldx, const float *w, long ldw, const float *bias, float *y, long ld_plane) {
+    f32_kernels(isa)->small_forward_planes(rows, count, n, taps, offsets, x, ldx, w, ldw, bias, y, ld_plane);
 }
 
 void ck_small_weights(int isa, long segments, const long *lengths, long n, long taps, const float *const *rows,

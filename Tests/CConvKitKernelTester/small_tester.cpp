@@ -31,7 +31,7 @@ void test_small_forward(int isa, Report &report) {
         std::vector<long> offsets(taps);
         for (auto &o : offsets) o = random.below(40);
         long ldw = n + 2, ldy = n + 3;
-        std::vector<float> x(40 + count + 32), w(taps * ldw), bias(n + 1);
+        std::vector<float> x(40 + 14 + count + 32), w(taps * ldw), bias(n + 1);
         random.fill(x);
         random.fill(w);
         random.fill(bias);
@@ -54,21 +54,30 @@ void test_small_forward(int isa, Report &report) {
             }
             for (long e = 0; e < (long)y.size(); e++)
                 if (!inside[e] && !check_untouched(report, y[e], "y", e, where)) return;
-            // The same sums into planes (ld_plane > count), bit for bit what the rows hold.
-            long ld_plane = count + 5;
-            std::vector<float> planes(2 + n * ld_plane, sentinel<float>());
-            ck_small_forward_planes(isa, count, n, taps, offsets.data(), x.data(), w.data(), ldw, bp, planes.data() + 2,
-                                    ld_plane);
-            report.cases++;
-            where = describe("planes: count %ld, n %ld, taps %ld, bias %d", count, n, taps, with_bias);
-            for (long j = 0; j < n; j++) for (long q = 0; q < ld_plane; q++) {
-                float got = planes[2 + j * ld_plane + q];
-                if (q < count ? !check(report, true, got, y[2 + q * ldy + j], 0, "plane", j, q, where)
-                              : !check_untouched(report, got, "plane", j * ld_plane + q, where))
+            // The same sums into planes (ld_plane > rows · count), bit for bit what the rows hold:
+            // one row, and three rows whose bands are 7 elements apart (row r reads x + 7r).
+            for (long rows : {1L, 3L}) {
+                long ld_plane = rows * count + 5;
+                std::vector<float> planes(2 + n * ld_plane, sentinel<float>());
+                ck_small_forward_planes(isa, rows, count, n, taps, offsets.data(), x.data(), 7, w.data(), ldw, bp,
+                                        planes.data() + 2, ld_plane);
+                report.cases++;
+                where = describe("planes: rows %ld, count %ld, n %ld, taps %ld, bias %d", rows, count, n, taps, with_bias);
+                std::vector<float> row(count * ldy);
+                for (long r = 0; r < rows; r++) {
+                    ck_small_forward(isa, count, n, taps, offsets.data(), x.data() + 7 * r, w.data(), ldw, bp, row.data(),
+                                     ldy);
+                    for (long j = 0; j < n; j++) for (long q = 0; q < count; q++)
+                        if (!check(report, true, planes[2 + j * ld_plane + r * count + q], row[q * ldy + j], 0, "plane", j,
+                                   r * count + q, where))
+                            return;
+                }
+                for (long j = 0; j < n; j++) for (long e = rows * count; e < ld_plane; e++)
+                    if (!check_untouched(report, planes[2 + j * ld_plane + e], "plane", j * ld_plane + e, where)) return;
+                if (!check_untouched(report, planes[0], "plane", -2, where) ||
+                    !check_untouched(report, planes[1], "plane", -1, where))
                     return;
             }
-            if (!check_untouched(report, planes[0], "plane", -2, where) || !check_untouched(report, planes[1], "plane", -1, where))
-                return;
         }
     }
 }

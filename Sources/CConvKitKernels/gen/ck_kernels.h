@@ -44,7 +44,7 @@ void ck_f64_winograd_f2x3_weight_gradient__generic(long c0, long c1, long c, lon
 void ck_f64_few_columns_2x8__generic(long m, long n, long taps, long channels, const double *const *rows, const double *const *b, long b_column_stride, double *c, const long *row_offsets);
 float ck_f32_peak_8x4__generic(long iterations);
 void ck_f32_small_forward__generic(long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw, const float *bias, float *y, long ldy);
-void ck_f32_small_forward_planes_4x2__generic(long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw, const float *bias, float *y, long ld_plane);
+void ck_f32_small_forward_planes_4x2__generic(long rows, long count, long n, long taps, const long *offsets, const float *x, long ldx, const float *w, long ldw, const float *bias, float *y, long ld_plane);
 void ck_f32_small_weights__generic(long segments, const long *lengths, long n, long taps, const float *const *rows, long ld_rows, const float *dy, long ldy, float *dw, long lddw);
 void ck_f32_small_data_2x32__generic(long count, long n, long taps, const long *offsets, const float *wt, const float *dyt, float *x);
 void ck_f32_small_pack_band__generic(const float *x, long channels, const long *row_map, long rows, const long *column_map, long columns, long stride, long line, float *band);
@@ -171,7 +171,7 @@ float ck_f32_peak_12x8__avx2(long iterations);
 void ck_f32_small_forward__avx2(long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw, const float *bias, float *y, long ldy);
 #endif
 #if defined(__x86_64__)
-void ck_f32_small_forward_planes_6x2__avx2(long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw, const float *bias, float *y, long ld_plane);
+void ck_f32_small_forward_planes_6x2__avx2(long rows, long count, long n, long taps, const long *offsets, const float *x, long ldx, const float *w, long ldw, const float *bias, float *y, long ld_plane);
 #endif
 #if defined(__x86_64__)
 void ck_f32_small_weights__avx2(long segments, const long *lengths, long n, long taps, const float *const *rows, long ld_rows, const float *dy, long ldy, float *dw, long lddw);
@@ -309,7 +309,7 @@ float ck_f32_peak_24x16__avx512(long iterations);
 void ck_f32_small_forward__avx512(long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw, const float *bias, float *y, long ldy);
 #endif
 #if defined(__x86_64__)
-void ck_f32_small_forward_planes_8x3__avx512(long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw, const float *bias, float *y, long ld_plane);
+void ck_f32_small_forward_planes_8x3__avx512(long rows, long count, long n, long taps, const long *offsets, const float *x, long ldx, const float *w, long ldw, const float *bias, float *y, long ld_plane);
 #endif
 #if defined(__x86_64__)
 void ck_f32_small_weights__avx512(long segments, const long *lengths, long n, long taps, const float *const *rows, long ld_rows, const float *dy, long ldy, float *dw, long lddw);
@@ -340,7 +340,7 @@ typedef struct {
     long peak_flops_per_round;
     float (*peak)(long iterations);
     void (*small_forward)(long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw, const float *bias, float *y, long ldy);
-    void (*small_forward_planes)(long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw, const float *bias, float *y, long ld_plane);
+    void (*small_forward_planes)(long rows, long count, long n, long taps, const long *offsets, const float *x, long ldx, const float *w, long ldw, const float *bias, float *y, long ld_plane);
     void (*small_weights)(long segments, const long *lengths, long n, long taps, const float *const *rows, long ld_rows, const float *dy, long ldy, float *dw, long lddw);
     void (*small_data)(long count, long n, long taps, const long *offsets, const float *wt, const float *dyt, float *x);
     void (*small_pack_band)(const float *x, long channels, const long *row_map, long rows, const long *column_map, long columns, long stride, long line, float *band);

@@ -42,26 +42,35 @@ CKV_INLINE void ck_planes_tile(long count, long n, long taps, const long *offset
     }
 }
 
-// x is one output row's band (tap t of column q at x[offsets[t] + q]), w is (taps, n) with rows
-// ldw apart, bias is (n) or NULL; y[j · ld_plane + q] = bias[j] + Σ_t x[offsets[t] + q] · w[t, j]
-// for q < count, j < n. Loads whole vectors, up to 16 − 1 elements past the last pixel of a
-// tap (never stored), so the band needs that much slack.
-CKV_TARGET void ck_f32_small_forward_planes_8x3__avx512(long count, long n, long taps, const long *offsets,
-                                                          const float *x, const float *w, long ldw,
-                                                          const float *bias, float *y, long ld_plane) {
+// x holds `rows` output rows' bands, ldx apart (tap t of row r, column q at
+// x[r · ldx + offsets[t] + q]), w is (taps, n) with rows ldw apart, bias is (n) or NULL;
+// y[j · ld_plane + r · count + q] = bias[j] + Σ_t x[r · ldx + offsets[t] + q] · w[t, j] for q < count,
+// j < n: the rows of a plane are consecutive. Loads whole vectors, up to 16 − 1 elements past the
+// last pixel of a tap (never stored), so the band needs that much slack. The tiles of channels
+// go through all the rows before the next, so that 8 planes are written at a time, each from
+// start to end: a row at a time across all planes, mnist-conv1's forward pass (32 planes,
+// 112-byte rows) into an output not in the caches took 0.92 ms on one core, 0.53 ms this way.
+CKV_TARGET void ck_f32_small_forward_planes_8x3__avx512(long rows, long count, long n, long taps,
+                                                          const long *offsets, const float *x, long ldx,
+                                                          const float *w, long ldw, const float *bias, float *y,
+                                                          long ld_plane) {
     for (long j0 = 0; j0 < n; j0 += 8) {
-        for (long q0 = 0; q0 < count; ) {
-            // Whole tiles of 3 vectors, then the vectors the row has left.
-            long vectors = (count - q0 + 16 - 1) / 16;
-            if (vectors >= 3) {
-                ck_planes_tile(count, n, taps, offsets, x, w, ldw, bias, y, ld_plane, j0, q0, 3);
-                q0 += 3 * 16;
-            } else if (vectors == 2) {
-                ck_planes_tile(count, n, taps, offsets, x, w, ldw, bias, y, ld_plane, j0, q0, 2);
-                q0 += 2 * 16;
-            } else {
-                ck_planes_tile(count, n, taps, offsets, x, w, ldw, bias, y, ld_plane, j0, q0, 1);
-                q0 += 16;
+        for (long r = 0; r < rows; r++) {
+            const float *xr = x + r * ldx;
+            float *yr = y + r * count;
+            for (long q0 = 0; q0 < count; ) {
+                // Whole tiles of 3 vectors, then the vectors the row has left.
+                long vectors = (count - q0 + 16 - 1) / 16;
+                if (vectors >= 3) {
+                    ck_planes_tile(count, n, taps, offsets, xr, w, ldw, bias, yr, ld_plane, j0, q0, 3);
+                    q0 += 3 * 16;
+                } else if (vectors == 2) {
+                    ck_planes_tile(count, n, taps, offsets, xr, w, ldw, bias, yr, ld_plane, j0, q0, 2);
+                    q0 += 2 * 16;
+                } else {
+                    ck_planes_tile(count, n, taps, offsets, xr, w, ldw, bias, yr, ld_plane, j0, q0, 1);
+                    q0 += 16;
+                }
             }
         }
     }

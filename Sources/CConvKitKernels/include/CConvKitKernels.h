@@ -175,10 +175,11 @@ void ck_small_transpose(int isa, const float *dy, long count, long n, long ldy, 
 /// y[q · ldy + j] = bias[j] + Σ_t x[offsets[t] + q] · w[t · ldw + j] (bias may be NULL).
 void ck_small_forward(int isa, long count, long n, long taps, const long *offsets, const float *x, const float *w, long ldw,
                       const float *bias, float *y, long ldy);
-/// y[j · ld_plane + q] = bias[j] + Σ_t x[offsets[t] + q] · w[t · ldw + j]: ck_small_forward's
-/// sums, stored into planes (NCHW) instead of rows.
-void ck_small_forward_planes(int isa, long count, long n, long taps, const long *offsets, const float *x,
-                             const float *w, long ldw, const float *bias, float *y, long ld_plane);
+/// y[j · ld_plane + r · count + q] = bias[j] + Σ_t x[r · ldx + offsets[t] + q] · w[t · ldw + j] for
+/// r < rows: ck_small_forward's sums for `rows` output rows, stored into planes (NCHW) instead
+/// of rows.
+void ck_small_forward_planes(int isa, long rows, long count, long n, long taps, const long *offsets, const float *x,
+                             long ldx, const float *w, long ldw, const float *bias, float *y, long ld_plane);
 /// dw[t · lddw + j] += Σ_q a_t[q] · dy[q · ldy + j] over a run of pixels q in `segments` pieces:
 /// piece s holds lengths[s] pixels, whose values of tap t are rows[s · ld_rows + t][0 …].
 void ck_small_weights(int isa, long segments, const long *lengths, long n, long taps, const float *const *rows,

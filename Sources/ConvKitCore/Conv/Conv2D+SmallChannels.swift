@@ -98,8 +98,8 @@ struct SmallChannelPlan {
 /// The forward convolution through the small-channel kernels.
 ///
 /// x is (N, H, W, C), weight is (R, S, C, K) — the matrix `[(r, s, c), k]` —, bias is (K) or nil;
-/// out is (N, P, Q, K), or (N, K, P, Q) for `outputLayout` `.nchw` (each output row stored into
-/// its planes by ck_small_forward_planes, the same sums), every element written.
+/// out is (N, P, Q, K), or (N, K, P, Q) for `outputLayout` `.nchw` (the item's rows stored into
+/// their planes by ck_small_forward_planes, the same sums), every element written.
 /// `out[n, p, q, k] = bias[k] + Σ_(r, s, c) band[(p·sh + r·dh) · rowPitch + offset(r, s, c) + q] · w[(r, s, c), k]`.
 func conv2dForwardSmallChannels(
     x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
@@ -123,13 +123,16 @@ func conv2dForwardSmallChannels(
                 let p1 = min(p, p0 + rowsPerBand)
                 plan.pack(x, image: n, firstRow: p0 * g.stride.height,
                           rows: plan.paddedRows(forOutputRows: p1 - p0), into: band)
-                for row in p0..<p1 {
-                    let rowBand = band + (row - p0) * g.stride.height * plan.rowPitch
-                    if outputLayout == .nchw {
-                        ck_small_forward_planes(
-                            plan.isa, q, k, plan.taps, offsets, rowBand, weight, k, bias, out + n * k * p * q + row * q, p * q)
-                    } else {
-                        ck_small_forward(plan.isa, q, k, plan.taps, offsets, rowBand, weight, k, bias, out + (n * p + row) * q * k, k)
+                let ldRow = g.stride.height * plan.rowPitch
+                if outputLayout == .nchw {
+                    ck_small_forward_planes(
+                        plan.isa, p1 - p0, q, k, plan.taps, offsets, band, ldRow, weight, k, bias,
+                        out + n * k * p * q + p0 * q, p * q)
+                } else {
+                    for row in p0..<p1 {
+                        ck_small_forward(
+                            plan.isa, q, k, plan.taps, offsets, band + (row - p0) * ldRow, weight, k, bias,
+                            out + (n * p + row) * q * k, k)
                     }
                 }
             }
