@@ -207,7 +207,7 @@ template <typename T> void test_weight_gradient(int isa, Report &report) {
             // by the kernel itself from dy's rows (into a buffer of NaNs, which any panel it
             // read before writing would spread), fetching "the next chunk" (dy again) meanwhile.
             std::vector<T> packed((n + nr - 1) / nr * nr * depth, sentinel<T>());
-            ck_pack_panels(b, sizeof(T), ldb, depth, n, nr, packed.data());
+            ck_pack_panels(b, sizeof(T), ldb, depth, n, nr, depth * nr, packed.data());
             OutputBlock<T> c(m, n, random);
             for (int mode = 0; mode < 4; mode++) {
                 int accumulate = mode % 2, packs = mode / 2;
@@ -256,7 +256,23 @@ template <typename T> void test_panel_sums(int isa, Report &report) {
         std::vector<T> b(rows * (n + 1));
         random.fill(b);
         std::vector<T> packed((n + nr - 1) / nr * nr * rows, sentinel<T>());
-        ck_pack_panels(b.data(), sizeof(T), n + 1, rows, n, nr, packed.data());
+        ck_pack_panels(b.data(), sizeof(T), n + 1, rows, n, nr, rows * nr, packed.data());
+        // The same panels 3 elements apart: every element where it belongs, zero past n, the gaps
+        // untouched.
+        {
+            long ld_panel = rows * nr + 3;
+            std::vector<T> spaced((n + nr - 1) / nr * ld_panel, sentinel<T>());
+            ck_pack_panels(b.data(), sizeof(T), n + 1, rows, n, nr, ld_panel, spaced.data());
+            report.cases++;
+            std::string where = describe("pack: rows %ld, n %ld, panels of %ld, %ld apart", rows, n, nr, ld_panel);
+            for (long e = 0; e < (long)spaced.size(); e++) {
+                long u = e / ld_panel, p = e % ld_panel / nr, j = u * nr + e % ld_panel % nr;
+                bool gap = e % ld_panel >= rows * nr;
+                if (gap ? !check_untouched<T>(report, spaced[e], "packed", e, where)
+                        : !check<T>(report, true, spaced[e], j < n ? b[p * (n + 1) + j] : (T)0, 0, "packed", p, j, where))
+                    return;
+            }
+        }
         // The sums at an offset of 1, sentinels on both sides.
         std::vector<T> sum(n + 2 + nr, sentinel<T>()), want(n);
         for (long j = 0; j < n; j++) {

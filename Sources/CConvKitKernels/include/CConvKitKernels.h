@@ -79,9 +79,10 @@ void ck_spanel_sums(int isa, const float *packed, long rows, long n, float *sum)
 void ck_dpanel_sums(int isa, const double *packed, long rows, long n, double *sum);
 
 /// Packs `rows` rows of n columns of a row-major matrix (rows `ld` elements apart, elements of
-/// `element_size` bytes) into panels of `nr` columns: element (p, j) of panel u goes to
-/// dst[(u · rows + p) · nr + j], zero where u · nr + j ≥ n.
-void ck_pack_panels(const void *src, long element_size, long ld, long rows, long n, long nr, void *dst);
+/// `element_size` bytes) into panels of `nr` columns, `ld_panel` elements apart (rows · nr when
+/// they are consecutive): element (p, j) of panel u goes to dst[u · ld_panel + p · nr + j], zero
+/// where u · nr + j ≥ n.
+void ck_pack_panels(const void *src, long element_size, long ld, long rows, long n, long nr, long ld_panel, void *dst);
 
 /// dst[j · ld_dst + i] = src[i · ld_src + j] for i < rows, j < columns (blocks transposed in
 /// registers). The layout conversions between NCHW and NHWC are batches of these. `stream` asks

@@ -145,12 +145,11 @@ private struct PlaneProduct<T: ConvKitFloat> {
     /// panel's depth led by a row of ones with `onesRow`.
     private func packB(_ planes: UnsafePointer<T>, columns: Int, into packed: UnsafeMutablePointer<T>) {
         let nr = gemm.nr
-        for j0 in stride(from: 0, to: columns, by: nr) {
-            let panel = packed + j0 * packedDepth
-            if onesRow { panel.update(repeating: 1, count: nr) }
-            gemm.packB(
-                planes, ld: planePixels, row0: 0, kc: depth, column0: j0, n: min(nr, columns - j0),
-                into: panel + (onesRow ? nr : 0))
+        if onesRow {
+            for j0 in stride(from: 0, to: columns, by: nr) { (packed + j0 * packedDepth).update(repeating: 1, count: nr) }
         }
+        gemm.packB(
+            planes, ld: planePixels, row0: 0, kc: depth, column0: 0, n: columns, into: packed + (onesRow ? nr : 0),
+            panelStride: packedDepth * nr)
     }
 }

@@ -125,12 +125,14 @@ struct PackedGEMM<T: ConvKitFloat> {
     func panelsSize(rows: Int, columns n: Int, nr: Int) -> Int { (n + nr - 1) / nr * nr * rows }
 
     /// Packs columns `column0 ..< column0 + n` of rows `row0 ..< row0 + kc` of a row-major matrix
-    /// with `ld` elements per row into panels of `nr` columns (B's layout; the GEMM kernels' `nr` by default).
+    /// with `ld` elements per row into panels of `nr` columns (B's layout; the GEMM kernels' `nr` by
+    /// default), `panelStride` elements apart (by default consecutive: kc · nr).
     func packB(
         _ source: UnsafePointer<T>, ld: Int, row0: Int, kc: Int, column0: Int, n: Int,
-        into packed: UnsafeMutablePointer<T>, nr panelWidth: Int? = nil
+        into packed: UnsafeMutablePointer<T>, nr panelWidth: Int? = nil, panelStride: Int? = nil
     ) {
+        let width = panelWidth ?? nr
         ck_pack_panels(
-            source + row0 * ld + column0, MemoryLayout<T>.stride, ld, kc, n, panelWidth ?? nr, packed)
+            source + row0 * ld + column0, MemoryLayout<T>.stride, ld, kc, n, width, panelStride ?? kc * width, packed)
     }
 }
