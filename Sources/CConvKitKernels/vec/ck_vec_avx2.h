@@ -283,4 +283,37 @@ CKV_INLINE void ckv_avx2_f64_transpose(ckv_avx2_f64 v[4]) {
     v[2] = _mm256_permute2f128_pd(t0, t2, 0x31);
     v[3] = _mm256_permute2f128_pd(t1, t3, 0x31);
 }
+/// v[j] = column j of the 8 × 8 block whose row i is src[i · ld …]: ckv_avx2_f32_transpose of
+/// the loaded rows without its lane-crossing permutes. For each group of four columns c … c + 3,
+/// four registers are gathered from memory, register r with 128-bit lane R holding those columns
+/// of row 4R + r; a 4 × 4 transpose within their lanes then leaves column c + i in v[c + i].
+CKV_INLINE void ckv_avx2_f32_transpose_load(ckv_avx2_f32 v[8], const float *src, long ld) {
+    CK_UNROLL for (int c = 0; c < 8; c += 4) {
+        __m256 p[4];
+        CK_UNROLL for (int r = 0; r < 4; r++) {
+            const float *s = src + r * ld + c;
+            p[r] = _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(s)), _mm_loadu_ps(s + 4 * ld), 1);
+        }
+        __m256 t0 = _mm256_unpacklo_ps(p[0], p[1]), t1 = _mm256_unpackhi_ps(p[0], p[1]);
+        __m256 t2 = _mm256_unpacklo_ps(p[2], p[3]), t3 = _mm256_unpackhi_ps(p[2], p[3]);
+        v[c] = _mm256_shuffle_ps(t0, t2, 0x44);
+        v[c + 1] = _mm256_shuffle_ps(t0, t2, 0xEE);
+        v[c + 2] = _mm256_shuffle_ps(t1, t3, 0x44);
+        v[c + 3] = _mm256_shuffle_ps(t1, t3, 0xEE);
+    }
+}
+/// v[j] = column j of the 4 × 4 block whose row i is src[i · ld …]: for each pair of columns
+/// c, c + 1, register r is gathered with 128-bit lane R holding them in row 2R + r, then the two
+/// registers are interleaved.
+CKV_INLINE void ckv_avx2_f64_transpose_load(ckv_avx2_f64 v[4], const double *src, long ld) {
+    CK_UNROLL for (int c = 0; c < 4; c += 2) {
+        __m256d p[2];
+        CK_UNROLL for (int r = 0; r < 2; r++) {
+            const double *s = src + r * ld + c;
+            p[r] = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(s)), _mm_loadu_pd(s + 2 * ld), 1);
+        }
+        v[c] = _mm256_unpacklo_pd(p[0], p[1]);
+        v[c + 1] = _mm256_unpackhi_pd(p[0], p[1]);
+    }
+}
 #endif

@@ -277,4 +277,44 @@ CKV_INLINE void ckv_avx512_f64_transpose(ckv_avx512_f64 v[8]) {
         v[k + 4] = _mm512_shuffle_f64x2(u[k], u[k + 4], 0xDD);
     }
 }
+/// v[j] = column j of the 16 × 16 block whose row i is src[i · ld …]: ckv_avx512_f32_transpose
+/// of the loaded rows, with half the shuffles. For each group of four columns c … c + 3, four
+/// registers are gathered from memory, register r with 128-bit lane R holding those columns of
+/// row 4R + r; a 4 × 4 transpose within their lanes then leaves column c + i in v[c + i].
+CKV_INLINE void ckv_avx512_f32_transpose_load(ckv_avx512_f32 v[16], const float *src, long ld) {
+    CK_UNROLL for (int c = 0; c < 16; c += 4) {
+        __m512 p[4];
+        CK_UNROLL for (int r = 0; r < 4; r++) {
+            const float *s = src + r * ld + c;
+            __m512 x = _mm512_castps128_ps512(_mm_loadu_ps(s));
+            x = _mm512_insertf32x4(x, _mm_loadu_ps(s + 4 * ld), 1);
+            x = _mm512_insertf32x4(x, _mm_loadu_ps(s + 8 * ld), 2);
+            p[r] = _mm512_insertf32x4(x, _mm_loadu_ps(s + 12 * ld), 3);
+        }
+        __m512 t0 = _mm512_unpacklo_ps(p[0], p[1]), t1 = _mm512_unpackhi_ps(p[0], p[1]);
+        __m512 t2 = _mm512_unpacklo_ps(p[2], p[3]), t3 = _mm512_unpackhi_ps(p[2], p[3]);
+        v[c] = _mm512_shuffle_ps(t0, t2, 0x44);
+        v[c + 1] = _mm512_shuffle_ps(t0, t2, 0xEE);
+        v[c + 2] = _mm512_shuffle_ps(t1, t3, 0x44);
+        v[c + 3] = _mm512_shuffle_ps(t1, t3, 0xEE);
+    }
+}
+/// v[j] = column j of the 8 × 8 block whose row i is src[i · ld …]: for each pair of columns
+/// c, c + 1, register r is gathered with 128-bit lane R holding them in row 2R + r, then the two
+/// registers are interleaved.
+CKV_INLINE void ckv_avx512_f64_transpose_load(ckv_avx512_f64 v[8], const double *src, long ld) {
+    CK_UNROLL for (int c = 0; c < 8; c += 2) {
+        __m512d p[2];
+        CK_UNROLL for (int r = 0; r < 2; r++) {
+            const double *s = src + r * ld + c;
+            // AVX-512F has no insertf64x2: its lanes as four floats.
+            __m512 x = _mm512_castps128_ps512(_mm_castpd_ps(_mm_loadu_pd(s)));
+            x = _mm512_insertf32x4(x, _mm_castpd_ps(_mm_loadu_pd(s + 2 * ld)), 1);
+            x = _mm512_insertf32x4(x, _mm_castpd_ps(_mm_loadu_pd(s + 4 * ld)), 2);
+            p[r] = _mm512_castps_pd(_mm512_insertf32x4(x, _mm_castpd_ps(_mm_loadu_pd(s + 6 * ld)), 3));
+        }
+        v[c] = _mm512_unpacklo_pd(p[0], p[1]);
+        v[c + 1] = _mm512_unpackhi_pd(p[0], p[1]);
+    }
+}
 #endif

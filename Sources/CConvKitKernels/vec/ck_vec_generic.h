@@ -247,4 +247,14 @@ CKV_INLINE void ckv_generic_f64_transpose(ckv_generic_f64 v[2]) {
     v[0] = t0;
     v[1] = t1;
 }
+/// v[j] = column j of the 4 × 4 block whose row i is src[i · ld …].
+CKV_INLINE void ckv_generic_f32_transpose_load(ckv_generic_f32 v[4], const float *src, long ld) {
+    CK_UNROLL for (int i = 0; i < 4; i++) v[i] = ckv_generic_f32_load(src + i * ld);
+    ckv_generic_f32_transpose(v);
+}
+/// v[j] = column j of the 2 × 2 block whose row i is src[i · ld …].
+CKV_INLINE void ckv_generic_f64_transpose_load(ckv_generic_f64 v[2], const double *src, long ld) {
+    CK_UNROLL for (int i = 0; i < 2; i++) v[i] = ckv_generic_f64_load(src + i * ld);
+    ckv_generic_f64_transpose(v);
+}
 #endif
