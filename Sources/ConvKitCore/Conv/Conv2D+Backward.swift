@@ -34,7 +34,7 @@ public func conv2dBackwardInput<T: ConvKitFloat>(_ gradOutput: Tensor<T>, cache:
                 }
             case .smallChannels(let plan):
                 gradOutput.scalars.withUnsafeBufferPointer { dy in
-                    layout.weightToRSCK(cache.weight).scalars.withUnsafeBufferPointer { w in
+                    layout.weightToRSCK(cache.weight, threads: threads).scalars.withUnsafeBufferPointer { w in
                         guard let dy = dy.baseAddress, let w = w.baseAddress, let dx = dx.baseAddress else { return }
                         conv2dBackwardDataSmallChannels(
                             dy: dy.asFloat, weight: w.asFloat, dx: dx.asFloat, plan: plan, threads: threads, layout: .nchw)
@@ -42,7 +42,7 @@ public func conv2dBackwardInput<T: ConvKitFloat>(_ gradOutput: Tensor<T>, cache:
                 }
             case .winograd(let winograd):
                 gradOutput.scalars.withUnsafeBufferPointer { dy in
-                    layout.weightToRSCK(cache.weight).scalars.withUnsafeBufferPointer { w in
+                    layout.weightToRSCK(cache.weight, threads: threads).scalars.withUnsafeBufferPointer { w in
                         guard let dy = dy.baseAddress, let w = w.baseAddress, let dx = dx.baseAddress else { return }
                         conv2dBackwardDataWinograd(
                             dy: dy, weight: w, dx: dx, winograd: winograd, layout: .nchw, threads: threads, policy: .current)
@@ -54,16 +54,18 @@ public func conv2dBackwardInput<T: ConvKitFloat>(_ gradOutput: Tensor<T>, cache:
         // Not cache.input's shape: a transposed convolution's cache holds no input.
         return Tensor(uncheckedShape: [g.batch, g.inputChannels, g.inputHeight, g.inputWidth], scalars: dx)
     }
-    let dy = layout.activationToNHWC(gradOutput)
-    let w = layout.weightToRSCK(cache.weight)
+    let threads = g.threads(options.threads)
+    let dy = layout.activationToNHWC(gradOutput, threads: threads)
+    let w = layout.weightToRSCK(cache.weight, threads: threads)
     let dx: Tensor<T>
     switch g.batch == 0 ? .reference : options.algorithm {
     case .reference:
         dx = conv2dBackwardReference(
-            dy, x: layout.activationToNHWC(cache.input), weight: w, geometry: g, paddingMode: options.paddingMode).dx
+            dy, x: layout.activationToNHWC(cache.input, threads: threads), weight: w, geometry: g,
+            paddingMode: options.paddingMode).dx
     case .loopFree:
         dx = conv2dBackwardInputLoopFree(
-            dy, weight: w, geometry: g, paddingMode: options.paddingMode, threads: g.threads(options.threads))
+            dy, weight: w, geometry: g, paddingMode: options.paddingMode, threads: threads)
     case .fast, .implicitGEMM, .winograd:
         let count = g.batch * g.inputHeight * g.inputWidth * g.inputChannels
         let out = [T](unsafeUninitializedCapacity: count) { out, initialized in
@@ -71,14 +73,14 @@ public func conv2dBackwardInput<T: ConvKitFloat>(_ gradOutput: Tensor<T>, cache:
                 w.scalars.withUnsafeBufferPointer { w in
                     conv2dBackwardDataFast(
                         dy: dy, weight: w, dx: out, geometry: g, paddingMode: options.paddingMode,
-                        threads: g.threads(options.threads), algorithm: options.algorithm)
+                        threads: threads, algorithm: options.algorithm)
                 }
             }
             initialized = count
         }
         dx = Tensor(uncheckedShape: [g.batch, g.inputHeight, g.inputWidth, g.inputChannels], scalars: out)
     }
-    return layout.activationFromNHWC(dx)
+    return layout.activationFromNHWC(dx, threads: threads)
 }
 
 /// The gradients of a convolution's loss with respect to its weight and bias (PyTorch's
@@ -96,17 +98,18 @@ public func conv2dBackwardWeight<T: ConvKitFloat>(
     let readsNCHW = fast
         ? weightGradientNCHWOperands(g, paddingMode: options.paddingMode, algorithm: options.algorithm, scalar: T.self)
         : (dy: false, x: false)
-    let dy = readsNCHW.dy ? gradOutput : layout.activationToNHWC(gradOutput)
-    let x = readsNCHW.x ? cache.input : layout.activationToNHWC(cache.input)
+    let threads = g.threads(options.threads)
+    let dy = readsNCHW.dy ? gradOutput : layout.activationToNHWC(gradOutput, threads: threads)
+    let x = readsNCHW.x ? cache.input : layout.activationToNHWC(cache.input, threads: threads)
     let dw: Tensor<T>
     var db: [T]
     switch g.batch == 0 ? .reference : options.algorithm {
     case .reference:
-        let w = layout.weightToRSCK(cache.weight)
+        let w = layout.weightToRSCK(cache.weight, threads: threads)
         (_, dw, db) = conv2dBackwardReference(dy, x: x, weight: w, geometry: g, paddingMode: options.paddingMode)
     case .loopFree:
         (dw, db) = conv2dBackwardWeightLoopFree(
-            dy, x: x, geometry: g, paddingMode: options.paddingMode, threads: g.threads(options.threads))
+            dy, x: x, geometry: g, paddingMode: options.paddingMode, threads: threads)
     case .fast, .implicitGEMM, .winograd:
         var weight = [T](repeating: 0, count: g.kernelHeight * g.kernelWidth * g.inputChannelsPerGroup * g.outputChannels)
         db = [T](repeating: 0, count: g.outputChannels)
@@ -116,7 +119,7 @@ public func conv2dBackwardWeight<T: ConvKitFloat>(
                     db.withUnsafeMutableBufferPointer { db in
                         conv2dBackwardWeightsFast(
                             x: x, dy: dy, dw: dw, db: db, geometry: g, paddingMode: options.paddingMode,
-                            threads: g.threads(options.threads), algorithm: options.algorithm,
+                            threads: threads, algorithm: options.algorithm,
                             dyLayout: readsNCHW.dy ? .nchw : .nhwc, xLayout: readsNCHW.x ? .nchw : .nhwc)
                     }
                 }
@@ -124,7 +127,7 @@ public func conv2dBackwardWeight<T: ConvKitFloat>(
         }
         dw = Tensor(uncheckedShape: [g.kernelHeight, g.kernelWidth, g.inputChannelsPerGroup, g.outputChannels], scalars: weight)
     }
-    return (layout.weightFromRSCK(dw), cache.biasShape.map { Tensor(uncheckedShape: $0, scalars: db) })
+    return (layout.weightFromRSCK(dw, threads: threads), cache.biasShape.map { Tensor(uncheckedShape: $0, scalars: db) })
 }
 
 private func validateGradOutput<T: ConvKitFloat>(_ gradOutput: Tensor<T>, cache: Conv2DCache<T>, function: String) throws {

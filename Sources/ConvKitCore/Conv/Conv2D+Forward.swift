@@ -31,7 +31,7 @@ public func conv2dForward<T: ConvKitFloat>(
                                 x: x, weight: w, bias: bias, out: out, geometry: geometry, threads: threads, policy: .current)
                         }
                     case .winograd(let winograd):
-                        layout.weightToRSCK(weight).scalars.withUnsafeBufferPointer { w in
+                        layout.weightToRSCK(weight, threads: threads).scalars.withUnsafeBufferPointer { w in
                             guard let x = x.baseAddress, let w = w.baseAddress, let out = out.baseAddress else { return }
                             winograd.run(
                                 x: x, weight: w, bias: bias?.baseAddress, out: out, layout: .nchw, threads: threads, policy: .current)
@@ -44,8 +44,9 @@ public func conv2dForward<T: ConvKitFloat>(
         let cache = Conv2DCache(input: input, weight: weight, biasShape: bias?.shape, options: options, geometry: geometry)
         return (Tensor(uncheckedShape: geometry.outputShape(layout), scalars: out), cache)
     }
-    let x = layout.activationToNHWC(input)
-    let w = layout.weightToRSCK(weight)
+    let threads = geometry.threads(options.threads)
+    let x = layout.activationToNHWC(input, threads: threads)
+    let w = layout.weightToRSCK(weight, threads: threads)
     let outputNHWC: Tensor<T>
     // An empty batch is valid input: the reference loops run over nothing and return empty tensors.
     switch geometry.batch == 0 ? .reference : options.algorithm {
@@ -55,7 +56,7 @@ public func conv2dForward<T: ConvKitFloat>(
     case .loopFree:
         outputNHWC = conv2dForwardLoopFree(
             x, weight: w, bias: bias?.scalars, geometry: geometry, paddingMode: options.paddingMode,
-            threads: geometry.threads(options.threads))
+            threads: threads)
     case .fast, .implicitGEMM, .winograd:
         let count = geometry.batch * geometry.outputHeight * geometry.outputWidth * geometry.outputChannels
         // The kernel writes every element, in the caller's layout: no need to zero the output
@@ -66,7 +67,7 @@ public func conv2dForward<T: ConvKitFloat>(
                     withUnsafeBufferPointer(to: bias?.scalars) { bias in
                         conv2dForwardFast(
                             x: x, weight: w, bias: bias, out: out, outputLayout: layout, geometry: geometry,
-                            paddingMode: options.paddingMode, threads: geometry.threads(options.threads),
+                            paddingMode: options.paddingMode, threads: threads,
                             algorithm: options.algorithm)
                     }
                 }
@@ -79,7 +80,7 @@ public func conv2dForward<T: ConvKitFloat>(
     }
     let cache = Conv2DCache(
         input: input, weight: weight, biasShape: bias?.shape, options: options, geometry: geometry)
-    return (layout.activationFromNHWC(outputNHWC), cache)
+    return (layout.activationFromNHWC(outputNHWC, threads: threads), cache)
 }
 
 /// The reference forward pass, a loop for loop copy of the course's `conv_forward`.

@@ -21,10 +21,11 @@ public func pool2dBackward<T: ConvKitFloat>(_ gradOutput: Tensor<T>, cache: Pool
     if g.batch > 0 && options.algorithm == .fast && (options.mode == .average || options.maxTies != .first || cache.argmax != nil) {
         return pool2dBackwardFast(gradOutput, cache: cache, plan: PoolFastPlan(g, options: options), argmax: cache.argmax)
     }
+    let threads = options.threads ?? ConvKitRuntime.threads
     let dx = pool2dBackwardReference(
-        layout.activationToNHWC(gradOutput), x: layout.activationToNHWC(cache.input), geometry: g,
-        options: cache.options)
-    return layout.activationFromNHWC(dx)
+        layout.activationToNHWC(gradOutput, threads: threads), x: layout.activationToNHWC(cache.input, threads: threads),
+        geometry: g, options: cache.options)
+    return layout.activationFromNHWC(dx, threads: threads)
 }
 
 /// The reference backward pass, written like the course's `pool_backward`.

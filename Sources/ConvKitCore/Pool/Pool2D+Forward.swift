@@ -19,12 +19,13 @@ public func pool2dForward<T: ConvKitFloat>(
     // An empty batch is valid input: the reference loops run over nothing and return empty tensors.
     switch geometry.batch == 0 ? .reference : options.algorithm {
     case .reference:
+        let threads = options.threads ?? ConvKitRuntime.threads
         let (output, indices) = pool2dForwardReference(
-            layout.activationToNHWC(input), geometry: geometry, options: options)
+            layout.activationToNHWC(input, threads: threads), geometry: geometry, options: options)
         let cache = Pool2DCache(
             input: input, options: options, geometry: geometry,
-            indices: options.returnIndices ? layout.activationFromNHWC(indices) : nil, argmax: nil)
-        return (layout.activationFromNHWC(output), cache)
+            indices: options.returnIndices ? layout.activationFromNHWC(indices, threads: threads) : nil, argmax: nil)
+        return (layout.activationFromNHWC(output, threads: threads), cache)
     case .fast:
         let plan = PoolFastPlan(geometry, options: options)
         let keepsArgmax = options.mode == .max && options.maxTies == .first
