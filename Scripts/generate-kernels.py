@@ -171,7 +171,7 @@ SIGNATURES = {
     "small_forward_planes": "void {name}(long rows, long count, long n, long taps, const long *offsets, const float *x, long ldx, const float *w, long ldw, const float *bias, float *y, long ld_plane)",
     "small_weights": "void {name}(long segments, const long *lengths, long n, long taps, const float *const *rows, long ld_rows, const float *dy, long ldy, float *dw, long lddw)",
     "small_data": "void {name}(long count, long n, long taps, const long *offsets, const float *wt, const float *dyt, float *x)",
-    "small_pack_band": "void {name}(const float *x, long channels, const long *row_map, long rows, const long *column_map, long columns, long stride, long line, float *band)",
+    "small_pack_band": "void {name}(const float *x, long channels, long channel_step, const long *row_map, long rows, const long *column_map, long columns, long stride, long line, float *band)",
     "small_unpack_band": "void {name}(const float *band, long channels, long rows, long columns, long top, long left, long stride, long line, long padded_rows, long padded_columns, float *dx, int planar)",
     "small_transpose": "void {name}(const float *dy, long count, long n, long ldy, long pitch, float *dyt)",
     "pool_max": "void {name}(const {T} *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, {T} *out, void *arg, int arg_bytes, const {T} **tap_pointers, int *tap_ids, int stream)",

@@ -102,9 +102,9 @@ float ck_peak_probe(int isa, long iterations) { return f32_kernels(isa)->peak(it
 
 long ck_peak_flops_per_round(int isa) { return f32_kernels(isa)->peak_flops_per_round; }
 
-void ck_small_pack_band(int isa, const float *x, long channels, const long *row_map, long rows, const long *column_map,
-                        long columns, long stride, long line, float *band) {
-    f32_kernels(isa)->small_pack_band(x, channels, row_map, rows, column_map, columns, stride, line, band);
+void ck_small_pack_band(int isa, const float *x, long channels, long channel_step, const long *row_map, long rows,
+                        const long *column_map, long columns, long stride, long line, float *band) {
+    f32_kernels(isa)->small_pack_band(x, channels, channel_step, row_map, rows, column_map, columns, stride, line, band);
 }
 
 void ck_small_unpack_band(int isa, const float *band, long channels, long rows, long columns, long top, long left,

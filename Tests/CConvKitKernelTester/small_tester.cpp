@@ -182,21 +182,29 @@ void test_small_copies(int isa, Report &report) {
         // reads column wp − 1, the first and every seventh zeros.
         std::vector<float> x(rows * width * channels);
         random.fill(x);
-        std::vector<long> row_map(rows + 2), column_map(columns);
-        for (long hp = 0; hp < rows + 2; hp++) row_map[hp] = hp == 0 || hp == rows + 1 ? -1 : (hp - 1) * width * channels;
-        for (long wp = 0; wp < columns; wp++) column_map[wp] = wp % 7 == 0 ? -1 : (wp - 1) * channels;
+        // x as (rows, width, channels), then as its planes (channels, rows, width).
         std::vector<float> band((rows + 2) * pitch + 1, sentinel<float>());
-        ck_small_pack_band(isa, x.data(), channels, row_map.data(), rows + 2, column_map.data(), columns, stride, line,
-                           band.data());
-        report.cases++;
-        std::string where = describe("pack band: channels %ld, stride %ld, columns %ld", channels, stride, columns);
-        for (long hp = 0; hp < rows + 2; hp++) for (long c = 0; c < channels; c++) for (long r = 0; r < stride; r++)
-        for (long j = 0; j < line; j++) {
-            long wp = r + j * stride;
-            float want = row_map[hp] < 0 || wp >= columns || column_map[wp] < 0 ? 0 : x[row_map[hp] + column_map[wp] + c];
-            if (!check(report, true, band[hp * pitch + (c * stride + r) * line + j], want, 0, "band", hp, j, where)) return;
+        for (int planar = 0; planar < 2; planar++) {
+            long pixel = planar ? 1 : channels, channel_step = planar ? rows * width : 1;
+            std::vector<long> row_map(rows + 2), column_map(columns);
+            for (long hp = 0; hp < rows + 2; hp++) row_map[hp] = hp == 0 || hp == rows + 1 ? -1 : (hp - 1) * width * pixel;
+            for (long wp = 0; wp < columns; wp++) column_map[wp] = wp % 7 == 0 ? -1 : (wp - 1) * pixel;
+            std::fill(band.begin(), band.end(), sentinel<float>());
+            ck_small_pack_band(isa, x.data(), channels, channel_step, row_map.data(), rows + 2, column_map.data(), columns,
+                               stride, line, band.data());
+            report.cases++;
+            std::string where = describe("pack band: channels %ld, stride %ld, columns %ld, planar %d", channels, stride,
+                                         columns, planar);
+            for (long hp = 0; hp < rows + 2; hp++) for (long c = 0; c < channels; c++) for (long r = 0; r < stride; r++)
+            for (long j = 0; j < line; j++) {
+                long wp = r + j * stride;
+                float want = row_map[hp] < 0 || wp >= columns || column_map[wp] < 0
+                                 ? 0 : x[row_map[hp] + column_map[wp] + c * channel_step];
+                if (!check(report, true, band[hp * pitch + (c * stride + r) * line + j], want, 0, "band", hp, j, where))
+                    return;
+            }
+            if (!check_untouched(report, band.back(), "band", (long)band.size() - 1, where)) return;
         }
-        if (!check_untouched(report, band.back(), "band", (long)band.size() - 1, where)) return;
 
         // Unpack: dx (rows, columns − 1, channels), or its planes, from the band at (h + 1, w + 1).
         long out_columns = columns - 1 > 0 ? columns - 1 : 1, padded_columns = columns;
@@ -205,7 +213,7 @@ void test_small_copies(int isa, Report &report) {
             ck_small_unpack_band(isa, band.data(), channels, rows, out_columns, 1, 1, stride, line, rows + 1,
                                  padded_columns, dx.data(), planar);
             report.cases++;
-            where = describe("unpack band: channels %ld, stride %ld, columns %ld, planar %d", channels, stride, columns, planar);
+            std::string where = describe("unpack band: channels %ld, stride %ld, columns %ld, planar %d", channels, stride, columns, planar);
             for (long h = 0; h < rows; h++) for (long w = 0; w < out_columns; w++) for (long c = 0; c < channels; c++) {
                 long hp = h + 1, wp = w + 1;
                 float want = hp >= rows + 1 || wp >= padded_columns ? 0 : band[hp * pitch + (c * stride + wp % stride) * line + wp / stride];

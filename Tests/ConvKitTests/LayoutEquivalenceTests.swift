@@ -74,7 +74,7 @@ import Testing
     }
 
     /// The NCHW convolutions that read their operands' planes in place (the weight gradient's
-    /// dy; a pointwise convolution's input and gradients):
+    /// dy; a pointwise convolution's input and gradients; the small-channel kernels' input):
     /// images of 1,681 pixels, so that blocks and chunks straddle images, and two reduction
     /// splits; output channels that leave a partial panel; groups; Double too. NHWC's results
     /// bit for bit, on 1 and 2 threads.
@@ -94,6 +94,9 @@ import Testing
             ([40, 6, 5, 1], [3, 3, 1, 8], Conv2DOptions(padding: 1)),
             ([2, 21, 18, 3], [7, 7, 3, 9], Conv2DOptions(stride: 2, padding: 3)),
             ([3, 9, 9, 2], [1, 1, 2, 7], Conv2DOptions()),
+            // Their bands packed from x's planes, through each padding mode's row and column maps.
+            ([2, 9, 11, 3], [3, 3, 3, 6], Conv2DOptions(padding: 2, paddingMode: .reflect, dilation: 2)),
+            ([2, 8, 7, 4], [3, 2, 4, 5], Conv2DOptions(stride: Size2D(2, 1), padding: 1, paddingMode: .circular)),
         ]
         for (input, weightShape, options) in cases {
             var options = options

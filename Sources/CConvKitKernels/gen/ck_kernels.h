@@ -47,7 +47,7 @@ void ck_f32_small_forward__generic(long count, long n, long taps, const long *of
 void ck_f32_small_forward_planes_4x2__generic(long rows, long count, long n, long taps, const long *offsets, const float *x, long ldx, const float *w, long ldw, const float *bias, float *y, long ld_plane);
 void ck_f32_small_weights__generic(long segments, const long *lengths, long n, long taps, const float *const *rows, long ld_rows, const float *dy, long ldy, float *dw, long lddw);
 void ck_f32_small_data_2x32__generic(long count, long n, long taps, const long *offsets, const float *wt, const float *dyt, float *x);
-void ck_f32_small_pack_band__generic(const float *x, long channels, const long *row_map, long rows, const long *column_map, long columns, long stride, long line, float *band);
+void ck_f32_small_pack_band__generic(const float *x, long channels, long channel_step, const long *row_map, long rows, const long *column_map, long columns, long stride, long line, float *band);
 void ck_f32_small_unpack_band__generic(const float *band, long channels, long rows, long columns, long top, long left, long stride, long line, long padded_rows, long padded_columns, float *dx, int planar);
 void ck_f32_small_transpose__generic(const float *dy, long count, long n, long ldy, long pitch, float *dyt);
 #if defined(__x86_64__)
@@ -180,7 +180,7 @@ void ck_f32_small_weights__avx2(long segments, const long *lengths, long n, long
 void ck_f32_small_data_3x32__avx2(long count, long n, long taps, const long *offsets, const float *wt, const float *dyt, float *x);
 #endif
 #if defined(__x86_64__)
-void ck_f32_small_pack_band__avx2(const float *x, long channels, const long *row_map, long rows, const long *column_map, long columns, long stride, long line, float *band);
+void ck_f32_small_pack_band__avx2(const float *x, long channels, long channel_step, const long *row_map, long rows, const long *column_map, long columns, long stride, long line, float *band);
 #endif
 #if defined(__x86_64__)
 void ck_f32_small_unpack_band__avx2(const float *band, long channels, long rows, long columns, long top, long left, long stride, long line, long padded_rows, long padded_columns, float *dx, int planar);
@@ -318,7 +318,7 @@ void ck_f32_small_weights__avx512(long segments, const long *lengths, long n, lo
 void ck_f32_small_data_12x32__avx512(long count, long n, long taps, const long *offsets, const float *wt, const float *dyt, float *x);
 #endif
 #if defined(__x86_64__)
-void ck_f32_small_pack_band__avx512(const float *x, long channels, const long *row_map, long rows, const long *column_map, long columns, long stride, long line, float *band);
+void ck_f32_small_pack_band__avx512(const float *x, long channels, long channel_step, const long *row_map, long rows, const long *column_map, long columns, long stride, long line, float *band);
 #endif
 #if defined(__x86_64__)
 void ck_f32_small_unpack_band__avx512(const float *band, long channels, long rows, long columns, long top, long left, long stride, long line, long padded_rows, long padded_columns, float *dx, int planar);
@@ -343,7 +343,7 @@ typedef struct {
     void (*small_forward_planes)(long rows, long count, long n, long taps, const long *offsets, const float *x, long ldx, const float *w, long ldw, const float *bias, float *y, long ld_plane);
     void (*small_weights)(long segments, const long *lengths, long n, long taps, const float *const *rows, long ld_rows, const float *dy, long ldy, float *dw, long lddw);
     void (*small_data)(long count, long n, long taps, const long *offsets, const float *wt, const float *dyt, float *x);
-    void (*small_pack_band)(const float *x, long channels, const long *row_map, long rows, const long *column_map, long columns, long stride, long line, float *band);
+    void (*small_pack_band)(const float *x, long channels, long channel_step, const long *row_map, long rows, const long *column_map, long columns, long stride, long line, float *band);
     void (*small_unpack_band)(const float *band, long channels, long rows, long columns, long top, long left, long stride, long line, long padded_rows, long padded_columns, float *dx, int planar);
     void (*small_transpose)(const float *dy, long count, long n, long ldy, long pitch, float *dyt);
     void (*pool_max)(const float *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, float *out, void *arg, int arg_bytes, const float **tap_pointers, int *tap_ids, int stream);

@@ -13,8 +13,10 @@
 // (r, s, c) of output column q reads `line[q + offset]`: for every tap the pixels of an output
 // row are contiguous, and the kernels broadcast them in place.
 
-CKV_TARGET void ck_f32_small_pack_band__avx512(const float *x, long channels, const long *row_map, long rows,
-                                              const long *column_map, long columns, long stride, long line,
+// Channel c of x's element at row_map[hp] + column_map[wp] is c · channel_step further: 1 in an
+// (H, W, C) image, H · W in a (C, H, W) one.
+CKV_TARGET void ck_f32_small_pack_band__avx512(const float *x, long channels, long channel_step, const long *row_map,
+                                              long rows, const long *column_map, long columns, long stride, long line,
                                               float *band) {
     long row_pitch = channels * stride * line;
     for (long hp = 0; hp < rows; hp++) {
@@ -23,14 +25,14 @@ CKV_TARGET void ck_f32_small_pack_band__avx512(const float *x, long channels, co
             for (long i = 0; i < row_pitch; i++) out[i] = 0;
             continue;
         }
-        const float *source = x + row_map[hp];
         for (long c = 0; c < channels; c++) {
+            const float *source = x + row_map[hp] + c * channel_step;
             for (long residue = 0; residue < stride; residue++) {
                 float *lane = out + (c * stride + residue) * line;
                 long j = 0;
                 for (long wp = residue; wp < columns; j++, wp += stride) {
                     long from = column_map[wp];
-                    lane[j] = from < 0 ? 0 : source[from + c];
+                    lane[j] = from < 0 ? 0 : source[from];
                 }
                 for (; j < line; j++) lane[j] = 0;
             }

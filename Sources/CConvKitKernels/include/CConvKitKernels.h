@@ -163,10 +163,10 @@ enum {
     /// Pixels per call of ck_small_data (the columns of its transposed output gradient).
     CK_SMALL_DATA_PIXELS = 32,
 };
-/// band ← the padded rows of x (an (H, W, C) image): padded row hp copies row_map[hp] (an
-/// element offset in x, or −1 for zeros), padded column wp copies column_map[wp] (offset, or −1).
-void ck_small_pack_band(int isa, const float *x, long channels, const long *row_map, long rows, const long *column_map,
-                        long columns, long stride, long line, float *band);
+/// band ← the padded rows of x (an image, (H, W, C) or (C, H, W)): channel c of padded row hp
+/// and column wp copies x[row_map[hp] + column_map[wp] + c · channel_step] (a map's −1: zeros).
+void ck_small_pack_band(int isa, const float *x, long channels, long channel_step, const long *row_map, long rows,
+                        const long *column_map, long columns, long stride, long line, float *band);
 /// dx (rows, columns, channels), or (channels, rows, columns) where `planar`, ← the band's
 /// positions (h + top, w + left); zero where past the padded_rows × padded_columns the taps reach.
 void ck_small_unpack_band(int isa, const float *band, long channels, long rows, long columns, long top, long left,

@@ -58,8 +58,9 @@ func addPartials<T: ConvKitFloat>(
 /// Where ``weightGradientNCHWOperands(_:paddingMode:algorithm:scalar:)`` allows, dy may be
 /// (N, K, P, Q) (`dyLayout` `.nchw`): the GEMM packs its chunks straight from its planes, the
 /// small-channel kernels read each run's pixels through scratch. So may a pointwise GEMM's x be
-/// (N, C, H, W) (`xLayout`), read a chunk of pixels at a time through scratch. The sums are the
-/// same bit for bit.
+/// (N, C, H, W) (`xLayout`), read a chunk of pixels at a time through scratch, and the
+/// small-channel kernels' x, whose bands are packed from its planes. The sums are the same bit
+/// for bit.
 @_specialize(where T == Float)
 @_specialize(where T == Double)
 func conv2dBackwardWeightsFast<T: ConvKitFloat>(
@@ -75,8 +76,7 @@ func conv2dBackwardWeightsFast<T: ConvKitFloat>(
         winograd.weightGradient(x: x, dy: dy, dw: dw, db: db?.baseAddress, threads: threads, policy: policy)
         return
     }
-    if let plan = SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self, policy: policy) {
-        assert(xLayout == .nhwc, "the small-channel weight gradient reads an NHWC x")
+    if let plan = SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self, policy: policy, inputLayout: xLayout) {
         conv2dBackwardWeightsSmallChannels(
             x: x.asFloat, dy: dy.asFloat, dw: dw.asFloat, db: db?.baseAddress?.asFloat,
             dyPlanes: dyLayout == .nchw ? NCHWReader<Float>(policy, pixelsPerImage: pq, imageStride: g.outputChannels * pq) : nil,
@@ -203,14 +203,15 @@ func conv2dBackwardWeightsFast<T: ConvKitFloat>(
 
 /// Which operands ``conv2dBackwardWeightsFast(x:dy:dw:db:geometry:paddingMode:threads:algorithm:dyLayout:xLayout:)``
 /// reads in place from NCHW tensors for this convolution: dy for its GEMM and the small-channel
-/// kernels (Winograd reads NHWC), x for a pointwise convolution on the GEMM.
+/// kernels (Winograd reads NHWC), x for a pointwise convolution on the GEMM and for the
+/// small-channel kernels.
 func weightGradientNCHWOperands<T: ConvKitFloat>(
     _ g: Conv2DGeometry, paddingMode: PaddingMode, algorithm: ConvAlgorithm, scalar: T.Type
 ) -> (dy: Bool, x: Bool) {
     guard WinogradConvolution(weightGradient: g, paddingMode: paddingMode, algorithm: algorithm) == nil else {
         return (false, false)
     }
-    return (true, g.isPointwise && SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self, policy: .current) == nil)
+    return (true, g.isPointwise || SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self, policy: .current) != nil)
 }
 
 /// Packs pixels `m0 ..< m0 + count` of an NCHW dy's channels `columns` into panels of `nr`

@@ -36,6 +36,13 @@ public func conv2dForward<T: ConvKitFloat>(
                             winograd.run(
                                 x: x, weight: w, bias: bias?.baseAddress, out: out, layout: .nchw, threads: threads, policy: .current)
                         }
+                    case .smallChannels(let plan):
+                        layout.weightToRSCK(weight, threads: threads).scalars.withUnsafeBufferPointer { w in
+                            guard let x = x.baseAddress, let w = w.baseAddress, let out = out.baseAddress else { return }
+                            conv2dForwardSmallChannels(
+                                x: x.asFloat, weight: w.asFloat, bias: bias?.baseAddress?.asFloat, out: out.asFloat,
+                                outputLayout: .nchw, plan: plan, threads: threads)
+                        }
                     }
                 }
             }

@@ -11,13 +11,17 @@ enum NCHWForward {
     /// ``WinogradConvolution/run(x:weight:transformed:bias:out:layout:threads:policy:)``, its
     /// blocks' rows through scratch, where ``WinogradConvolution/stagesRows(_:)``.
     case winograd(WinogradConvolution)
+    /// ``conv2dForwardSmallChannels(x:weight:bias:out:outputLayout:plan:threads:)``, its bands
+    /// packed from x's planes.
+    case smallChannels(SmallChannelPlan)
 
     init?<T: ConvKitFloat>(_ g: Conv2DGeometry, bias: [T]?, paddingMode: PaddingMode, algorithm: ConvAlgorithm) {
         if let winograd = WinogradConvolution(forward: g, paddingMode: paddingMode, algorithm: algorithm) {
             guard winograd.stagesRows(T.self) else { return nil }
             self = .winograd(winograd)
-        } else if g.isPointwise, !(bias ?? []).contains(where: { $0 == 0 && $0.sign == .minus }),
-                  SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self, policy: .current) == nil {
+        } else if let plan = SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self, policy: .current, inputLayout: .nchw) {
+            self = .smallChannels(plan)
+        } else if g.isPointwise, !(bias ?? []).contains(where: { $0 == 0 && $0.sign == .minus }) {
             self = .pointwise
         } else {
             return nil

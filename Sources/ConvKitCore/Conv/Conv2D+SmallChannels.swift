@@ -26,18 +26,25 @@ struct SmallChannelPlan {
     /// Where tap (r, s, c), in weight order, reads relative to its output row's first padded
     /// row and column 0.
     let offsets: [Int]
-    /// Element offset in an (H, W, C) image of each padded row's first element, or −1 (zeros).
+    /// Element offset in an image of x of each padded row's first element, or −1 (zeros).
     let rowMap: [Int]
     /// Element offset within a row of each padded column, or −1 (zeros).
     let columnMap: [Int]
+    /// Elements between an element of x and the same pixel's next channel: 1 in an (H, W, C)
+    /// image, H · W in a (C, H, W) one (`inputLayout` `.nchw`, whose planes the band reads in place).
+    let channelStep: Int
 
     var taps: Int { g.kernelHeight * g.kernelWidth * g.inputChannels }
 
     /// The most input channels the direct kernels take.
     static let maximumInputChannels = 4
 
-    /// The plan, or nil when the direct kernels do not apply (they are Float, G = 1, C ≤ 4).
-    init?<T: ConvKitFloat>(_ g: Conv2DGeometry, paddingMode: PaddingMode, scalar: T.Type, policy: KernelPolicy) {
+    /// The plan, or nil when the direct kernels do not apply (they are Float, G = 1, C ≤ 4);
+    /// `inputLayout` is x's.
+    init?<T: ConvKitFloat>(
+        _ g: Conv2DGeometry, paddingMode: PaddingMode, scalar: T.Type, policy: KernelPolicy,
+        inputLayout: TensorLayout = .nhwc
+    ) {
         guard T.self == Float.self, g.groups == 1, g.inputChannels <= Self.maximumInputChannels else { return nil }
         self.g = g
         isa = policy.code
@@ -60,11 +67,13 @@ struct SmallChannelPlan {
             }
         }
         self.offsets = offsets
+        let pixel = inputLayout == .nchw ? 1 : c
+        channelStep = inputLayout == .nchw ? g.inputHeight * g.inputWidth : 1
         rowMap = (0..<paddedRows).map {
-            paddingMode.sourceIndex($0, before: g.padding.top, size: g.inputHeight).map { $0 * g.inputWidth * c } ?? -1
+            paddingMode.sourceIndex($0, before: g.padding.top, size: g.inputHeight).map { $0 * g.inputWidth * pixel } ?? -1
         }
         columnMap = (0..<paddedColumns).map {
-            paddingMode.sourceIndex($0, before: g.padding.left, size: g.inputWidth).map { $0 * c } ?? -1
+            paddingMode.sourceIndex($0, before: g.padding.left, size: g.inputWidth).map { $0 * pixel } ?? -1
         }
     }
 
@@ -87,8 +96,8 @@ struct SmallChannelPlan {
             columnMap.withUnsafeBufferPointer { columnMap in
                 guard let rowMap = rowMap.baseAddress, let columnMap = columnMap.baseAddress else { return }
                 ck_small_pack_band(
-                    isa, x + n * g.inputHeight * g.inputWidth * g.inputChannels, g.inputChannels, rowMap + first, rows,
-                    columnMap, paddedColumns, g.stride.width, line, band)
+                    isa, x + n * g.inputHeight * g.inputWidth * g.inputChannels, g.inputChannels, channelStep,
+                    rowMap + first, rows, columnMap, paddedColumns, g.stride.width, line, band)
             }
         }
         (band + rows * rowPitch).initialize(repeating: 0, count: bandSize(rows: rows) - rows * rowPitch)
@@ -97,9 +106,10 @@ struct SmallChannelPlan {
 
 /// The forward convolution through the small-channel kernels.
 ///
-/// x is (N, H, W, C), weight is (R, S, C, K) — the matrix `[(r, s, c), k]` —, bias is (K) or nil;
-/// out is (N, P, Q, K), or (N, K, P, Q) for `outputLayout` `.nchw` (the item's rows stored into
-/// their planes by ck_small_forward_planes, the same sums), every element written.
+/// x is (N, H, W, C), or (N, C, H, W) for a plan of an NCHW input; weight is (R, S, C, K) — the
+/// matrix `[(r, s, c), k]` —, bias is (K) or nil; out is (N, P, Q, K), or (N, K, P, Q) for
+/// `outputLayout` `.nchw` (the item's rows stored into their planes by ck_small_forward_planes,
+/// the same sums), every element written.
 /// `out[n, p, q, k] = bias[k] + Σ_(r, s, c) band[(p·sh + r·dh) · rowPitch + offset(r, s, c) + q] · w[(r, s, c), k]`.
 func conv2dForwardSmallChannels(
     x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
@@ -151,8 +161,8 @@ func conv2dForwardSmallChannels(
 /// smaller than a band) sums into its own partial gradient, about 64 of them whatever the batch;
 /// the partials are added in item order.
 ///
-/// x is (N, H, W, C), dy is (N, P, Q, K), or (N, K, P, Q) read through `dyPlanes` a run at a
-/// time; dw is (R, S, C, K) and db is (K).
+/// x is (N, H, W, C), or (N, C, H, W) for a plan of an NCHW input; dy is (N, P, Q, K), or
+/// (N, K, P, Q) read through `dyPlanes` a run at a time; dw is (R, S, C, K) and db is (K).
 func conv2dBackwardWeightsSmallChannels(
     x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dw: UnsafeMutablePointer<Float>,
     db: UnsafeMutablePointer<Float>?, dyPlanes: NCHWReader<Float>?, plan: SmallChannelPlan, threads: Int
