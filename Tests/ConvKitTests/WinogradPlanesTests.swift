@@ -56,6 +56,52 @@ import Testing
         }
     }
 
+    /// The weight and bias gradients from NCHW x and dy against NHWC's, bit for bit: each
+    /// chunk's rows through scratch (chunks that start inside a row of tiles, and run on into
+    /// the next image), on every instruction set this CPU has and 1 and 2 threads.
+    static func checkWeightGradient<T: ConvKitFloat>(_: T.Type, bits: (T) -> UInt64) throws {
+        var rng = NumPyRandomState(seed: 43)
+        for (n, h, w, c, k, padding) in cases {
+            let g = try Conv2DGeometry(
+                inputShape: [n, h, w, c], weightShape: [3, 3, c, k], biasShape: [k],
+                options: Conv2DOptions(padding: padding, algorithm: .winograd), elementBytes: MemoryLayout<T>.stride,
+                function: "test")
+            guard let winograd = WinogradConvolution(weightGradient: g, paddingMode: .zeros, algorithm: .winograd) else { continue }
+            let x = try rng.randn(n, h, w, c).map { T($0) }
+            let dy = try rng.randn(n, g.outputHeight, g.outputWidth, k).map { T($0) }
+            for isa in KernelISA.supported {
+                for threads in [1, 2] {
+                    let what = "N \(n), \(h) × \(w), C \(c), K \(k), \(padding), \(T.self), \(isa), \(threads) threads"
+                    let run = { (layout: TensorLayout) -> (dw: [T], db: [T]) in
+                        let (xs, dys) = layout == .nchw ? (try x.transposed([0, 3, 1, 2]), try dy.transposed([0, 3, 1, 2])) : (x, dy)
+                        var dw = [T](repeating: .nan, count: 9 * c * k), db = [T](repeating: .nan, count: k)
+                        xs.scalars.withUnsafeBufferPointer { xs in
+                            dys.scalars.withUnsafeBufferPointer { dys in
+                                dw.withUnsafeMutableBufferPointer { dw in
+                                    db.withUnsafeMutableBufferPointer { db in
+                                        guard let xp = xs.baseAddress, let dyp = dys.baseAddress, let dwp = dw.baseAddress else { return }
+                                        winograd.weightGradient(
+                                            x: xp, dy: dyp, dw: dwp, db: db.baseAddress, layout: layout, threads: threads,
+                                            policy: KernelPolicy(isa: isa))
+                                    }
+                                }
+                            }
+                        }
+                        return (dw, db)
+                    }
+                    let (nhwc, nchw) = (try run(.nhwc), try run(.nchw))
+                    #expect(nhwc.dw.map(bits) == nchw.dw.map(bits), "weight gradient, \(what)")
+                    #expect(nhwc.db.map(bits) == nchw.db.map(bits), "bias gradient, \(what)")
+                }
+            }
+        }
+    }
+
+    @Test func weightGradientSameBitsAsNHWC() throws {
+        try Self.checkWeightGradient(Float.self) { UInt64($0.bitPattern) }
+        try Self.checkWeightGradient(Double.self) { $0.bitPattern }
+    }
+
     @Test func sameBitsAsNHWCInFloatAndDouble() throws {
         try Self.check(Float.self) { UInt64($0.bitPattern) }
         try Self.check(Double.self) { $0.bitPattern }
@@ -76,6 +122,8 @@ import Testing
             Issue.record("resnet-56 in NCHW: forward \(String(describing: forward)), input gradient \(String(describing: backward))")
             return
         }
+        #expect(weightGradientNCHWOperands(large, paddingMode: .zeros, algorithm: .fast, scalar: Float.self) == (true, true))
+        #expect(weightGradientNCHWOperands(small, paddingMode: .zeros, algorithm: .fast, scalar: Float.self) == (false, false))
         #expect(NCHWForward(small, bias: [Float]?.none, paddingMode: .zeros, algorithm: .fast) == nil)
         #expect(NCHWBackwardData(small, paddingMode: .zeros, algorithm: .fast, scalar: Float.self) == nil)
     }

@@ -59,8 +59,8 @@ func addPartials<T: ConvKitFloat>(
 /// (N, K, P, Q) (`dyLayout` `.nchw`): the GEMM packs its chunks straight from its planes, the
 /// small-channel kernels read each run's pixels through scratch. So may a pointwise GEMM's x be
 /// (N, C, H, W) (`xLayout`), read a chunk of pixels at a time through scratch, and the
-/// small-channel kernels' x, whose bands are packed from its planes. The sums are the same bit
-/// for bit.
+/// small-channel kernels' x, whose bands are packed from its planes; Winograd reads both of a
+/// large convolution, each chunk's rows through scratch. The sums are the same bit for bit.
 @_specialize(where T == Float)
 @_specialize(where T == Double)
 func conv2dBackwardWeightsFast<T: ConvKitFloat>(
@@ -72,8 +72,8 @@ func conv2dBackwardWeightsFast<T: ConvKitFloat>(
     let policy = KernelPolicy.current
     let pq = g.outputHeight * g.outputWidth
     if let winograd = WinogradConvolution(weightGradient: g, paddingMode: paddingMode, algorithm: algorithm) {
-        assert(dyLayout == .nhwc && xLayout == .nhwc, "Winograd's weight gradient reads NHWC")
-        winograd.weightGradient(x: x, dy: dy, dw: dw, db: db?.baseAddress, threads: threads, policy: policy)
+        assert(dyLayout == xLayout, "Winograd's weight gradient reads x and dy in one layout")
+        winograd.weightGradient(x: x, dy: dy, dw: dw, db: db?.baseAddress, layout: dyLayout, threads: threads, policy: policy)
         return
     }
     if let plan = SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self, policy: policy, inputLayout: xLayout) {
@@ -203,13 +203,14 @@ func conv2dBackwardWeightsFast<T: ConvKitFloat>(
 
 /// Which operands ``conv2dBackwardWeightsFast(x:dy:dw:db:geometry:paddingMode:threads:algorithm:dyLayout:xLayout:)``
 /// reads in place from NCHW tensors for this convolution: dy for its GEMM and the small-channel
-/// kernels (Winograd reads NHWC), x for a pointwise convolution on the GEMM and for the
-/// small-channel kernels.
+/// kernels, x for a pointwise convolution on the GEMM and for the small-channel kernels, and both
+/// for Winograd where ``WinogradConvolution/stagesRows(_:)`` (each chunk's rows through scratch).
 func weightGradientNCHWOperands<T: ConvKitFloat>(
     _ g: Conv2DGeometry, paddingMode: PaddingMode, algorithm: ConvAlgorithm, scalar: T.Type
 ) -> (dy: Bool, x: Bool) {
-    guard WinogradConvolution(weightGradient: g, paddingMode: paddingMode, algorithm: algorithm) == nil else {
-        return (false, false)
+    if let winograd = WinogradConvolution(weightGradient: g, paddingMode: paddingMode, algorithm: algorithm) {
+        let staged = winograd.stagesRows(T.self)
+        return (staged, staged)
     }
     return (true, g.isPointwise || SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self, policy: .current) != nil)
 }

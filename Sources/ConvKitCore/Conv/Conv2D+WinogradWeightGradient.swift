@@ -9,18 +9,20 @@
 ///
 /// The sum over tiles is split by the shape alone, and the partial sums are added in split
 /// order: the bits do not depend on the thread count; bands of the 16 GEMMs follow the threads
-/// without changing any sum.
+/// without changing any sum. NCHW operands pass each chunk's rows through scratch, as the
+/// forward pass's blocks do (Conv2D+WinogradPlanes.swift), with the same sums.
 extension WinogradConvolution {
     /// The weight gradient of the forward convolution `g`, if `algorithm` chooses Winograd for it.
     init?(weightGradient g: Conv2DGeometry, paddingMode: PaddingMode, algorithm: ConvAlgorithm) {
         self.init(forward: g, paddingMode: paddingMode, algorithm: algorithm)
     }
 
-    /// dw (3, 3, C, K) of x (N, H, W, C) and dy (N, P, Q, K), every element written; db (K), if
-    /// given, is `Σ dy` over the pixels, in pixel order.
+    /// dw (3, 3, C, K) of x (N, H, W, C) and dy (N, P, Q, K), or for `layout` `.nchw` x
+    /// (N, C, H, W) and dy (N, K, P, Q), every element written; db (K), if given, is `Σ dy` over
+    /// the pixels, in pixel order.
     func weightGradient<T: ConvKitFloat>(
         x: UnsafePointer<T>, dy: UnsafePointer<T>, dw: UnsafeMutablePointer<T>, db: UnsafeMutablePointer<T>?,
-        threads: Int, policy: KernelPolicy
+        layout: TensorLayout = .nhwc, threads: Int, policy: KernelPolicy
     ) {
         let kernels = WinogradKernels<T>(policy)
         let gemm = PackedGEMM<T>(policy)
@@ -44,13 +46,21 @@ extension WinogradConvolution {
         let zeros = [T](repeating: 0, count: c)
         let bytes = (chunkTiles * 16 * c + 16 * eSize) * MemoryLayout<T>.stride
         let pointerBytes = chunkTiles * (16 + 4 + 1) * MemoryLayout<UnsafeRawPointer>.stride + c * MemoryLayout<Int>.stride
+        // NCHW: room for the most input and output-gradient rows a chunk reads, as NHWC pixels.
+        let chunks = (0..<splits).flatMap { split in
+            let (first, last) = (split * tilesPerSplit, min(tiles, (split + 1) * tilesPerSplit))
+            return stride(from: first, to: last, by: chunkTiles).map { ($0, min(chunkTiles, last - $0)) }
+        }
+        let (xRows, dyRows) = layout == .nchw
+            ? (mostRows(chunks, inputRows) * width * c, mostRows(chunks, outputRows) * outputWidth * k) : (0, 0)
+        let stagedBytes = (xRows + dyRows) * MemoryLayout<T>.stride
         zeros.withUnsafeBufferPointer { zeros in
             guard let zeroRow = zeros.baseAddress else { return }
             // The splits' partial sums, then their total M.
             ScratchPool.shared.withBuffers(count: 1, bytes: (splits + 1) * partialSize * MemoryLayout<T>.stride) { shared in
                 let partials = shared[0].assumingMemoryBound(to: T.self)
                 let total = partials + splits * partialSize
-                ScratchPool.shared.withBuffers(count: participants, bytes: bytes + pointerBytes) { scratch in
+                ScratchPool.shared.withBuffers(count: participants, bytes: bytes + pointerBytes + stagedBytes) { scratch in
                     // The panels' padding columns are never written: zero them once.
                     for buffer in scratch { buffer.initializeMemory(as: T.self, repeating: 0, count: bytes / MemoryLayout<T>.stride) }
                     ThreadPool.shared.parallelFor(items, threads: participants) { item, participant in
@@ -64,15 +74,25 @@ extension WinogradConvolution {
                         let rows = (pointers + chunkTiles * 20 * MemoryLayout<UnsafeRawPointer>.stride).assumingMemoryBound(to: UnsafePointer<T>.self)
                         let rowOffsets = (pointers + chunkTiles * 21 * MemoryLayout<UnsafeRawPointer>.stride).assumingMemoryBound(to: Int.self)
                         for i in 0..<c { rowOffsets[i] = i * k }
+                        let staged = (scratch[participant] + bytes + pointerBytes).assumingMemoryBound(to: T.self)
                         let partial = partials + splitIndex * partialSize
                         let first = splitIndex * tilesPerSplit
                         let last = min(tiles, first + tilesPerSplit)
                         for t0 in stride(from: first, to: last, by: chunkTiles) {
                             let count = min(chunkTiles, last - t0)
                             // dy's 2 × 2 tiles are the forward pass's output tiles.
+                            var xPixels = TilePixels(base: UnsafeMutablePointer(mutating: x), origin: 0, stride: c)
+                            var dyPixels = TilePixels(base: UnsafeMutablePointer(mutating: dy), origin: 0, stride: k)
+                            if layout == .nchw {
+                                xPixels = stage(
+                                    x, channels: c, planeRows: height, planeColumns: width, rows: inputRows(t0, count),
+                                    into: staged, policy: policy)
+                                dyPixels = stage(
+                                    dy, channels: k, planeRows: outputHeight, planeColumns: outputWidth,
+                                    rows: outputRows(t0, count), into: staged + xRows, policy: policy)
+                            }
                             tilePointers(
-                                t0, count, x: TilePixels(base: UnsafeMutablePointer(mutating: x), origin: 0, stride: c), zeroRow: zeroRow,
-                                out: TilePixels(base: UnsafeMutablePointer(mutating: dy), origin: 0, stride: k), inputs: inputs, outputs: gradients)
+                                t0, count, x: xPixels, zeroRow: zeroRow, out: dyPixels, inputs: inputs, outputs: gradients)
                             kernels.input(tiles: count, c: c, pixels: inputs, v: v, ldv: c)
                             let xiStride = gemm.panelsSize(rows: count, columns: k, nr: nr)
                             kernels.gradient(
@@ -97,8 +117,19 @@ extension WinogradConvolution {
         guard let db else { return }
         // in the forward pass this was: y[m, k] += b[k], so now we have:
         db.initialize(repeating: 0, count: k)
+        let pq = outputHeight * outputWidth
+        if layout == .nchw {
+            // Each channel's sum in the same pixel order, plane after plane.
+            for j in 0..<k {
+                for n in 0..<batch {
+                    let plane = dy + (n * k + j) * pq
+                    for pixel in 0..<pq { db[j] += plane[pixel] }
+                }
+            }
+            return
+        }
         var row = dy
-        for _ in 0..<(batch * outputHeight * outputWidth) {
+        for _ in 0..<(batch * pq) {
             for j in 0..<k { db[j] += row[j] }
             row += k
         }
