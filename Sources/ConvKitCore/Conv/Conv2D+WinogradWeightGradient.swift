@@ -117,21 +117,27 @@ extension WinogradConvolution {
         guard let db else { return }
         // in the forward pass this was: y[m, k] += b[k], so now we have:
         db.initialize(repeating: 0, count: k)
-        let pq = outputHeight * outputWidth
-        if layout == .nchw {
-            // Each channel's sum in the same pixel order, plane after plane.
-            for j in 0..<k {
-                for n in 0..<batch {
-                    let plane = dy + (n * k + j) * pq
-                    for pixel in 0..<pq { db[j] += plane[pixel] }
-                }
+        // Each channel's sum in pixel order, over NHWC rows: dy's own, or an NCHW dy's pixels
+        // transposed into rows a run at a time.
+        func add(_ rows: UnsafePointer<T>, count: Int) {
+            var row = rows
+            for _ in 0..<count {
+                for j in 0..<k { db[j] += row[j] }
+                row += k
             }
-            return
         }
-        var row = dy
-        for _ in 0..<(batch * pq) {
-            for j in 0..<k { db[j] += row[j] }
-            row += k
+        let pixels = batch * outputHeight * outputWidth
+        guard layout == .nchw else { return add(dy, count: pixels) }
+        let pq = outputHeight * outputWidth
+        guard let reader = NCHWReader<T>(policy, pixelsPerImage: pq, imageStride: k * pq) else { return }
+        let run = 256
+        ScratchPool.shared.withBuffers(count: 1, bytes: run * k * MemoryLayout<T>.stride) { buffer in
+            let rows = buffer[0].assumingMemoryBound(to: T.self)
+            for m0 in stride(from: 0, to: pixels, by: run) {
+                let count = min(run, pixels - m0)
+                reader.read(dy, channels: k, pixels: m0, count: count, into: rows, ld: k)
+                add(rows, count: count)
+            }
         }
     }
 }
