@@ -2,7 +2,7 @@
 // tap of each row reads. Built in C because it runs once per row and tap of every call.
 #include "CConvKitKernels.h"
 
-void ck_forward_tap_pointers(const char *base, long element_size, long pixel_stride, long m0, long count,
+void ck_forward_tap_pointers(const char *base, long element_size, long pixel_stride, long origin, long m0, long count,
                              long P, long Q, long H, long W, const long *tap_rows, long R,
                              const long *tap_cols, long S, const char *zero, const char **out) {
     long n = m0 / (P * Q), p = m0 / Q % P, q = m0 % Q;
@@ -13,7 +13,7 @@ void ck_forward_tap_pointers(const char *base, long element_size, long pixel_str
             long ih = rows[r];
             for (long s = 0; s < S; s++) {
                 long iw = cols[s];
-                *out++ = ih >= 0 && iw >= 0 ? base + ((n * H + ih) * W + iw) * bytes_per_pixel : zero;
+                *out++ = ih >= 0 && iw >= 0 ? base + ((n * H + ih) * W + iw - origin) * bytes_per_pixel : zero;
             }
         }
         if (++q == Q) { q = 0; if (++p == P) { p = 0; n++; } }

@@ -74,7 +74,8 @@ import Testing
     }
 
     /// The NCHW convolutions that read their operands' planes in place (the weight gradient's
-    /// dy; a pointwise convolution's input and gradients; the small-channel kernels' input):
+    /// dy; a pointwise convolution's input and gradients; the small-channel kernels' input; the
+    /// implicit GEMM's input):
     /// images of 1,681 pixels, so that blocks and chunks straddle images, and two reduction
     /// splits; output channels that leave a partial panel; groups; Double too. NHWC's results
     /// bit for bit, on 1 and 2 threads.
@@ -94,6 +95,10 @@ import Testing
             ([40, 6, 5, 1], [3, 3, 1, 8], Conv2DOptions(padding: 1)),
             ([2, 21, 18, 3], [7, 7, 3, 9], Conv2DOptions(stride: 2, padding: 3)),
             ([3, 9, 9, 2], [1, 1, 2, 7], Conv2DOptions()),
+            // The implicit GEMM, each block's input rows staged from x's planes: strided, dilated
+            // and grouped; blocks that run on into the next image.
+            ([3, 17, 15, 8], [3, 3, 4, 12], Conv2DOptions(stride: 2, padding: 2, dilation: 2, groups: 2)),
+            ([5, 13, 11, 6], [5, 3, 6, 7], Conv2DOptions(stride: Size2D(1, 2), padding: 1)),
             // Their bands packed from x's planes, through each padding mode's row and column maps.
             ([2, 9, 11, 3], [3, 3, 3, 6], Conv2DOptions(padding: 2, paddingMode: .reflect, dilation: 2)),
             ([2, 8, 7, 4], [3, 2, 4, 5], Conv2DOptions(stride: Size2D(2, 1), padding: 1, paddingMode: .circular)),

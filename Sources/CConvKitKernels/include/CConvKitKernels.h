@@ -121,9 +121,10 @@ void ck_winograd_f2x3_weight_gradient_f64(int isa, long c0, long c1, long c, lon
 
 /// The forward pass's indirection table for output pixels m0 ..< m0 + count (m = (n·P + p)·Q + q):
 /// entry i · R · S + r · S + s is the address of the input pixel that tap (r, s) reads,
-/// base + ((n·H + ih)·W + iw) · pixel_stride elements with ih = tap_rows[p·R + r] and
-/// iw = tap_cols[q·S + s], or `zero` where either is −1 (zero padding).
-void ck_forward_tap_pointers(const char *base, long element_size, long pixel_stride, long m0, long count,
+/// base + ((n·H + ih)·W + iw − origin) · pixel_stride elements with ih = tap_rows[p·R + r] and
+/// iw = tap_cols[q·S + s], or `zero` where either is −1 (zero padding); `origin` is the first
+/// pixel base holds (0 for the whole tensor, counted across the batch).
+void ck_forward_tap_pointers(const char *base, long element_size, long pixel_stride, long origin, long m0, long count,
                              long P, long Q, long H, long W, const long *tap_rows, long R,
                              const long *tap_cols, long S, const char *zero, const char **out);
 

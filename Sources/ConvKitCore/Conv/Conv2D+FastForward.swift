@@ -48,6 +48,10 @@ func balancedBlock(_ rows: Int, about target: Int, multipleOf multiple: Int, thr
 /// (N, K, P, Q) for `outputLayout` `.nchw` (each block of rows transposed from scratch as it is
 /// finished, while in cache), every element written (it may start uninitialised).
 ///
+/// With `inputLayout` `.nchw` (zero padding, the implicit GEMM: ``NCHWForward/implicitGEMM``),
+/// x is (N, C, H, W): each block's input rows pass through NHWC scratch, transposed while in
+/// cache, and the taps point there; the sums are the same.
+///
 /// `prepacked` is the weight already packed for this policy's kernels (``Conv2DPackedWeight``);
 /// `epilogue` (NHWC only) runs on each block of output rows right after it is written; `policy`
 /// is the caller's when it decided on the weight it passes. Where `algorithm` chooses Winograd
@@ -58,7 +62,8 @@ func conv2dForwardFast<T: ConvKitFloat>(
     x: UnsafeBufferPointer<T>, weight: UnsafeBufferPointer<T>, bias: UnsafeBufferPointer<T>?,
     out: UnsafeMutableBufferPointer<T>, outputLayout: TensorLayout = .nhwc, geometry g: Conv2DGeometry,
     paddingMode: PaddingMode, threads: Int, prepacked: Conv2DPackedWeight<T>? = nil,
-    epilogue: Conv2DEpilogueRun<T>? = nil, policy: KernelPolicy = .current, algorithm: ConvAlgorithm = .fast
+    epilogue: Conv2DEpilogueRun<T>? = nil, policy: KernelPolicy = .current, algorithm: ConvAlgorithm = .fast,
+    inputLayout: TensorLayout = .nhwc
 ) {
     guard let x = x.baseAddress, let out = out.baseAddress else { return }
     let bias = bias?.baseAddress
@@ -68,6 +73,7 @@ func conv2dForwardFast<T: ConvKitFloat>(
     let (k, kg) = (g.outputChannels, g.outputChannelsPerGroup)
     if prepacked == nil, epilogue == nil, let weight,
        let winograd = WinogradConvolution(forward: g, paddingMode: paddingMode, algorithm: algorithm) {
+        assert(inputLayout == .nhwc, "an NCHW x reaches only the implicit GEMM")
         guard outputLayout == .nchw,
               let nchw = NCHWWriter<T>(policy, channels: k, pixelsPerImage: pq, imageStride: k * pq, images: g.batch) else {
             winograd.run(x: x, weight: weight, bias: bias, out: out, threads: threads, policy: policy)
@@ -88,6 +94,7 @@ func conv2dForwardFast<T: ConvKitFloat>(
     let nchw = outputLayout == .nchw
         ? NCHWWriter<T>(policy, channels: kg, pixelsPerImage: pq, imageStride: k * pq, images: g.batch) : nil
     if let weight, let plan = SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self, policy: policy) {
+        assert(inputLayout == .nhwc, "an NCHW x reaches only the implicit GEMM")
         conv2dForwardSmallChannels(
             x: x.asFloat, weight: weight.asFloat, bias: bias?.asFloat, out: out.asFloat, outputLayout: outputLayout,
             plan: plan, threads: threads)
@@ -110,6 +117,24 @@ func conv2dForwardFast<T: ConvKitFloat>(
         rows, about: outputLayout == .nchw ? 768 : 192, multipleOf: gemm.indirectMR, threads: columnParts > 1 ? 1 : threads)
     let rowBlocks = (rows + rowsPerBlock - 1) / rowsPerBlock
     let packedWeightPerGroup = gemm.packedBSize(columns: kg, kc: depth)
+    // An NCHW x: the input rows (counted across the batch) a block's output rows read, staged
+    // as NHWC pixels of the group's channels.
+    let planes = inputLayout == .nchw
+        ? NCHWReader<T>(policy, pixelsPerImage: g.inputHeight * g.inputWidth, imageStride: c * g.inputHeight * g.inputWidth)
+        : nil
+    func inputRows(_ m0: Int, _ count: Int) -> Range<Int> {
+        let (first, last) = (m0 / g.outputWidth, (m0 + count - 1) / g.outputWidth)
+        let reach = (g.kernelHeight - 1) * g.dilation.height + 1
+        func row(_ outputRow: Int, _ offset: Int) -> Int {
+            let (n, p) = (outputRow / g.outputHeight, outputRow % g.outputHeight)
+            return n * g.inputHeight + min(g.inputHeight, max(0, p * g.stride.height - g.padding.top + offset))
+        }
+        let top = row(first, 0)
+        return top ..< max(top, row(last, reach))
+    }
+    let stagedRows = planes == nil ? 0 : (0..<rowBlocks).map {
+        inputRows($0 * rowsPerBlock, min(rowsPerBlock, rows - $0 * rowsPerBlock)).count
+    }.max() ?? 0
     let participants = min(threads, g.groups * rowBlocks * columnParts)
     let zeros = [T](repeating: 0, count: cg)
 
@@ -131,7 +156,8 @@ func conv2dForwardFast<T: ConvKitFloat>(
                     // Per participant: the NHWC block an NCHW result passes through, then the
                     // tap pointers and the row offsets.
                     let blockBytes = nchw == nil ? 0 : (rowsPerBlock * kg * MemoryLayout<T>.stride + 63) / 64 * 64
-                    let scratchBytes = blockBytes
+                    let stagedBytes = (stagedRows * g.inputWidth * cg * MemoryLayout<T>.stride + 63) / 64 * 64
+                    let scratchBytes = blockBytes + stagedBytes
                         + rowsPerBlock * (tapCount * MemoryLayout<UnsafePointer<T>>.stride + MemoryLayout<Int>.stride)
                     ScratchPool.shared.withBuffers(count: participants, bytes: scratchBytes) { scratch in
                         ThreadPool.shared.parallelFor(g.groups * rowBlocks * columnParts, threads: participants) { item, participant in
@@ -144,13 +170,27 @@ func conv2dForwardFast<T: ConvKitFloat>(
                             guard n1 > n0 else { return }
                             let count = min(rowsPerBlock, rows - m0)
                             let block = scratch[participant].assumingMemoryBound(to: T.self)
-                            let pointers = (scratch[participant] + blockBytes).assumingMemoryBound(to: UnsafePointer<T>.self)
-                            let rowOffsets = (scratch[participant] + blockBytes + rowsPerBlock * tapCount * MemoryLayout<UnsafePointer<T>>.stride)
+                            let staged = (scratch[participant] + blockBytes).assumingMemoryBound(to: T.self)
+                            let pointers = (scratch[participant] + blockBytes + stagedBytes).assumingMemoryBound(to: UnsafePointer<T>.self)
+                            let rowOffsets = (scratch[participant] + blockBytes + stagedBytes + rowsPerBlock * tapCount * MemoryLayout<UnsafePointer<T>>.stride)
                                 .assumingMemoryBound(to: Int.self)
                             for i in 0..<count { rowOffsets[i] = nchw == nil ? (m0 + i) * k + group * kg + n0 : i * kg }
-                            forwardTapPointers(
-                                base: x + group * cg, pixelStride: c, m0: m0, count: count, geometry: g,
-                                tapRows: tapRows, tapColumns: tapColumns, zero: zeroRow, into: pointers)
+                            if let planes {
+                                let inputs = inputRows(m0, count)
+                                let origin = inputs.lowerBound * g.inputWidth
+                                if !inputs.isEmpty {
+                                    planes.read(
+                                        x + group * cg * g.inputHeight * g.inputWidth, channels: cg, pixels: origin,
+                                        count: inputs.count * g.inputWidth, into: staged, ld: cg)
+                                }
+                                forwardTapPointers(
+                                    base: staged, pixelStride: cg, origin: origin, m0: m0, count: count, geometry: g,
+                                    tapRows: tapRows, tapColumns: tapColumns, zero: zeroRow, into: pointers)
+                            } else {
+                                forwardTapPointers(
+                                    base: x + group * cg, pixelStride: c, m0: m0, count: count, geometry: g,
+                                    tapRows: tapRows, tapColumns: tapColumns, zero: zeroRow, into: pointers)
+                            }
                             gemm.runIndirect(
                                 m: count, n: n1 - n0, taps: tapCount, channels: cg, rows: pointers,
                                 b: packedWeight + group * packedWeightPerGroup + n0 * depth, bias: bias.map { $0 + group * kg + n0 },

@@ -36,6 +36,13 @@ public func conv2dForward<T: ConvKitFloat>(
                             winograd.run(
                                 x: x, weight: w, bias: bias?.baseAddress, out: out, layout: .nchw, threads: threads, policy: .current)
                         }
+                    case .implicitGEMM:
+                        layout.weightToRSCK(weight, threads: threads).scalars.withUnsafeBufferPointer { w in
+                            conv2dForwardFast(
+                                x: x, weight: w, bias: bias, out: out, outputLayout: .nchw, geometry: geometry,
+                                paddingMode: options.paddingMode, threads: threads, algorithm: options.algorithm,
+                                inputLayout: .nchw)
+                        }
                     case .smallChannels(let plan):
                         layout.weightToRSCK(weight, threads: threads).scalars.withUnsafeBufferPointer { w in
                             guard let x = x.baseAddress, let w = w.baseAddress, let out = out.baseAddress else { return }

@@ -14,6 +14,9 @@ enum NCHWForward {
     /// ``conv2dForwardSmallChannels(x:weight:bias:out:outputLayout:plan:threads:)``, its bands
     /// packed from x's planes.
     case smallChannels(SmallChannelPlan)
+    /// ``conv2dForwardFast(x:weight:bias:out:outputLayout:geometry:paddingMode:threads:prepacked:epilogue:policy:algorithm:inputLayout:)``'s
+    /// implicit GEMM with zero padding, each block's input rows and result through scratch.
+    case implicitGEMM
 
     init?<T: ConvKitFloat>(_ g: Conv2DGeometry, bias: [T]?, paddingMode: PaddingMode, algorithm: ConvAlgorithm) {
         if let winograd = WinogradConvolution(forward: g, paddingMode: paddingMode, algorithm: algorithm) {
@@ -23,6 +26,8 @@ enum NCHWForward {
             self = .smallChannels(plan)
         } else if g.isPointwise, !(bias ?? []).contains(where: { $0 == 0 && $0.sign == .minus }) {
             self = .pointwise
+        } else if paddingMode == .zeros {
+            self = .implicitGEMM
         } else {
             return nil
         }

@@ -133,7 +133,9 @@ func conv2dForwardSmallChannels(
                 let p1 = min(p, p0 + rowsPerBand)
                 plan.pack(x, image: n, firstRow: p0 * g.stride.height,
                           rows: plan.paddedRows(forOutputRows: p1 - p0), into: band)
-                let ldRow = g.stride.height * plan.rowPitch
+                // Band elements between output rows (the band holds them: a single row may have a
+                // stride no band could).
+                let ldRow = p1 - p0 > 1 ? g.stride.height * plan.rowPitch : 0
                 if outputLayout == .nchw {
                     ck_small_forward_planes(
                         plan.isa, p1 - p0, q, k, plan.taps, offsets, band, ldRow, weight, k, bias,

@@ -1,15 +1,16 @@
 import CConvKitKernels
 
 /// Fills `pointers` (count × R·S) with the input pixel each tap of output rows `m0 ..< m0 + count`
-/// reads (`zero` for zero padding), from the tap table's rows (P × R) and columns (Q × S).
+/// reads (`zero` for zero padding), from the tap table's rows (P × R) and columns (Q × S); `base`
+/// holds the pixels from `origin` on (counted across the batch).
 func forwardTapPointers<T>(
-    base: UnsafePointer<T>, pixelStride: Int, m0: Int, count: Int, geometry g: Conv2DGeometry,
+    base: UnsafePointer<T>, pixelStride: Int, origin: Int = 0, m0: Int, count: Int, geometry g: Conv2DGeometry,
     tapRows: UnsafeBufferPointer<Int>, tapColumns: UnsafeBufferPointer<Int>, zero: UnsafePointer<T>,
     into pointers: UnsafeMutablePointer<UnsafePointer<T>>
 ) {
     guard let rows = tapRows.baseAddress, let columns = tapColumns.baseAddress else { return }
     ck_forward_tap_pointers(
-        UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), MemoryLayout<T>.stride, pixelStride, m0, count,
+        UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), MemoryLayout<T>.stride, pixelStride, origin, m0, count,
         g.outputHeight, g.outputWidth, g.inputHeight, g.inputWidth, rows, g.kernelHeight, columns, g.kernelWidth,
         UnsafeRawPointer(zero).assumingMemoryBound(to: CChar.self),
         UnsafeMutableRawPointer(pointers).assumingMemoryBound(to: UnsafePointer<CChar>?.self))
