@@ -48,6 +48,13 @@ public func conv2dBackwardInput<T: ConvKitFloat>(_ gradOutput: Tensor<T>, cache:
                             dy: dy, weight: w, dx: dx, winograd: winograd, layout: .nchw, threads: threads, policy: .current)
                     }
                 }
+            case .implicitGEMM:
+                gradOutput.scalars.withUnsafeBufferPointer { dy in
+                    layout.weightToRSCK(cache.weight, threads: threads).scalars.withUnsafeBufferPointer { w in
+                        guard let dy = dy.baseAddress, let w = w.baseAddress, let dx = dx.baseAddress else { return }
+                        conv2dBackwardDataImages(dy: dy, weight: w, dx: dx, geometry: g, threads: threads, policy: .current)
+                    }
+                }
             }
             initialized = count
         }

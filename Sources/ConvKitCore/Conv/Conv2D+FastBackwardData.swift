@@ -55,6 +55,40 @@ func conv2dBackwardDataFast<T: ConvKitFloat>(
     for i in folded.scalars.indices { dx[i] = folded.scalars[i] }
 }
 
+/// The input gradient of an NCHW convolution with zero padding through the implicit GEMM, an
+/// image at a time: its dy's planes transposed into NHWC scratch, the gradient of the image
+/// computed there (``conv2dBackwardDataFast(dy:weight:dx:geometry:paddingMode:threads:algorithm:)``'s
+/// rows, whose sums do not depend on how rows are grouped), then transposed into dx's planes
+/// while in cache, instead of dy and dx converted whole.
+///
+/// dy is (N, K, P, Q), weight is (R, S, C/G, K); dx is (N, C, H, W), every element written.
+func conv2dBackwardDataImages<T: ConvKitFloat>(
+    dy: UnsafePointer<T>, weight: UnsafePointer<T>, dx: UnsafeMutablePointer<T>, geometry g: Conv2DGeometry,
+    threads: Int, policy: KernelPolicy
+) {
+    var image = g
+    image.batch = 1
+    let (pq, hw, c, k) = (g.outputHeight * g.outputWidth, g.inputHeight * g.inputWidth, g.inputChannels, g.outputChannels)
+    guard let reader = NCHWReader<T>(policy, pixelsPerImage: pq, imageStride: k * pq),
+          let writer = NCHWWriter<T>(policy, channels: c, pixelsPerImage: hw, imageStride: c * hw, images: g.batch) else { return }
+    let region = BackwardDataRegion(
+        rows: g.padding.top ..< g.padding.top + g.inputHeight, columns: g.padding.left ..< g.padding.left + g.inputWidth)
+    let weights = UnsafeBufferPointer(start: weight, count: g.kernelHeight * g.kernelWidth * g.inputChannelsPerGroup * k)
+    let participants = min(threads, g.batch)
+    ScratchPool.shared.withBuffers(count: participants, bytes: (pq * k + hw * c) * MemoryLayout<T>.stride) { scratch in
+        ThreadPool.shared.parallelFor(g.batch, threads: participants) { n, participant in
+            let dyImage = scratch[participant].assumingMemoryBound(to: T.self)
+            let dxImage = dyImage + pq * k
+            reader.read(dy, channels: k, pixels: n * pq, count: pq, into: dyImage, ld: k)
+            conv2dBackwardDataRegion(
+                dy: UnsafeBufferPointer(start: dyImage, count: pq * k), weight: weights,
+                out: UnsafeMutableBufferPointer(start: dxImage, count: hw * c), region: region, geometry: image,
+                policy: policy, threads: 1)
+            writer.write(dxImage, pixels: n * hw, count: hw, into: dx)
+        }
+    }
+}
+
 /// The padded rows and columns whose gradient is computed, and the array holding them.
 struct BackwardDataRegion {
     let rows: Range<Int>

@@ -44,6 +44,9 @@ enum NCHWBackwardData {
     /// ``conv2dBackwardDataWinograd(dy:weight:dx:winograd:layout:threads:policy:)``, where
     /// ``WinogradConvolution/stagesRows(_:)``.
     case winograd(WinogradConvolution)
+    /// ``conv2dBackwardDataImages(dy:weight:dx:geometry:threads:policy:)``: the implicit GEMM
+    /// with zero padding, an image at a time through scratch.
+    case implicitGEMM
 
     init?<T: ConvKitFloat>(_ g: Conv2DGeometry, paddingMode: PaddingMode, algorithm: ConvAlgorithm, scalar: T.Type) {
         if let winograd = WinogradConvolution(backwardData: g, paddingMode: paddingMode, algorithm: algorithm) {
@@ -56,6 +59,8 @@ enum NCHWBackwardData {
             self = .smallChannels(plan)
         } else if g.isPointwise, g.inputChannelsPerGroup > 4, plan == nil {
             self = .pointwise
+        } else if paddingMode == .zeros {
+            self = .implicitGEMM
         } else {
             return nil
         }
