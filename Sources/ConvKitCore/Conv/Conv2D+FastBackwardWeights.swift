@@ -83,7 +83,7 @@ func conv2dBackwardWeightsFast<T: ConvKitFloat>(
             plan: plan, threads: threads)
         return
     }
-    assert(xLayout == .nhwc || g.isPointwise, "only a pointwise convolution reads an NCHW x in place")
+    assert(xLayout == .nhwc || g.isPointwise || paddingMode == .zeros, "an NCHW x needs zero padding or a pointwise convolution")
     // NCHW operands: chunks of dy's planes packed as panels, chunks of a pointwise x as rows.
     let dyPlanes = dyLayout == .nchw ? NCHWReader<T>(policy, pixelsPerImage: pq, imageStride: g.outputChannels * pq) : nil
     let xPlanes = xLayout == .nchw
@@ -133,9 +133,16 @@ func conv2dBackwardWeightsFast<T: ConvKitFloat>(
                     let biasPartials = partials + split.splits * partialSize
                     biasPartials.initialize(repeating: 0, count: split.splits * k)
                     // Per participant: the packed dy first (the buffer's 64-byte alignment is the
-                    // panels'), then a pointwise NCHW x's rows, the tap pointers and the row offsets.
+                    // panels'), then an NCHW x's pixels (a pointwise convolution's, or the input
+                    // rows a chunk reads), the tap pointers and the row offsets.
                     let packedBytes = packedSize * MemoryLayout<T>.stride
-                    let inputBytes = xPlanes == nil ? 0 : (pixelsPerChunk * cg * MemoryLayout<T>.stride + 63) / 64 * 64
+                    let stagedPixels = xPlanes == nil ? 0 : g.isPointwise ? pixelsPerChunk : (0..<split.splits).flatMap { s in
+                        let (first, last) = (s * split.pixelsPerSplit, min((s + 1) * split.pixelsPerSplit, pixels))
+                        return stride(from: first, to: last, by: pixelsPerChunk).map {
+                            g.inputRows(outputPixels: $0, count: min(pixelsPerChunk, last - $0)).count * g.inputWidth
+                        }
+                    }.max() ?? 0
+                    let inputBytes = (stagedPixels * cg * MemoryLayout<T>.stride + 63) / 64 * 64
                     let pointerBytes = pixelsPerChunk * tapCount * MemoryLayout<UnsafePointer<T>>.stride
                     let scratchBytes = packedBytes + inputBytes + pointerBytes + rowsPerBand * MemoryLayout<Int>.stride
                     ScratchPool.shared.withBuffers(count: participants, bytes: scratchBytes) { scratch in
@@ -157,12 +164,24 @@ func conv2dBackwardWeightsFast<T: ConvKitFloat>(
                             for i in 0..<bandRows.count { rowOffsets[i] = (bandRows.lowerBound + i) * k + group * kg }
                             for m0 in stride(from: first, to: last, by: pixelsPerChunk) {
                                 let chunk = min(pixelsPerChunk, last - m0)
-                                if let xPlanes {
+                                if let xPlanes, g.isPointwise {
                                     // Pointwise: pixel m0 + i reads the input pixel m0 + i alone.
                                     xPlanes.read(
                                         x + group * cg * xPlanes.pixelsPerImage, channels: cg, pixels: m0, count: chunk,
                                         into: inputRows, ld: cg)
                                     for i in 0..<chunk { pointers[i] = UnsafePointer(inputRows + i * cg) }
+                                } else if let xPlanes {
+                                    // The input rows the chunk reads, as NHWC pixels from `origin` on.
+                                    let staged = g.inputRows(outputPixels: m0, count: chunk)
+                                    let origin = staged.lowerBound * g.inputWidth
+                                    if !staged.isEmpty {
+                                        xPlanes.read(
+                                            x + group * cg * xPlanes.pixelsPerImage, channels: cg, pixels: origin,
+                                            count: staged.count * g.inputWidth, into: inputRows, ld: cg)
+                                    }
+                                    forwardTapPointers(
+                                        base: inputRows, pixelStride: cg, origin: origin, m0: m0, count: chunk, geometry: g,
+                                        tapRows: tapRows, tapColumns: tapColumns, zero: zeroRow, into: pointers)
                                 } else {
                                     forwardTapPointers(
                                         base: groupInput, pixelStride: c, m0: m0, count: chunk, geometry: g,
@@ -203,8 +222,9 @@ func conv2dBackwardWeightsFast<T: ConvKitFloat>(
 
 /// Which operands ``conv2dBackwardWeightsFast(x:dy:dw:db:geometry:paddingMode:threads:algorithm:dyLayout:xLayout:)``
 /// reads in place from NCHW tensors for this convolution: dy for its GEMM and the small-channel
-/// kernels, x for a pointwise convolution on the GEMM and for the small-channel kernels, and both
-/// for Winograd where ``WinogradConvolution/stagesRows(_:)`` (each chunk's rows through scratch).
+/// kernels; x for a pointwise convolution on the GEMM, for the GEMM with zero padding (each
+/// chunk's input rows through scratch) and for the small-channel kernels (any padding: their
+/// plan maps it); and both for Winograd where ``WinogradConvolution/stagesRows(_:)``.
 func weightGradientNCHWOperands<T: ConvKitFloat>(
     _ g: Conv2DGeometry, paddingMode: PaddingMode, algorithm: ConvAlgorithm, scalar: T.Type
 ) -> (dy: Bool, x: Bool) {
@@ -212,7 +232,8 @@ func weightGradientNCHWOperands<T: ConvKitFloat>(
         let staged = winograd.stagesRows(T.self)
         return (staged, staged)
     }
-    return (true, g.isPointwise || SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self, policy: .current) != nil)
+    return (true, g.isPointwise || paddingMode == .zeros
+        || SmallChannelPlan(g, paddingMode: paddingMode, scalar: T.self, policy: .current) != nil)
 }
 
 /// Packs pixels `m0 ..< m0 + count` of an NCHW dy's channels `columns` into panels of `nr`

@@ -122,18 +122,8 @@ func conv2dForwardFast<T: ConvKitFloat>(
     let planes = inputLayout == .nchw
         ? NCHWReader<T>(policy, pixelsPerImage: g.inputHeight * g.inputWidth, imageStride: c * g.inputHeight * g.inputWidth)
         : nil
-    func inputRows(_ m0: Int, _ count: Int) -> Range<Int> {
-        let (first, last) = (m0 / g.outputWidth, (m0 + count - 1) / g.outputWidth)
-        let reach = (g.kernelHeight - 1) * g.dilation.height + 1
-        func row(_ outputRow: Int, _ offset: Int) -> Int {
-            let (n, p) = (outputRow / g.outputHeight, outputRow % g.outputHeight)
-            return n * g.inputHeight + min(g.inputHeight, max(0, p * g.stride.height - g.padding.top + offset))
-        }
-        let top = row(first, 0)
-        return top ..< max(top, row(last, reach))
-    }
     let stagedRows = planes == nil ? 0 : (0..<rowBlocks).map {
-        inputRows($0 * rowsPerBlock, min(rowsPerBlock, rows - $0 * rowsPerBlock)).count
+        g.inputRows(outputPixels: $0 * rowsPerBlock, count: min(rowsPerBlock, rows - $0 * rowsPerBlock)).count
     }.max() ?? 0
     let participants = min(threads, g.groups * rowBlocks * columnParts)
     let zeros = [T](repeating: 0, count: cg)
@@ -176,7 +166,7 @@ func conv2dForwardFast<T: ConvKitFloat>(
                                 .assumingMemoryBound(to: Int.self)
                             for i in 0..<count { rowOffsets[i] = nchw == nil ? (m0 + i) * k + group * kg + n0 : i * kg }
                             if let planes {
-                                let inputs = inputRows(m0, count)
+                                let inputs = g.inputRows(outputPixels: m0, count: count)
                                 let origin = inputs.lowerBound * g.inputWidth
                                 if !inputs.isEmpty {
                                     planes.read(

@@ -16,6 +16,22 @@ func forwardTapPointers<T>(
         UnsafeMutableRawPointer(pointers).assumingMemoryBound(to: UnsafePointer<CChar>?.self))
 }
 
+extension Conv2DGeometry {
+    /// The input rows (counted across the batch, `n · H + h`) that output pixels
+    /// `m0 ..< m0 + count` read with zero padding: from the first one's top row to the last
+    /// one's bottom row, every row of any image between.
+    func inputRows(outputPixels m0: Int, count: Int) -> Range<Int> {
+        let (first, last) = (m0 / outputWidth, (m0 + count - 1) / outputWidth)
+        let reach = (kernelHeight - 1) * dilation.height + 1
+        func row(_ outputRow: Int, _ offset: Int) -> Int {
+            let (n, p) = (outputRow / outputHeight, outputRow % outputHeight)
+            return n * inputHeight + min(inputHeight, max(0, p * stride.height - padding.top + offset))
+        }
+        let top = row(first, 0)
+        return top ..< max(top, row(last, reach))
+    }
+}
+
 extension PackedGEMM {
     /// C = A · B for n ≤ 4 columns: `C[i][j] = Σ_t Σ_k rows[i·taps + t][k] · bTaps[t][j·bColumnStride + k]`.
     func runFewColumns(
