@@ -9,15 +9,22 @@ import Testing
     /// on into the next image.
     static let cases = WinogradTests.cases + [(3, 23, 19, 64, 48, Padding.uniform(1))]
 
+    /// Case (n, h, w, c, k, padding)'s 3 × 3 convolution, Winograd chosen.
+    static func geometry<T>(_ n: Int, _ h: Int, _ w: Int, _ c: Int, _ k: Int, _ padding: Padding, _: T.Type) throws
+        -> Conv2DGeometry
+    {
+        try Conv2DGeometry(
+            inputShape: [n, h, w, c], weightShape: [3, 3, c, k], biasShape: [k],
+            options: Conv2DOptions(padding: padding, algorithm: .winograd), elementBytes: MemoryLayout<T>.stride,
+            function: "test")
+    }
+
     /// The NCHW run's output against the NHWC run's, transposed: forward and input-gradient
     /// geometries, on every instruction set this CPU has and 1 and 2 threads.
     static func check<T: ConvKitFloat>(_: T.Type, bits: (T) -> UInt64) throws {
         var rng = NumPyRandomState(seed: 41)
         for (n, h, w, c, k, padding) in cases {
-            let g = try Conv2DGeometry(
-                inputShape: [n, h, w, c], weightShape: [3, 3, c, k], biasShape: [k],
-                options: Conv2DOptions(padding: padding, algorithm: .winograd), elementBytes: MemoryLayout<T>.stride,
-                function: "test")
+            let g = try geometry(n, h, w, c, k, padding, T.self)
             let passes = [
                 ("forward", WinogradConvolution(forward: g, paddingMode: .zeros, algorithm: .winograd)),
                 ("input gradient", WinogradConvolution(backwardData: g, paddingMode: .zeros, algorithm: .winograd)),
@@ -62,10 +69,7 @@ import Testing
     static func checkWeightGradient<T: ConvKitFloat>(_: T.Type, bits: (T) -> UInt64) throws {
         var rng = NumPyRandomState(seed: 43)
         for (n, h, w, c, k, padding) in cases {
-            let g = try Conv2DGeometry(
-                inputShape: [n, h, w, c], weightShape: [3, 3, c, k], biasShape: [k],
-                options: Conv2DOptions(padding: padding, algorithm: .winograd), elementBytes: MemoryLayout<T>.stride,
-                function: "test")
+            let g = try geometry(n, h, w, c, k, padding, T.self)
             guard let winograd = WinogradConvolution(weightGradient: g, paddingMode: .zeros, algorithm: .winograd) else { continue }
             let x = try rng.randn(n, h, w, c).map { T($0) }
             let dy = try rng.randn(n, g.outputHeight, g.outputWidth, k).map { T($0) }

@@ -171,17 +171,10 @@ func conv2dBackwardWeightsFast<T: ConvKitFloat>(
                                         into: inputRows, ld: cg)
                                     for i in 0..<chunk { pointers[i] = UnsafePointer(inputRows + i * cg) }
                                 } else if let xPlanes {
-                                    // The input rows the chunk reads, as NHWC pixels from `origin` on.
-                                    let staged = g.inputRows(outputPixels: m0, count: chunk)
-                                    let origin = staged.lowerBound * g.inputWidth
-                                    if !staged.isEmpty {
-                                        xPlanes.read(
-                                            x + group * cg * xPlanes.pixelsPerImage, channels: cg, pixels: origin,
-                                            count: staged.count * g.inputWidth, into: inputRows, ld: cg)
-                                    }
-                                    forwardTapPointers(
-                                        base: inputRows, pixelStride: cg, origin: origin, m0: m0, count: chunk, geometry: g,
-                                        tapRows: tapRows, tapColumns: tapColumns, zero: zeroRow, into: pointers)
+                                    stagedTapPointers(
+                                        xPlanes, planes: x + group * cg * xPlanes.pixelsPerImage, channels: cg, m0: m0,
+                                        count: chunk, geometry: g, tapRows: tapRows, tapColumns: tapColumns, zero: zeroRow,
+                                        staged: inputRows, into: pointers)
                                 } else {
                                     forwardTapPointers(
                                         base: groupInput, pixelStride: c, m0: m0, count: chunk, geometry: g,

@@ -166,16 +166,10 @@ func conv2dForwardFast<T: ConvKitFloat>(
                                 .assumingMemoryBound(to: Int.self)
                             for i in 0..<count { rowOffsets[i] = nchw == nil ? (m0 + i) * k + group * kg + n0 : i * kg }
                             if let planes {
-                                let inputs = g.inputRows(outputPixels: m0, count: count)
-                                let origin = inputs.lowerBound * g.inputWidth
-                                if !inputs.isEmpty {
-                                    planes.read(
-                                        x + group * cg * g.inputHeight * g.inputWidth, channels: cg, pixels: origin,
-                                        count: inputs.count * g.inputWidth, into: staged, ld: cg)
-                                }
-                                forwardTapPointers(
-                                    base: staged, pixelStride: cg, origin: origin, m0: m0, count: count, geometry: g,
-                                    tapRows: tapRows, tapColumns: tapColumns, zero: zeroRow, into: pointers)
+                                stagedTapPointers(
+                                    planes, planes: x + group * cg * g.inputHeight * g.inputWidth, channels: cg, m0: m0,
+                                    count: count, geometry: g, tapRows: tapRows, tapColumns: tapColumns, zero: zeroRow,
+                                    staged: staged, into: pointers)
                             } else {
                                 forwardTapPointers(
                                     base: x + group * cg, pixelStride: c, m0: m0, count: count, geometry: g,

@@ -32,6 +32,25 @@ extension Conv2DGeometry {
     }
 }
 
+/// ``forwardTapPointers(base:pixelStride:origin:m0:count:geometry:tapRows:tapColumns:zero:into:)``
+/// for an NCHW x (zero padding): the input rows output pixels `m0 ..< m0 + count` read, of
+/// `channels` planes from `planes` (image 0's first), transposed into `staged` as NHWC pixels
+/// first; the taps point there.
+func stagedTapPointers<T>(
+    _ reader: NCHWReader<T>, planes: UnsafePointer<T>, channels: Int, m0: Int, count: Int, geometry g: Conv2DGeometry,
+    tapRows: UnsafeBufferPointer<Int>, tapColumns: UnsafeBufferPointer<Int>, zero: UnsafePointer<T>,
+    staged: UnsafeMutablePointer<T>, into pointers: UnsafeMutablePointer<UnsafePointer<T>>
+) {
+    let rows = g.inputRows(outputPixels: m0, count: count)
+    let origin = rows.lowerBound * g.inputWidth
+    if !rows.isEmpty {
+        reader.read(planes, channels: channels, pixels: origin, count: rows.count * g.inputWidth, into: staged, ld: channels)
+    }
+    forwardTapPointers(
+        base: staged, pixelStride: channels, origin: origin, m0: m0, count: count, geometry: g,
+        tapRows: tapRows, tapColumns: tapColumns, zero: zero, into: pointers)
+}
+
 extension PackedGEMM {
     /// C = A · B for n ≤ 4 columns: `C[i][j] = Σ_t Σ_k rows[i·taps + t][k] · bTaps[t][j·bColumnStride + k]`.
     func runFewColumns(
