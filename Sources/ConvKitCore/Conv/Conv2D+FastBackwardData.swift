@@ -30,12 +30,14 @@ func conv2dBackwardDataFast<T: ConvKitFloat>(
         conv2dBackwardDataSmallChannels(dy: dy.asFloat, weight: weight.asFloat, dx: dx.asFloat, plan: plan, threads: threads)
         return
     }
+    guard let w = weight.baseAddress else { return }
     if paddingMode == .zeros {
         let region = BackwardDataRegion(
             rows: g.padding.top ..< g.padding.top + g.inputHeight,
             columns: g.padding.left ..< g.padding.left + g.inputWidth)
         conv2dBackwardDataRegion(
-            dy: dy, weight: weight, out: dx, region: region, geometry: g, policy: policy, threads: threads)
+            dy: dy, weight: weight, panels: GradientPanels(weight: w, region: region, geometry: g, gemm: PackedGEMM(policy)),
+            out: dx, region: region, geometry: g, policy: policy, threads: threads)
         return
     }
     // The gradient of the whole padded input, then each padded position's gradient added to
@@ -43,11 +45,11 @@ func conv2dBackwardDataFast<T: ConvKitFloat>(
     let paddedHeight = g.inputHeight + g.padding.top + g.padding.bottom
     let paddedWidth = g.inputWidth + g.padding.left + g.padding.right
     var dxPad = [T](repeating: 0, count: g.batch * paddedHeight * paddedWidth * g.inputChannels)
+    let region = BackwardDataRegion(rows: 0 ..< paddedHeight, columns: 0 ..< paddedWidth)
     dxPad.withUnsafeMutableBufferPointer { dxPad in
         conv2dBackwardDataRegion(
-            dy: dy, weight: weight, out: dxPad,
-            region: BackwardDataRegion(rows: 0 ..< paddedHeight, columns: 0 ..< paddedWidth),
-            geometry: g, policy: policy, threads: threads)
+            dy: dy, weight: weight, panels: GradientPanels(weight: w, region: region, geometry: g, gemm: PackedGEMM(policy)),
+            out: dxPad, region: region, geometry: g, policy: policy, threads: threads)
     }
     let folded = pad2DBackward(
         Tensor(uncheckedShape: [g.batch, paddedHeight, paddedWidth, g.inputChannels], scalars: dxPad),
@@ -56,7 +58,7 @@ func conv2dBackwardDataFast<T: ConvKitFloat>(
 }
 
 /// The input gradient of an NCHW convolution with zero padding through the implicit GEMM, an
-/// image at a time: its dy's planes transposed into NHWC scratch, the gradient of the image
+/// image at a time (B packed once): its dy's planes transposed into NHWC scratch, the gradient of the image
 /// computed there (``conv2dBackwardDataFast(dy:weight:dx:geometry:paddingMode:threads:algorithm:)``'s
 /// rows, whose sums do not depend on how rows are grouped), then transposed into dx's planes
 /// while in cache, instead of dy and dx converted whole.
@@ -74,6 +76,8 @@ func conv2dBackwardDataImages<T: ConvKitFloat>(
     let region = BackwardDataRegion(
         rows: g.padding.top ..< g.padding.top + g.inputHeight, columns: g.padding.left ..< g.padding.left + g.inputWidth)
     let weights = UnsafeBufferPointer(start: weight, count: g.kernelHeight * g.kernelWidth * g.inputChannelsPerGroup * k)
+    // B packed once for all the images (the classes of one image are those of the batch).
+    let panels = GradientPanels(weight: weight, region: region, geometry: image, gemm: PackedGEMM<T>(policy))
     let participants = min(threads, g.batch)
     ScratchPool.shared.withBuffers(count: participants, bytes: (pq * k + hw * c) * MemoryLayout<T>.stride) { scratch in
         ThreadPool.shared.parallelFor(g.batch, threads: participants) { n, participant in
@@ -81,7 +85,7 @@ func conv2dBackwardDataImages<T: ConvKitFloat>(
             let dxImage = dyImage + pq * k
             reader.read(dy, channels: k, pixels: n * pq, count: pq, into: dyImage, ld: k)
             conv2dBackwardDataRegion(
-                dy: UnsafeBufferPointer(start: dyImage, count: pq * k), weight: weights,
+                dy: UnsafeBufferPointer(start: dyImage, count: pq * k), weight: weights, panels: panels,
                 out: UnsafeMutableBufferPointer(start: dxImage, count: hw * c), region: region, geometry: image,
                 policy: policy, threads: 1)
             writer.write(dxImage, pixels: n * hw, count: hw, into: dx)
@@ -120,11 +124,64 @@ private struct ResidueClass {
     }
 }
 
+/// The residue classes of a region and, for each (group, class) that has taps, B packed once: depth
+/// (tap, k), columns c, from w[r, s, c, g·K/G + k] (``conv2dBackwardDataImages(dy:weight:dx:geometry:threads:policy:)``
+/// packs it once for all its images).
+private struct GradientPanels<T: ConvKitFloat> {
+    /// Every class with positions in the region; `classes`, those that some tap reaches.
+    let allClasses: [ResidueClass]
+    let classes: [ResidueClass]
+    /// Where B of (group, class index) starts in `packed`.
+    let offsets: [Int]
+    let packed: [T]
+
+    init(weight: UnsafePointer<T>, region: BackwardDataRegion, geometry g: Conv2DGeometry, gemm: PackedGEMM<T>) {
+        let (k, cg, kg, s) = (g.outputChannels, g.inputChannelsPerGroup, g.outputChannelsPerGroup, g.kernelWidth)
+        allClasses = (0..<g.stride.height).flatMap { a in
+            (0..<g.stride.width).map { b in ResidueClass(rowResidue: a, columnResidue: b, region: region, g: g) }
+        }.filter { $0.rowCount > 0 && $0.columnCount > 0 }
+        let classes = allClasses.filter { !$0.taps.isEmpty }
+        self.classes = classes
+        let paddedColumns = (cg + gemm.nr - 1) / gemm.nr * gemm.nr
+        var offsets: [Int] = []
+        var size = 0
+        for _ in 0..<g.groups {
+            for cls in classes {
+                offsets.append(size)
+                size += cls.taps.count * kg * paddedColumns
+            }
+        }
+        self.offsets = offsets
+        // Never empty (a class-less region has one unused element), so that it has an address.
+        packed = [T](unsafeUninitializedCapacity: max(size, 1)) { packed, initialized in
+            guard let base = packed.baseAddress else { return }
+            base.initialize(to: 0)
+            for group in 0..<g.groups {
+                for (index, cls) in classes.enumerated() {
+                    var panel = base + offsets[group * classes.count + index]
+                    for c0 in stride(from: 0, to: cg, by: gemm.nr) {
+                        for d in 0 ..< cls.taps.count * kg {
+                            let tap = cls.taps[d / kg]
+                            let source = weight + ((tap.r * s + tap.s) * cg) * k + group * kg + d % kg
+                            for j in 0..<gemm.nr { panel[j] = c0 + j < cg ? source[(c0 + j) * k] : 0 }
+                            panel += gemm.nr
+                        }
+                    }
+                }
+            }
+            initialized = max(size, 1)
+        }
+    }
+}
+
+/// The input gradient of the region's positions (see ``conv2dBackwardDataFast(dy:weight:dx:geometry:paddingMode:threads:algorithm:)``),
+/// B from `panels`.
 @_specialize(where T == Float)
 @_specialize(where T == Double)
 private func conv2dBackwardDataRegion<T: ConvKitFloat>(
-    dy: UnsafeBufferPointer<T>, weight: UnsafeBufferPointer<T>, out: UnsafeMutableBufferPointer<T>,
-    region: BackwardDataRegion, geometry g: Conv2DGeometry, policy: KernelPolicy, threads: Int
+    dy: UnsafeBufferPointer<T>, weight: UnsafeBufferPointer<T>, panels: GradientPanels<T>,
+    out: UnsafeMutableBufferPointer<T>, region: BackwardDataRegion, geometry g: Conv2DGeometry, policy: KernelPolicy,
+    threads: Int
 ) {
     guard let dy = dy.baseAddress, let weight = weight.baseAddress, let out = out.baseAddress else { return }
     let gemm = PackedGEMM<T>(policy)
@@ -132,12 +189,9 @@ private func conv2dBackwardDataRegion<T: ConvKitFloat>(
     let (p, q, s) = (g.outputHeight, g.outputWidth, g.kernelWidth)
     let (sh, sw, dh, dw) = (g.stride.height, g.stride.width, g.dilation.height, g.dilation.width)
     let (regionHeight, regionWidth) = (region.rows.count, region.columns.count)
-    let allClasses = (0..<sh).flatMap { a in
-        (0..<sw).map { b in ResidueClass(rowResidue: a, columnResidue: b, region: region, g: g) }
-    }.filter { $0.rowCount > 0 && $0.columnCount > 0 }
     // No tap reaches the positions of these classes (a stride longer than the dilated kernel):
     // their gradient is zero.
-    for cls in allClasses where cls.taps.isEmpty {
+    for cls in panels.allClasses where cls.taps.isEmpty {
         for n in 0..<g.batch {
             for a in 0..<cls.rowCount {
                 for b in 0..<cls.columnCount {
@@ -148,8 +202,7 @@ private func conv2dBackwardDataRegion<T: ConvKitFloat>(
             }
         }
     }
-    let classes = allClasses.filter { !$0.taps.isEmpty }
-    let paddedColumns = (cg + gemm.nr - 1) / gemm.nr * gemm.nr
+    let classes = panels.classes
     let maxTaps = classes.map(\.taps.count).max() ?? 0
     // Rows per work item in each class, so that each class's items divide evenly among the threads.
     let classBlocks = classes.map {
@@ -157,15 +210,6 @@ private func conv2dBackwardDataRegion<T: ConvKitFloat>(
     }
     let rowsPerBlock = classBlocks.max() ?? gemm.indirectMR
 
-    // Packed B per (group, class): depth (tap, k), columns c, from w[r, s, c, g·K/G + k].
-    var bOffsets: [Int] = []
-    var bSize = 0
-    for _ in 0..<g.groups {
-        for cls in classes {
-            bOffsets.append(bSize)
-            bSize += cls.taps.count * kg * paddedColumns
-        }
-    }
     // Work items: (group, class, first row), the rows `(n, i, j)` of a class in row-major order.
     var items: [(group: Int, cls: Int, m0: Int)] = []
     for group in 0..<g.groups {
@@ -179,21 +223,8 @@ private func conv2dBackwardDataRegion<T: ConvKitFloat>(
 
     zeros.withUnsafeBufferPointer { zeros in
         guard let zeroRow = zeros.baseAddress else { return }
-        ScratchPool.shared.withBuffers(count: 1, bytes: max(bSize, 1) * MemoryLayout<T>.stride) { shared in
-            let packedB = shared[0].assumingMemoryBound(to: T.self)
-            for group in 0..<g.groups {
-                for (index, cls) in classes.enumerated() {
-                    var panel = packedB + bOffsets[group * classes.count + index]
-                    for c0 in stride(from: 0, to: cg, by: gemm.nr) {
-                        for d in 0 ..< cls.taps.count * kg {
-                            let tap = cls.taps[d / kg]
-                            let source = weight + ((tap.r * s + tap.s) * cg) * k + group * kg + d % kg
-                            for j in 0..<gemm.nr { panel[j] = c0 + j < cg ? source[(c0 + j) * k] : 0 }
-                            panel += gemm.nr
-                        }
-                    }
-                }
-            }
+        panels.packed.withUnsafeBufferPointer { packed in
+            guard let packedB = packed.baseAddress else { return }
             // Few input channels: dot products along k instead of a mostly empty column panel.
             let fewColumns = cg <= 4
             let tapTables = classes.map { ($0.tapRows, $0.tapColumns) }
@@ -232,7 +263,7 @@ private func conv2dBackwardDataRegion<T: ConvKitFloat>(
                     } else {
                         gemm.runIndirect(
                             m: rows, n: cg, taps: tapCount, channels: kg, rows: pointers,
-                            b: packedB + bOffsets[group * classes.count + classIndex], bias: nil, c: out,
+                            b: packedB + panels.offsets[group * classes.count + classIndex], bias: nil, c: out,
                             rowOffsets: rowOffsets, accumulate: false)
                     }
                 }
