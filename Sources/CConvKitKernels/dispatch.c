@@ -139,26 +139,26 @@ void ck_small_data(int isa, long count, long n, long taps, const long *offsets, 
 
 void ck_pool_max_row_f32(int isa, const float *const *x_rows, const long *row_taps, long rows, const long *cols, long q,
                          long c, long s, long dw, float *out, void *arg, int arg_bytes, const float **tap_pointers,
-                         int *tap_ids, int stream) {
+                         int *tap_ids, int stream, long ahead) {
     f32_kernels(isa)->pool_max(x_rows, row_taps, rows, cols, q, c, s, dw, out, arg, arg_bytes, tap_pointers, tap_ids,
-                               stream);
+                               stream, ahead);
 }
 
 void ck_pool_max_row_f64(int isa, const double *const *x_rows, const long *row_taps, long rows, const long *cols,
                          long q, long c, long s, long dw, double *out, void *arg, int arg_bytes,
-                         const double **tap_pointers, int *tap_ids, int stream) {
+                         const double **tap_pointers, int *tap_ids, int stream, long ahead) {
     f64_kernels(isa)->pool_max(x_rows, row_taps, rows, cols, q, c, s, dw, out, arg, arg_bytes, tap_pointers, tap_ids,
-                               stream);
+                               stream, ahead);
 }
 
 void ck_pool_avg_row_f32(int isa, const float *const *x_rows, long rows, const long *cols, long q, long c, long dw,
-                         long row_count, long divisor_override, float *out, int stream) {
-    f32_kernels(isa)->pool_avg(x_rows, rows, cols, q, c, dw, row_count, divisor_override, out, stream);
+                         long row_count, long divisor_override, float *out, int stream, long ahead) {
+    f32_kernels(isa)->pool_avg(x_rows, rows, cols, q, c, dw, row_count, divisor_override, out, stream, ahead);
 }
 
 void ck_pool_avg_row_f64(int isa, const double *const *x_rows, long rows, const long *cols, long q, long c, long dw,
-                         long row_count, long divisor_override, double *out, int stream) {
-    f64_kernels(isa)->pool_avg(x_rows, rows, cols, q, c, dw, row_count, divisor_override, out, stream);
+                         long row_count, long divisor_override, double *out, int stream, long ahead) {
+    f64_kernels(isa)->pool_avg(x_rows, rows, cols, q, c, dw, row_count, divisor_override, out, stream, ahead);
 }
 
 void ck_pool_max_backward_row_f32(int isa, float *const *dx_rows, const long *row_taps, long rows, const long *cols,

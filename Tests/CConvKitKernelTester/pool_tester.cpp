@@ -16,12 +16,13 @@ using namespace ckt;
 template <typename T> struct PoolEntry;
 template <> struct PoolEntry<float> {
     static void max_row(int isa, const float *const *x, const long *row_taps, long rows, const long *cols, long q, long c,
-                        long s, long dw, float *out, void *arg, int arg_bytes, const float **tp, int *ti, int stream) {
-        ck_pool_max_row_f32(isa, x, row_taps, rows, cols, q, c, s, dw, out, arg, arg_bytes, tp, ti, stream);
+                        long s, long dw, float *out, void *arg, int arg_bytes, const float **tp, int *ti, int stream,
+                        long ahead) {
+        ck_pool_max_row_f32(isa, x, row_taps, rows, cols, q, c, s, dw, out, arg, arg_bytes, tp, ti, stream, ahead);
     }
     static void avg_row(int isa, const float *const *x, long rows, const long *cols, long q, long c, long dw,
-                        long row_count, long divisor_override, float *out, int stream) {
-        ck_pool_avg_row_f32(isa, x, rows, cols, q, c, dw, row_count, divisor_override, out, stream);
+                        long row_count, long divisor_override, float *out, int stream, long ahead) {
+        ck_pool_avg_row_f32(isa, x, rows, cols, q, c, dw, row_count, divisor_override, out, stream, ahead);
     }
     static void backward_row(int isa, float *const *dx, const long *row_taps, long rows, const long *cols, long q, long c,
                              long s, long dw, const float *dy, const void *arg, int arg_bytes, int assign) {
@@ -36,12 +37,12 @@ template <> struct PoolEntry<float> {
 template <> struct PoolEntry<double> {
     static void max_row(int isa, const double *const *x, const long *row_taps, long rows, const long *cols, long q,
                         long c, long s, long dw, double *out, void *arg, int arg_bytes, const double **tp, int *ti,
-                        int stream) {
-        ck_pool_max_row_f64(isa, x, row_taps, rows, cols, q, c, s, dw, out, arg, arg_bytes, tp, ti, stream);
+                        int stream, long ahead) {
+        ck_pool_max_row_f64(isa, x, row_taps, rows, cols, q, c, s, dw, out, arg, arg_bytes, tp, ti, stream, ahead);
     }
     static void avg_row(int isa, const double *const *x, long rows, const long *cols, long q, long c, long dw,
-                        long row_count, long divisor_override, double *out, int stream) {
-        ck_pool_avg_row_f64(isa, x, rows, cols, q, c, dw, row_count, divisor_override, out, stream);
+                        long row_count, long divisor_override, double *out, int stream, long ahead) {
+        ck_pool_avg_row_f64(isa, x, rows, cols, q, c, dw, row_count, divisor_override, out, stream, ahead);
     }
     static void backward_row(int isa, double *const *dx, const long *row_taps, long rows, const long *cols, long q,
                              long c, long s, long dw, const double *dy, const void *arg, int arg_bytes, int assign) {
@@ -59,7 +60,9 @@ std::vector<long> pool_channels() {
     return {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 131};
 }
 
-// Input rows for `rows` window rows of `w` columns of c channels, each at an odd offset.
+// Input rows for `rows` window rows of `w` columns of c channels, each at an odd offset. (With
+// `stream` the testers pass `ahead` -1, so that the prefetches run over memory the rows own:
+// they cannot change a result.)
 template <typename T> struct InputRows {
     std::vector<std::vector<T>> rows;
     std::vector<const T *> pointers;
@@ -89,7 +92,7 @@ template <typename T> void test_pool_max(int isa, Report &report) {
             std::vector<int> tap_ids(rows * s);
             PoolEntry<T>::max_row(isa, x.pointers.data(), row_taps.data(), rows, axis.entries.data(), q, c, s,
                                   axis.dilation, out.data() + 1, arg_bytes ? arg.data() + 4 : nullptr, arg_bytes,
-                                  tap_pointers.data(), tap_ids.data(), stream);
+                                  tap_pointers.data(), tap_ids.data(), stream, stream ? -1 : 0);
             report.cases++;
             std::string where = describe("max: q %ld, c %ld, rows %ld, window %ld, stride %ld, dilation %ld, width %ld, "
                                          "arg bytes %d, stream %d", q, c, rows, s, axis.stride, axis.dilation,
@@ -138,7 +141,7 @@ template <typename T> void test_pool_avg(int isa, Report &report) {
         for (int stream = 0; stream < 2; stream++) {
             std::vector<T> out(q * c + 2, sentinel<T>());
             PoolEntry<T>::avg_row(isa, x.pointers.data(), rows, axis.entries.data(), q, c, axis.dilation, row_count,
-                                  override_divisor, out.data() + 1, stream);
+                                  override_divisor, out.data() + 1, stream, stream ? -1 : 0);
             report.cases++;
             std::string where = describe("average: q %ld, c %ld, rows %ld, window %ld, stride %ld, dilation %ld, "
                                          "width %ld, divisor override %ld, stream %d", q, c, rows, axis.taps,

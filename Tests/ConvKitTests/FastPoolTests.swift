@@ -219,7 +219,7 @@ import Testing
                         out.withUnsafeMutableBufferPointer { o in
                             guard let x = b.baseAddress.map({ $0 + offset }), let o = o.baseAddress else { return }
                             let rows: [UnsafePointer<Float>?] = (0..<window).map { x + $0 * width * c }
-                            ck_pool_avg_row_f32(isa.code, rows, window, columns, 4, c, 1, window, 0, o, 0)
+                            ck_pool_avg_row_f32(isa.code, rows, window, columns, 4, c, 1, window, 0, o, 0, 0)
                         }
                     }
                     for j in 0..<4 {

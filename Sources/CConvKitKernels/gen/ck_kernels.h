@@ -8,8 +8,8 @@ void ck_f32_gemm_packed_4x8__generic(long m, long n, long kc, const float *a, co
 void ck_f32_gemm_indirect_4x8__generic(long m, long n, long taps, long channels, const float *const *rows, const float *b, const float *bias, float *c, const long *row_offsets, int accumulate);
 void ck_f32_weight_gradient_4x8__generic(long m, long row_base, long n, long depth, long taps, long channels, const float *const *rows, float *b, const float *b_source, long ld_source, const float *b_next, long next_depth, float *c, const long *row_offsets, int accumulate);
 void ck_f32_panel_sums_8__generic(const float *packed, long rows, long n, float *sum);
-void ck_f32_pool_max_c16__generic(const float *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, float *out, void *arg, int arg_bytes, const float **tap_pointers, int *tap_ids, int stream);
-void ck_f32_pool_avg_c16__generic(const float *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, float *out, int stream);
+void ck_f32_pool_max_c16__generic(const float *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, float *out, void *arg, int arg_bytes, const float **tap_pointers, int *tap_ids, int stream, long ahead);
+void ck_f32_pool_avg_c16__generic(const float *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, float *out, int stream, long ahead);
 void ck_f32_pool_max_backward_c16__generic(float *const *dx_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, const float *dy, const void *arg, int arg_bytes, int assign);
 void ck_f32_pool_max_gather_c16__generic(const float *const *dy_rows, const void *const *arg_rows, const long *row_taps, long rows, const long *column_start, const long *column_pairs, long w, long c, long s, int arg_bytes, float *dx, int stream);
 void ck_f32_pool_max_nchw__generic(const ck_pool_plane *g, long planes, const float *x, float *out, void *arg, int arg_bytes);
@@ -27,8 +27,8 @@ void ck_f64_gemm_packed_4x8__generic(long m, long n, long kc, const double *a, c
 void ck_f64_gemm_indirect_4x8__generic(long m, long n, long taps, long channels, const double *const *rows, const double *b, const double *bias, double *c, const long *row_offsets, int accumulate);
 void ck_f64_weight_gradient_4x8__generic(long m, long row_base, long n, long depth, long taps, long channels, const double *const *rows, double *b, const double *b_source, long ld_source, const double *b_next, long next_depth, double *c, const long *row_offsets, int accumulate);
 void ck_f64_panel_sums_8__generic(const double *packed, long rows, long n, double *sum);
-void ck_f64_pool_max_c8__generic(const double *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, double *out, void *arg, int arg_bytes, const double **tap_pointers, int *tap_ids, int stream);
-void ck_f64_pool_avg_c8__generic(const double *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, double *out, int stream);
+void ck_f64_pool_max_c8__generic(const double *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, double *out, void *arg, int arg_bytes, const double **tap_pointers, int *tap_ids, int stream, long ahead);
+void ck_f64_pool_avg_c8__generic(const double *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, double *out, int stream, long ahead);
 void ck_f64_pool_max_backward_c8__generic(double *const *dx_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, const double *dy, const void *arg, int arg_bytes, int assign);
 void ck_f64_pool_max_gather_c8__generic(const double *const *dy_rows, const void *const *arg_rows, const long *row_taps, long rows, const long *column_start, const long *column_pairs, long w, long c, long s, int arg_bytes, double *dx, int stream);
 void ck_f64_pool_max_nchw__generic(const ck_pool_plane *g, long planes, const double *x, double *out, void *arg, int arg_bytes);
@@ -63,10 +63,10 @@ void ck_f32_weight_gradient_6x16__avx2(long m, long row_base, long n, long depth
 void ck_f32_panel_sums_16__avx2(const float *packed, long rows, long n, float *sum);
 #endif
 #if defined(__x86_64__)
-void ck_f32_pool_max_c32__avx2(const float *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, float *out, void *arg, int arg_bytes, const float **tap_pointers, int *tap_ids, int stream);
+void ck_f32_pool_max_c32__avx2(const float *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, float *out, void *arg, int arg_bytes, const float **tap_pointers, int *tap_ids, int stream, long ahead);
 #endif
 #if defined(__x86_64__)
-void ck_f32_pool_avg_c64__avx2(const float *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, float *out, int stream);
+void ck_f32_pool_avg_c64__avx2(const float *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, float *out, int stream, long ahead);
 #endif
 #if defined(__x86_64__)
 void ck_f32_pool_max_backward_c32__avx2(float *const *dx_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, const float *dy, const void *arg, int arg_bytes, int assign);
@@ -120,10 +120,10 @@ void ck_f64_weight_gradient_6x8__avx2(long m, long row_base, long n, long depth,
 void ck_f64_panel_sums_8__avx2(const double *packed, long rows, long n, double *sum);
 #endif
 #if defined(__x86_64__)
-void ck_f64_pool_max_c16__avx2(const double *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, double *out, void *arg, int arg_bytes, const double **tap_pointers, int *tap_ids, int stream);
+void ck_f64_pool_max_c16__avx2(const double *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, double *out, void *arg, int arg_bytes, const double **tap_pointers, int *tap_ids, int stream, long ahead);
 #endif
 #if defined(__x86_64__)
-void ck_f64_pool_avg_c32__avx2(const double *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, double *out, int stream);
+void ck_f64_pool_avg_c32__avx2(const double *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, double *out, int stream, long ahead);
 #endif
 #if defined(__x86_64__)
 void ck_f64_pool_max_backward_c16__avx2(double *const *dx_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, const double *dy, const void *arg, int arg_bytes, int assign);
@@ -201,10 +201,10 @@ void ck_f32_weight_gradient_6x64__avx512(long m, long row_base, long n, long dep
 void ck_f32_panel_sums_64__avx512(const float *packed, long rows, long n, float *sum);
 #endif
 #if defined(__x86_64__)
-void ck_f32_pool_max_c64__avx512(const float *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, float *out, void *arg, int arg_bytes, const float **tap_pointers, int *tap_ids, int stream);
+void ck_f32_pool_max_c64__avx512(const float *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, float *out, void *arg, int arg_bytes, const float **tap_pointers, int *tap_ids, int stream, long ahead);
 #endif
 #if defined(__x86_64__)
-void ck_f32_pool_avg_c128__avx512(const float *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, float *out, int stream);
+void ck_f32_pool_avg_c128__avx512(const float *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, float *out, int stream, long ahead);
 #endif
 #if defined(__x86_64__)
 void ck_f32_pool_max_backward_c64__avx512(float *const *dx_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, const float *dy, const void *arg, int arg_bytes, int assign);
@@ -258,10 +258,10 @@ void ck_f64_weight_gradient_6x32__avx512(long m, long row_base, long n, long dep
 void ck_f64_panel_sums_32__avx512(const double *packed, long rows, long n, double *sum);
 #endif
 #if defined(__x86_64__)
-void ck_f64_pool_max_c32__avx512(const double *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, double *out, void *arg, int arg_bytes, const double **tap_pointers, int *tap_ids, int stream);
+void ck_f64_pool_max_c32__avx512(const double *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, double *out, void *arg, int arg_bytes, const double **tap_pointers, int *tap_ids, int stream, long ahead);
 #endif
 #if defined(__x86_64__)
-void ck_f64_pool_avg_c64__avx512(const double *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, double *out, int stream);
+void ck_f64_pool_avg_c64__avx512(const double *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, double *out, int stream, long ahead);
 #endif
 #if defined(__x86_64__)
 void ck_f64_pool_max_backward_c32__avx512(double *const *dx_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, const double *dy, const void *arg, int arg_bytes, int assign);
@@ -346,8 +346,8 @@ typedef struct {
     void (*small_pack_band)(const float *x, long channels, long channel_step, const long *row_map, long rows, const long *column_map, long columns, long stride, long line, float *band);
     void (*small_unpack_band)(const float *band, long channels, long rows, long columns, long top, long left, long stride, long line, long padded_rows, long padded_columns, float *dx, int planar);
     void (*small_transpose)(const float *dy, long count, long n, long ldy, long pitch, float *dyt);
-    void (*pool_max)(const float *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, float *out, void *arg, int arg_bytes, const float **tap_pointers, int *tap_ids, int stream);
-    void (*pool_avg)(const float *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, float *out, int stream);
+    void (*pool_max)(const float *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, float *out, void *arg, int arg_bytes, const float **tap_pointers, int *tap_ids, int stream, long ahead);
+    void (*pool_avg)(const float *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, float *out, int stream, long ahead);
     void (*pool_max_backward)(float *const *dx_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, const float *dy, const void *arg, int arg_bytes, int assign);
     void (*pool_max_gather)(const float *const *dy_rows, const void *const *arg_rows, const long *row_taps, long rows, const long *column_start, const long *column_pairs, long w, long c, long s, int arg_bytes, float *dx, int stream);
     void (*pool_max_nchw)(const ck_pool_plane *g, long planes, const float *x, float *out, void *arg, int arg_bytes);
@@ -374,8 +374,8 @@ typedef struct {
     void (*weight_gradient)(long m, long row_base, long n, long depth, long taps, long channels, const double *const *rows, double *b, const double *b_source, long ld_source, const double *b_next, long next_depth, double *c, const long *row_offsets, int accumulate);
     void (*panel_sums)(const double *packed, long rows, long n, double *sum);
     void (*few_columns)(long m, long n, long taps, long channels, const double *const *rows, const double *const *b, long b_column_stride, double *c, const long *row_offsets);
-    void (*pool_max)(const double *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, double *out, void *arg, int arg_bytes, const double **tap_pointers, int *tap_ids, int stream);
-    void (*pool_avg)(const double *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, double *out, int stream);
+    void (*pool_max)(const double *const *x_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, double *out, void *arg, int arg_bytes, const double **tap_pointers, int *tap_ids, int stream, long ahead);
+    void (*pool_avg)(const double *const *x_rows, long rows, const long *cols, long q, long c, long dw, long row_count, long divisor_override, double *out, int stream, long ahead);
     void (*pool_max_backward)(double *const *dx_rows, const long *row_taps, long rows, const long *cols, long q, long c, long s, long dw, const double *dy, const void *arg, int arg_bytes, int assign);
     void (*pool_max_gather)(const double *const *dy_rows, const void *const *arg_rows, const long *row_taps, long rows, const long *column_start, const long *column_pairs, long w, long c, long s, int arg_bytes, double *dx, int stream);
     void (*pool_max_nchw)(const ck_pool_plane *g, long planes, const double *x, double *out, void *arg, int arg_bytes);

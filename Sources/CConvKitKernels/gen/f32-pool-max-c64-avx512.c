@@ -22,16 +22,18 @@ CKV_INLINE long ck_window_taps(const float *const *x_rows, const long *row_taps,
     }
     return n;
 }
-// Input rows are read as several interleaved streams (one per window row); prefetching window
-// j + 8 keeps them from waiting on memory. Only for inputs that come from memory (`stream`):
-// from L3 the prefetches cost more than they save (a 6 MB average pooling: 84 µs without,
-// 101 µs with). Into L2, not L1 (locality 2, prefetcht1): on an AMD EPYC (Zen 4), AVX-512, one
-// thread, maxpool2-112's rows took 3.5 → 3.0 ms and maxpool3s2-112's 4.7 → 3.4 (C harness).
-CKV_INLINE void ck_window_prefetch(const float *const *x_rows, long rows, const long *cols, long j, long q, long c,
-                                   long dw) {
-    if (j + 8 >= q) return;
-    const long *w = cols + 4 * (j + 8);
-    long first = (w[0] + w[1] * dw) * c, end = (w[0] + (w[2] - 1) * dw + 1) * c;
+// Input rows are read as several interleaved streams (one per window row). With `ahead` (not 0:
+// only for inputs that come from memory), window j's columns `ahead` elements past each window
+// row, the same window of the next output row, are prefetched into L2 (locality 2, prefetcht1)
+// while this row is computed: a whole row ahead, the prefetches have time to arrive, where
+// window j + 8 of the same row (the earlier distance) left the loads waiting on memory
+// (maxpool2-112, AMD EPYC (Zen 4), AVX-512, one thread, C harness, three interleaved runs: 3.0–4.2
+// → 2.0–2.4 ms; maxpool3s2-112 3.1 → 2.8–2.9). From L3 prefetches cost more than they save
+// (a 6 MB average pooling: 84 µs without, 101 µs with).
+CKV_INLINE void ck_window_prefetch(const float *const *x_rows, long rows, const long *cols, long j, long c, long dw,
+                                   long ahead) {
+    const long *w = cols + 4 * j;
+    long first = (w[0] + w[1] * dw) * c + ahead, end = (w[0] + (w[2] - 1) * dw + 1) * c + ahead;
     for (long k = 0; k < rows; k++) {
         for (long e = first; e < end; e += 64 / (long)sizeof(float)) __builtin_prefetch(x_rows[k] + e, 0, 2);
     }
@@ -103,10 +105,10 @@ CKV_INLINE void ck_max_vectors(const float *const *ptrs, const int *ids, long ta
 // The row's windows; `arg_bytes` a constant at each call.
 CKV_INLINE void ck_max_windows(const float *const *x_rows, const long *row_taps, long rows, const long *cols, long q,
                                long c, long s, long dw, float *out, void *arg, const int arg_bytes,
-                               const float **tap_pointers, int *tap_ids, int stream) {
+                               const float **tap_pointers, int *tap_ids, int stream, long ahead) {
     for (long j = 0; j < q; j++) {
         long taps = ck_window_taps(x_rows, row_taps, rows, cols, j, c, s, dw, tap_pointers, tap_ids);
-        if (stream) ck_window_prefetch(x_rows, rows, cols, j, q, c, dw);
+        if (ahead) ck_window_prefetch(x_rows, rows, cols, j, c, dw, ahead);
         float *o = out + j * c;
         void *a = arg ? (char *)arg + j * c * arg_bytes : arg;
         long ch = 0;
@@ -118,9 +120,9 @@ CKV_INLINE void ck_max_windows(const float *const *x_rows, const long *row_taps,
 CKV_TARGET void ck_f32_pool_max_c64__avx512(const float *const *x_rows, const long *row_taps, long rows,
                                                  const long *cols, long q, long c, long s, long dw, float *out,
                                                  void *arg, int arg_bytes, const float **tap_pointers, int *tap_ids,
-                                                 int stream) {
-    if (arg_bytes == 0) ck_max_windows(x_rows, row_taps, rows, cols, q, c, s, dw, out, arg, 0, tap_pointers, tap_ids, stream);
-    else ck_max_windows(x_rows, row_taps, rows, cols, q, c, s, dw, out, arg, arg_bytes, tap_pointers, tap_ids, stream);
+                                                 int stream, long ahead) {
+    if (arg_bytes == 0) ck_max_windows(x_rows, row_taps, rows, cols, q, c, s, dw, out, arg, 0, tap_pointers, tap_ids, stream, ahead);
+    else ck_max_windows(x_rows, row_taps, rows, cols, q, c, s, dw, out, arg, arg_bytes, tap_pointers, tap_ids, stream, ahead);
     if (stream) ckv_avx512_fence();
 }
 #endif  // defined(__x86_64__)

@@ -9,16 +9,18 @@
 // then one division (or multiplication by the exact reciprocal of a power of two) per vector.
 // A row's windows come in runs that share their taps and divisor (all but the padded ones at
 // the ends), read at constant steps from each window row: no table of tap pointers.
-// Input rows are read as several interleaved streams (one per window row); prefetching window
-// j + 8 keeps them from waiting on memory. Only for inputs that come from memory (`stream`):
-// from L3 the prefetches cost more than they save (a 6 MB average pooling: 84 µs without,
-// 101 µs with). Into L2, not L1 (locality 2, prefetcht1): on an AMD EPYC (Zen 4), AVX-512, one
-// thread, maxpool2-112's rows took 3.5 → 3.0 ms and maxpool3s2-112's 4.7 → 3.4 (C harness).
-CKV_INLINE void ck_window_prefetch(const double *const *x_rows, long rows, const long *cols, long j, long q, long c,
-                                   long dw) {
-    if (j + 8 >= q) return;
-    const long *w = cols + 4 * (j + 8);
-    long first = (w[0] + w[1] * dw) * c, end = (w[0] + (w[2] - 1) * dw + 1) * c;
+// Input rows are read as several interleaved streams (one per window row). With `ahead` (not 0:
+// only for inputs that come from memory), window j's columns `ahead` elements past each window
+// row, the same window of the next output row, are prefetched into L2 (locality 2, prefetcht1)
+// while this row is computed: a whole row ahead, the prefetches have time to arrive, where
+// window j + 8 of the same row (the earlier distance) left the loads waiting on memory
+// (maxpool2-112, AMD EPYC (Zen 4), AVX-512, one thread, C harness, three interleaved runs: 3.0–4.2
+// → 2.0–2.4 ms; maxpool3s2-112 3.1 → 2.8–2.9). From L3 prefetches cost more than they save
+// (a 6 MB average pooling: 84 µs without, 101 µs with).
+CKV_INLINE void ck_window_prefetch(const double *const *x_rows, long rows, const long *cols, long j, long c, long dw,
+                                   long ahead) {
+    const long *w = cols + 4 * j;
+    long first = (w[0] + w[1] * dw) * c + ahead, end = (w[0] + (w[2] - 1) * dw + 1) * c + ahead;
     for (long k = 0; k < rows; k++) {
         for (long e = first; e < end; e += 64 / (long)sizeof(double)) __builtin_prefetch(x_rows[k] + e, 0, 2);
     }
@@ -52,10 +54,10 @@ CKV_INLINE void ck_avg_vectors(const double *const *x_rows, const long rows, con
 // Windows j0 ..< j1 of a run, window j's taps from element first + (j − j0) · advance of each row.
 CKV_INLINE void ck_avg_run(const double *const *x_rows, const long rows, const long taps, long first, long advance,
                            long j0, long j1, const long *cols, long q, long c, long dw, double d, int exact, double *out,
-                           int stream) {
+                           int stream, long ahead) {
     ckv_generic_f64 divisor = ckv_generic_f64_set1(exact ? (double)1 / d : d);
     for (long j = j0; j < j1; j++, first += advance) {
-        if (stream) ck_window_prefetch(x_rows, rows, cols, j, q, c, dw);
+        if (ahead) ck_window_prefetch(x_rows, rows, cols, j, c, dw, ahead);
         double *o = out + j * c;
         long ch = 0;
         for (; ch + 8 <= c; ch += 8) ck_avg_vectors(x_rows, rows, taps, first, dw * c, ch, 4, 8, divisor, exact, o, stream);
@@ -64,7 +66,8 @@ CKV_INLINE void ck_avg_run(const double *const *x_rows, const long rows, const l
 }
 
 CKV_TARGET void ck_f64_pool_avg_c8__generic(const double *const *x_rows, long rows, const long *cols, long q, long c,
-                                                 long dw, long row_count, long divisor_override, double *out, int stream) {
+                                                 long dw, long row_count, long divisor_override, double *out, int stream,
+                                                 long ahead) {
     for (long j0 = 0, j1; j0 < q; j0 = j1) {
         // The run: the windows after j0 with its taps and divisor, each `advance` elements on.
         const long *w = cols + 4 * j0;
@@ -77,9 +80,9 @@ CKV_TARGET void ck_f64_pool_avg_c8__generic(const double *const *x_rows, long ro
         long divisor = divisor_override > 0 ? divisor_override : row_count * w[3];
         int exact = divisor > 0 && (divisor & (divisor - 1)) == 0;
         double d = (double)divisor;
-        if (rows == 2 && taps == 2) ck_avg_run(x_rows, 2, 2, first, advance, j0, j1, cols, q, c, dw, d, exact, out, stream);
-        else if (rows == 3 && taps == 3) ck_avg_run(x_rows, 3, 3, first, advance, j0, j1, cols, q, c, dw, d, exact, out, stream);
-        else ck_avg_run(x_rows, rows, taps, first, advance, j0, j1, cols, q, c, dw, d, exact, out, stream);
+        if (rows == 2 && taps == 2) ck_avg_run(x_rows, 2, 2, first, advance, j0, j1, cols, q, c, dw, d, exact, out, stream, ahead);
+        else if (rows == 3 && taps == 3) ck_avg_run(x_rows, 3, 3, first, advance, j0, j1, cols, q, c, dw, d, exact, out, stream, ahead);
+        else ck_avg_run(x_rows, rows, taps, first, advance, j0, j1, cols, q, c, dw, d, exact, out, stream, ahead);
     }
     if (stream) ckv_generic_fence();
 }

@@ -16,23 +16,25 @@ extern "C" {
 /// than any number (the first NaN wins). With `arg_bytes` 1 or 4, the winner's tap
 /// `row_taps[k] · s + t` is stored as uint8_t or int32_t at element j · c + ch of `arg`.
 /// `tap_pointers` and `tap_ids` are scratch for rows · (hi − lo) entries.
-/// `stream` marks a call whose data do not fit in cache: the input is prefetched ahead and whole
-/// aligned vectors are stored non-temporally.
+/// `stream` marks a call whose data do not fit in cache: whole aligned vectors are stored
+/// non-temporally. `ahead`, where not 0, is the distance in elements from each window row to the
+/// rows to prefetch (the next output row's): `x_rows[k] + ahead` must point into the input over
+/// the row's window columns.
 void ck_pool_max_row_f32(int isa, const float *const *x_rows, const long *row_taps, long rows,
                          const long *cols, long q, long c, long s, long dw, float *out, void *arg,
-                        int arg_bytes, const float **tap_pointers, int *tap_ids, int stream);
+                        int arg_bytes, const float **tap_pointers, int *tap_ids, int stream, long ahead);
 void ck_pool_max_row_f64(int isa, const double *const *x_rows, const long *row_taps, long rows,
                         const long *cols, long q, long c, long s, long dw, double *out, void *arg,
-                        int arg_bytes, const double **tap_pointers, int *tap_ids, int stream);
+                        int arg_bytes, const double **tap_pointers, int *tap_ids, int stream, long ahead);
 
 /// Average pooling of one NHWC output row, windows as in ck_pool_max_row_f32: out[j · c + ch] is
 /// the sum of the window's taps, added in scan order starting from 0, divided by the window's
 /// divisor: `divisor_override` if positive, else `row_count · cols[4j + 3]`. (Dividing by a power
-/// of two multiplies by its exact reciprocal.)
+/// of two multiplies by its exact reciprocal.) `stream` and `ahead` as in ck_pool_max_row_f32.
 void ck_pool_avg_row_f32(int isa, const float *const *x_rows, long rows, const long *cols, long q, long c, long dw,
-                         long row_count, long divisor_override, float *out, int stream);
+                         long row_count, long divisor_override, float *out, int stream, long ahead);
 void ck_pool_avg_row_f64(int isa, const double *const *x_rows, long rows, const long *cols, long q, long c, long dw,
-                         long row_count, long divisor_override, double *out, int stream);
+                         long row_count, long divisor_override, double *out, int stream, long ahead);
 
 /// Max-pooling gradient of one NHWC output row.
 ///

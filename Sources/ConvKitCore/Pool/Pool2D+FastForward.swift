@@ -94,13 +94,14 @@ func poolForwardNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
 ) {
     let g = plan.g
     let (c, h, w, p, q) = (g.channels, g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth)
-    let (dh, dw, s) = (g.dilation.height, g.dilation.width, g.windowWidth)
+    let (dh, dw, s, sh) = (g.dilation.height, g.dilation.width, g.windowWidth, g.stride.height)
     let rowsPerItem = plan.blockSize(p, perBatch: g.batch)
     let blocks = (p + rowsPerItem - 1) / rowsPerItem
     let kernels = PoolRowKernels<T>(plan.policy)
     let r = g.windowHeight
     let argBytes = arg == nil ? 0 : MemoryLayout<I>.size
-    // Calls larger than the caches prefetch their input and store their output around them.
+    // Calls larger than the caches prefetch their input a row ahead and store their output around
+    // them.
     let stream = plan.streams(T.self)
     // Per participant: the window rows' pointers and taps (R each), then the window taps'
     // pointers and ids (R · S each).
@@ -120,16 +121,20 @@ func poolForwardNHWC<T: ConvKitFloat, I: FixedWidthInteger>(
                 rowTaps[rr - rlo] = rr
             }
             let o = (n * p + pp) * q * c
+            // The next output row's window rows, sh rows on, where they are rows of x: prefetched.
+            // (Compared as a difference: sh comes from the caller and may be huge.)
+            let lastRow = n * h + hs + (rhi - 1) * dh
+            let ahead = stream && rhi > rlo && sh < g.batch * h - lastRow ? sh * w * c : 0
             switch plan.mode {
             case .average:
                 kernels.averageRow(
                     rows: rowPointers, count: rhi - rlo, columns: tables.columns, q: q, c: c, dw: dw, rowCount: rowCount,
-                    divisorOverride: plan.divisorOverride ?? 0, out: y + o, stream: stream)
+                    divisorOverride: plan.divisorOverride ?? 0, out: y + o, stream: stream, ahead: ahead)
             case .max:
                 kernels.maxRow(
                     rows: rowPointers, rowTaps: rowTaps, count: rhi - rlo, columns: tables.columns, q: q, c: c, s: s, dw: dw,
                     out: y + o, arg: arg.map { UnsafeMutableRawPointer($0 + o) }, argBytes: argBytes,
-                    tapPointers: tapPointers, tapIds: tapIds, stream: stream)
+                    tapPointers: tapPointers, tapIds: tapIds, stream: stream, ahead: ahead)
             }
         }
     }

@@ -8,40 +8,42 @@ struct PoolRowKernels<T: ConvKitFloat> {
     init(_ policy: KernelPolicy) { isa = policy.code }
 
     /// Max pooling of one NHWC output row (ck_pool_max_row_f32): `count` window rows, the
-    /// argmax of `argBytes` (0: none, 1 or 4) per element.
+    /// argmax of `argBytes` (0: none, 1 or 4) per element; `ahead` elements past each window row
+    /// prefetched (0: none).
     func maxRow(
         rows: UnsafePointer<UnsafePointer<T>>, rowTaps: UnsafePointer<Int>, count: Int, columns: UnsafePointer<Int>,
         q: Int, c: Int, s: Int, dw: Int, out: UnsafeMutablePointer<T>, arg: UnsafeMutableRawPointer?, argBytes: Int,
-        tapPointers: UnsafeMutablePointer<UnsafePointer<T>>, tapIds: UnsafeMutablePointer<Int32>, stream: Bool
+        tapPointers: UnsafeMutablePointer<UnsafePointer<T>>, tapIds: UnsafeMutablePointer<Int32>, stream: Bool,
+        ahead: Int
     ) {
         let (rawRows, rawTaps) = (UnsafeRawPointer(rows), UnsafeMutableRawPointer(tapPointers))
         if T.self == Float.self {
             ck_pool_max_row_f32(
                 isa, rawRows.assumingMemoryBound(to: UnsafePointer<Float>?.self), rowTaps, count, columns, q, c, s, dw,
                 UnsafeMutableRawPointer(out).assumingMemoryBound(to: Float.self), arg, Int32(argBytes),
-                rawTaps.assumingMemoryBound(to: UnsafePointer<Float>?.self), tapIds, stream ? 1 : 0)
+                rawTaps.assumingMemoryBound(to: UnsafePointer<Float>?.self), tapIds, stream ? 1 : 0, ahead)
         } else {
             ck_pool_max_row_f64(
                 isa, rawRows.assumingMemoryBound(to: UnsafePointer<Double>?.self), rowTaps, count, columns, q, c, s, dw,
                 UnsafeMutableRawPointer(out).assumingMemoryBound(to: Double.self), arg, Int32(argBytes),
-                rawTaps.assumingMemoryBound(to: UnsafePointer<Double>?.self), tapIds, stream ? 1 : 0)
+                rawTaps.assumingMemoryBound(to: UnsafePointer<Double>?.self), tapIds, stream ? 1 : 0, ahead)
         }
     }
 
-    /// Average pooling of one NHWC output row (ck_pool_avg_row_f32).
+    /// Average pooling of one NHWC output row (ck_pool_avg_row_f32), `ahead` as in ``maxRow``.
     func averageRow(
         rows: UnsafePointer<UnsafePointer<T>>, count: Int, columns: UnsafePointer<Int>, q: Int, c: Int, dw: Int,
-        rowCount: Int, divisorOverride: Int, out: UnsafeMutablePointer<T>, stream: Bool
+        rowCount: Int, divisorOverride: Int, out: UnsafeMutablePointer<T>, stream: Bool, ahead: Int
     ) {
         let rawRows = UnsafeRawPointer(rows)
         if T.self == Float.self {
             ck_pool_avg_row_f32(
                 isa, rawRows.assumingMemoryBound(to: UnsafePointer<Float>?.self), count, columns, q, c, dw, rowCount,
-                divisorOverride, UnsafeMutableRawPointer(out).assumingMemoryBound(to: Float.self), stream ? 1 : 0)
+                divisorOverride, UnsafeMutableRawPointer(out).assumingMemoryBound(to: Float.self), stream ? 1 : 0, ahead)
         } else {
             ck_pool_avg_row_f64(
                 isa, rawRows.assumingMemoryBound(to: UnsafePointer<Double>?.self), count, columns, q, c, dw, rowCount,
-                divisorOverride, UnsafeMutableRawPointer(out).assumingMemoryBound(to: Double.self), stream ? 1 : 0)
+                divisorOverride, UnsafeMutableRawPointer(out).assumingMemoryBound(to: Double.self), stream ? 1 : 0, ahead)
         }
     }
 
