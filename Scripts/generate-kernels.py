@@ -230,7 +230,7 @@ def generate():
                 out.add(fname, file_text(f"{family}.c.in", isa, expand(f"{family}.c.in", params)))
                 declare(out, isa, dt, family, name)
             # NCHW planes: the four passes in one file.
-            params = {**p, "NV": POOL_NCHW_VECTORS}
+            params = {**p, "NV": POOL_NCHW_VECTORS, "FENCE": f"ckv_{isa}_fence"}
             out.add(f"{dt}-pool-nchw-{isa}.c", file_text("pool_nchw.c.in", isa, expand("pool_nchw.c.in", params)))
             for family in POOL_NCHW_FAMILIES:
                 declare(out, isa, dt, family, f"ck_{dt}_{family}__{isa}")

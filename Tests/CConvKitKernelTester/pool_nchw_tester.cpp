@@ -99,13 +99,15 @@ template <typename T> bool untouched(Report &report, const std::vector<T> &v, lo
 
 template <typename T> void test_forward(int isa, Report &report) {
     for_planes<T>(report, [&](const Axis &rows, const Axis &cols, Random &random) {
-        for (int readable_past = 0; readable_past < 2; readable_past++) for (long override_divisor : {0L, 3L, 4L}) {
+        for (int readable_past = 0; readable_past < 2; readable_past++) for (long override_divisor : {0L, 3L, 4L})
+        for (int stream = 0; stream < 2; stream++) {
             Plane<T> plane(rows, cols, override_divisor, readable_past, random);
+            plane.g.stream = stream;  // rows staged, their whole lines stored around the caches
             long p = plane.g.p, q = plane.g.q;
             std::string where = describe("plane %ldx%ld, window %ldx%ld, stride %ld x %ld, dilation %ld x %ld, "
-                                         "divisor override %ld, readable past %d", plane.g.h, plane.g.w, rows.taps,
-                                         cols.taps, rows.stride, cols.stride, rows.dilation, cols.dilation,
-                                         override_divisor, readable_past);
+                                         "divisor override %ld, readable past %d, stream %d", plane.g.h, plane.g.w,
+                                         rows.taps, cols.taps, rows.stride, cols.stride, rows.dilation, cols.dilation,
+                                         override_divisor, readable_past, stream);
             for (int arg_bytes : {0, 1, 4}) {
                 std::vector<T> out(p * q + 2, sentinel<T>());
                 std::vector<uint8_t> arg(p * q * 4 + 8, 0xA5);
@@ -203,13 +205,16 @@ template <typename T> void test_backward(int isa, Report &report) {
 }
 
 // Two planes in one call against one call a plane, bit for bit: the second plane's input, output,
-// argmax, dy and dx at the offsets the kernels compute (h · w and p · q on).
+// argmax, dy and dx at the offsets the kernels compute (h · w and p · q on). Streaming calls
+// (every other plane) stage rows across the planes' boundary.
 template <typename T> void test_planes(int isa, Report &report) {
+    int stream = 0;
     for_planes<T>(report, [&](const Axis &rows, const Axis &cols, Random &random) {
         Plane<T> plane(rows, cols, 0, false, random);
+        plane.g.stream = stream = !stream;
         long hw = plane.g.h * plane.g.w, pq = plane.g.p * plane.g.q;
-        std::string where = describe("two planes %ldx%ld, window %ldx%ld, stride %ld x %ld", plane.g.h, plane.g.w,
-                                     rows.taps, cols.taps, rows.stride, cols.stride);
+        std::string where = describe("two planes %ldx%ld, window %ldx%ld, stride %ld x %ld, stream %d", plane.g.h,
+                                     plane.g.w, rows.taps, cols.taps, rows.stride, cols.stride, stream);
         std::vector<T> x(2 * hw + 64), dy(2 * pq);
         for (auto &v : x) v = tricky<T>(random, true);
         for (auto &v : dy) v = tricky<T>(random, false);

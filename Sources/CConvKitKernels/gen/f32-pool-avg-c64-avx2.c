@@ -54,7 +54,7 @@ CKV_INLINE void ck_avg_vectors(const float *const *x_rows, const long rows, cons
 
 // Windows j0 ..< j1 of a run, window j's taps from element first + (j − j0) · advance of each row.
 CKV_INLINE void ck_avg_run(const float *const *x_rows, const long rows, const long taps, long first, long advance,
-                           long j0, long j1, const long *cols, long q, long c, long dw, float d, int exact, float *out,
+                           long j0, long j1, const long *cols, long c, long dw, float d, int exact, float *out,
                            int stream, long ahead) {
     ckv_avx2_f32 divisor = ckv_avx2_f32_set1(exact ? (float)1 / d : d);
     for (long j = j0; j < j1; j++, first += advance) {
@@ -81,9 +81,9 @@ CKV_TARGET void ck_f32_pool_avg_c64__avx2(const float *const *x_rows, long rows,
         long divisor = divisor_override > 0 ? divisor_override : row_count * w[3];
         int exact = divisor > 0 && (divisor & (divisor - 1)) == 0;
         float d = (float)divisor;
-        if (rows == 2 && taps == 2) ck_avg_run(x_rows, 2, 2, first, advance, j0, j1, cols, q, c, dw, d, exact, out, stream, ahead);
-        else if (rows == 3 && taps == 3) ck_avg_run(x_rows, 3, 3, first, advance, j0, j1, cols, q, c, dw, d, exact, out, stream, ahead);
-        else ck_avg_run(x_rows, rows, taps, first, advance, j0, j1, cols, q, c, dw, d, exact, out, stream, ahead);
+        if (rows == 2 && taps == 2) ck_avg_run(x_rows, 2, 2, first, advance, j0, j1, cols, c, dw, d, exact, out, stream, ahead);
+        else if (rows == 3 && taps == 3) ck_avg_run(x_rows, 3, 3, first, advance, j0, j1, cols, c, dw, d, exact, out, stream, ahead);
+        else ck_avg_run(x_rows, rows, taps, first, advance, j0, j1, cols, c, dw, d, exact, out, stream, ahead);
     }
     if (stream) ckv_avx2_fence();
 }

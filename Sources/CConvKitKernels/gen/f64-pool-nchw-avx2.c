@@ -12,9 +12,9 @@
 // at stride 2 (the common ones) a vector at a time with their taps unrolled. The few windows at
 // the ends go one by one. Either way a window sees its taps in the NHWC kernels' order, so both
 // layouts give the same bits. A run takes its stride as a constant where it is 1 or 2, so that
-// its loads are whole vectors. Planes that stream from memory prefetch the next output row's
-// input rows. (Streaming the results around the caches, as the NHWC kernels do, made rows of 56
-// windows 3–6× slower: they end inside cache lines.)
+// its loads are whole vectors. Planes that stream from memory prefetch the input rows of the
+// output row CK_NCHW_AHEAD on. (Streaming the results around the caches, as the NHWC kernels do, made rows of 56
+// windows 3–6× slower: they end inside cache lines; pool_nchw_stage.c.in stages them.)
 #include <stdint.h>
 #include <string.h>
 
@@ -57,15 +57,27 @@ CKV_INLINE void ck_nchw_scale_for(ck_nchw_scale *scale, long d) {
     scale->v = ckv_avx2_f64_set1(scale->exact ? (double)1 / (double)d : (double)d);
 }
 
-// Before output row i of a streaming plane: the input rows of row i + 1 into the caches. Into L1
-// (prefetcht0), unlike the NHWC rows' (pool_prefetch.c.in): with prefetcht1 the NCHW max-pooling
-// forward rows took 2–11 % longer on an AMD EPYC (Zen 4), interleaved runs, one thread.
+// Output rows are prefetched this many rows ahead, into L2 (prefetcht1): a plane's rows are one
+// sequential stream, which the hardware prefetchers leave at every 4 KiB page. The next row's
+// alone, into L1, came too late: maxpool2-112's NCHW forward pass, AMD EPYC (Zen 4), AVX-512, one
+// thread, C harness, three interleaved runs: 3.6 → 3.3 ms with argmax, 4.1 → 3.2 without.
+enum { CK_NCHW_AHEAD = 8 };
+
+// Before output row i of a streaming plane: the input rows of row i + CK_NCHW_AHEAD (of the next
+// plane past the last row, where the input goes on) into the caches.
 CKV_INLINE void ck_nchw_prefetch(const ck_pool_plane *g, const double *x, long i) {
-    if (!g->stream || i + 1 >= g->p) return;
-    const long *r = g->rows + 4 * (i + 1);
+    if (!g->stream) return;
+    long ahead = i + CK_NCHW_AHEAD;
+    if (ahead >= g->p) {
+        if ((const double *)g->end - x < 2 * g->h * g->w) return;
+        x += g->h * g->w;
+        ahead -= g->p;
+        if (ahead >= g->p) return;
+    }
+    const long *r = g->rows + 4 * ahead;
     for (long k = r[1]; k < r[2]; k++) {
         const double *row = x + (r[0] + k * g->dh) * g->w;
-        for (long e = 0; e < g->w; e += 64 / (long)sizeof(double)) __builtin_prefetch(row + e);
+        for (long e = 0; e < g->w; e += 64 / (long)sizeof(double)) __builtin_prefetch(row + e, 0, 2);
     }
 }
 
@@ -112,6 +124,99 @@ CKV_INLINE void ck_max_take(ckv_avx2_f64 *best, ckv_avx2_f64_idx *ids, ckv_avx2_
         *best = ckv_avx2_f64_select(take, *best, tap);
         *ids = ckv_avx2_f64_idx_select(take, *ids, id);
     }
+}
+// Where the forward passes' output rows go: straight into `out` (and `arg`), or, in calls that
+// stream from memory, through a stage per output. NCHW output rows end inside cache lines (56
+// windows of 4 bytes), so storing a row's vectors around the caches left lines half written by
+// two streams (3–6× slower), and ordinary stores read every line before writing it. A stage holds
+// a row (in L1) beside the part line the last one left; its whole 64-byte lines are then stored
+// around the caches, and the rest waits for the next row. The tiled planes (2 × 2 at stride 2)
+// stage: maxpool2-112's NCHW forward pass, AMD EPYC (Zen 4), AVX-512, one thread, C harness, four
+// interleaved runs: 3.45 → 2.36 ms. The generic rows store straight: staging them gained nothing
+// (maxpool3s2-112, three runs: 5.07 → 5.07–5.29 ms; their windows' compares bound them).
+enum { CK_NCHW_STAGE_BYTES = 4096 };
+
+typedef struct {
+    char *dst;    // where the first staged byte goes
+    long staged;  // bytes staged, not yet stored
+    _Alignas(64) char bytes[CK_NCHW_STAGE_BYTES];
+} ck_nchw_stage;
+
+typedef struct {
+    double *out;
+    char *arg;
+    int arg_bytes;
+    ck_nchw_stage *values, *args;  // NULL: rows go straight to out and arg
+} ck_nchw_sink;
+
+// Stores the staged bytes up to dst's first line boundary as they are, then the whole lines after
+// it around the caches, and with `last` the rest as it is; what is left moves to the stage's start.
+CKV_INLINE void ck_nchw_stage_flush(ck_nchw_stage *s, int last) {
+    long head = (long)(-(uintptr_t)s->dst & 63);
+    if (head > s->staged) head = s->staged;
+    long end = head + (s->staged - head) / 64 * 64;
+    memcpy(s->dst, s->bytes, (size_t)head);
+    for (long b = head; b < end; b += (long)sizeof(ckv_avx2_f64))
+        ckv_avx2_f64_store_stream((double *)(s->dst + b), ckv_avx2_f64_load((const double *)(s->bytes + b)));
+    if (last) {
+        memcpy(s->dst + end, s->bytes + end, (size_t)(s->staged - end));
+        end = s->staged;
+    }
+    memmove(s->bytes, s->bytes + end, (size_t)(s->staged - end));
+    s->dst += end;
+    s->staged -= end;
+}
+
+// A sink whose rows go straight to out and arg.
+CKV_INLINE ck_nchw_sink ck_nchw_sink_direct(double *out, void *arg, int arg_bytes) {
+    ck_nchw_sink sink = {out, (char *)arg, arg_bytes, NULL, NULL};
+    return sink;
+}
+
+// The sink of a call's tiled planes: staged where the call streams and a row (with a part line)
+// fits a stage; otherwise straight, as the generic rows' sinks are.
+CKV_INLINE ck_nchw_sink ck_nchw_sink_for(const ck_pool_plane *g, double *out, void *arg, int arg_bytes,
+                                         ck_nchw_stage *values, ck_nchw_stage *args) {
+    ck_nchw_sink sink = ck_nchw_sink_direct(out, arg, arg_bytes);
+    long widest = g->q * (long)(sizeof(double) > (size_t)arg_bytes ? sizeof(double) : (size_t)arg_bytes);
+    if (!g->stream || widest > CK_NCHW_STAGE_BYTES - 64) return sink;
+    sink.values = values;
+    values->dst = (char *)out;
+    values->staged = 0;
+    if (arg_bytes) {
+        sink.args = args;
+        args->dst = (char *)arg;
+        args->staged = 0;
+    }
+    return sink;
+}
+
+// Where the row that starts at output element o goes (rows come in order).
+CKV_INLINE double *ck_nchw_row_out(const ck_nchw_sink *s, long o) {
+    return s->values ? (double *)(s->values->bytes + s->values->staged) : s->out + o;
+}
+CKV_INLINE char *ck_nchw_row_arg(const ck_nchw_sink *s, long o) {
+    if (!s->arg_bytes) return NULL;
+    return s->args ? s->args->bytes + s->args->staged : s->arg + o * s->arg_bytes;
+}
+
+// After a row of q outputs.
+CKV_INLINE void ck_nchw_row_done(ck_nchw_sink *s, long q) {
+    if (!s->values) return;
+    s->values->staged += q * (long)sizeof(double);
+    ck_nchw_stage_flush(s->values, 0);
+    if (s->args) {
+        s->args->staged += q * s->arg_bytes;
+        ck_nchw_stage_flush(s->args, 0);
+    }
+}
+
+// After the call's last row.
+CKV_INLINE void ck_nchw_sink_finish(ck_nchw_sink *s) {
+    if (!s->values) return;
+    ck_nchw_stage_flush(s->values, 1);
+    if (s->args) ck_nchw_stage_flush(s->args, 1);
+    ckv_avx2_fence();
 }
 // Planes tiled by 2 × 2 windows at stride 2 (pooling's commonest shape): every window's four
 // taps inside the input, the window rows evenly spaced. pool_nchw.c.in's entry points give such
@@ -167,14 +272,15 @@ CKV_INLINE ck_nchw_tiled ck_nchw_tiled_inputs(const ck_pool_plane *g, long plane
     return ck_nchw_tiled_planes(g, whole);
 }
 
-// Before output row i of plane n: the input rows of the next output row into the caches (as
-// ck_nchw_prefetch does for the generic rows).
+// Before output row i of plane n: the input rows of the output row CK_NCHW_AHEAD on (counting on
+// into the next planes) into the caches, as ck_nchw_prefetch does for the generic rows.
 CKV_INLINE void ck_nchw_tiled_prefetch(ck_nchw_tiled f, const double *x, long n, long i) {
-    if (i + 1 == f.p && n + 1 == f.planes) return;
-    const double *next = x + f.first + (i + 1 < f.p ? n * f.plane + (i + 1) * f.step : (n + 1) * f.plane);
+    long ahead = n * f.p + i + CK_NCHW_AHEAD;
+    if (ahead >= f.planes * f.p) return;
+    const double *next = x + f.first + ahead / f.p * f.plane + ahead % f.p * f.step;
     for (long e = 0; e < f.w; e += 64 / (long)sizeof(double)) {
-        __builtin_prefetch(next + e);
-        __builtin_prefetch(next + f.dh * f.w + e);
+        __builtin_prefetch(next + e, 0, 2);
+        __builtin_prefetch(next + f.dh * f.w + e, 0, 2);
     }
 }
 
@@ -186,60 +292,64 @@ CKV_INLINE void ck_nchw_tiled_load(ck_nchw_tiled f, const double *x, long n, lon
     ckv_avx2_f64_load_pairs_tail(top + f.dh * f.w, ck_nchw_count(1, 0, 0), &taps[2], &taps[3]);
 }
 
-// Max pooling of the tiled planes into out and, with `arg_bytes` 1 or 4, their argmax taps (0 to
-// 3: the window's rows and columns in scan order); `arg_bytes` and `stream` constants at each
-// call.
-CKV_INLINE void ck_nchw_max_tiled(ck_nchw_tiled f, const double *x, const int stream, double *out, char *arg, const int arg_bytes) {
+// Max pooling of the tiled planes into the sink's outputs and, with `arg_bytes` 1 or 4, their
+// argmax taps (0 to 3: the window's rows and columns in scan order); `arg_bytes` (the sink's)
+// and `stream` constants at each call.
+CKV_INLINE void ck_nchw_max_tiled(ck_nchw_tiled f, const double *x, const int stream, ck_nchw_sink *sink, const int arg_bytes) {
     for (long n = 0; n < f.planes; n++) {
         for (long i = 0; i < f.p; i++) {
             if (stream) ck_nchw_tiled_prefetch(f, x, n, i);
-            long o = (n * f.p + i) * f.q;
+            double *out = ck_nchw_row_out(sink, (n * f.p + i) * f.q);
+            char *arg = ck_nchw_row_arg(sink, (n * f.p + i) * f.q);
             for (long j = 0; j < f.q; j += 4) {
                 ckv_avx2_f64 taps[4], best, unused;
                 ckv_avx2_f64_idx ids = ckv_avx2_f64_idx_set1(0);
                 ck_nchw_tiled_load(f, x, n, i, j, taps);
                 best = taps[0];
                 CK_UNROLL for (int t = 1; t < 4; t++) ck_max_take(&best, &ids, &unused, taps[t], ckv_avx2_f64_idx_set1(t), 0);
-                ckv_avx2_f64_store_tail(out + o + j, best, f.q - j);
-                if (arg_bytes) ckv_avx2_f64_idx_store(arg + (o + j) * arg_bytes, arg_bytes, ids, f.q - j);
+                ckv_avx2_f64_store_tail(out + j, best, f.q - j);
+                if (arg_bytes) ckv_avx2_f64_idx_store(arg + j * arg_bytes, arg_bytes, ids, f.q - j);
             }
+            ck_nchw_row_done(sink, f.q);
         }
     }
 }
 
-// Average pooling of the tiled planes into out: the taps summed from 0 in scan order, times the
-// divisor's reciprocal where that is exact, else over the divisor (`exact` and `stream`
-// constants at each call).
-CKV_INLINE void ck_nchw_avg_tiled(ck_nchw_tiled f, const double *x, const int stream, ckv_avx2_f64 divisor, const int exact, double *out) {
+// Average pooling of the tiled planes into the sink's outputs: the taps summed from 0 in scan
+// order, times the divisor's reciprocal where that is exact, else over the divisor (`exact` and
+// `stream` constants at each call).
+CKV_INLINE void ck_nchw_avg_tiled(ck_nchw_tiled f, const double *x, const int stream, ckv_avx2_f64 divisor, const int exact, ck_nchw_sink *sink) {
     for (long n = 0; n < f.planes; n++) {
         for (long i = 0; i < f.p; i++) {
             if (stream) ck_nchw_tiled_prefetch(f, x, n, i);
-            long o = (n * f.p + i) * f.q;
+            double *out = ck_nchw_row_out(sink, (n * f.p + i) * f.q);
             for (long j = 0; j < f.q; j += 4) {
                 ckv_avx2_f64 taps[4], sum = ckv_avx2_f64_zero();
                 ck_nchw_tiled_load(f, x, n, i, j, taps);
                 CK_UNROLL for (int t = 0; t < 4; t++) sum = ckv_avx2_f64_add(sum, taps[t]);
-                ckv_avx2_f64_store_tail(out + o + j, exact ? ckv_avx2_f64_mul(sum, divisor) : ckv_avx2_f64_div(sum, divisor), f.q - j);
+                ckv_avx2_f64_store_tail(out + j, exact ? ckv_avx2_f64_mul(sum, divisor) : ckv_avx2_f64_div(sum, divisor), f.q - j);
             }
+            ck_nchw_row_done(sink, f.q);
         }
     }
 }
 
 // The forward entry points' dispatch: `stream`, `exact` and the argmax width as constants
 // (the gradients' are in pool_nchw_backward.c.in).
-CKV_INLINE void ck_nchw_max_tiled_run(ck_nchw_tiled f, const double *x, int stream, double *out, void *arg, int arg_bytes) {
-    if (stream && arg_bytes == 1) ck_nchw_max_tiled(f, x, 1, out, arg, 1);
-    else if (arg_bytes == 1) ck_nchw_max_tiled(f, x, 0, out, arg, 1);
-    else if (arg_bytes == 0) ck_nchw_max_tiled(f, x, stream, out, arg, 0);
-    else ck_nchw_max_tiled(f, x, stream, out, arg, arg_bytes);
+CKV_INLINE void ck_nchw_max_tiled_run(ck_nchw_tiled f, const double *x, int stream, ck_nchw_sink *sink) {
+    int arg_bytes = sink->arg_bytes;
+    if (stream && arg_bytes == 1) ck_nchw_max_tiled(f, x, 1, sink, 1);
+    else if (arg_bytes == 1) ck_nchw_max_tiled(f, x, 0, sink, 1);
+    else if (arg_bytes == 0) ck_nchw_max_tiled(f, x, stream, sink, 0);
+    else ck_nchw_max_tiled(f, x, stream, sink, arg_bytes);
 }
 
-CKV_INLINE void ck_nchw_avg_tiled_run(const ck_pool_plane *g, ck_nchw_tiled f, const double *x, double *out) {
+CKV_INLINE void ck_nchw_avg_tiled_run(const ck_pool_plane *g, ck_nchw_tiled f, const double *x, ck_nchw_sink *sink) {
     ck_nchw_scale scale = {0};
     ck_nchw_scale_for(&scale, ck_nchw_divisor(g, g->rows, 2));
-    if (scale.exact && !g->stream) ck_nchw_avg_tiled(f, x, 0, scale.v, 1, out);
-    else if (scale.exact) ck_nchw_avg_tiled(f, x, 1, scale.v, 1, out);
-    else ck_nchw_avg_tiled(f, x, g->stream, scale.v, 0, out);
+    if (scale.exact && !g->stream) ck_nchw_avg_tiled(f, x, 0, scale.v, 1, sink);
+    else if (scale.exact) ck_nchw_avg_tiled(f, x, 1, scale.v, 1, sink);
+    else ck_nchw_avg_tiled(f, x, g->stream, scale.v, 0, sink);
 }
 
 // One scan of windows j ..< j + n (n ≤ nv · 4, nv a constant at each call: that many
@@ -383,16 +493,17 @@ CKV_INLINE void ck_nchw_max_unrolled(const ck_pool_plane *g, const long *r, cons
     else ck_nchw_max_unrolled_row(g, r, x, a, b, c, 3, 0, out, arg, arg_bytes);
 }
 
-CKV_INLINE void ck_nchw_max_rows(const ck_pool_plane *g, const double *x, double *out, void *arg, int arg_bytes,
-                                 ck_nchw_shape c) {
+// The rows of the plane whose first output is element `base` of the call's.
+CKV_INLINE void ck_nchw_max_rows(const ck_pool_plane *g, const double *x, ck_nchw_sink *sink, long base, ck_nchw_shape c) {
+    int arg_bytes = sink->arg_bytes;
     long a, b;
     ck_nchw_interior(g, &a, &b);
     int unrolled = c.sw == 2 && (c.s == 2 || c.s == 3) && c.dw == 1 && b > a;
     int whole = unrolled && ck_nchw_rows_whole(g, x, a, b, c);
     for (long i = 0; i < g->p; i++) {
         const long *r = g->rows + 4 * i;
-        double *o = out + i * g->q;
-        char *row_arg = arg_bytes ? (char *)arg + i * g->q * arg_bytes : NULL;
+        double *o = ck_nchw_row_out(sink, base + i * g->q);
+        char *row_arg = ck_nchw_row_arg(sink, base + i * g->q);
         ck_nchw_prefetch(g, x, i);
         long rows = r[2] - r[1];
         if (unrolled && (rows == 2 || rows == 3))
@@ -401,27 +512,31 @@ CKV_INLINE void ck_nchw_max_rows(const ck_pool_plane *g, const double *x, double
             ck_nchw_max_run(g, r, x, a, b, c, o, row_arg, arg_bytes);
         for (long q = 0; q < a; q++) ck_nchw_max_window(g, r, x, q, o, row_arg, arg_bytes);
         for (long q = b; q < g->q; q++) ck_nchw_max_window(g, r, x, q, o, row_arg, arg_bytes);
+        ck_nchw_row_done(sink, g->q);
     }
 }
 
 // One plane (the entry points below run several).
-CKV_INLINE void ck_nchw_max_plane(const ck_pool_plane *g, const double *x, double *out, void *arg, int arg_bytes) {
-    if (g->sw == 2 && g->s == 2 && g->dw == 1) ck_nchw_max_rows(g, x, out, arg, arg_bytes, (ck_nchw_shape){2, 2, 1});
-    else if (g->sw == 2 && g->s == 3 && g->dw == 1) ck_nchw_max_rows(g, x, out, arg, arg_bytes, (ck_nchw_shape){2, 3, 1});
-    else if (g->sw == 1) ck_nchw_max_rows(g, x, out, arg, arg_bytes, (ck_nchw_shape){1, g->s, g->dw});
-    else if (g->sw == 2) ck_nchw_max_rows(g, x, out, arg, arg_bytes, (ck_nchw_shape){2, g->s, g->dw});
-    else ck_nchw_max_rows(g, x, out, arg, arg_bytes, (ck_nchw_shape){g->sw, g->s, g->dw});
+CKV_INLINE void ck_nchw_max_plane(const ck_pool_plane *g, const double *x, ck_nchw_sink *sink, long base) {
+    if (g->sw == 2 && g->s == 2 && g->dw == 1) ck_nchw_max_rows(g, x, sink, base, (ck_nchw_shape){2, 2, 1});
+    else if (g->sw == 2 && g->s == 3 && g->dw == 1) ck_nchw_max_rows(g, x, sink, base, (ck_nchw_shape){2, 3, 1});
+    else if (g->sw == 1) ck_nchw_max_rows(g, x, sink, base, (ck_nchw_shape){1, g->s, g->dw});
+    else if (g->sw == 2) ck_nchw_max_rows(g, x, sink, base, (ck_nchw_shape){2, g->s, g->dw});
+    else ck_nchw_max_rows(g, x, sink, base, (ck_nchw_shape){g->sw, g->s, g->dw});
 }
 
 CKV_TARGET void ck_f64_pool_max_nchw__avx2(const ck_pool_plane *g, long planes, const double *x, double *out, void *arg,
                                             int arg_bytes) {
+    ck_nchw_stage values, args;
+    ck_nchw_sink staged = ck_nchw_sink_for(g, out, arg, arg_bytes, &values, &args);
+    ck_nchw_sink direct = ck_nchw_sink_direct(out, arg, arg_bytes);
     ck_nchw_tiled tiled = ck_nchw_tiled_inputs(g, planes, x);
-    ck_nchw_max_tiled_run(tiled, x, g->stream, out, arg, arg_bytes);
-    for (long n = tiled.planes; n < planes; n++) {
-        char *plane_arg = arg_bytes ? (char *)arg + n * g->p * g->q * arg_bytes : NULL;
-        ck_nchw_max_plane(g, x + n * g->h * g->w, out + n * g->p * g->q, plane_arg, arg_bytes);
-    }
+    ck_nchw_max_tiled_run(tiled, x, g->stream, &staged);
+    ck_nchw_sink_finish(&staged);
+    for (long n = tiled.planes; n < planes; n++) ck_nchw_max_plane(g, x + n * g->h * g->w, &direct, n * g->p * g->q);
 }
+
+// Average pooling of NCHW planes, forward (included by pool_nchw.c.in).
 
 // Windows j ..< j + n as ck_nchw_max_vectors: the taps summed from 0 in scan order, then divided
 // (by the exact reciprocal of a power of two, as the NHWC kernels do: the same bits).
@@ -501,7 +616,8 @@ CKV_INLINE void ck_nchw_avg_pair_row(const ck_pool_plane *g, const long *r, cons
     }
 }
 
-CKV_INLINE void ck_nchw_avg_rows(const ck_pool_plane *g, const double *x, double *out, ck_nchw_shape c) {
+// The rows of the plane whose first output is element `base` of the call's.
+CKV_INLINE void ck_nchw_avg_rows(const ck_pool_plane *g, const double *x, ck_nchw_sink *sink, long base, ck_nchw_shape c) {
     long a, b;
     ck_nchw_interior(g, &a, &b);
     int pair_rows = ck_nchw_is_pair(c) && a == 0 && b == g->q;
@@ -509,7 +625,7 @@ CKV_INLINE void ck_nchw_avg_rows(const ck_pool_plane *g, const double *x, double
     ck_nchw_scale scale = {0};
     for (long i = 0; i < g->p; i++) {
         const long *r = g->rows + 4 * i;
-        double *o = out + i * g->q;
+        double *o = ck_nchw_row_out(sink, base + i * g->q);
         ck_nchw_prefetch(g, x, i);
         ck_nchw_scale_for(&scale, ck_nchw_divisor(g, r, c.s));
         if (pair_rows && r[2] - r[1] == 2) {
@@ -517,28 +633,31 @@ CKV_INLINE void ck_nchw_avg_rows(const ck_pool_plane *g, const double *x, double
             if (whole && scale.exact) ck_nchw_avg_pair_row(g, r, x, scale.v, 1, 1, o);
             else if (whole) ck_nchw_avg_pair_row(g, r, x, scale.v, 0, 1, o);
             else ck_nchw_avg_pair_row(g, r, x, scale.v, scale.exact, 0, o);
-            continue;
+        } else {
+            ck_nchw_avg_run(g, r, x, a, b, c, scale, o);
+            for (long q = 0; q < a; q++) ck_nchw_avg_window(g, r, x, q, o);
+            for (long q = b; q < g->q; q++) ck_nchw_avg_window(g, r, x, q, o);
         }
-        ck_nchw_avg_run(g, r, x, a, b, c, scale, o);
-        for (long q = 0; q < a; q++) ck_nchw_avg_window(g, r, x, q, o);
-        for (long q = b; q < g->q; q++) ck_nchw_avg_window(g, r, x, q, o);
+        ck_nchw_row_done(sink, g->q);
     }
 }
 
-CKV_INLINE void ck_nchw_avg_plane(const ck_pool_plane *g, const double *x, double *out) {
-    if (g->sw == 2 && g->s == 2 && g->dw == 1) ck_nchw_avg_rows(g, x, out, (ck_nchw_shape){2, 2, 1});
-    else if (g->sw == 2 && g->s == 3 && g->dw == 1) ck_nchw_avg_rows(g, x, out, (ck_nchw_shape){2, 3, 1});
-    else if (g->sw == 1) ck_nchw_avg_rows(g, x, out, (ck_nchw_shape){1, g->s, g->dw});
-    else if (g->sw == 2) ck_nchw_avg_rows(g, x, out, (ck_nchw_shape){2, g->s, g->dw});
-    else ck_nchw_avg_rows(g, x, out, (ck_nchw_shape){g->sw, g->s, g->dw});
+CKV_INLINE void ck_nchw_avg_plane(const ck_pool_plane *g, const double *x, ck_nchw_sink *sink, long base) {
+    if (g->sw == 2 && g->s == 2 && g->dw == 1) ck_nchw_avg_rows(g, x, sink, base, (ck_nchw_shape){2, 2, 1});
+    else if (g->sw == 2 && g->s == 3 && g->dw == 1) ck_nchw_avg_rows(g, x, sink, base, (ck_nchw_shape){2, 3, 1});
+    else if (g->sw == 1) ck_nchw_avg_rows(g, x, sink, base, (ck_nchw_shape){1, g->s, g->dw});
+    else if (g->sw == 2) ck_nchw_avg_rows(g, x, sink, base, (ck_nchw_shape){2, g->s, g->dw});
+    else ck_nchw_avg_rows(g, x, sink, base, (ck_nchw_shape){g->sw, g->s, g->dw});
 }
 
 CKV_TARGET void ck_f64_pool_avg_nchw__avx2(const ck_pool_plane *g, long planes, const double *x, double *out) {
+    ck_nchw_stage values;
+    ck_nchw_sink staged = ck_nchw_sink_for(g, out, NULL, 0, &values, NULL), direct = ck_nchw_sink_direct(out, NULL, 0);
     ck_nchw_tiled tiled = ck_nchw_tiled_inputs(g, planes, x);
-    ck_nchw_avg_tiled_run(g, tiled, x, out);
-    for (long n = tiled.planes; n < planes; n++) ck_nchw_avg_plane(g, x + n * g->h * g->w, out + n * g->p * g->q);
+    ck_nchw_avg_tiled_run(g, tiled, x, &staged);
+    ck_nchw_sink_finish(&staged);
+    for (long n = tiled.planes; n < planes; n++) ck_nchw_avg_plane(g, x + n * g->h * g->w, &direct, n * g->p * g->q);
 }
-
 // The NCHW plane kernels' gradients: pool_nchw.c.in includes this after its forward passes,
 // whose helpers (ck_nchw_interior, ck_nchw_divisor, ck_nchw_scale, …) it uses.
 
