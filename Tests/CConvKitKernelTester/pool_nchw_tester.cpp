@@ -102,7 +102,7 @@ template <typename T> void test_forward(int isa, Report &report) {
         for (int readable_past = 0; readable_past < 2; readable_past++) for (long override_divisor : {0L, 3L, 4L})
         for (int stream = 0; stream < 2; stream++) {
             Plane<T> plane(rows, cols, override_divisor, readable_past, random);
-            plane.g.stream = stream;  // rows staged, their whole lines stored around the caches
+            plane.g.stream = stream;  // prefetching ahead; tiled planes staging their rows
             long p = plane.g.p, q = plane.g.q;
             std::string where = describe("plane %ldx%ld, window %ldx%ld, stride %ld x %ld, dilation %ld x %ld, "
                                          "divisor override %ld, readable past %d, stream %d", plane.g.h, plane.g.w,

@@ -12,8 +12,9 @@
 // the ends go one by one. Either way a window sees its taps in the NHWC kernels' order, so both
 // layouts give the same bits. A run takes its stride as a constant where it is 1 or 2, so that
 // its loads are whole vectors. Planes that stream from memory prefetch the input rows of the
-// output row CK_NCHW_AHEAD on. (Streaming the results around the caches, as the NHWC kernels do, made rows of 56
-// windows 3–6× slower: they end inside cache lines; pool_nchw_stage.c.in stages them.)
+// output row CK_NCHW_AHEAD on. (Streaming the results around the caches, as the NHWC kernels do,
+// made rows of 56 windows 3–6× slower: they end inside cache lines; pool_nchw_stage.c.in stages
+// the tiled planes' rows for that.)
 #include <stdint.h>
 #include <string.h>
 
@@ -59,7 +60,7 @@ CKV_INLINE void ck_nchw_scale_for(ck_nchw_scale *scale, long d) {
 // Output rows are prefetched this many rows ahead, into L2 (prefetcht1): a plane's rows are one
 // sequential stream, which the hardware prefetchers leave at every 4 KiB page. The next row's
 // alone, into L1, came too late: maxpool2-112's NCHW forward pass, AMD EPYC (Zen 4), AVX-512, one
-// thread, C harness, three interleaved runs: 3.6 → 3.3 ms with argmax, 4.1 → 3.2 without.
+// thread, C harness, three interleaved runs: 3.6 → 3.3 ms with argmax, 4.1 → 3.7 without.
 enum { CK_NCHW_AHEAD = 8 };
 
 // Before output row i of a streaming plane: the input rows of row i + CK_NCHW_AHEAD (of the next

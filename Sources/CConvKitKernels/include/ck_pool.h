@@ -72,7 +72,8 @@ void ck_pool_max_gather_row_f64(int isa, const double *const *dy_rows, const voi
 /// `s`, its dilations, the column stride `sw`, and PoolAxisTable's tables: `rows` and `cols`
 /// (start, lo, hi, count) per output row and column as in ck_pool_max_row_f32, `tap_cols` the
 /// outputs [first, end) whose column tap t lies inside the input (two entries per tap).
-/// `stream` marks planes of a call whose data do not fit in cache, as in ck_pool_max_row_f32.
+/// `stream` marks planes of a call whose data do not fit in cache: the input is prefetched ahead,
+/// and planes tiled by 2 × 2 windows at stride 2 store whole output lines non-temporally.
 /// The forward kernels may read any element of the input before `end` (the end of the tensor)
 /// and so load whole vectors at the ends of rows. `tap_offsets[r · s + t]` (for the max-pooling
 /// gradient) is window tap (r, t)'s offset in the plane from tap (0, 0): r · dh · w + t · dw.
