@@ -223,6 +223,13 @@ CKV_INLINE void ckv_avx2_f32_load_pairs_tail(const float *p, long n, ckv_avx2_f3
     *even = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), _MM_SHUFFLE(3, 1, 2, 0)));
     *odd = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(o), _MM_SHUFFLE(3, 1, 2, 0)));
 }
+/// carry's last lane, then v's lanes 0 … 6: v moved up a lane (a row's taps one column on, from
+/// the vector before and this one).
+CKV_INLINE ckv_avx2_f32 ckv_avx2_f32_shift_in(ckv_avx2_f32 v, ckv_avx2_f32 carry) {
+    // carry 4 … 7, v 0 … 3; then each 128-bit half shifted by a lane from the half below.
+    __m256 low = _mm256_permute2f128_ps(carry, v, 0x21);
+    return _mm256_castsi256_ps(_mm256_alignr_epi8(_mm256_castps_si256(v), _mm256_castps_si256(low), 12));
+}
 /// p[2i] = a[i] and p[2i + 1] = b[i] for i < n (n clamped to the lanes); nothing else is written.
 CKV_INLINE void ckv_avx2_f32_store_interleaved_tail(float *p, ckv_avx2_f32 a, ckv_avx2_f32 b, long n) {
     __m256 lo = _mm256_unpacklo_ps(a, b), hi = _mm256_unpackhi_ps(a, b);
@@ -247,6 +254,10 @@ CKV_INLINE void ckv_avx2_f64_load_pairs_tail(const double *p, long n, ckv_avx2_f
     __m256d a = ckv_avx2_f64_load_tail(p, k), b = ckv_avx2_f64_load_tail(p + 4, k - 4);
     *even = _mm256_permute4x64_pd(_mm256_unpacklo_pd(a, b), _MM_SHUFFLE(3, 1, 2, 0));
     *odd = _mm256_permute4x64_pd(_mm256_unpackhi_pd(a, b), _MM_SHUFFLE(3, 1, 2, 0));
+}
+CKV_INLINE ckv_avx2_f64 ckv_avx2_f64_shift_in(ckv_avx2_f64 v, ckv_avx2_f64 carry) {
+    __m256d low = _mm256_permute2f128_pd(carry, v, 0x21);
+    return _mm256_castsi256_pd(_mm256_alignr_epi8(_mm256_castpd_si256(v), _mm256_castpd_si256(low), 8));
 }
 CKV_INLINE void ckv_avx2_f64_store_interleaved_tail(double *p, ckv_avx2_f64 a, ckv_avx2_f64 b, long n) {
     __m256d lo = _mm256_unpacklo_pd(a, b), hi = _mm256_unpackhi_pd(a, b);

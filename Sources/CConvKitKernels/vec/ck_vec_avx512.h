@@ -199,6 +199,11 @@ CKV_INLINE void ckv_avx512_f32_load_pairs_tail(const float *p, long n, ckv_avx51
     *even = _mm512_permutex2var_ps(a, _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), b);
     *odd = _mm512_permutex2var_ps(a, _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31), b);
 }
+/// carry's last lane, then v's lanes 0 … 14: v moved up a lane (a row's taps one column on, from
+/// the vector before and this one).
+CKV_INLINE ckv_avx512_f32 ckv_avx512_f32_shift_in(ckv_avx512_f32 v, ckv_avx512_f32 carry) {
+    return _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(v), _mm512_castps_si512(carry), 15));
+}
 /// p[2i] = a[i] and p[2i + 1] = b[i] for i < n (n clamped to the lanes); nothing else is written.
 CKV_INLINE void ckv_avx512_f32_store_interleaved_tail(float *p, ckv_avx512_f32 a, ckv_avx512_f32 b, long n) {
     __m512i lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
@@ -223,6 +228,9 @@ CKV_INLINE void ckv_avx512_f64_load_pairs_tail(const double *p, long n, ckv_avx5
     __m512d a = ckv_avx512_f64_load_tail(p, k), b = ckv_avx512_f64_load_tail(p + 8, k - 8);
     *even = _mm512_permutex2var_pd(a, _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14), b);
     *odd = _mm512_permutex2var_pd(a, _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15), b);
+}
+CKV_INLINE ckv_avx512_f64 ckv_avx512_f64_shift_in(ckv_avx512_f64 v, ckv_avx512_f64 carry) {
+    return _mm512_castsi512_pd(_mm512_alignr_epi64(_mm512_castpd_si512(v), _mm512_castpd_si512(carry), 7));
 }
 CKV_INLINE void ckv_avx512_f64_store_interleaved_tail(double *p, ckv_avx512_f64 a, ckv_avx512_f64 b, long n) {
     long k = n > 8 ? 16 : 2 * n;

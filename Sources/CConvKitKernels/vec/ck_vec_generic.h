@@ -202,6 +202,11 @@ CKV_INLINE void ckv_generic_f32_load_pairs_tail(const float *p, long n, ckv_gene
     *even = e;
     *odd = o;
 }
+/// carry's last lane, then v's lanes 0 … 2: v moved up a lane (a row's taps one column on, from
+/// the vector before and this one).
+CKV_INLINE ckv_generic_f32 ckv_generic_f32_shift_in(ckv_generic_f32 v, ckv_generic_f32 carry) {
+    return __builtin_shufflevector(carry, v, 3, 4, 5, 6);
+}
 /// p[2i] = a[i] and p[2i + 1] = b[i] for i < n (n clamped to the lanes); nothing else is written.
 CKV_INLINE void ckv_generic_f32_store_interleaved_tail(float *p, ckv_generic_f32 a, ckv_generic_f32 b, long n) {
     for (long i = 0; i < n && i < 4; i++) {
@@ -223,6 +228,9 @@ CKV_INLINE void ckv_generic_f64_load_pairs_tail(const double *p, long n, ckv_gen
     }
     *even = e;
     *odd = o;
+}
+CKV_INLINE ckv_generic_f64 ckv_generic_f64_shift_in(ckv_generic_f64 v, ckv_generic_f64 carry) {
+    return __builtin_shufflevector(carry, v, 1, 2);
 }
 CKV_INLINE void ckv_generic_f64_store_interleaved_tail(double *p, ckv_generic_f64 a, ckv_generic_f64 b, long n) {
     for (long i = 0; i < n && i < 2; i++) {
