@@ -84,7 +84,7 @@ CKV_INLINE void ck_nchw_prefetch(const ck_pool_plane *g, const float *x, long i)
 
 // For the vector rows of a streaming plane: how far (in elements) the input rows of output row
 // i + CK_NCHW_AHEAD lie past those of row i, or 0 where there is no such row to prefetch. Each
-// vector prefetches its own columns of those rows, rather than the row's start all of them: the
+// vector prefetches its own columns of those rows, rather than all of them at the row's start: the
 // prefetches had waited for free miss buffers (maxpool3s2-112, AMD EPYC (Zen 4), AVX-512, one
 // thread, C harness, four interleaved runs: 4.5–5.1 → 3.4–4.2 ms with argmax).
 CKV_INLINE long ck_nchw_ahead(const ck_pool_plane *g, const float *x, long i) {
@@ -297,15 +297,23 @@ CKV_INLINE ck_nchw_tiled ck_nchw_tiled_inputs(const ck_pool_plane *g, long plane
     return ck_nchw_tiled_planes(g, whole);
 }
 
-// Before output row i of plane n: the input rows of the output row CK_NCHW_AHEAD on (counting on
-// into the next planes) into the caches, as ck_nchw_prefetch does for the generic rows.
-CKV_INLINE void ck_nchw_tiled_prefetch(ck_nchw_tiled f, const float *x, long n, long i) {
+// How far (in elements) the first taps of output row i + CK_NCHW_AHEAD (counting on into the next
+// planes) lie past those of row i of plane n, or 0 where there is no such row. Each vector of a
+// streaming plane prefetches its own columns of those rows, as ck_nchw_ahead's do (all of them
+// at each row's start: maxpool2-112, AMD EPYC (Zen 4), one thread, C harness, four interleaved
+// runs, with argmax: AVX-512 2.5–3.5 → 2.1–3.1 ms, AVX2 2.4–4.2 → 2.3–3.4).
+CKV_INLINE long ck_nchw_tiled_ahead(ck_nchw_tiled f, long n, long i) {
     long ahead = n * f.p + i + CK_NCHW_AHEAD;
-    if (ahead >= f.planes * f.p) return;
-    const float *next = x + f.first + ahead / f.p * f.plane + ahead % f.p * f.step;
-    for (long e = 0; e < f.w; e += 64 / (long)sizeof(float)) {
-        __builtin_prefetch(next + e, 0, 2);
-        __builtin_prefetch(next + f.dh * f.w + e, 0, 2);
+    if (ahead >= f.planes * f.p) return 0;
+    return (ahead / f.p - n) * f.plane + (ahead % f.p - i) * f.step;
+}
+
+// The columns of windows j ..< j + 8, `ahead` elements on, into the caches.
+CKV_INLINE void ck_nchw_tiled_prefetch_vector(ck_nchw_tiled f, const float *x, long n, long i, long j, long ahead) {
+    const float *top = x + f.first + n * f.plane + i * f.step + 2 * j + ahead;
+    for (long e = 0; e < 2 * 8; e += 64 / (long)sizeof(float)) {
+        __builtin_prefetch(top + e, 0, 2);
+        __builtin_prefetch(top + f.dh * f.w + e, 0, 2);
     }
 }
 
@@ -323,10 +331,11 @@ CKV_INLINE void ck_nchw_tiled_load(ck_nchw_tiled f, const float *x, long n, long
 CKV_INLINE void ck_nchw_max_tiled(ck_nchw_tiled f, const float *x, const int stream, ck_nchw_sink *sink, const int arg_bytes) {
     for (long n = 0; n < f.planes; n++) {
         for (long i = 0; i < f.p; i++) {
-            if (stream) ck_nchw_tiled_prefetch(f, x, n, i);
+            long ahead = stream ? ck_nchw_tiled_ahead(f, n, i) : 0;
             float *out = ck_nchw_row_out(sink, (n * f.p + i) * f.q);
             char *arg = ck_nchw_row_arg(sink, (n * f.p + i) * f.q);
             for (long j = 0; j < f.q; j += 8) {
+                if (ahead) ck_nchw_tiled_prefetch_vector(f, x, n, i, j, ahead);
                 ckv_avx2_f32 taps[4], best, unused;
                 ckv_avx2_f32_idx ids = ckv_avx2_f32_idx_set1(0);
                 ck_nchw_tiled_load(f, x, n, i, j, taps);
@@ -346,9 +355,10 @@ CKV_INLINE void ck_nchw_max_tiled(ck_nchw_tiled f, const float *x, const int str
 CKV_INLINE void ck_nchw_avg_tiled(ck_nchw_tiled f, const float *x, const int stream, ckv_avx2_f32 divisor, const int exact, ck_nchw_sink *sink) {
     for (long n = 0; n < f.planes; n++) {
         for (long i = 0; i < f.p; i++) {
-            if (stream) ck_nchw_tiled_prefetch(f, x, n, i);
+            long ahead = stream ? ck_nchw_tiled_ahead(f, n, i) : 0;
             float *out = ck_nchw_row_out(sink, (n * f.p + i) * f.q);
             for (long j = 0; j < f.q; j += 8) {
+                if (ahead) ck_nchw_tiled_prefetch_vector(f, x, n, i, j, ahead);
                 ckv_avx2_f32 taps[4], sum = ckv_avx2_f32_zero();
                 ck_nchw_tiled_load(f, x, n, i, j, taps);
                 CK_UNROLL for (int t = 0; t < 4; t++) sum = ckv_avx2_f32_add(sum, taps[t]);
