@@ -299,9 +299,10 @@ CKV_INLINE ck_nchw_tiled ck_nchw_tiled_inputs(const ck_pool_plane *g, long plane
 
 // How far (in elements) the first taps of output row i + CK_NCHW_AHEAD (counting on into the next
 // planes) lie past those of row i of plane n, or 0 where there is no such row. Each vector of a
-// streaming plane prefetches its own columns of those rows, as ck_nchw_ahead's do (all of them
-// at each row's start: maxpool2-112, AMD EPYC (Zen 4), one thread, C harness, four interleaved
-// runs, with argmax: AVX-512 2.5–3.5 → 2.1–3.1 ms, AVX2 2.4–4.2 → 2.3–3.4).
+// streaming plane prefetches its own columns of those rows, as the rows of ck_nchw_ahead do
+// (against all of them at each row's start, maxpool2-112 with argmax, AMD EPYC (Zen 4), one
+// thread, C harness, four interleaved runs: AVX-512 2.5–3.5 → 2.1–3.1 ms, AVX2 2.4–4.2 →
+// 2.3–3.4).
 CKV_INLINE long ck_nchw_tiled_ahead(ck_nchw_tiled f, long n, long i) {
     long ahead = n * f.p + i + CK_NCHW_AHEAD;
     if (ahead >= f.planes * f.p) return 0;
