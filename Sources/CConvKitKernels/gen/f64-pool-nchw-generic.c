@@ -9,8 +9,9 @@
 // 4 vectors of 2 at a time: tap by tap in scan order, each tap a vector of the input
 // row read `sw` elements apart, the running maxima or sums kept in registers; windows 2 or 3 wide
 // at stride 2 (the common ones) a vector at a time with their taps unrolled. The few windows at
-// the ends go one by one. Either way a window sees its taps in the NHWC kernels' order, so both
-// layouts give the same bits. A run takes its stride as a constant where it is 1 or 2, so that
+// the ends go one by one (except the one that a column of left padding cuts short from windows 3
+// wide: it joins the vectors). Either way a window sees its taps in the NHWC kernels' order (a
+// tap taken twice at most), so both layouts give the same bits. A run takes its stride as a constant where it is 1 or 2, so that
 // its loads are whole vectors. Planes that stream from memory prefetch the input rows of the
 // output row CK_NCHW_AHEAD on. (Streaming the results around the caches, as the NHWC kernels do,
 // made rows of 56 windows 3–6× slower: they end inside cache lines; pool_nchw_stage.c.in stages
