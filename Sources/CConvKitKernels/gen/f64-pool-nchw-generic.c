@@ -64,20 +64,30 @@ CKV_INLINE void ck_nchw_scale_for(ck_nchw_scale *scale, long d) {
 // thread, C harness, three interleaved runs: 3.6 → 3.3 ms with argmax, 4.1 → 3.7 without.
 enum { CK_NCHW_AHEAD = 8 };
 
-// Before output row i of a streaming plane: the input rows of row i + CK_NCHW_AHEAD (of the next
-// plane past the last row, where the input goes on) into the caches.
-CKV_INLINE void ck_nchw_prefetch(const ck_pool_plane *g, const double *x, long i) {
-    if (!g->stream) return;
+// The row entry of output row i + CK_NCHW_AHEAD of a streaming plane, with *plane the elements
+// from this plane to that row's (h · w where it is the next plane's, past the last row, and the
+// input goes on), or NULL where there is no such row to prefetch.
+CKV_INLINE const long *ck_nchw_ahead_row(const ck_pool_plane *g, const double *x, long i, long *plane) {
+    if (!g->stream) return NULL;
     long ahead = i + CK_NCHW_AHEAD;
+    *plane = 0;
     if (ahead >= g->p) {
-        if ((const double *)g->end - x < 2 * g->h * g->w) return;
-        x += g->h * g->w;
+        if ((const double *)g->end - x < 2 * g->h * g->w) return NULL;
+        *plane = g->h * g->w;
         ahead -= g->p;
-        if (ahead >= g->p) return;
+        if (ahead >= g->p) return NULL;
     }
-    const long *r = g->rows + 4 * ahead;
+    return g->rows + 4 * ahead;
+}
+
+// Before output row i of a streaming plane: the input rows of row i + CK_NCHW_AHEAD into the
+// caches.
+CKV_INLINE void ck_nchw_prefetch(const ck_pool_plane *g, const double *x, long i) {
+    long plane;
+    const long *r = ck_nchw_ahead_row(g, x, i, &plane);
+    if (!r) return;
     for (long k = r[1]; k < r[2]; k++) {
-        const double *row = x + (r[0] + k * g->dh) * g->w;
+        const double *row = x + plane + (r[0] + k * g->dh) * g->w;
         for (long e = 0; e < g->w; e += 64 / (long)sizeof(double)) __builtin_prefetch(row + e, 0, 2);
     }
 }
@@ -88,16 +98,9 @@ CKV_INLINE void ck_nchw_prefetch(const ck_pool_plane *g, const double *x, long i
 // prefetches had waited for free miss buffers (maxpool3s2-112, AMD EPYC (Zen 4), AVX-512, one
 // thread, C harness, four interleaved runs: 4.5–5.1 → 3.4–4.2 ms with argmax).
 CKV_INLINE long ck_nchw_ahead(const ck_pool_plane *g, const double *x, long i) {
-    if (!g->stream) return 0;
-    long ahead = i + CK_NCHW_AHEAD, plane = 0;
-    if (ahead >= g->p) {
-        if ((const double *)g->end - x < 2 * g->h * g->w) return 0;
-        plane = g->h * g->w;
-        ahead -= g->p;
-        if (ahead >= g->p) return 0;
-    }
-    const long *r = g->rows + 4 * i, *s = g->rows + 4 * ahead;
-    return plane + (s[0] + s[1] * g->dh - r[0] - r[1] * g->dh) * g->w;
+    long plane;
+    const long *s = ck_nchw_ahead_row(g, x, i, &plane), *r = g->rows + 4 * i;
+    return s ? plane + (s[0] + s[1] * g->dh - r[0] - r[1] * g->dh) * g->w : 0;
 }
 
 // The argmax tap of window q, from bytes (arg_bytes 1) or int32 (4).
